@@ -1,0 +1,262 @@
+"""Promotion policies: the closed set of criterion kinds and the transitions they govern."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from fractions import Fraction
+from types import MappingProxyType
+from typing import ClassVar, TypeAlias
+
+import attrs
+from pyrsistent import pmap, pvector
+from pyrsistent.typing import PMap, PVector
+
+from ._validation import Checker
+from .exceptions import InvalidFramework
+
+__all__ = [
+    "CRITERION_KINDS",
+    "APPROVAL_KINDS",
+    "SCORE_KINDS",
+    "AverageScore",
+    "Calibration",
+    "Criterion",
+    "ManagerEndorsement",
+    "MeetsExpectations",
+    "PromotionPolicy",
+    "ScopeEvidence",
+    "ScoreFloor",
+    "Sustained",
+    "TimeInLevel",
+    "format_number",
+    "to_fraction",
+]
+
+Number: TypeAlias = Fraction | Decimal | int | str
+
+
+def to_fraction(value: Number) -> Fraction:
+    """Exact value of a threshold: ``3.5``, ``"3.5"``, ``"7/2"`` and ``Fraction(7, 2)`` agree.
+
+    Floats are taken by their shortest repr (what the file said), never by their binary
+    value, so ``3.5`` and ``0.1`` mean exactly what was written.
+    """
+    if isinstance(value, bool):
+        raise TypeError(f"expected a number, got {value!r}")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"expected a finite number, got {value!r}")
+        return Fraction(repr(value))
+    if isinstance(value, Fraction | Decimal | int):
+        result = Fraction(value)
+    else:
+        result = Fraction(value.strip())
+    return result
+
+
+def _optional_fraction(value: Number | None) -> Fraction | None:
+    return None if value is None else to_fraction(value)
+
+
+def _ids(items: Iterable[str]) -> PVector[str]:
+    return pvector(items)
+
+
+def _weights(items: Mapping[str, Number]) -> PMap[str, Fraction]:
+    return pmap({key: to_fraction(value) for key, value in items.items()})
+
+
+@attrs.frozen(kw_only=True)
+class AverageScore:
+    """The average competency score reaches a threshold (inclusive unless ``strict``).
+
+    With ``competencies`` only those count; with ``weights`` each listed competency
+    counts that many times (unlisted ones count once).
+    """
+
+    kind: ClassVar[str] = "average_score"
+    threshold: Fraction = attrs.field(converter=to_fraction)
+    strict: bool = False
+    weights: PMap[str, Fraction] = attrs.field(converter=_weights, factory=pmap)
+    competencies: PVector[str] = attrs.field(converter=_ids, factory=pvector)
+
+
+@attrs.frozen(kw_only=True)
+class ScoreFloor:
+    """No counted competency scores below ``floor``."""
+
+    kind: ClassVar[str] = "score_floor"
+    floor: int
+    competencies: PVector[str] = attrs.field(converter=_ids, factory=pvector)
+
+
+@attrs.frozen(kw_only=True)
+class MeetsExpectations:
+    """Every counted competency scores at least the target level's expected proficiency."""
+
+    kind: ClassVar[str] = "meets_expectations"
+    competencies: PVector[str] = attrs.field(converter=_ids, factory=pvector)
+
+
+@attrs.frozen(kw_only=True)
+class Sustained:
+    """The score criteria of the policy hold in each of the last ``cycles`` review cycles."""
+
+    kind: ClassVar[str] = "sustained"
+    cycles: int
+
+
+@attrs.frozen(kw_only=True)
+class TimeInLevel:
+    """At least ``cycles`` consecutive review cycles in the current level."""
+
+    kind: ClassVar[str] = "time_in_level"
+    cycles: int
+
+
+@attrs.frozen(kw_only=True)
+class ScopeEvidence:
+    """At least ``count`` evidence records for requirement ``id``, each reaching ``min_value``.
+
+    Values are never summed: two projects with 2 stakeholders are not one with 3.
+    """
+
+    kind: ClassVar[str] = "scope_evidence"
+    id: str
+    description: str = ""
+    min_value: Fraction | None = attrs.field(default=None, converter=_optional_fraction)
+    unit: str = ""
+    count: int = 1
+
+
+@attrs.frozen(kw_only=True)
+class ManagerEndorsement:
+    """The manager endorses the promotion in the cycle evaluated."""
+
+    kind: ClassVar[str] = "manager_endorsement"
+
+
+@attrs.frozen(kw_only=True)
+class Calibration:
+    """A calibration session confirms the rating in the cycle evaluated."""
+
+    kind: ClassVar[str] = "calibration"
+
+
+Criterion: TypeAlias = (
+    AverageScore
+    | ScoreFloor
+    | MeetsExpectations
+    | Sustained
+    | TimeInLevel
+    | ScopeEvidence
+    | ManagerEndorsement
+    | Calibration
+)
+
+#: Every criterion kind by its tag, in the order the docs list them.
+CRITERION_KINDS: Mapping[str, type[Criterion]] = MappingProxyType(
+    {
+        cls.kind: cls
+        for cls in (
+            AverageScore,
+            ScoreFloor,
+            MeetsExpectations,
+            Sustained,
+            TimeInLevel,
+            ScopeEvidence,
+            ManagerEndorsement,
+            Calibration,
+        )
+    }
+)
+SCORE_KINDS = frozenset({"average_score", "score_floor", "meets_expectations"})
+APPROVAL_KINDS = frozenset({"manager_endorsement", "calibration"})
+
+
+def _criteria(items: Iterable[Criterion]) -> PVector[Criterion]:
+    return pvector(items)
+
+
+@attrs.frozen(kw_only=True)
+class PromotionPolicy:
+    """The ordered criteria for one transition, or the default for a track's next steps.
+
+    Give either ``track`` (the default for moving up one level on that track) or
+    ``from_level`` and ``to_level`` (one transition; ``to_family`` for a lateral move).
+    """
+
+    family: str
+    track: str | None = None
+    from_level: str | None = None
+    to_level: str | None = None
+    to_family: str | None = None
+    criteria: PVector[Criterion] = attrs.field(converter=_criteria)
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        transition = self.from_level is not None or self.to_level is not None
+        if self.track is not None and transition:
+            check.add(("track",), "give either track or from_level/to_level, not both")
+        elif self.track is None and (self.from_level is None or self.to_level is None):
+            check.add(
+                ("to_level" if self.from_level is not None else "from_level",),
+                "a policy needs a track (its default) or both from_level and to_level",
+            )
+        if self.to_family is not None and self.track is not None:
+            check.add(("to_family",), "to_family belongs to a from_level/to_level transition")
+        kinds = [c.kind for c in self.criteria]
+        for kind in ("sustained", "time_in_level"):
+            if kinds.count(kind) > 1:
+                where = max(i for i, k in enumerate(kinds) if k == kind)
+                check.add(("criteria", where), f"more than one {kind!r} criterion")
+        seen: set[str] = set()
+        for index, criterion in enumerate(self.criteria):
+            at = ("criteria", index)
+            if isinstance(criterion, Sustained | TimeInLevel) and criterion.cycles < 1:
+                check.add((*at, "cycles"), "too few cycles", expected="1 or more", got=criterion.cycles)
+            if isinstance(criterion, ScopeEvidence):
+                check.check_id((*at, "id"), criterion.id)
+                if criterion.count < 1:
+                    check.add((*at, "count"), "too few records", expected="1 or more", got=criterion.count)
+                if criterion.id in seen:
+                    check.add((*at, "id"), f"duplicate evidence requirement {criterion.id!r}")
+                seen.add(criterion.id)
+            if isinstance(criterion, AverageScore):
+                for key, weight in criterion.weights.items():
+                    if weight <= 0:
+                        check.add(
+                            (*at, "weights", key),
+                            "weight must be positive",
+                            expected="a number above 0",
+                            got=str(weight),
+                        )
+                self._check_floors(check, criterion, index)
+        check.raise_if_any(InvalidFramework)
+
+    def _check_floors(self, check: Checker, average: AverageScore, index: int) -> None:
+        # A floor above the threshold makes the average criterion meaningless and
+        # almost always means the two numbers were swapped.
+        for other in self.criteria:
+            if isinstance(other, ScoreFloor) and other.floor > average.threshold:
+                check.add(
+                    ("criteria", index, "threshold"),
+                    f"threshold {format_number(average.threshold)} is below the floor {other.floor}",
+                    expected=f"a threshold of at least the floor {other.floor}",
+                )
+
+    @property
+    def is_default(self) -> bool:
+        """Whether this is a track's default policy rather than one transition's."""
+        return self.track is not None
+
+
+def format_number(value: Fraction) -> str:
+    """``3.5`` for 7/2, ``3`` for 3/1, ``10/3`` where no finite decimal exists."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    text = str(Decimal(value.numerator) / Decimal(value.denominator))
+    return text if Fraction(text) == value else f"{value.numerator}/{value.denominator}"
+

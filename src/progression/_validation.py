@@ -1,0 +1,76 @@
+"""Collecting invariant violations as `Problem`s, so that all of them are reported at once."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .exceptions import InvalidInput, Problem, Segment
+
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
+ID_EXPECTED = "an id: a letter or digit, then letters, digits, '_', '-' or '.'"
+
+
+def show(value: object, limit: int = 80) -> str:
+    """A short repr of a bad value for messages; long values are cut, not dumped whole."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def one_of(choices: Iterable[object]) -> str:
+    """``'a', 'b' or 'c'`` for messages; long lists are cut."""
+    items = [repr(c) for c in choices]
+    if not items:
+        return "nothing (none are defined)"
+    if len(items) > 12:
+        items = [*items[:12], f"... ({len(items) - 12} more)"]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+class Checker:
+    """Accumulates problems under a path prefix; raises them together."""
+
+    def __init__(self, prefix: tuple[Segment, ...] = ()) -> None:
+        self.prefix = prefix
+        self.problems: list[Problem] = []
+
+    def add(
+        self,
+        segments: tuple[Segment, ...],
+        message: str,
+        *,
+        expected: str | None = None,
+        got: object = None,
+        has_got: bool = False,
+    ) -> None:
+        """Record a problem; ``got`` is shown only when ``has_got`` or it is not None."""
+        shown = show(got) if (has_got or got is not None) else None
+        if expected is not None and shown is not None:
+            message = f"{message}: expected {expected}, got {shown}"
+        elif expected is not None:
+            message = f"{message}: expected {expected}"
+        self.problems.append(
+            Problem(segments=self.prefix + segments, message=message, expected=expected, got=shown)
+        )
+
+    def check_id(self, segments: tuple[Segment, ...], value: str) -> None:
+        """Ids appear in paths, CSV files and URLs, so keep them plain."""
+        if not ID_PATTERN.match(value):
+            self.add(segments, "invalid id", expected=ID_EXPECTED, got=value)
+
+    def check_unique(self, base: tuple[Segment, ...], field: str, values: Iterable[str]) -> None:
+        """Report every repeat of a value of ``field`` in the list at ``base``."""
+        seen: dict[str, int] = {}
+        for index, value in enumerate(values):
+            if value in seen:
+                self.add(
+                    (*base, index, field),
+                    f"duplicate {field} {value!r}, already used at index {seen[value]}",
+                )
+            else:
+                seen[value] = index
+
+    def raise_if_any(self, error: type[InvalidInput]) -> None:
+        """Raise ``error`` with every problem found, if there is any."""
+        if self.problems:
+            raise error(self.problems)
