@@ -1,4 +1,4 @@
-"""progression: career progression frameworks as immutable values, and verdicts that explain themselves."""
+"""progression: career progression frameworks as immutable values, with verdicts that explain."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from ._policy import (
     Sustained,
     TimeInLevel,
 )
+from ._schema import json_schema
 from ._serialization import (
     Format,
     converter,
@@ -84,6 +85,7 @@ __all__ = [
     "WayBack",
     "converter",
     "dump_framework",
+    "json_schema",
     "load_framework",
     "loads_framework",
     "structure",

@@ -6,9 +6,10 @@ import enum
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from fractions import Fraction
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import attrs
+from pyrsistent import PVector as PVectorRuntime
 from pyrsistent import freeze, pmap, pvector
 from pyrsistent.typing import PMap, PVector
 
@@ -89,7 +90,9 @@ class RatingScale:
     def __attrs_post_init__(self) -> None:
         check = Checker()
         if self.max <= self.min:
-            check.add(("max",), "the scale is empty", expected=f"more than min {self.min}", got=self.max)
+            check.add(
+                ("max",), "the scale is empty", expected=f"more than min {self.min}", got=self.max
+            )
         else:
             for point in self.points:
                 if point not in self.labels:
@@ -296,12 +299,16 @@ class JobFamily:
                     )
                 owner.setdefault(level.id, t_index)
         for index, crossover in enumerate(self.crossovers):
-            self._check_end(check, ("crossovers", index, "from_level"), crossover.from_level, TrackKind.IC)
+            self._check_end(
+                check, ("crossovers", index, "from_level"), crossover.from_level, TrackKind.IC
+            )
             self._check_end(
                 check, ("crossovers", index, "to_level"), crossover.to_level, TrackKind.MANAGEMENT
             )
         for index, way in enumerate(self.way_back):
-            self._check_end(check, ("way_back", index, "from_level"), way.from_level, TrackKind.MANAGEMENT)
+            self._check_end(
+                check, ("way_back", index, "from_level"), way.from_level, TrackKind.MANAGEMENT
+            )
             self._check_end(check, ("way_back", index, "to_level"), way.to_level, TrackKind.IC)
         for index, path in enumerate(self.lateral_paths):
             at: tuple[Segment, ...] = ("lateral_paths", index)
@@ -364,7 +371,7 @@ def _policies(items: Iterable[PromotionPolicy]) -> PVector[PromotionPolicy]:
     return pvector(items)
 
 
-def _metadata(items: Mapping[str, object]) -> PMap[str, Metadata]:
+def _metadata(items: Mapping[str, Any]) -> PMap[str, Metadata]:
     frozen: PMap[str, Metadata] = freeze(dict(items))
     return frozen
 
@@ -383,7 +390,7 @@ def _metadata_problems(value: object, at: tuple[Segment, ...], check: Checker) -
             else:
                 _metadata_problems(item, (*at, key), check)
         return
-    if isinstance(value, list | tuple | PVector):
+    if isinstance(value, list | tuple | PVectorRuntime):
         for index, item in enumerate(value):
             _metadata_problems(item, (*at, index), check)
         return
@@ -420,7 +427,13 @@ class Framework:
         seen: dict[tuple[str | None, ...], int] = {}
         for p_index, policy in enumerate(self.policies):
             self._check_policy(check, p_index, policy)
-            key = (policy.family, policy.track, policy.from_level, policy.to_level, policy.to_family)
+            key = (
+                policy.family,
+                policy.track,
+                policy.from_level,
+                policy.to_level,
+                policy.to_family,
+            )
             if key in seen:
                 check.add(
                     ("policies", p_index),
@@ -437,8 +450,16 @@ class Framework:
                 for level_id, expectation in sorted(competency.levels.items()):
                     if expectation.proficiency not in self.scale:
                         check.add(
-                            (*base, "tracks", t_index, "competencies", c_index, "levels", level_id,
-                             "proficiency"),
+                            (
+                                *base,
+                                "tracks",
+                                t_index,
+                                "competencies",
+                                c_index,
+                                "levels",
+                                level_id,
+                                "proficiency",
+                            ),
                             "proficiency outside the scale",
                             expected=f"an integer from {self.scale.min} to {self.scale.max}",
                             got=expectation.proficiency,
@@ -449,8 +470,9 @@ class Framework:
             if path.to_family == family.id or path.to_family not in families:
                 check.add(
                     (*at, "to_family"),
-                    "unknown job family" if path.to_family != family.id else "a lateral path"
-                    " leads to another family",
+                    "unknown job family"
+                    if path.to_family != family.id
+                    else "a lateral path leads to another family",
                     expected=one_of(f for f in families if f != family.id),
                     got=path.to_family,
                 )
@@ -480,7 +502,9 @@ class Framework:
         at: tuple[Segment, ...] = ("policies", p_index)
         families = [f.id for f in self.job_families]
         if policy.family not in families:
-            check.add((*at, "family"), "unknown job family", expected=one_of(families), got=policy.family)
+            check.add(
+                (*at, "family"), "unknown job family", expected=one_of(families), got=policy.family
+            )
             return
         family = self.family(policy.family)
         track: Track | None = None
@@ -500,13 +524,16 @@ class Framework:
             track, target = self._check_transition(check, at, family, policy)
             if track is None:
                 return
+        if track is None:  # impossible: PromotionPolicy insists on a track or a transition
+            return
         for c_index, criterion in enumerate(policy.criteria):
             self._check_criterion(check, (*at, "criteria", c_index), criterion, track, target)
 
     def _check_transition(
         self, check: Checker, at: tuple[Segment, ...], family: JobFamily, policy: PromotionPolicy
     ) -> tuple[Track | None, Track | None]:
-        assert policy.from_level is not None and policy.to_level is not None  # noqa: S101
+        assert policy.from_level is not None
+        assert policy.to_level is not None
         try:
             track = family.track_of(policy.from_level)
         except KeyError:

@@ -17,8 +17,8 @@ from ._validation import Checker
 from .exceptions import InvalidFramework
 
 __all__ = [
-    "CRITERION_KINDS",
     "APPROVAL_KINDS",
+    "CRITERION_KINDS",
     "SCORE_KINDS",
     "AverageScore",
     "Calibration",
@@ -34,7 +34,7 @@ __all__ = [
     "to_fraction",
 ]
 
-Number: TypeAlias = Fraction | Decimal | int | str
+Number: TypeAlias = Fraction | Decimal | int | float | str
 
 
 def to_fraction(value: Number) -> Fraction:
@@ -216,11 +216,15 @@ class PromotionPolicy:
         for index, criterion in enumerate(self.criteria):
             at = ("criteria", index)
             if isinstance(criterion, Sustained | TimeInLevel) and criterion.cycles < 1:
-                check.add((*at, "cycles"), "too few cycles", expected="1 or more", got=criterion.cycles)
+                check.add(
+                    (*at, "cycles"), "too few cycles", expected="1 or more", got=criterion.cycles
+                )
             if isinstance(criterion, ScopeEvidence):
                 check.check_id((*at, "id"), criterion.id)
                 if criterion.count < 1:
-                    check.add((*at, "count"), "too few records", expected="1 or more", got=criterion.count)
+                    check.add(
+                        (*at, "count"), "too few records", expected="1 or more", got=criterion.count
+                    )
                 if criterion.id in seen:
                     check.add((*at, "id"), f"duplicate evidence requirement {criterion.id!r}")
                 seen.add(criterion.id)
@@ -243,7 +247,8 @@ class PromotionPolicy:
             if isinstance(other, ScoreFloor) and other.floor > average.threshold:
                 check.add(
                     ("criteria", index, "threshold"),
-                    f"threshold {format_number(average.threshold)} is below the floor {other.floor}",
+                    f"threshold {format_number(average.threshold)} is below"
+                    f" the floor {other.floor}",
                     expected=f"a threshold of at least the floor {other.floor}",
                 )
 
@@ -259,4 +264,3 @@ def format_number(value: Fraction) -> str:
         return str(value.numerator)
     text = str(Decimal(value.numerator) / Decimal(value.denominator))
     return text if Fraction(text) == value else f"{value.numerator}/{value.denominator}"
-

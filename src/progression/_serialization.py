@@ -11,7 +11,7 @@ import typing
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Literal, TypeVar, get_args, get_origin
+from typing import Any, Literal, TypeVar, cast, get_args, get_origin
 
 import attrs
 import cattrs
@@ -86,7 +86,7 @@ def describe(tp: Any) -> str:
     if tp is bool:
         return "true or false"
     if tp is Fraction:
-        return "a number (like 3.5 or \"7/2\")"
+        return 'a number (like 3.5 or "7/2")'
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return one_of(member.value for member in tp)
     if isinstance(tp, type) and attrs.has(tp):
@@ -203,8 +203,10 @@ def _pmap_hook(tp: Any) -> Callable[[object, type], Any]:
         for key, item in value.items():
             try:
                 result[_structure_key(key, key_type)] = value_hook(item, value_type)
-            except Exception as exc:  # noqa: BLE001 - collected and re-raised as a group
-                exc.add_note(IterableValidationNote(f"Structuring mapping @ key {key!r}", key, value_type))
+            except Exception as exc:
+                exc.add_note(
+                    IterableValidationNote(f"Structuring mapping @ key {key!r}", key, value_type)
+                )
                 errors.append(exc)
         if errors:
             raise IterableValidationError(f"While structuring {describe(tp)}", errors, tp)
@@ -222,19 +224,31 @@ def _unstructure_sorted_map(value: Mapping[Any, Any]) -> dict[Any, Any]:
 
 
 def _attrs_hook(cls: type[T]) -> Callable[[object, type], T]:
-    generated = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True, **_overrides(cls))
-    names = [a.name for a in attrs.fields(cls)]
+    generated = make_dict_structure_fn(
+        cls, converter, _cattrs_forbid_extra_keys=True, **_overrides(cls)
+    )
+    names = [a.name for a in attrs.fields(cast(Any, cls))]
+
+    tag = getattr(cls, "kind", None)
+    tagged = isinstance(tag, str) and CRITERION_KINDS.get(tag) is cls
 
     def structure(value: object, _: type) -> T:
         if not isinstance(value, Mapping):
             raise _Expected(f"a mapping with keys {', '.join(names)}", value)
+        if tagged and "kind" in value:
+            # A criterion dumped on its own carries its tag; it must be this class's.
+            if value["kind"] != tag:
+                raise _Expected(repr(tag), value["kind"], "wrong kind")
+            value = {key: item for key, item in value.items() if key != "kind"}
         return generated(value, cls)
 
     return structure
 
 
 def _attrs_unstructure_hook(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
-    generated = make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True, **_overrides(cls))
+    generated = make_dict_unstructure_fn(
+        cls, converter, _cattrs_omit_if_default=True, **_overrides(cls)
+    )
     kind = CRITERION_KINDS.get(getattr(cls, "kind", None) or "")
     if kind is cls:
         return lambda value: {"kind": cls.kind, **generated(value)}
@@ -267,7 +281,9 @@ def _structure_criterion(value: object, _: type) -> Criterion:
     if not isinstance(value, Mapping):
         raise _Expected(describe(Criterion), value)
     if "kind" not in value:
-        exc = _Expected(f"one of {one_of(CRITERION_KINDS)}", None, "missing key 'kind'", show_got=False)
+        exc = _Expected(
+            f"one of {one_of(CRITERION_KINDS)}", None, "missing key 'kind'", show_got=False
+        )
         exc.add_note(AttributeValidationNote("kind", "kind", str))
         raise ClassValidationError("While structuring a criterion", [exc], dict)
     kind = value["kind"]
@@ -367,7 +383,12 @@ def structure(data: object, cls: type[T], *, error: type[InvalidInput] = Invalid
     """Build a value of ``cls`` from plain data; every fault is raised at once as ``error``."""
     try:
         return converter.structure(data, cls)
-    except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError, _Expected) as exc:
+    except (
+        ClassValidationError,
+        IterableValidationError,
+        ForbiddenExtraKeysError,
+        _Expected,
+    ) as exc:
         raise error(problems_from(exc)) from None
     except InvalidInput as exc:
         raise error(exc.problems) from None
@@ -381,10 +402,10 @@ def unstructure(value: object) -> Any:
 class _Loader(yaml.SafeLoader):
     """Safe YAML that refuses duplicate keys and keeps dates as the text written."""
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:  # type: ignore[override]
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[object] = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=deep)
             if isinstance(key, typing.Hashable) and key in seen:
                 raise yaml.constructor.ConstructorError(
                     "while reading a mapping",
@@ -418,19 +439,30 @@ def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def _syntax_problem(message: str, source: str | None, line: int | None, column: int | None) -> Problem:
+def _syntax_problem(
+    message: str, source: str | None, line: int | None, column: int | None
+) -> Problem:
     return Problem(segments=(), message=message, source=source, line=line, column=column)
 
 
 def parse(
-    text: str, format: Format, *, source: str | None = None, error: type[InvalidInput] = InvalidFramework
+    text: str,
+    format: Format,
+    *,
+    source: str | None = None,
+    error: type[InvalidInput] = InvalidFramework,
 ) -> object:
-    """Plain data from YAML, JSON or TOML text; malformed text raises ``error`` with line and column."""
+    """Plain data from YAML, JSON or TOML text.
+
+    Malformed text raises ``error`` with the line and column the parser stopped at.
+    """
     if len(text) > MAX_BYTES:
-        raise UnreadableInput(f"{source or 'input'}: {len(text)} characters, over the limit of {MAX_BYTES}")
+        raise UnreadableInput(
+            f"{source or 'input'}: {len(text)} characters, over the limit of {MAX_BYTES}"
+        )
     try:
         if format == "yaml":
-            return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+            return yaml.load(text, Loader=_Loader)
         if format == "json":
             return json.loads(text, object_pairs_hook=_json_pairs)
         if format == "toml":
@@ -446,7 +478,9 @@ def parse(
     except yaml.YAMLError as exc:
         raise error([_syntax_problem(f"malformed YAML: {exc}", source, None, None)]) from None
     except json.JSONDecodeError as exc:
-        raise error([_syntax_problem(f"malformed JSON: {exc.msg}", source, exc.lineno, exc.colno)]) from None
+        raise error(
+            [_syntax_problem(f"malformed JSON: {exc.msg}", source, exc.lineno, exc.colno)]
+        ) from None
     except ValueError as exc:
         if format == "json":  # a duplicate key from _json_pairs
             raise error([_syntax_problem(f"malformed JSON: {exc}", source, None, None)]) from None
@@ -555,7 +589,11 @@ def load_document(
     data = parse(text, format, source=source, error=error)
     if data is None:
         raise error(
-            [_syntax_problem(f"the document is empty: expected {describe(cls)}", source, None, None)]
+            [
+                _syntax_problem(
+                    f"the document is empty: expected {describe(cls)}", source, None, None
+                )
+            ]
         )
     try:
         return structure(data, cls, error=error)

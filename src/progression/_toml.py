@@ -9,7 +9,15 @@ from collections.abc import Mapping, Sequence
 __all__ = ["dumps"]
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
 
 
 def dumps(data: Mapping[str, object]) -> str:
@@ -54,7 +62,7 @@ def _table(lines: list[str], prefix: tuple[str, ...], table: Mapping[str, object
                 lines.extend(("", f"[{header}]"))
             _table(lines, path, value)
         else:
-            assert isinstance(value, Sequence)  # noqa: S101
+            assert isinstance(value, Sequence)
             for item in value:
                 lines.extend(("", f"[[{header}]]"))
                 _table(lines, path, item)

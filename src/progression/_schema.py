@@ -1,0 +1,109 @@
+"""JSON Schema for progression's file formats, derived from the attrs classes themselves."""
+
+from __future__ import annotations
+
+import enum
+import inspect
+from fractions import Fraction
+from types import NoneType, UnionType
+from typing import Any, Union, get_args, get_origin
+
+import attrs
+from pyrsistent.typing import PMap, PSet, PVector
+
+from ._model import Framework
+from ._policy import CRITERION_KINDS, Criterion
+
+__all__ = ["json_schema"]
+
+_NUMBER = {
+    "anyOf": [
+        {"type": "number"},
+        {"type": "string", "pattern": r"^\s*-?[0-9]+(\.[0-9]+|/[0-9]+)?\s*$"},
+    ],
+    "description": 'An exact number: 3.5, or a fraction as a string such as "7/2".',
+}
+
+
+def json_schema(root: type[Any] = Framework) -> dict[str, Any]:
+    """A JSON Schema (draft 2020-12) for documents that structure to ``root``.
+
+    Built from the classes, so it cannot drift from what the loader accepts; editors use
+    it to validate and complete YAML, services to check requests before sending them.
+    """
+    defs: dict[str, Any] = {}
+    body = _schema(root, defs)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": root.__name__,
+        **{k: v for k, v in body.items() if k != "$ref"},
+        **({"$ref": body["$ref"]} if "$ref" in body else {}),
+        "$defs": dict(sorted(defs.items())),
+    }
+
+
+def _schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
+    origin, args = get_origin(tp), get_args(tp)
+    if tp is str:
+        return {"type": "string"}
+    if tp is bool:
+        return {"type": "boolean"}
+    if tp is int:
+        return {"type": "integer"}
+    if tp is Fraction:
+        return dict(_NUMBER)
+    if tp is Any:
+        return {}
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return {"enum": [member.value for member in tp]}
+    if tp is Criterion:
+        return {"oneOf": [_schema(cls, defs) for cls in CRITERION_KINDS.values()]}
+    if origin in (PVector, PSet):
+        return {"type": "array", "items": _schema(args[0], defs)}
+    if origin is PMap:
+        out: dict[str, Any] = {"type": "object", "additionalProperties": _schema(args[1], defs)}
+        if args[0] is int:
+            out["propertyNames"] = {"pattern": r"^-?[0-9]+$"}
+        return out
+    if origin in (Union, UnionType):
+        options = [a for a in args if a is not NoneType]
+        inner = (
+            _schema(options[0], defs)
+            if len(options) == 1
+            else {"anyOf": [_schema(o, defs) for o in options]}
+        )
+        return {"anyOf": [inner, {"type": "null"}]} if NoneType in args else inner
+    if isinstance(tp, type) and attrs.has(tp):
+        return _class(tp, defs)
+    raise TypeError(f"no JSON Schema for {tp!r}")
+
+
+def _class(cls: type[Any], defs: dict[str, Any]) -> dict[str, Any]:
+    name = cls.__name__
+    if name not in defs:
+        defs[name] = {}  # reserve first: classes may refer to themselves
+        hints = attrs.resolve_types(cls)
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        kind = getattr(cls, "kind", None)
+        if isinstance(kind, str) and CRITERION_KINDS.get(kind) is cls:
+            properties["kind"] = {"const": kind}
+            required.append("kind")
+        for field in attrs.fields(hints):
+            if field.name == "metadata" and cls is Framework:
+                properties[field.name] = {
+                    "type": "object",
+                    "description": "Free-form data kept on round-trip (no nulls).",
+                }
+            else:
+                properties[field.name] = _schema(field.type, defs)
+            if field.default is attrs.NOTHING:
+                required.append(field.name)
+        defs[name] = {
+            "type": "object",
+            "description": inspect.getdoc(cls) or name,
+            "properties": properties,
+            "required": required,
+            "additionalProperties": False,
+        }
+    return {"$ref": f"#/$defs/{name}"}

@@ -1,0 +1,26 @@
+"""Every generated framework is valid; every generated fault is caught at its path."""
+
+from typing import Any
+
+from hypothesis import given
+
+import progression
+from progression import Framework, strategies
+from progression.exceptions import Segment, render_path
+
+
+@given(framework=strategies.frameworks())
+def test_generated_frameworks_pass_construction(framework: Framework) -> None:
+    data = progression.unstructure(framework)
+    assert progression.structure(data, Framework) == framework
+
+
+@given(case=strategies.invalid_framework_data())
+def test_no_invalid_framework_passes(case: tuple[dict[str, Any], tuple[Segment, ...]]) -> None:
+    data, path = case
+    try:
+        progression.structure(data, Framework)
+    except progression.InvalidFramework as error:
+        assert render_path(path) in [p.path for p in error.problems], str(error)
+    else:
+        raise AssertionError(f"accepted a framework with a fault at {render_path(path)}")
