@@ -14,10 +14,12 @@ from pyrsistent import freeze, pmap, pvector
 from pyrsistent.typing import PMap, PVector
 
 from ._policy import (
+    DEFAULT_RATERS,
     AverageScore,
     Criterion,
     MeetsExpectations,
     PromotionPolicy,
+    Rater,
     ScoreFloor,
     format_number,
 )
@@ -344,6 +346,31 @@ class JobFamily:
             return False
         return True
 
+    def route(self, from_level: str, to_level: str, to_family: str | None = None) -> str | None:
+        """The kind of move between two levels, or None where no route leads there.
+
+        ``"promotion"`` (up the same track), ``"crossover"``, ``"way_back"`` or ``"lateral"``.
+        """
+        if to_family is not None and to_family != self.id:
+            lateral = any(
+                (p.from_level, p.to_family, p.to_level) == (from_level, to_family, to_level)
+                for p in self.lateral_paths
+            )
+            return "lateral" if lateral else None
+        try:
+            track, target = self.track_of(from_level), self.track_of(to_level)
+        except KeyError:
+            return None
+        if track is target:
+            return (
+                "promotion" if target.level(to_level).rank > track.level(from_level).rank else None
+            )
+        if any((c.from_level, c.to_level) == (from_level, to_level) for c in self.crossovers):
+            return "crossover"
+        if any((w.from_level, w.to_level) == (from_level, to_level) for w in self.way_back):
+            return "way_back"
+        return None
+
     def track(self, track_id: str) -> Track:
         """The track with this id; `KeyError` if there is none."""
         for track in self.tracks:
@@ -364,6 +391,10 @@ class JobFamily:
 
 
 def _families(items: Iterable[JobFamily]) -> PVector[JobFamily]:
+    return pvector(items)
+
+
+def _raters(items: Iterable[Rater]) -> PVector[Rater]:
     return pvector(items)
 
 
@@ -413,11 +444,17 @@ class Framework:
     scale: RatingScale = RatingScale()
     job_families: PVector[JobFamily] = attrs.field(converter=_families)
     policies: PVector[PromotionPolicy] = attrs.field(converter=_policies, factory=pvector)
+    #: Raters whose scores count, in order of preference (a policy may override).
+    raters: PVector[Rater] = attrs.field(converter=_raters, default=DEFAULT_RATERS)
     metadata: PMap[str, Metadata] = attrs.field(converter=_metadata, factory=pmap)
 
     def __attrs_post_init__(self) -> None:
         check = Checker()
         check.check_id(("id",), self.id)
+        if not self.raters or len(set(self.raters)) != len(self.raters):
+            check.add(
+                ("raters",), "raters must list each rater once", expected="at least one rater"
+            )
         _metadata_problems(self.metadata, ("metadata",), check)
         if not self.job_families:
             check.add(("job_families",), "a framework needs at least one job family")
@@ -566,27 +603,14 @@ class Framework:
                 got=policy.to_level,
             )
             return None, None
-        if to_family is not family:
-            allowed = any(
-                p.from_level == policy.from_level
-                and p.to_family == to_family.id
-                and p.to_level == policy.to_level
-                for p in family.lateral_paths
+        if family.route(policy.from_level, policy.to_level, policy.to_family) is None:
+            route = (
+                "lateral path"
+                if to_family is not family
+                else "step up the same track"
+                if target is track
+                else "crossover or way back"
             )
-            route = "lateral path"
-        elif target is track:
-            allowed = track.level(policy.to_level).rank > track.level(policy.from_level).rank
-            route = "step up the same track"
-        else:
-            allowed = any(
-                (c.from_level, c.to_level) == (policy.from_level, policy.to_level)
-                for c in family.crossovers
-            ) or any(
-                (w.from_level, w.to_level) == (policy.from_level, policy.to_level)
-                for w in family.way_back
-            )
-            route = "crossover or way back"
-        if not allowed:
             check.add(
                 (*at, "to_level"),
                 f"no {route} leads from {policy.from_level!r} to {policy.to_level!r}",
@@ -656,6 +680,37 @@ class Framework:
             if family.id == family_id:
                 return family
         raise KeyError(family_id)
+
+    def policy(
+        self, family_id: str, from_level: str, to_level: str, to_family: str | None = None
+    ) -> PromotionPolicy | None:
+        """The policy for a move: its own transition policy, else its track's default.
+
+        A track default covers only the step to the next level on the same track;
+        crossovers, ways back, lateral moves and skipped levels need their own policy.
+        """
+        lateral = to_family if to_family != family_id else None
+        for policy in self.policies:
+            if (policy.family, policy.from_level, policy.to_level, policy.to_family) == (
+                family_id,
+                from_level,
+                to_level,
+                lateral,
+            ):
+                return policy
+        if lateral is not None:
+            return None
+        try:
+            track = self.family(family_id).track_of(from_level)
+        except KeyError:
+            return None
+        following = track.next_level(from_level)
+        if following is None or following.id != to_level:
+            return None
+        for policy in self.policies:
+            if policy.family == family_id and policy.track == track.id:
+                return policy
+        return None
 
     def tracks(self) -> Iterator[tuple[JobFamily, Track]]:
         """Every (family, track) pair, in file order."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import math
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
@@ -19,6 +20,7 @@ from .exceptions import InvalidFramework
 __all__ = [
     "APPROVAL_KINDS",
     "CRITERION_KINDS",
+    "DEFAULT_RATERS",
     "SCORE_KINDS",
     "AverageScore",
     "Calibration",
@@ -26,6 +28,7 @@ __all__ = [
     "ManagerEndorsement",
     "MeetsExpectations",
     "PromotionPolicy",
+    "Rater",
     "ScopeEvidence",
     "ScoreFloor",
     "Sustained",
@@ -66,6 +69,23 @@ def _ids(items: Iterable[str]) -> PVector[str]:
 
 def _weights(items: Mapping[str, Number]) -> PMap[str, Fraction]:
     return pmap({key: to_fraction(value) for key, value in items.items()})
+
+
+class Rater(enum.Enum):
+    """Who gave a score: the employee, a peer, the manager, or a calibration session."""
+
+    SELF = "self"
+    PEER = "peer"
+    MANAGER = "manager"
+    CALIBRATED = "calibrated"
+
+
+#: By default a calibrated score counts, and the manager's where there is none.
+DEFAULT_RATERS: PVector[Rater] = pvector([Rater.CALIBRATED, Rater.MANAGER])
+
+
+def _raters(items: Iterable[Rater]) -> PVector[Rater]:
+    return pvector(items)
 
 
 @attrs.frozen(kw_only=True)
@@ -194,6 +214,8 @@ class PromotionPolicy:
     to_level: str | None = None
     to_family: str | None = None
     criteria: PVector[Criterion] = attrs.field(converter=_criteria)
+    #: Raters whose scores count, in order of preference; empty means the framework's.
+    raters: PVector[Rater] = attrs.field(converter=_raters, factory=pvector)
 
     def __attrs_post_init__(self) -> None:
         check = Checker()
@@ -207,6 +229,8 @@ class PromotionPolicy:
             )
         if self.to_family is not None and self.track is not None:
             check.add(("to_family",), "to_family belongs to a from_level/to_level transition")
+        if len(set(self.raters)) != len(self.raters):
+            check.add(("raters",), "a rater is listed twice")
         kinds = [c.kind for c in self.criteria]
         for kind in ("sustained", "time_in_level"):
             if kinds.count(kind) > 1:

@@ -1,13 +1,17 @@
-"""Rendering for people: plain-text summaries and problem listings."""
+"""Rendering for people: summaries, problem listings, verdict tables and HTML."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
+from fractions import Fraction
 
+from ._evaluation import Outcome, Status, Verdict
 from ._model import CompetencyKind, Framework
+from ._policy import format_number
 from .exceptions import Problem
 
-__all__ = ["problems_text", "summary_text"]
+__all__ = ["problems_text", "summary_text", "team_text", "verdict_html", "verdict_text"]
 
 
 def summary_text(framework: Framework) -> str:
@@ -53,3 +57,93 @@ def summary_text(framework: Framework) -> str:
 def problems_text(problems: Iterable[Problem]) -> str:
     """One problem a line, each with its file, line and column where known."""
     return "\n".join(str(problem) for problem in problems)
+
+
+_MARK = {Outcome.PASSED: "pass", Outcome.FAILED: "FAIL", Outcome.UNDECIDED: "????"}
+_STATUS = {
+    Status.READY: "READY",
+    Status.NOT_READY: "NOT READY",
+    Status.INSUFFICIENT_DATA: "INSUFFICIENT DATA",
+}
+
+
+def _status_label(verdict: Verdict) -> str:
+    if verdict.status is not Status.READY and verdict.met_except_approval:
+        return "READY PENDING APPROVAL"
+    return _STATUS[verdict.status]
+
+
+def verdict_text(verdict: Verdict) -> str:
+    """A verdict as a readable block: status, every criterion, gaps, what it would take."""
+    lines = [
+        f"{verdict.employee}: {verdict.current_level or '(no level)'} -> {verdict.target_level}"
+        f" ({verdict.route.replace('_', ' ')}), as of {verdict.as_of}: {_status_label(verdict)}"
+    ]
+    if verdict.ready_since is not None:
+        lines[0] += f" since {verdict.ready_since}"
+    width = max((len(r.code) for r in verdict.criteria), default=0)
+    for result in verdict.criteria:
+        lines.append(f"  {_MARK[result.outcome]}  {result.code:<{width}}  {result.message}")
+    short = [g for g in verdict.gaps if g.gap is None or g.gap > 0]
+    if short:
+        lines.append(
+            "  gaps: "
+            + ", ".join(
+                f"{g.competency} {g.score if g.score is not None else 'unrated'}/{g.required}"
+                for g in short
+            )
+        )
+    if verdict.earliest is not None and verdict.status is not Status.READY:
+        lines.append(f"  earliest: {verdict.earliest} if scores hold")
+    if verdict.plan is not None:
+        lines.append(f"  what it takes: {verdict.plan.sentence}")
+    return "\n".join(lines)
+
+
+def team_text(verdicts: Iterable[Verdict]) -> str:
+    """One line per employee, ready ones first, with the first reason for the others."""
+    rows = sorted(verdicts, key=lambda v: (list(Status).index(v.status), v.employee))
+    out = []
+    for verdict in rows:
+        reason = next((r.message for r in verdict.criteria if not r.passed), "")
+        out.append(
+            f"{verdict.employee:<10} {verdict.current_level or '-':>5} -> {verdict.target_level:<6}"
+            f" {_status_label(verdict):<23} {reason}"
+        )
+    counts = {status: sum(v.status is status for v in rows) for status in Status}
+    out.append(
+        f"{len(rows)} employees: {counts[Status.READY]} ready,"
+        f" {counts[Status.NOT_READY]} not ready,"
+        f" {counts[Status.INSUFFICIENT_DATA]} with insufficient data"
+    )
+    return "\n".join(out)
+
+
+_COLOUR = {Outcome.PASSED: "#e6f4ea", Outcome.FAILED: "#fce8e6", Outcome.UNDECIDED: "#fef7e0"}
+
+
+def verdict_html(verdict: Verdict) -> str:
+    """A verdict as an HTML table, for notebooks."""
+    esc = html.escape
+    rows = "".join(
+        f'<tr style="background:{_COLOUR[r.outcome]}"><td>{esc(r.outcome.value)}</td>'
+        f"<td><code>{esc(r.code)}</code></td><td>{esc(_value(r.observed))}</td>"
+        f"<td>{esc(_value(r.required))}</td><td>{esc(r.message)}</td></tr>"
+        for r in verdict.criteria
+    )
+    plan = f"<p><b>What it takes:</b> {esc(verdict.plan.sentence)}</p>" if verdict.plan else ""
+    return (
+        f"<div><p><b>{esc(verdict.employee)}</b>: {esc(verdict.current_level or '(no level)')}"
+        f" &rarr; {esc(verdict.target_level)}, as of {esc(str(verdict.as_of))}:"
+        f" <b>{esc(_status_label(verdict))}</b></p>"
+        "<table><thead><tr><th>outcome</th><th>code</th><th>observed</th><th>required</th>"
+        f"<th>reason</th></tr></thead><tbody>{rows}</tbody></table>{plan}</div>"
+    )
+
+
+def _value(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Fraction):
+        return format_number(value)
+    return str(value)

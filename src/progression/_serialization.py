@@ -30,11 +30,20 @@ from pyrsistent.typing import PMap as _PMapType
 from pyrsistent.typing import PSet as _PSetType
 from pyrsistent.typing import PVector as _PVectorType
 
-from . import _toml
+from . import _csv, _toml
+from ._evaluation import CriterionResult, Gap, Observed, Plan
+from ._history import CYCLE_EXPECTED, Cycle, RatingHistory
 from ._model import Framework
 from ._policy import CRITERION_KINDS, Criterion, format_number, to_fraction
 from ._validation import one_of, show
-from .exceptions import InvalidFramework, InvalidInput, Problem, Segment, UnreadableInput
+from .exceptions import (
+    InvalidFramework,
+    InvalidHistory,
+    InvalidInput,
+    Problem,
+    Segment,
+    UnreadableInput,
+)
 
 __all__ = [
     "FORMATS",
@@ -45,7 +54,9 @@ __all__ = [
     "dumps",
     "format_of",
     "load_framework",
+    "load_history",
     "loads_framework",
+    "loads_history",
     "parse",
     "read_text",
     "structure",
@@ -229,12 +240,15 @@ def _attrs_hook(cls: type[T]) -> Callable[[object, type], T]:
     )
     names = [a.name for a in attrs.fields(cast(Any, cls))]
 
+    derived = DERIVED.get(cls, ())
     tag = getattr(cls, "kind", None)
     tagged = isinstance(tag, str) and CRITERION_KINDS.get(tag) is cls
 
     def structure(value: object, _: type) -> T:
         if not isinstance(value, Mapping):
             raise _Expected(f"a mapping with keys {', '.join(names)}", value)
+        if derived and any(name in value for name in derived):
+            value = {key: item for key, item in value.items() if key not in derived}
         if tagged and "kind" in value:
             # A criterion dumped on its own carries its tag; it must be this class's.
             if value["kind"] != tag:
@@ -245,6 +259,15 @@ def _attrs_hook(cls: type[T]) -> Callable[[object, type], T]:
     return structure
 
 
+#: Properties written out beside the fields for readers of the JSON, and ignored when
+#: read back (they are recomputed from the fields).
+DERIVED: dict[type[Any], tuple[str, ...]] = {
+    CriterionResult: ("message",),
+    Gap: ("gap",),
+    Plan: ("points", "sentence"),
+}
+
+
 def _attrs_unstructure_hook(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
     generated = make_dict_unstructure_fn(
         cls, converter, _cattrs_omit_if_default=True, **_overrides(cls)
@@ -252,7 +275,19 @@ def _attrs_unstructure_hook(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
     kind = CRITERION_KINDS.get(getattr(cls, "kind", None) or "")
     if kind is cls:
         return lambda value: {"kind": cls.kind, **generated(value)}
+    derived = DERIVED.get(cls)
+    if derived:
+        return lambda value: {
+            **generated(value),
+            **{name: converter.unstructure(getattr(value, name)) for name in derived},
+        }
     return generated
+
+
+def _structure_observed(value: object, _: type) -> Observed:
+    if value is None or isinstance(value, bool | int):
+        return value
+    return _structure_fraction(value, Fraction)
 
 
 def _overrides(cls: type[Any]) -> dict[str, Any]:
@@ -298,8 +333,20 @@ def _structure_criterion(value: object, _: type) -> Criterion:
     return converter.structure(rest, cls)
 
 
+def _structure_cycle(value: object, _: type) -> Cycle:
+    if not isinstance(value, str):
+        raise _Expected(CYCLE_EXPECTED, value)
+    try:
+        return Cycle.parse(value)
+    except ValueError:
+        raise _Expected(CYCLE_EXPECTED, value, "not a review cycle") from None
+
+
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook(Cycle, _structure_cycle)
+    conv.register_structure_hook(Observed, _structure_observed)
+    conv.register_unstructure_hook(Cycle, str)
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook(bool, _structure_bool)
@@ -626,3 +673,76 @@ def load_framework(path: Path | str, *, format: Format | None = None) -> Framewo
 def dump_framework(framework: Framework, *, format: Format = "yaml") -> str:
     """Deterministic YAML, JSON or TOML text that `loads_framework` reads back as an equal value."""
     return dumps(unstructure(framework), format)
+
+
+def histories_from_data(data: object) -> tuple[RatingHistory, ...]:
+    """Histories from plain data: one history, a list of them, or ``{employees: [...]}``."""
+    if isinstance(data, Mapping) and "employees" in data:
+        extra = sorted(set(data) - {"employees"}, key=str)
+        if extra:
+            raise InvalidHistory(
+                Problem(segments=(key,), message=f"unknown key {key!r}: expected only 'employees'")
+                for key in extra
+            )
+        data = data["employees"]
+    if isinstance(data, list):
+        return structure(data, tuple[RatingHistory, ...], error=InvalidHistory)
+    return (structure(data, RatingHistory, error=InvalidHistory),)
+
+
+def loads_history(
+    text: str, *, format: Format = "yaml", source: str | None = None
+) -> tuple[RatingHistory, ...]:
+    """Rating histories from YAML or JSON text: one employee, a list, or ``{employees: [...]}``.
+
+    Raises:
+        InvalidHistory: with every problem found, each with its path, line and column.
+    """
+    if format == "toml":
+        raise ValueError("histories are YAML, JSON or CSV; TOML has no use for long tables")
+    data = parse(text, format, source=source, error=InvalidHistory)
+    if data is None:
+        raise InvalidHistory([_syntax_problem("the document is empty", source, None, None)])
+    try:
+        return histories_from_data(data)
+    except InvalidHistory as exc:
+        found = locate(text, format, list(exc.problems))
+        raise InvalidHistory([attrs.evolve(p, source=source) for p in found]) from None
+
+
+def load_history(
+    path: Path | str,
+    *,
+    levels: Path | str | None = None,
+    events: Path | str | None = None,
+) -> tuple[RatingHistory, ...]:
+    """Rating histories from a YAML or JSON file, or from CSV exports.
+
+    For CSV, ``path`` is the long table of ratings
+    (``employee_id,cycle,competency,score[,rater]``), ``levels`` the level assignments
+    (``employee_id,family,track,level,since``) and ``events`` the optional evidence,
+    endorsements and calibrations (``employee_id,cycle,event[,requirement,value,note]``).
+
+    Raises:
+        UnreadableInput: a file is missing, too large, not UTF-8 or of unknown format.
+        InvalidHistory: with every bad row or value, each with file, line and column.
+    """
+    if Path(path).suffix.lower() != ".csv":
+        return loads_history(read_text(path), format=format_of(path), source=str(path))
+    if levels is None:
+        raise InvalidHistory(
+            [
+                _syntax_problem(
+                    "CSV ratings need the level assignments too: pass levels=",
+                    str(path),
+                    None,
+                    None,
+                )
+            ]
+        )
+    return _csv.histories_from_csv(
+        read_text(path),
+        read_text(levels),
+        None if events is None else read_text(events),
+        sources=(str(path), str(levels), str(events)),
+    )

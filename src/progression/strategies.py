@@ -44,6 +44,7 @@ from ._policy import (
     ManagerEndorsement,
     MeetsExpectations,
     PromotionPolicy,
+    Rater,
     ScopeEvidence,
     ScoreFloor,
     Sustained,
@@ -326,6 +327,7 @@ def promotion_policies(draw: st.DrawFn, framework: Framework) -> list[PromotionP
                         track=family.track_of(from_level), scale=framework.scale, same_track=same
                     )
                 ),
+                raters=draw(st.lists(st.sampled_from(Rater), max_size=2, unique=True)),
             )
     return list(out.values())
 
@@ -374,6 +376,7 @@ def frameworks(draw: st.DrawFn, *, max_families: int = 2) -> Framework:
         cadence=draw(st.sampled_from(Cadence)),
         scale=scale,
         job_families=families,
+        raters=draw(st.lists(st.sampled_from(Rater), min_size=1, max_size=4, unique=True)),
         metadata=draw(metadata()),
     )
     return attrs.evolve(bare, policies=draw(promotion_policies(bare)))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from importlib import resources
 
+from .._history import RatingHistory
 from .._model import Framework
-from .._serialization import loads_framework
+from .._serialization import load_history, loads_framework
 
-__all__ = ["load", "names", "text"]
+__all__ = ["load", "names", "team", "team_files", "text"]
 
 _DATA = resources.files(__package__) / "data"
 
@@ -41,3 +42,20 @@ def load(name: str) -> Framework:
         KeyError: no bundled framework has that name.
     """
     return loads_framework(text(name), source=f"examples/{name}.yaml")
+
+
+def team_files() -> tuple[str, str, str]:
+    """Paths of the sample team's CSV exports: ratings, level assignments and events."""
+    folder = _DATA / "team"
+    return (str(folder / "ratings.csv"), str(folder / "levels.csv"), str(folder / "events.csv"))
+
+
+def team() -> tuple[RatingHistory, ...]:
+    """The sample engineering team: rating histories over eight quarters, from CSV exports.
+
+    It is rated against the ``engineering`` framework and holds a realistic mix:
+    people ready, not ready for different reasons, with too little data to say, and a
+    crossover candidate.
+    """
+    ratings, levels, events = team_files()
+    return load_history(ratings, levels=levels, events=events)

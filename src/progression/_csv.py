@@ -1,0 +1,305 @@
+"""Rating histories from CSV exports: a long table of ratings, levels, and events."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from ._history import (
+    CYCLE_EXPECTED,
+    Cycle,
+    Evidence,
+    LevelAssignment,
+    Rating,
+    RatingHistory,
+    Review,
+)
+from ._policy import Rater, to_fraction
+from ._validation import show
+from .exceptions import InvalidHistory, Problem
+
+__all__ = ["EVENT_COLUMNS", "LEVEL_COLUMNS", "RATING_COLUMNS", "histories_from_csv"]
+
+RATING_COLUMNS = ("employee_id", "cycle", "competency", "score")
+LEVEL_COLUMNS = ("employee_id", "family", "track", "level", "since")
+EVENT_COLUMNS = ("employee_id", "cycle", "event")
+_EVENTS = ("evidence", "endorsement", "calibration")
+
+
+class _Table:
+    """One CSV file's rows, with problems reported against file, line and column."""
+
+    def __init__(
+        self, text: str, source: str, required: tuple[str, ...], optional: tuple[str, ...]
+    ) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            self.header = [name.strip() for name in next(reader)]
+        except StopIteration:
+            self.header = []
+        self.rows: list[tuple[int, dict[str, str]]] = []
+        missing = [name for name in required if name not in self.header]
+        for name in missing:
+            self.add(1, None, f"missing column {name!r}", f"a header with {', '.join(required)}")
+        unknown = [n for n in self.header if n not in required + optional]
+        for name in unknown:
+            self.add(
+                1,
+                self.header.index(name),
+                f"unknown column {name!r}",
+                f"only {', '.join(required + optional)}",
+            )
+        if missing or unknown:
+            return
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(self.header):
+                self.add(
+                    line,
+                    None,
+                    f"{len(row)} cells in a row of {len(self.header)} columns",
+                    f"{len(self.header)} cells",
+                )
+                continue
+            self.rows.append((line, {k: v.strip() for k, v in zip(self.header, row, strict=True)}))
+
+    def add(
+        self,
+        line: int,
+        column: int | None,
+        message: str,
+        expected: str | None = None,
+        got: str | None = None,
+    ) -> None:
+        name = self.header[column] if column is not None and column < len(self.header) else None
+        text = message
+        if expected is not None:
+            text += f": expected {expected}" + (f", got {show(got)}" if got is not None else "")
+        self.problems.append(
+            Problem(
+                segments=(line - 1,) + ((name,) if name else ()),
+                message=text,
+                expected=expected,
+                got=None if got is None else show(got),
+                source=self.source,
+                line=line,
+                column=None if column is None else column + 1,
+            )
+        )
+
+    def cycle(self, line: int, row: dict[str, str], name: str) -> Cycle | None:
+        try:
+            return Cycle.parse(row[name])
+        except ValueError:
+            self.add(line, self.header.index(name), "not a review cycle", CYCLE_EXPECTED, row[name])
+            return None
+
+    def integer(self, line: int, row: dict[str, str], name: str) -> int | None:
+        if re.fullmatch(r"-?[0-9]+", row[name]):
+            return int(row[name])
+        self.add(line, self.header.index(name), "not a whole number", "an integer score", row[name])
+        return None
+
+    def required(self, line: int, row: dict[str, str], name: str) -> str | None:
+        if row[name]:
+            return row[name]
+        self.add(line, self.header.index(name), f"empty {name}", f"a value for {name}", row[name])
+        return None
+
+
+def _rater(table: _Table, line: int, row: dict[str, str]) -> Rater | None:
+    text = row.get("rater", "") or "manager"
+    for rater in Rater:
+        if rater.value == text:
+            return rater
+    table.add(
+        line,
+        table.header.index("rater"),
+        "unknown rater",
+        ", ".join(repr(r.value) for r in Rater),
+        text,
+    )
+    return None
+
+
+def histories_from_csv(
+    ratings_text: str,
+    levels_text: str,
+    events_text: str | None = None,
+    *,
+    sources: tuple[str, str, str] = ("ratings.csv", "levels.csv", "events.csv"),
+) -> tuple[RatingHistory, ...]:
+    """Histories from the text of the three CSV exports; every bad row reported at once."""
+    ratings = _Table(ratings_text, sources[0], RATING_COLUMNS, ("rater",))
+    levels = _Table(levels_text, sources[1], LEVEL_COLUMNS, ())
+    events = (
+        None
+        if events_text is None
+        else _Table(events_text, sources[2], EVENT_COLUMNS, ("requirement", "value", "note"))
+    )
+    tables = [t for t in (ratings, levels, events) if t is not None]
+
+    people: dict[str, dict[str, Any]] = {}
+    first_line: dict[str, tuple[_Table, int]] = {}
+    for line, row in levels.rows:
+        employee = levels.required(line, row, "employee_id")
+        family = levels.required(line, row, "family")
+        track = levels.required(line, row, "track")
+        level = levels.required(line, row, "level")
+        since = levels.cycle(line, row, "since")
+        if None in (employee, family, track, level, since):
+            continue
+        assert employee is not None
+        person = people.setdefault(
+            employee, {"family": family, "track": track, "levels": [], "reviews": {}}
+        )
+        first_line.setdefault(employee, (levels, line))
+        if (person["family"], person["track"]) != (family, track):
+            levels.add(
+                line,
+                levels.header.index("track"),
+                f"employee {employee!r} is on {person['family']}/{person['track']} in an"
+                " earlier row",
+                "one family and track per employee (the current one)",
+                f"{family}/{track}",
+            )
+            continue
+        person["levels"].append(LevelAssignment(level=str(level), since=since))  # type: ignore[arg-type]
+
+    def review(table: _Table, line: int, employee: str, cycle: Cycle) -> dict[str, Any] | None:
+        if employee not in people:
+            table.add(
+                line,
+                table.header.index("employee_id"),
+                f"employee {employee!r} has no row in {levels.source}",
+                "every employee to have a level assignment",
+                employee,
+            )
+            return None
+        reviews: dict[Cycle, dict[str, Any]] = people[employee]["reviews"]
+        return reviews.setdefault(
+            cycle,
+            {"ratings": [], "evidence": [], "endorsed": False, "calibrated": False, "lines": {}},
+        )
+
+    for line, row in ratings.rows:
+        employee = ratings.required(line, row, "employee_id")
+        cycle = ratings.cycle(line, row, "cycle")
+        competency = ratings.required(line, row, "competency")
+        score = ratings.integer(line, row, "score")
+        rater = _rater(ratings, line, row)
+        if (
+            employee is None
+            or cycle is None
+            or competency is None
+            or score is None
+            or rater is None
+        ):
+            continue
+        entry = review(ratings, line, employee, cycle)
+        if entry is None:
+            continue
+        key = (competency, rater)
+        if key in entry["lines"]:
+            ratings.add(
+                line,
+                ratings.header.index("score"),
+                f"employee {employee!r}, cycle {cycle}: a second {rater.value} score for"
+                f" {competency!r} (the first is on line {entry['lines'][key]})",
+                "one score per employee, cycle, competency and rater",
+                row["score"],
+            )
+            continue
+        entry["lines"][key] = line
+        entry["ratings"].append(Rating(competency=competency, score=score, rater=rater))
+
+    for line, row in events.rows if events else []:
+        assert events is not None
+        employee = events.required(line, row, "employee_id")
+        cycle = events.cycle(line, row, "cycle")
+        event = row["event"]
+        if event not in _EVENTS:
+            events.add(
+                line,
+                events.header.index("event"),
+                "unknown event",
+                ", ".join(repr(e) for e in _EVENTS),
+                event,
+            )
+            continue
+        if employee is None or cycle is None:
+            continue
+        entry = review(events, line, employee, cycle)
+        if entry is None:
+            continue
+        if event == "endorsement":
+            entry["endorsed"] = True
+        elif event == "calibration":
+            entry["calibrated"] = True
+        else:
+            requirement = row.get("requirement", "")
+            if not requirement:
+                events.add(
+                    line,
+                    None,
+                    "an evidence row needs a requirement",
+                    "the id of a scope evidence requirement",
+                )
+                continue
+            value: Fraction | None = None
+            if row.get("value"):
+                try:
+                    value = to_fraction(row["value"])
+                except (ValueError, ZeroDivisionError):
+                    events.add(
+                        line,
+                        events.header.index("value"),
+                        "not a number",
+                        "a number such as 3 or 100",
+                        row["value"],
+                    )
+                    continue
+            entry["evidence"].append(
+                Evidence(requirement=requirement, note=row.get("note", ""), value=value)
+            )
+
+    problems = [p for t in tables for p in t.problems]
+    if problems:
+        raise InvalidHistory(problems)
+    histories = []
+    for employee, person in people.items():
+        reviews = [
+            Review(
+                cycle=cycle,
+                ratings=e["ratings"],
+                evidence=e["evidence"],
+                endorsed=e["endorsed"],
+                calibrated=e["calibrated"],
+            )
+            for cycle, e in sorted(person["reviews"].items(), key=lambda item: item[0].ordinal)
+        ]
+        try:
+            histories.append(
+                RatingHistory(
+                    employee=employee,
+                    family=person["family"],
+                    track=person["track"],
+                    levels=person["levels"],
+                    reviews=reviews,
+                )
+            )
+        except InvalidHistory as exc:
+            table, line = first_line[employee]
+            problems.extend(attrs.evolve(p, source=table.source, line=line) for p in exc.problems)
+    if problems:
+        raise InvalidHistory(problems)
+    return tuple(histories)

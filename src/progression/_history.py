@@ -1,0 +1,217 @@
+"""Rating histories: review cycles, ratings, evidence records and level assignments."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from fractions import Fraction
+
+import attrs
+from pyrsistent import pvector
+from pyrsistent.typing import PVector
+
+from ._model import Cadence
+from ._policy import Number, Rater, to_fraction
+from ._validation import Checker
+from .exceptions import InvalidHistory
+
+__all__ = [
+    "Cycle",
+    "Evidence",
+    "LevelAssignment",
+    "Rating",
+    "RatingHistory",
+    "Review",
+]
+
+_CYCLE = re.compile(r"\s*([0-9]{4})-([QqHh])([0-9])\s*\Z")
+_PER_YEAR = {Cadence.QUARTERLY: 4, Cadence.HALF_YEARLY: 2}
+_LETTER = {Cadence.QUARTERLY: "Q", Cadence.HALF_YEARLY: "H"}
+CYCLE_EXPECTED = "a review cycle such as '2026-Q3' (quarterly) or '2026-H2' (half-yearly)"
+
+
+@attrs.frozen(order=False)
+class Cycle:
+    """A review cycle: a calendar quarter (``2026-Q3``) or half-year (``2026-H2``).
+
+    Cycles of one cadence are ordered, and `shift` steps to the next or previous one.
+    """
+
+    year: int
+    period: int
+    cadence: Cadence = Cadence.QUARTERLY
+
+    def __attrs_post_init__(self) -> None:
+        if not 1 <= self.period <= _PER_YEAR[self.cadence]:
+            raise ValueError(f"no period {self.period} in a {self.cadence.value} year")
+
+    @classmethod
+    def parse(cls, text: str) -> Cycle:
+        """``Cycle.parse("2026-Q3")``; raises `ValueError` for anything else."""
+        found = _CYCLE.match(text)
+        if not found:
+            raise ValueError(f"expected {CYCLE_EXPECTED}, got {text!r}")
+        cadence = Cadence.QUARTERLY if found[2] in "Qq" else Cadence.HALF_YEARLY
+        return cls(int(found[1]), int(found[3]), cadence)
+
+    @classmethod
+    def from_ordinal(cls, ordinal: int, cadence: Cadence) -> Cycle:
+        """The cycle with this `ordinal` in ``cadence``."""
+        year, period = divmod(ordinal, _PER_YEAR[cadence])
+        return cls(year, period + 1, cadence)
+
+    @property
+    def ordinal(self) -> int:
+        """Cycles counted from year 0: consecutive cycles differ by exactly 1."""
+        return self.year * _PER_YEAR[self.cadence] + self.period - 1
+
+    def shift(self, cycles: int) -> Cycle:
+        """The cycle ``cycles`` later (earlier when negative)."""
+        return Cycle.from_ordinal(self.ordinal + cycles, self.cadence)
+
+    def _key(self, other: object) -> tuple[int, int]:
+        if not isinstance(other, Cycle):
+            raise TypeError(f"cannot compare a Cycle with {type(other).__name__}")
+        if other.cadence is not self.cadence:
+            raise TypeError(f"cannot compare {self} with {other}: different cadences")
+        return self.ordinal, other.ordinal
+
+    def __lt__(self, other: object) -> bool:
+        mine, theirs = self._key(other)
+        return mine < theirs
+
+    def __le__(self, other: object) -> bool:
+        mine, theirs = self._key(other)
+        return mine <= theirs
+
+    def __gt__(self, other: object) -> bool:
+        mine, theirs = self._key(other)
+        return mine > theirs
+
+    def __ge__(self, other: object) -> bool:
+        mine, theirs = self._key(other)
+        return mine >= theirs
+
+    def __str__(self) -> str:
+        return f"{self.year}-{_LETTER[self.cadence]}{self.period}"
+
+
+@attrs.frozen(kw_only=True)
+class Rating:
+    """One competency score in one cycle, with the role of whoever gave it."""
+
+    competency: str
+    score: int
+    rater: Rater = Rater.MANAGER
+
+
+def _optional_fraction(value: Number | None) -> Fraction | None:
+    return None if value is None else to_fraction(value)
+
+
+@attrs.frozen(kw_only=True)
+class Evidence:
+    """A scope evidence record for requirement ``requirement``, with an optional value."""
+
+    requirement: str
+    note: str = ""
+    value: Fraction | None = attrs.field(default=None, converter=_optional_fraction)
+
+
+def _ratings(items: Iterable[Rating]) -> PVector[Rating]:
+    return pvector(items)
+
+
+def _evidence(items: Iterable[Evidence]) -> PVector[Evidence]:
+    return pvector(items)
+
+
+@attrs.frozen(kw_only=True)
+class Review:
+    """Everything recorded for one employee in one review cycle."""
+
+    cycle: Cycle
+    ratings: PVector[Rating] = attrs.field(converter=_ratings, factory=pvector)
+    evidence: PVector[Evidence] = attrs.field(converter=_evidence, factory=pvector)
+    endorsed: bool = False
+    calibrated: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        seen: dict[tuple[str, Rater], int] = {}
+        for index, rating in enumerate(self.ratings):
+            key = (rating.competency, rating.rater)
+            if key in seen:
+                check.add(
+                    ("ratings", index),
+                    f"cycle {self.cycle}: a second {rating.rater.value} score for"
+                    f" {rating.competency!r} (the first is ratings[{seen[key]}])",
+                    expected="one score per competency and rater in a cycle",
+                    got=rating.score,
+                )
+            seen.setdefault(key, index)
+        check.raise_if_any(InvalidHistory)
+
+
+@attrs.frozen(kw_only=True)
+class LevelAssignment:
+    """The employee holds ``level`` from cycle ``since`` until the next assignment."""
+
+    level: str
+    since: Cycle
+
+
+def _assignments(items: Iterable[LevelAssignment]) -> PVector[LevelAssignment]:
+    return pvector(items)
+
+
+def _reviews(items: Iterable[Review]) -> PVector[Review]:
+    return pvector(items)
+
+
+@attrs.frozen(kw_only=True)
+class RatingHistory:
+    """One employee's record: level assignments and a review per cycle, in any order."""
+
+    employee: str
+    family: str
+    track: str
+    levels: PVector[LevelAssignment] = attrs.field(converter=_assignments, factory=pvector)
+    reviews: PVector[Review] = attrs.field(converter=_reviews, factory=pvector)
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        who = f"employee {self.employee!r}"
+        seen: dict[Cycle, int] = {}
+        for index, review in enumerate(self.reviews):
+            if review.cycle in seen:
+                check.add(
+                    ("reviews", index, "cycle"),
+                    f"{who}: a second review for {review.cycle}"
+                    f" (the first is reviews[{seen[review.cycle]}])",
+                )
+            seen.setdefault(review.cycle, index)
+        starts: dict[Cycle, int] = {}
+        for index, assignment in enumerate(self.levels):
+            if assignment.since in starts:
+                check.add(
+                    ("levels", index, "since"),
+                    f"{who}: two level assignments start in {assignment.since}",
+                )
+            starts.setdefault(assignment.since, index)
+        cadences = {c.cadence for c in (*seen, *starts)}
+        if len(cadences) > 1:
+            check.add((), f"{who}: quarters and half-years are mixed in one history")
+        check.raise_if_any(InvalidHistory)
+
+    def cycles(self) -> list[Cycle]:
+        """Every cycle the history mentions (reviews and level changes), in order."""
+        return sorted({r.cycle for r in self.reviews} | {a.since for a in self.levels})
+
+    def level_at(self, cycle: Cycle) -> LevelAssignment | None:
+        """The level assignment in force in ``cycle``, or None before the first one."""
+        current = None
+        for assignment in self.levels:
+            if assignment.since <= cycle and (current is None or assignment.since > current.since):
+                current = assignment
+        return current
