@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import pytest
 from hypothesis import given
 
 import progression
@@ -18,9 +19,6 @@ def test_generated_frameworks_pass_construction(framework: Framework) -> None:
 @given(case=strategies.invalid_framework_data())
 def test_no_invalid_framework_passes(case: tuple[dict[str, Any], tuple[Segment, ...]]) -> None:
     data, path = case
-    try:
+    with pytest.raises(progression.InvalidFramework) as raised:
         progression.structure(data, Framework)
-    except progression.InvalidFramework as error:
-        assert render_path(path) in [p.path for p in error.problems], str(error)
-    else:
-        raise AssertionError(f"accepted a framework with a fault at {render_path(path)}")
+    assert render_path(path) in [p.path for p in raised.value.problems], str(raised.value)

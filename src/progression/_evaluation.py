@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import math
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from functools import lru_cache
@@ -13,8 +14,8 @@ import attrs
 from pyrsistent import pvector
 from pyrsistent.typing import PVector
 
-from ._history import Cycle, RatingHistory
-from ._model import Cadence, Framework, Track
+from ._history import Cycle, RatingHistory, Review
+from ._model import Cadence, Framework, JobFamily, Track
 from ._policy import (
     APPROVAL_KINDS,
     AverageScore,
@@ -54,6 +55,10 @@ Observed: TypeAlias = bool | int | Fraction | None
 class Outcome(enum.Enum):
     """How one criterion came out: passed, failed, or undecided for want of data."""
 
+    # Members are singletons: identity hashing is correct and, unlike Enum's own
+    # __hash__, runs in C, which the evaluator's inner loop notices.
+    __hash__ = object.__hash__
+
     PASSED = "passed"
     FAILED = "failed"
     UNDECIDED = "undecided"
@@ -61,6 +66,10 @@ class Outcome(enum.Enum):
 
 class Status(enum.Enum):
     """The verdict: ready, not ready, or insufficient data to say."""
+
+    # Members are singletons: identity hashing is correct and, unlike Enum's own
+    # __hash__, runs in C, which the evaluator's inner loop notices.
+    __hash__ = object.__hash__
 
     READY = "ready"
     NOT_READY = "not_ready"
@@ -160,8 +169,10 @@ def _increases(items: Iterable[Increase]) -> PVector[Increase]:
 
 @attrs.frozen(kw_only=True)
 class Plan:
-    """What it would take: the fewest score points (then competencies) that would make
-    the next cycle qualify on the score criteria, and the other criteria still unmet.
+    """What it would take: the fewest score increases, and the other criteria unmet.
+
+    The increases are the fewest points (then the fewest competencies) that would make
+    the next cycle qualify on the score criteria, starting from the latest scores.
     """
 
     increases: PVector[Increase] = attrs.field(converter=_increases, factory=pvector)
@@ -242,7 +253,7 @@ class Verdict:
         """One line: the status and, when not ready, the reasons."""
         head = f"{self.employee}: {self.current_level or 'no level'} -> {self.target_level}"
         if self.status is Status.READY:
-            return f"{head}: ready (since {self.ready_since})"
+            return f"{head}: ready (qualifying since {self.ready_since})"
         failing = [r for r in self.criteria if r.outcome is not Outcome.PASSED]
         reasons = "; ".join(r.message for r in failing)
         label = "not ready" if self.status is Status.NOT_READY else "insufficient data"
@@ -291,6 +302,9 @@ class _Score:
 
     criterion: AverageScore | ScoreFloor | MeetsExpectations
     competencies: tuple[str, ...]
+    #: (weight, competency) for averages, (expected proficiency, competency) for
+    #: expectations, (floor, competency) for floors: what the inner loop walks.
+    pairs: tuple[tuple[int, str], ...] = ()
     weights: tuple[int, ...] = ()
     total_weight: int = 1
     numerator: int = 0
@@ -307,6 +321,8 @@ class _Compiled:
     scores: tuple[_Score, ...]
     sustain: int
     competencies: tuple[str, ...]
+    #: (competency, proficiency the target level expects), for the gaps.
+    required: tuple[tuple[str, int], ...]
 
 
 @lru_cache(maxsize=512)
@@ -329,6 +345,7 @@ def _compile(
                 _Score(
                     criterion,
                     counted,
+                    tuple(zip(weights, counted, strict=True)),
                     weights,
                     sum(weights),
                     criterion.threshold.numerator,
@@ -336,15 +353,24 @@ def _compile(
                 )
             )
         elif isinstance(criterion, ScoreFloor):
-            scores.append(_Score(criterion, tuple(criterion.competencies) or known))
+            counted = tuple(criterion.competencies) or known
+            scores.append(_Score(criterion, counted, tuple((criterion.floor, c) for c in counted)))
         elif isinstance(criterion, MeetsExpectations):
             target_ids = {c.id for c in target.competencies}
             counted = tuple(c for c in (criterion.competencies or known) if c in target_ids)
             expected = tuple(target.competency(c).levels[target_level].proficiency for c in counted)
-            scores.append(_Score(criterion, counted, expected=expected))
+            scores.append(
+                _Score(
+                    criterion,
+                    counted,
+                    tuple(zip(expected, counted, strict=True)),
+                    expected=expected,
+                )
+            )
     sustain = next((c.cycles for c in policy.criteria if isinstance(c, Sustained)), 1)
     raters = tuple(policy.raters) or framework_raters
-    return _Compiled(policy, track, target, raters, tuple(scores), sustain, known)
+    required = tuple((c.id, c.levels[target_level].proficiency) for c in target.competencies)
+    return _Compiled(policy, track, target, raters, tuple(scores), sustain, known, required)
 
 
 def _check(score: _Score, scores: dict[str, int] | None) -> tuple[Outcome, int, tuple[str, ...]]:
@@ -354,23 +380,22 @@ def _check(score: _Score, scores: dict[str, int] | None) -> tuple[Outcome, int, 
     """
     if scores is None:
         return Outcome.FAILED, 0, ()
-    missing = tuple(c for c in score.competencies if c not in scores)
-    if missing:
-        return Outcome.UNDECIDED, 0, missing
     criterion = score.criterion
-    if isinstance(criterion, AverageScore):
-        total = sum(w * scores[c] for w, c in zip(score.weights, score.competencies, strict=True))
-        # total / total_weight >= numerator / denominator, in integers: exact everywhere.
-        left, right = total * score.denominator, score.numerator * score.total_weight
-        met = left > right if criterion.strict else left >= right
-        return (Outcome.PASSED if met else Outcome.FAILED), total, ()
+    try:
+        if isinstance(criterion, AverageScore):
+            total = 0
+            for weight, competency in score.pairs:
+                total += weight * scores[competency]
+            # total / total_weight >= numerator / denominator, in integers: exact anywhere.
+            left, right = total * score.denominator, score.numerator * score.total_weight
+            met = left > right if criterion.strict else left >= right
+            return (Outcome.PASSED if met else Outcome.FAILED), total, ()
+        below = tuple(c for need, c in score.pairs if scores[c] < need)
+    except KeyError:
+        return Outcome.UNDECIDED, 0, tuple(c for c in score.competencies if c not in scores)
     if isinstance(criterion, ScoreFloor):
-        low = tuple(c for c in score.competencies if scores[c] < criterion.floor)
         lowest = min((scores[c] for c in score.competencies), default=criterion.floor)
-        return (Outcome.FAILED if low else Outcome.PASSED), lowest, low
-    below = tuple(
-        c for c, need in zip(score.competencies, score.expected, strict=True) if scores[c] < need
-    )
+        return (Outcome.FAILED if below else Outcome.PASSED), lowest, below
     return (Outcome.FAILED if below else Outcome.PASSED), len(below), below
 
 
@@ -382,84 +407,117 @@ def _observed(score: _Score, raw: int) -> Observed:
 
 
 class _Index:
-    """The counted score per competency in each reviewed cycle, by cycle ordinal."""
+    """One pass over a history: checks it and indexes the counted scores by cycle.
 
-    def __init__(self, history: RatingHistory, raters: tuple[Rater, ...]) -> None:
+    The counted score of a competency in a cycle is that of the most preferred rater.
+    """
+
+    def __init__(
+        self,
+        framework: Framework,
+        family: JobFamily,
+        history: RatingHistory,
+        raters: tuple[Rater, ...],
+    ) -> None:
         self.scores: dict[int, dict[str, int]] = {}
-        self.reviews = {review.cycle.ordinal: review for review in history.reviews}
+        self.reviews: dict[int, Review] = {}
+        problems: list[Problem] = []
+        who = f"employee {history.employee!r}"
+
+        def add(segments: tuple[str | int, ...], message: str) -> None:
+            problems.append(Problem(segments=segments, message=f"{who}: {message}"))
+
+        cadence = framework.cadence
+        starts: list[tuple[int, str]] = []
+        known: dict[str, frozenset[str]] = {}
+        for assignment in history.levels:
+            # Checked by _check_assignments before the target was resolved.
+            known[assignment.level] = _competency_ids(family.track_of(assignment.level))
+            starts.append((assignment.since.ordinal, assignment.level))
+        starts.sort()
+        ordinals = [start for start, _ in starts]
+        try:
+            fallback = _competency_ids(family.track(history.track))
+        except KeyError:
+            tracks = one_of(t.id for t in family.tracks)
+            add(("track",), f"unknown track {history.track!r} in {family.id!r}, expected {tracks}")
+            fallback = frozenset()
+        low, high = framework.scale.min, framework.scale.max
         preference = {rater: rank for rank, rater in enumerate(raters)}
-        for ordinal, review in self.reviews.items():
-            if not review.ratings:
+        for r_index, review in enumerate(history.reviews):
+            cycle = review.cycle
+            if cycle.cadence is not cadence:
+                add(("reviews", r_index, "cycle"), f"cycle {cycle} is not {cadence.value}")
                 continue
-            chosen: dict[str, tuple[int, int]] = {}
+            ordinal = cycle.ordinal
+            self.reviews[ordinal] = review
+            held = bisect_right(ordinals, ordinal) - 1
+            allowed = known[starts[held][1]] if held >= 0 else fallback
+            scores: dict[str, int] = {}
+            ranks: dict[str, int] = {}
             for rating in review.ratings:
+                competency, score = rating.competency, rating.score
+                if competency not in allowed or not low <= score <= high:
+                    at = ("reviews", r_index, "ratings", review.ratings.index(rating))
+                    if competency not in allowed:
+                        add(
+                            (*at, "competency"),
+                            f"cycle {cycle}: unknown competency {competency!r} for the level held"
+                            f" then, expected {one_of(sorted(allowed))}",
+                        )
+                    if not low <= score <= high:
+                        add(
+                            (*at, "score"),
+                            f"cycle {cycle}: score {score} for {competency!r} is outside the"
+                            f" scale {low}..{high}",
+                        )
+                    continue
                 rank = preference.get(rating.rater)
                 if rank is not None:
-                    best = chosen.get(rating.competency)
-                    if best is None or rank < best[0]:
-                        chosen[rating.competency] = (rank, rating.score)
-            self.scores[ordinal] = {c: s for c, (_, s) in chosen.items()}
+                    best = ranks.get(competency)
+                    if best is None or rank < best:
+                        ranks[competency] = rank
+                        scores[competency] = score
+            self.scores[ordinal] = scores
+        if problems:
+            raise InvalidHistory(problems)
 
     def at(self, ordinal: int) -> dict[str, int] | None:
         return self.scores.get(ordinal)
 
 
-def _validate(framework: Framework, history: RatingHistory) -> None:
-    problems: list[Problem] = []
+def _check_assignments(framework: Framework, family: JobFamily, history: RatingHistory) -> None:
+    """Level assignments and track must be known before a target can be resolved."""
+    problems = []
     who = f"employee {history.employee!r}"
-
-    def add(segments: tuple[str | int, ...], message: str) -> None:
-        problems.append(Problem(segments=segments, message=f"{who}: {message}"))
-
-    try:
-        family = framework.family(history.family)
-    except KeyError:
-        families = one_of(f.id for f in framework.job_families)
-        add(("family",), f"unknown job family {history.family!r}, expected {families}")
-        raise InvalidHistory(problems) from None
-    try:
-        family.track(history.track)
-    except KeyError:
-        tracks = one_of(t.id for t in family.tracks)
-        add(("track",), f"unknown track {history.track!r} in {family.id!r}, expected {tracks}")
     cadence = framework.cadence
     for index, assignment in enumerate(history.levels):
-        if assignment.since.cadence is not cadence:
-            add(("levels", index, "since"), f"cycle {assignment.since} is not {cadence.value}")
+        since = assignment.since
+        if since.cadence is not cadence:
+            problems.append(
+                Problem(
+                    segments=("levels", index, "since"),
+                    message=f"{who}: level assignment from {since}: not a {cadence.value} cycle",
+                )
+            )
         try:
             family.track_of(assignment.level)
         except KeyError:
             levels = one_of(lv.id for t in family.tracks for lv in t.levels)
-            add(
-                ("levels", index, "level"), f"unknown level {assignment.level!r}, expected {levels}"
+            problems.append(
+                Problem(
+                    segments=("levels", index, "level"),
+                    message=f"{who}: level assignment from {since}: unknown level"
+                    f" {assignment.level!r}, expected {levels}",
+                )
             )
-    scale = framework.scale
-    for r_index, review in enumerate(history.reviews):
-        at: tuple[str | int, ...] = ("reviews", r_index)
-        if review.cycle.cadence is not cadence:
-            add((*at, "cycle"), f"cycle {review.cycle} is not {cadence.value}")
-            continue
-        held = history.level_at(review.cycle)
-        try:
-            track = family.track_of(held.level) if held else family.track(history.track)
-        except KeyError:
-            continue
-        known = {c.id for c in track.competencies}
-        for index, rating in enumerate(review.ratings):
-            if rating.competency not in known:
-                add(
-                    (*at, "ratings", index, "competency"),
-                    f"cycle {review.cycle}: unknown competency {rating.competency!r} on track"
-                    f" {track.id!r}, expected {one_of(sorted(known))}",
-                )
-            if rating.score not in scale:
-                add(
-                    (*at, "ratings", index, "score"),
-                    f"cycle {review.cycle}: score {rating.score} for {rating.competency!r} is"
-                    f" outside the scale {scale.min}..{scale.max}",
-                )
     if problems:
         raise InvalidHistory(problems)
+
+
+@lru_cache(maxsize=1024)
+def _competency_ids(track: Track) -> frozenset[str]:
+    return frozenset(c.id for c in track.competencies)
 
 
 def _resolve_target(
@@ -529,18 +587,33 @@ def evaluate(
         EvaluationError: no target can be found, no route leads to it, or no policy
             covers the move.
     """
-    _validate(framework, history)
     cadence = framework.cadence
+    try:
+        family = framework.family(history.family)
+    except KeyError:
+        families = one_of(f.id for f in framework.job_families)
+        raise InvalidHistory(
+            [
+                Problem(
+                    segments=("family",),
+                    message=f"employee {history.employee!r}: unknown job family"
+                    f" {history.family!r}, expected {families}",
+                )
+            ]
+        ) from None
     if isinstance(as_of, str):
         as_of = Cycle.parse(as_of)
     if as_of is None:
-        known = history.cycles()
-        if not known:
-            raise EvaluationError(f"employee {history.employee!r} has no cycle to evaluate")
-        as_of = known[-1]
+        mentioned = [*(r.cycle for r in history.reviews), *(a.since for a in history.levels)]
+        latest = max(((c.ordinal, c) for c in mentioned if c.cadence is cadence), default=None)
+        if latest is None:
+            raise EvaluationError(
+                f"employee {history.employee!r} has no {cadence.value} cycle to evaluate"
+            )
+        as_of = latest[1]
     if as_of.cadence is not cadence:
         raise EvaluationError(f"cycle {as_of} is not {cadence.value} like the framework")
-    family = framework.family(history.family)
+    _check_assignments(framework, family, history)
     held = history.level_at(as_of)
     current = held.level if held else None
     target_family, target_level, route = _resolve_target(framework, history, current, target)
@@ -560,7 +633,8 @@ def evaluate(
     track = family.track_of(current) if current else family.track(history.track)
     target_track = framework.family(target_family).track_of(target_level)
     compiled = _compile(policy, track, target_track, target_level, tuple(framework.raters))
-    return _Evaluation(framework, history, compiled, as_of, held).verdict(
+    index = _Index(framework, family, history, compiled.raters)
+    return _Evaluation(framework, history, compiled, as_of, index).verdict(
         current, target_family, target_level, route
     )
 
@@ -574,14 +648,16 @@ class _Evaluation:
         history: RatingHistory,
         compiled: _Compiled,
         as_of: Cycle,
-        held: object,
+        index: _Index,
     ) -> None:
         self.framework = framework
         self.history = history
         self.c = compiled
         self.as_of = as_of
         self.end = as_of.ordinal
-        self.index = _Index(history, compiled.raters)
+        self.index = index
+        self._checks: dict[int, list[tuple[Outcome, int, tuple[str, ...]]]] = {}
+        self._run: int | None = None
         self.cadence = framework.cadence
         self.since = self._since()
         first = min((r.cycle.ordinal for r in history.reviews), default=self.end)
@@ -606,16 +682,24 @@ class _Evaluation:
     def cycle(self, ordinal: int) -> Cycle:
         return Cycle.from_ordinal(ordinal, self.cadence)
 
-    def qualifies(self, ordinal: int) -> bool:
-        scores = self.index.at(ordinal)
-        return all(_check(s, scores)[0] is Outcome.PASSED for s in self.c.scores)
+    def checks(self, ordinal: int) -> list[tuple[Outcome, int, tuple[str, ...]]]:
+        """Every score criterion checked in one cycle; each cycle is checked once."""
+        found = self._checks.get(ordinal)
+        if found is None:
+            scores = self.index.at(ordinal)
+            found = self._checks[ordinal] = [_check(s, scores) for s in self.c.scores]
+        return found
 
     def run(self) -> int:
         """Consecutive cycles ending at ``as_of`` in which every score criterion held."""
-        ordinal = self.end
-        while ordinal >= self.first and self.qualifies(ordinal):
-            ordinal -= 1
-        return self.end - ordinal
+        if self._run is None:
+            ordinal = self.end
+            while ordinal >= self.first and all(
+                outcome is Outcome.PASSED for outcome, _, _ in self.checks(ordinal)
+            ):
+                ordinal -= 1
+            self._run = self.end - ordinal
+        return self._run
 
     def verdict(
         self, current: str | None, target_family: str, target_level: str, route: str
@@ -626,8 +710,8 @@ class _Evaluation:
         window_outcomes: list[Outcome] = []
         for criterion in c.policy.criteria:
             if isinstance(criterion, AverageScore | ScoreFloor | MeetsExpectations):
-                score = next(s for s in c.scores if s.criterion is criterion)
-                result = self._score(score, window)
+                position = next(i for i, s in enumerate(c.scores) if s.criterion is criterion)
+                result = self._score(position, window)
                 window_outcomes.append(result.outcome)
             elif isinstance(criterion, Sustained):
                 result = self._sustained(criterion)
@@ -651,7 +735,9 @@ class _Evaluation:
         run = self.run() if c.scores else 0
         ready_since = None
         if status is Status.READY:
-            ready_since = self.cycle(self.end - run + 1) if c.scores else self.as_of
+            start = self.end - run + 1 if c.scores else self.end
+            # Qualifying at the previous level was for another move: not counted.
+            ready_since = self.cycle(max(start, self.since) if self.since is not None else start)
         return Verdict(
             employee=self.history.employee,
             family=self.history.family,
@@ -671,12 +757,13 @@ class _Evaluation:
             framework_version=self.framework.version,
         )
 
-    def _score(self, score: _Score, window: range) -> CriterionResult:
+    def _score(self, position: int, window: range) -> CriterionResult:
+        score = self.c.scores[position]
         kind = score.criterion.kind
         checks = []
         for ordinal in window:
             scores = self.index.at(ordinal)
-            outcome, raw, at_fault = _check(score, scores)
+            outcome, raw, at_fault = self.checks(ordinal)[position]
             observed = (
                 None if outcome is Outcome.UNDECIDED or scores is None else _observed(score, raw)
             )
@@ -734,9 +821,9 @@ class _Evaluation:
             outcome, reason = Outcome.PASSED, "met"
         else:
             window_failed = any(
-                _check(s, self.index.at(o))[0] is Outcome.FAILED
+                outcome is Outcome.FAILED
                 for o in range(self.end - criterion.cycles + 1, self.end + 1)
-                for s in self.c.scores
+                for outcome, _, _ in self.checks(o)
             )
             outcome, reason = (
                 (Outcome.FAILED, "run_too_short")
@@ -823,8 +910,9 @@ class _Evaluation:
         )
 
     def _earliest(self, run: int) -> Cycle | None:
-        """First cycle in which time in level and the sustained run can both be met,
-        if scores qualify from the next cycle on (or keep qualifying).
+        """First cycle in which time in level and the sustained run can both be met.
+
+        Assumes scores qualify from the next cycle on (or keep qualifying).
         """
         candidates = [self.end]
         if self.c.scores:
@@ -841,15 +929,20 @@ class _Evaluation:
 
     def _gaps(self, target_level: str) -> list[Gap]:
         scores = self.index.at(self.end) or {}
-        gaps = [
-            Gap(
-                competency=competency.id,
-                score=scores.get(competency.id),
-                required=competency.levels[target_level].proficiency,
+        rows = []
+        for competency, required in self.c.required:
+            score = scores.get(competency)
+            rows.append(
+                (
+                    score is None,
+                    0 if score is None else score - required,
+                    competency,
+                    score,
+                    required,
+                )
             )
-            for competency in self.c.target.competencies
-        ]
-        return sorted(gaps, key=lambda g: (g.score is None, -(g.gap or 0), g.competency))
+        rows.sort()
+        return [Gap(competency=c, score=s, required=r) for _, _, c, s, r in rows]
 
     def _plan(self, results: list[CriterionResult]) -> Plan:
         scale = self.framework.scale
@@ -870,7 +963,8 @@ class _Evaluation:
                     scores[competency] = max(scores[competency], need)
         for score in self.c.scores:
             if isinstance(score.criterion, AverageScore):
-                achievable &= _raise_average(score, scores, scale.max)
+                touched = {c for c in scores if scores[c] != start[c]}
+                achievable &= _raise_average(score, scores, scale.max, touched)
         counted = {c for s in self.c.scores for c in s.competencies}
         increases = [
             Increase(competency=c, from_score=current.get(c), to_score=scores[c])
@@ -909,9 +1003,10 @@ class _Evaluation:
         )
 
 
-def _raise_average(score: _Score, scores: dict[str, int], top: int) -> bool:
-    """Add the fewest points (then touch the fewest competencies) that lift the average
-    to the threshold; True when it can be reached.
+def _raise_average(score: _Score, scores: dict[str, int], top: int, touched: set[str]) -> bool:
+    """Add the fewest points, then touch the fewest competencies, to reach the threshold.
+
+    Returns True when the threshold can be reached on this scale.
 
     Each point adds its competency's weight, so the heaviest competencies go first,
     and one is raised to the top before the next: the fewest points and competencies.
@@ -924,8 +1019,11 @@ def _raise_average(score: _Score, scores: dict[str, int], top: int) -> bool:
         left, right = total * score.denominator, score.numerator * score.total_weight
         return left > right if criterion.strict else left >= right
 
+    # Within one weight, every point is worth the same: start with competencies the
+    # plan already raises, then those with the most room, so that fewest are touched.
     order = sorted(
-        zip(score.weights, score.competencies, strict=True), key=lambda wc: (-wc[0], wc[1])
+        zip(score.weights, score.competencies, strict=True),
+        key=lambda wc: (-wc[0], wc[1] not in touched, scores[wc[1]] - top, wc[1]),
     )
     for _, competency in order:
         while not met() and scores[competency] < top:
@@ -942,14 +1040,21 @@ _FAIL_REASON = {
 }
 
 
+def cadence_of(result: CriterionResult) -> Cadence:
+    """The cadence of the cycles a result looked at."""
+    return result.cycles[0].cadence if result.cycles else Cadence.QUARTERLY
+
+
 def _message(result: CriterionResult) -> str:
     criterion = result.criterion
     outcome = result.outcome
     reason = result.code.split(".", 1)[1]
     cycles = list(result.cycles)
     span = f"{cycles[0]}..{cycles[-1]}" if len(cycles) > 1 else (str(cycles[0]) if cycles else "")
-    failing = [ch for ch in result.checks if ch.outcome is not Outcome.PASSED]
-    focus = failing[-1] if failing else None
+    # Name the cycle that decided the outcome: the latest failed one for a failure,
+    # the latest undecided one when nothing failed.
+    failing = [ch for ch in result.checks if ch.outcome is result.outcome]
+    focus = failing[-1] if failing and result.outcome is not Outcome.PASSED else None
     where = str(focus.cycle) if focus else span
     names = ", ".join(result.competencies)
     if reason == "no_review":
@@ -975,7 +1080,10 @@ def _message(result: CriterionResult) -> str:
         return f"{names} below the target level's expectation in {where}"
     if isinstance(criterion, Sustained):
         if outcome is Outcome.PASSED:
-            return f"score criteria held for {result.observed} consecutive cycles (needs {criterion.cycles})"
+            return (
+                f"score criteria held for {result.observed} consecutive cycles"
+                f" (needs {criterion.cycles})"
+            )
         return (
             f"score criteria held in {result.observed} of the last {criterion.cycles}"
             f" consecutive cycles up to {cycles[-1]}"
@@ -983,7 +1091,8 @@ def _message(result: CriterionResult) -> str:
     if isinstance(criterion, TimeInLevel):
         if reason == "no_level":
             return f"no level assignment on or before {span}, so time in level is unknown"
-        return f"{result.observed} cycles in level, needs {criterion.cycles}"
+        spent = _period(cadence_of(result), int(result.observed or 0))
+        return f"{spent} in level, needs {criterion.cycles}"
     if isinstance(criterion, ScopeEvidence):
         about = f" ({criterion.description.rstrip('.')})" if criterion.description else ""
         if reason == "no_level":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from fractions import Fraction
+from functools import lru_cache
 
 import attrs
 from pyrsistent import pvector
@@ -25,7 +26,6 @@ __all__ = [
 ]
 
 _CYCLE = re.compile(r"\s*([0-9]{4})-([QqHh])([0-9])\s*\Z")
-_PER_YEAR = {Cadence.QUARTERLY: 4, Cadence.HALF_YEARLY: 2}
 _LETTER = {Cadence.QUARTERLY: "Q", Cadence.HALF_YEARLY: "H"}
 CYCLE_EXPECTED = "a review cycle such as '2026-Q3' (quarterly) or '2026-H2' (half-yearly)"
 
@@ -40,10 +40,15 @@ class Cycle:
     year: int
     period: int
     cadence: Cadence = Cadence.QUARTERLY
+    #: Cycles counted from year 0: consecutive cycles differ by exactly 1. Stored, as
+    #: the evaluator reads it for every review.
+    ordinal: int = attrs.field(init=False, eq=False, hash=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        if not 1 <= self.period <= _PER_YEAR[self.cadence]:
+        per_year = 4 if self.cadence is Cadence.QUARTERLY else 2
+        if not 1 <= self.period <= per_year:
             raise ValueError(f"no period {self.period} in a {self.cadence.value} year")
+        object.__setattr__(self, "ordinal", self.year * per_year + self.period - 1)
 
     @classmethod
     def parse(cls, text: str) -> Cycle:
@@ -54,16 +59,12 @@ class Cycle:
         cadence = Cadence.QUARTERLY if found[2] in "Qq" else Cadence.HALF_YEARLY
         return cls(int(found[1]), int(found[3]), cadence)
 
-    @classmethod
-    def from_ordinal(cls, ordinal: int, cadence: Cadence) -> Cycle:
-        """The cycle with this `ordinal` in ``cadence``."""
-        year, period = divmod(ordinal, _PER_YEAR[cadence])
-        return cls(year, period + 1, cadence)
-
-    @property
-    def ordinal(self) -> int:
-        """Cycles counted from year 0: consecutive cycles differ by exactly 1."""
-        return self.year * _PER_YEAR[self.cadence] + self.period - 1
+    @staticmethod
+    @lru_cache(maxsize=4096)
+    def from_ordinal(ordinal: int, cadence: Cadence) -> Cycle:
+        """The cycle with this `ordinal` in ``cadence`` (cycles are immutable: shared)."""
+        year, period = divmod(ordinal, 4 if cadence is Cadence.QUARTERLY else 2)
+        return Cycle(year, period + 1, cadence)
 
     def shift(self, cycles: int) -> Cycle:
         """The cycle ``cycles`` later (earlier when negative)."""
@@ -136,22 +137,6 @@ class Review:
     endorsed: bool = False
     calibrated: bool = False
 
-    def __attrs_post_init__(self) -> None:
-        check = Checker()
-        seen: dict[tuple[str, Rater], int] = {}
-        for index, rating in enumerate(self.ratings):
-            key = (rating.competency, rating.rater)
-            if key in seen:
-                check.add(
-                    ("ratings", index),
-                    f"cycle {self.cycle}: a second {rating.rater.value} score for"
-                    f" {rating.competency!r} (the first is ratings[{seen[key]}])",
-                    expected="one score per competency and rater in a cycle",
-                    got=rating.score,
-                )
-            seen.setdefault(key, index)
-        check.raise_if_any(InvalidHistory)
-
 
 @attrs.frozen(kw_only=True)
 class LevelAssignment:
@@ -169,7 +154,7 @@ def _reviews(items: Iterable[Review]) -> PVector[Review]:
     return pvector(items)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class RatingHistory:
     """One employee's record: level assignments and a review per cycle, in any order."""
 
@@ -191,6 +176,18 @@ class RatingHistory:
                     f" (the first is reviews[{seen[review.cycle]}])",
                 )
             seen.setdefault(review.cycle, index)
+            scored: dict[tuple[str, Rater], int] = {}
+            for r_index, rating in enumerate(review.ratings):
+                key = (rating.competency, rating.rater)
+                if key in scored:
+                    check.add(
+                        ("reviews", index, "ratings", r_index),
+                        f"{who}, cycle {review.cycle}: a second {rating.rater.value} score for"
+                        f" {rating.competency!r} (the first is ratings[{scored[key]}])",
+                        expected="one score per competency and rater in a cycle",
+                        got=rating.score,
+                    )
+                scored.setdefault(key, r_index)
         starts: dict[Cycle, int] = {}
         for index, assignment in enumerate(self.levels):
             if assignment.since in starts:

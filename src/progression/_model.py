@@ -23,7 +23,7 @@ from ._policy import (
     ScoreFloor,
     format_number,
 )
-from ._validation import Checker, one_of
+from ._validation import Checker, article, one_of
 from .exceptions import InvalidFramework, Segment
 
 __all__ = [
@@ -50,6 +50,10 @@ Metadata: TypeAlias = "str | int | float | bool | PVector[Metadata] | PMap[str, 
 class CompetencyKind(enum.Enum):
     """Core competencies apply to everyone; functional ones to a role."""
 
+    # Members are singletons: identity hashing is correct and, unlike Enum's own
+    # __hash__, runs in C, which the evaluator's inner loop notices.
+    __hash__ = object.__hash__
+
     CORE = "core"
     FUNCTIONAL = "functional"
 
@@ -57,12 +61,24 @@ class CompetencyKind(enum.Enum):
 class TrackKind(enum.Enum):
     """Individual contributor or management."""
 
+    # Members are singletons: identity hashing is correct and, unlike Enum's own
+    # __hash__, runs in C, which the evaluator's inner loop notices.
+    __hash__ = object.__hash__
+
     IC = "ic"
     MANAGEMENT = "management"
 
 
+def _kind_name(kind: TrackKind) -> str:
+    return "IC" if kind is TrackKind.IC else "management"
+
+
 class Cadence(enum.Enum):
     """How often reviews happen: review cycles are quarters or half-years."""
+
+    # Members are singletons: identity hashing is correct and, unlike Enum's own
+    # __hash__, runs in C, which the evaluator's inner loop notices.
+    __hash__ = object.__hash__
 
     QUARTERLY = "quarterly"
     HALF_YEARLY = "half-yearly"
@@ -87,15 +103,26 @@ class RatingScale:
 
     min: int = 1
     max: int = 5
-    labels: PMap[int, str] = attrs.field(converter=_labels, default=DEFAULT_LABELS)
+    #: A label per point. Left out, the 1..5 scale gets `DEFAULT_LABELS`; any other
+    #: scale must name its points.
+    labels: PMap[int, str] = attrs.field(converter=_labels, factory=pmap)
 
     def __attrs_post_init__(self) -> None:
         check = Checker()
+        if not self.labels:
+            if (self.min, self.max) == (1, 5):
+                object.__setattr__(self, "labels", DEFAULT_LABELS)
+            elif self.max > self.min:
+                check.add(
+                    ("labels",),
+                    f"a scale other than 1..5 needs a label for every point from {self.min}"
+                    f" to {self.max}",
+                )
         if self.max <= self.min:
             check.add(
                 ("max",), "the scale is empty", expected=f"more than min {self.min}", got=self.max
             )
-        else:
+        elif self.labels:
             for point in self.points:
                 if point not in self.labels:
                     check.add(("labels",), f"no label for point {point}")
@@ -143,13 +170,13 @@ def _expectations(items: Mapping[str, Expectation]) -> PMap[str, Expectation]:
     return pmap(items)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class Competency:
     """A competency with an expectation for every level of its track, keyed by level id."""
 
     id: str
     name: str
-    kind: CompetencyKind
+    kind: CompetencyKind = attrs.field(validator=attrs.validators.instance_of(CompetencyKind))
     summary: str
     levels: PMap[str, Expectation] = attrs.field(converter=_expectations)
 
@@ -162,13 +189,13 @@ def _competencies(items: Iterable[Competency]) -> PVector[Competency]:
     return pvector(items)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class Track:
     """An IC or management ladder: levels in rank order and the competencies rated on it."""
 
     id: str
     name: str
-    kind: TrackKind
+    kind: TrackKind = attrs.field(validator=attrs.validators.instance_of(TrackKind))
     levels: PVector[Level] = attrs.field(converter=_levels)
     competencies: PVector[Competency] = attrs.field(converter=_competencies)
 
@@ -273,7 +300,7 @@ def _lateral_paths(items: Iterable[LateralPath]) -> PVector[LateralPath]:
     return pvector(items)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class JobFamily:
     """A job family: its tracks, the crossover between them, and lateral paths out."""
 
@@ -300,6 +327,20 @@ class JobFamily:
                         f" {self.tracks[owner[level.id]].id!r}",
                     )
                 owner.setdefault(level.id, t_index)
+        for name, routes in (
+            ("crossovers", self.crossovers),
+            ("way_back", self.way_back),
+            ("lateral_paths", self.lateral_paths),
+        ):
+            check.check_unique_values(
+                (name,),
+                [
+                    f"{r.from_level} -> {r.to_family}/{r.to_level}"
+                    if isinstance(r, LateralPath)
+                    else f"{r.from_level} -> {r.to_level}"
+                    for r in routes
+                ],
+            )
         for index, crossover in enumerate(self.crossovers):
             self._check_end(
                 check, ("crossovers", index, "from_level"), crossover.from_level, TrackKind.IC
@@ -334,14 +375,14 @@ class JobFamily:
             track = self.track_of(level_id)
         except KeyError:
             known = [lv.id for t in self.tracks if kind in (None, t.kind) for lv in t.levels]
-            what = "level" if kind is None else f"{kind.value} level"
+            what = "level" if kind is None else f"{_kind_name(kind)} level"
             check.add(at, f"unknown {what}", expected=one_of(known), got=level_id)
             return False
         if kind is not None and track.kind is not kind:
             check.add(
                 at,
-                f"level {level_id!r} is on {track.kind.value} track {track.id!r}",
-                expected=f"a level on a {kind.value} track",
+                f"level {level_id!r} is on {_kind_name(track.kind)} track {track.id!r}",
+                expected=f"a level on {article(_kind_name(kind))} track",
             )
             return False
         return True
@@ -395,7 +436,11 @@ def _families(items: Iterable[JobFamily]) -> PVector[JobFamily]:
 
 
 def _raters(items: Iterable[Rater]) -> PVector[Rater]:
-    return pvector(items)
+    raters: PVector[Rater] = pvector(items)
+    for rater in raters:
+        if not isinstance(rater, Rater):
+            raise TypeError(f"raters take Rater members, got {rater!r}")
+    return raters
 
 
 def _policies(items: Iterable[PromotionPolicy]) -> PVector[PromotionPolicy]:
@@ -433,14 +478,16 @@ def _metadata_problems(value: object, at: tuple[Segment, ...], check: Checker) -
     )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class Framework:
     """A whole career progression framework: scale, job families and promotion policies."""
 
     id: str
     name: str
     version: str
-    cadence: Cadence = Cadence.QUARTERLY
+    cadence: Cadence = attrs.field(
+        default=Cadence.QUARTERLY, validator=attrs.validators.instance_of(Cadence)
+    )
     scale: RatingScale = RatingScale()
     job_families: PVector[JobFamily] = attrs.field(converter=_families)
     policies: PVector[PromotionPolicy] = attrs.field(converter=_policies, factory=pvector)
@@ -451,10 +498,9 @@ class Framework:
     def __attrs_post_init__(self) -> None:
         check = Checker()
         check.check_id(("id",), self.id)
-        if not self.raters or len(set(self.raters)) != len(self.raters):
-            check.add(
-                ("raters",), "raters must list each rater once", expected="at least one rater"
-            )
+        if not self.raters:
+            check.add(("raters",), "no rater counts", expected="at least one rater")
+        check.check_unique_values(("raters",), [r.value for r in self.raters])
         _metadata_problems(self.metadata, ("metadata",), check)
         if not self.job_families:
             check.add(("job_families",), "a framework needs at least one job family")

@@ -14,7 +14,7 @@ import attrs
 from pyrsistent import pmap, pvector
 from pyrsistent.typing import PMap, PVector
 
-from ._validation import Checker
+from ._validation import Checker, format_number
 from .exceptions import InvalidFramework
 
 __all__ = [
@@ -74,6 +74,10 @@ def _weights(items: Mapping[str, Number]) -> PMap[str, Fraction]:
 class Rater(enum.Enum):
     """Who gave a score: the employee, a peer, the manager, or a calibration session."""
 
+    # Members are singletons: identity hashing is correct and, unlike Enum's own
+    # __hash__, runs in C, which the evaluator's inner loop notices.
+    __hash__ = object.__hash__
+
     SELF = "self"
     PEER = "peer"
     MANAGER = "manager"
@@ -85,7 +89,11 @@ DEFAULT_RATERS: PVector[Rater] = pvector([Rater.CALIBRATED, Rater.MANAGER])
 
 
 def _raters(items: Iterable[Rater]) -> PVector[Rater]:
-    return pvector(items)
+    raters: PVector[Rater] = pvector(items)
+    for rater in raters:
+        if not isinstance(rater, Rater):
+            raise TypeError(f"raters take Rater members, got {rater!r}")
+    return raters
 
 
 @attrs.frozen(kw_only=True)
@@ -200,7 +208,7 @@ def _criteria(items: Iterable[Criterion]) -> PVector[Criterion]:
     return pvector(items)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class PromotionPolicy:
     """The ordered criteria for one transition, or the default for a track's next steps.
 
@@ -229,8 +237,14 @@ class PromotionPolicy:
             )
         if self.to_family is not None and self.track is not None:
             check.add(("to_family",), "to_family belongs to a from_level/to_level transition")
-        if len(set(self.raters)) != len(self.raters):
-            check.add(("raters",), "a rater is listed twice")
+        if self.to_family is not None and self.to_family == self.family:
+            check.add(
+                ("to_family",),
+                "to_family names the policy's own family",
+                expected="another family (leave to_family out for moves within a family)",
+                got=self.to_family,
+            )
+        check.check_unique_values(("raters",), [r.value for r in self.raters])
         kinds = [c.kind for c in self.criteria]
         for kind in ("sustained", "time_in_level"):
             if kinds.count(kind) > 1:
@@ -252,6 +266,9 @@ class PromotionPolicy:
                 if criterion.id in seen:
                     check.add((*at, "id"), f"duplicate evidence requirement {criterion.id!r}")
                 seen.add(criterion.id)
+            if isinstance(criterion, AverageScore | ScoreFloor | MeetsExpectations):
+                # A competency listed twice would count twice in an average.
+                check.check_unique_values((*at, "competencies"), criterion.competencies)
             if isinstance(criterion, AverageScore):
                 for key, weight in criterion.weights.items():
                     if weight <= 0:
@@ -280,11 +297,3 @@ class PromotionPolicy:
     def is_default(self) -> bool:
         """Whether this is a track's default policy rather than one transition's."""
         return self.track is not None
-
-
-def format_number(value: Fraction) -> str:
-    """``3.5`` for 7/2, ``3`` for 3/1, ``10/3`` where no finite decimal exists."""
-    if value.denominator == 1:
-        return str(value.numerator)
-    text = str(Decimal(value.numerator) / Decimal(value.denominator))
-    return text if Fraction(text) == value else f"{value.numerator}/{value.denominator}"

@@ -80,7 +80,7 @@ def verdict_text(verdict: Verdict) -> str:
         f" ({verdict.route.replace('_', ' ')}), as of {verdict.as_of}: {_status_label(verdict)}"
     ]
     if verdict.ready_since is not None:
-        lines[0] += f" since {verdict.ready_since}"
+        lines[0] += f" (qualifying since {verdict.ready_since})"
     width = max((len(r.code) for r in verdict.criteria), default=0)
     for result in verdict.criteria:
         lines.append(f"  {_MARK[result.outcome]}  {result.code:<{width}}  {result.message}")

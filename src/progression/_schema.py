@@ -11,8 +11,17 @@ from typing import Any, Union, get_args, get_origin
 import attrs
 from pyrsistent.typing import PMap, PSet, PVector
 
+from ._history import Cycle
 from ._model import Framework
 from ._policy import CRITERION_KINDS, Criterion
+from ._serialization import DERIVED
+
+_DERIVED_SCHEMAS: dict[str, Any] = {
+    "message": {"type": "string", "description": "The outcome in a sentence, for people."},
+    "gap": {"type": ["integer", "null"], "description": "required - score; null if unrated."},
+    "points": {"type": "integer", "description": "Total score points the increases add."},
+    "sentence": {"type": "string", "description": "The plan in one plain sentence."},
+}
 
 __all__ = ["json_schema"]
 
@@ -54,6 +63,12 @@ def _schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
         return dict(_NUMBER)
     if tp is Any:
         return {}
+    if tp is Cycle:
+        return {
+            "type": "string",
+            "pattern": r"^[0-9]{4}-(Q[1-4]|H[12])$",
+            "description": "A review cycle: a quarter (2026-Q3) or a half-year (2026-H2).",
+        }
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return {"enum": [member.value for member in tp]}
     if tp is Criterion:
@@ -99,6 +114,9 @@ def _class(cls: type[Any], defs: dict[str, Any]) -> dict[str, Any]:
                 properties[field.name] = _schema(field.type, defs)
             if field.default is attrs.NOTHING:
                 required.append(field.name)
+        for name in DERIVED.get(cls, ()):
+            # Written on output, ignored on input: optional, so both directions validate.
+            properties[name] = _DERIVED_SCHEMAS[name]
         defs[name] = {
             "type": "object",
             "description": inspect.getdoc(cls) or name,

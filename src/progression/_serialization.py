@@ -70,6 +70,11 @@ _SUFFIXES: dict[str, Format] = {".yaml": "yaml", ".yml": "yaml", ".json": "json"
 #: Larger inputs are refused before parsing: a framework is tens of kilobytes, and a
 #: YAML parser given hundreds of megabytes would hold a service for minutes.
 MAX_BYTES = 16 * 1024 * 1024
+#: Bounds on the parsed document, checked before anything walks it recursively: YAML
+#: aliases can make a small file expand to billions of values, and deep nesting would
+#: exhaust the stack.
+MAX_VALUES = 2_000_000
+MAX_DEPTH = 64
 
 
 class _Expected(ValueError):
@@ -401,6 +406,9 @@ def problems_from(exc: BaseException, segments: tuple[Segment, ...] = ()) -> lis
         return [attrs.evolve(p, segments=segments + p.segments) for p in exc.problems]
     if isinstance(exc, ForbiddenExtraKeysError):
         known = [a.name for a in attrs.fields(exc.cl)] if attrs.has(exc.cl) else []
+        if CRITERION_KINDS.get(getattr(exc.cl, "kind", "")) is exc.cl:
+            known.insert(0, "kind")
+        expected = f"one of {', '.join(known)}" if len(known) > 1 else f"only {known[0]!r}"
         out = []
         for key in sorted(exc.extra_fields, key=str):
             close = difflib.get_close_matches(str(key), known, n=1)
@@ -408,8 +416,8 @@ def problems_from(exc: BaseException, segments: tuple[Segment, ...] = ()) -> lis
             out.append(
                 Problem(
                     segments=(*segments, key),
-                    message=f"unknown key {key!r}{hint}: expected one of {', '.join(known)}",
-                    expected=f"one of {', '.join(known)}",
+                    message=f"unknown key {key!r}{hint}: expected {expected}",
+                    expected=expected,
                     got=show(key),
                 )
             )
@@ -509,11 +517,17 @@ def parse(
         )
     try:
         if format == "yaml":
-            return yaml.load(text, Loader=_Loader)
-        if format == "json":
-            return json.loads(text, object_pairs_hook=_json_pairs)
-        if format == "toml":
-            return tomllib.loads(text)
+            data = yaml.load(text, Loader=_Loader)
+        elif format == "json":
+            data = json.loads(text, object_pairs_hook=_json_pairs)
+        elif format == "toml":
+            data = tomllib.loads(text)
+        else:
+            raise ValueError(f"unknown format {format!r}, expected one of {', '.join(FORMATS)}")
+    except RecursionError:
+        raise error(
+            [_syntax_problem(f"nested more than {MAX_DEPTH} levels deep", source, None, None)]
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = f"malformed YAML: {exc.problem or exc.context}"
@@ -535,7 +549,27 @@ def parse(
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         line, column = (int(found[1]), int(found[2])) if found else (None, None)
         raise error([_syntax_problem(f"malformed TOML: {message}", source, line, column)]) from None
-    raise ValueError(f"unknown format {format!r}, expected one of {', '.join(FORMATS)}")
+    _check_bounds(data, source, error)
+    return data
+
+
+def _check_bounds(data: object, source: str | None, error: type[InvalidInput]) -> None:
+    # Iterative, and stops at the first bound: the check itself must not blow up.
+    count = 0
+    stack: list[tuple[object, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        count += 1
+        if count > MAX_VALUES:
+            message = f"more than {MAX_VALUES} values (are YAML aliases repeating a subtree?)"
+            raise error([_syntax_problem(message, source, None, None)])
+        if depth > MAX_DEPTH:
+            message = f"nested more than {MAX_DEPTH} levels deep"
+            raise error([_syntax_problem(message, source, None, None)])
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
 
 
 def dumps(data: Any, format: Format) -> str:
@@ -575,10 +609,14 @@ def locate(text: str, format: Format, problems: list[Problem]) -> list[Problem]:
 
 
 def _mark(node: yaml.Node, segments: tuple[Segment, ...]) -> Any:
-    for segment in segments:
+    for position, segment in enumerate(segments):
         if isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
                 if key_node.value == str(segment):
+                    last = position == len(segments) - 1
+                    if last and isinstance(value_node, yaml.CollectionNode):
+                        # A block value starts on the next line; the key is what to show.
+                        return key_node.start_mark
                     node = value_node
                     break
             else:
@@ -634,7 +672,7 @@ def load_document(
 ) -> T:
     """Parse and structure one document; every problem carries source, line and column."""
     data = parse(text, format, source=source, error=error)
-    if data is None:
+    if data is None or data == {}:
         raise error(
             [
                 _syntax_problem(
@@ -701,7 +739,7 @@ def loads_history(
     if format == "toml":
         raise ValueError("histories are YAML, JSON or CSV; TOML has no use for long tables")
     data = parse(text, format, source=source, error=InvalidHistory)
-    if data is None:
+    if data is None or data == {}:
         raise InvalidHistory([_syntax_problem("the document is empty", source, None, None)])
     try:
         return histories_from_data(data)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from decimal import Decimal
+from fractions import Fraction
 
 from .exceptions import InvalidInput, Problem, Segment
 
@@ -12,9 +14,26 @@ ID_EXPECTED = "an id: a letter or digit, then letters, digits, '_', '-' or '.'"
 
 
 def show(value: object, limit: int = 80) -> str:
-    """A short repr of a bad value for messages; long values are cut, not dumped whole."""
+    """A bad value for messages, spelt as in the file; long values are cut, not dumped."""
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    if isinstance(value, Fraction):
+        return format_number(value)
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def format_number(value: Fraction) -> str:
+    """``3.5`` for 7/2, ``3`` for 3/1, ``10/3`` where no finite decimal exists."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    text = str(Decimal(value.numerator) / Decimal(value.denominator))
+    return text if Fraction(text) == value else f"{value.numerator}/{value.denominator}"
+
+
+def article(word: str) -> str:
+    """``an IC track``, ``a management track``."""
+    return ("an " if word[:1].lower() in "aeiou" or word.isupper() else "a ") + word
 
 
 def one_of(choices: Iterable[object]) -> str:
@@ -69,6 +88,16 @@ class Checker:
                 )
             else:
                 seen[value] = index
+
+    def check_unique_values(self, base: tuple[Segment, ...], values: Iterable[str]) -> None:
+        """Report every repeat in the list of plain values at ``base``."""
+        seen: dict[str, int] = {}
+        for index, value in enumerate(values):
+            if value in seen:
+                self.add(
+                    (*base, index), f"{value!r} is listed twice (first at index {seen[value]})"
+                )
+            seen.setdefault(value, index)
 
     def raise_if_any(self, error: type[InvalidInput]) -> None:
         """Raise ``error`` with every problem found, if there is any."""

@@ -1,4 +1,4 @@
-"""The ``progression`` command line: validate, summarise and describe framework files."""
+"""The ``progression`` command line: validate and describe frameworks, evaluate histories."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ import sys
 from collections.abc import Sequence
 
 from . import examples
-from ._render import problems_text, summary_text
+from ._evaluation import Verdict, evaluate
+from ._history import Cycle, RatingHistory
+from ._model import Framework
+from ._render import problems_text, summary_text, team_text, verdict_text
 from ._schema import json_schema
-from ._serialization import load_framework
-from .exceptions import InvalidInput, ProgressionError, UnreadableInput
+from ._serialization import dumps, load_framework, load_history, unstructure
+from .exceptions import EvaluationError, InvalidInput, ProgressionError, UnreadableInput
 
 __all__ = ["main"]
 
@@ -36,15 +39,41 @@ def _parser() -> argparse.ArgumentParser:
     summary = commands.add_parser("summary", help="summarise framework files")
     summary.add_argument("files", nargs="+", metavar="FILE")
 
-    schema = commands.add_parser("schema", help="print the JSON Schema of framework files")
+    schema = commands.add_parser(
+        "schema", help="print the JSON Schema of framework files, histories or verdicts"
+    )
+    schema.add_argument(
+        "kind", nargs="?", choices=("framework", "history", "verdict"), default="framework"
+    )
     schema.add_argument("--indent", type=int, default=2)
+
+    evaluate_ = commands.add_parser(
+        "evaluate",
+        help="evaluate rating histories against a framework",
+        description="Evaluate promotion readiness. HISTORY is YAML or JSON (one employee or"
+        " many), or a CSV of ratings with --levels (and --events).",
+    )
+    evaluate_.add_argument("framework", metavar="FRAMEWORK")
+    evaluate_.add_argument("history", metavar="HISTORY")
+    evaluate_.add_argument("--levels", metavar="CSV", help="level assignments, for CSV ratings")
+    evaluate_.add_argument("--events", metavar="CSV", help="evidence, endorsements, calibrations")
+    evaluate_.add_argument(
+        "--target", metavar="LEVEL", help="target level (family/level for lateral)"
+    )
+    evaluate_.add_argument("--as-of", metavar="CYCLE", help="cycle to evaluate, such as 2026-Q3")
+    evaluate_.add_argument("--format", choices=("table", "json"), default="table")
+    evaluate_.add_argument(
+        "--details", action="store_true", help="every criterion for every employee"
+    )
 
     example = commands.add_parser(
         "example", help="print a bundled example framework as YAML, to copy and adapt"
     )
     example.add_argument("name", choices=examples.names())
 
-    commands.add_parser("demo", help="validate the bundled examples and summarise each")
+    commands.add_parser(
+        "demo", help="evaluate the bundled sample team against the engineering example"
+    )
     return parser
 
 
@@ -73,6 +102,73 @@ def _validate(files: Sequence[str], fmt: str) -> int:
     return status
 
 
+def _evaluate_all(
+    framework: Framework,
+    histories: Sequence[RatingHistory],
+    target: str | None,
+    as_of: Cycle | None,
+) -> tuple[list[Verdict], list[tuple[str, str]]]:
+    verdicts, skipped = [], []
+    for history in histories:
+        try:
+            verdicts.append(evaluate(framework, history, target=target, as_of=as_of))
+        except EvaluationError as exc:
+            skipped.append((history.employee, str(exc)))
+    return verdicts, skipped
+
+
+def _print_evaluation(
+    verdicts: list[Verdict], skipped: list[tuple[str, str]], fmt: str, details: bool
+) -> None:
+    if fmt == "json":
+        report = {
+            "verdicts": unstructure(verdicts),
+            "skipped": [{"employee": e, "reason": r} for e, r in skipped],
+        }
+        sys.stdout.write(dumps(report, "json"))
+        return
+    if len(verdicts) == 1 or details:
+        print("\n\n".join(verdict_text(v) for v in verdicts))
+    else:
+        print(team_text(verdicts))
+    for employee, reason in skipped:
+        print(f"{employee}: not evaluated: {reason}")
+
+
+def _cycle(text: str | None) -> Cycle | None:
+    if text is None:
+        return None
+    try:
+        return Cycle.parse(text)
+    except ValueError as exc:
+        raise ProgressionError(f"--as-of: {exc}") from None
+
+
+def _demo() -> int:
+    framework = examples.load("engineering")
+    team = examples.team()
+    print(f"Sample team of {len(team)} against {framework.name} {framework.version}\n")
+    verdicts, skipped = _evaluate_all(framework, team, None, None)
+    _print_evaluation(verdicts, skipped, "table", False)
+    family = framework.family("engineering")
+    print("\nCrossover candidates:")
+    for crossover in family.crossovers:
+        for history in team:
+            held = history.level_at(history.cycles()[-1])
+            if held is None or held.level != crossover.from_level:
+                continue
+            verdict = evaluate(framework, history, target=crossover.to_level)
+            if verdict.ready or verdict.met_except_approval:
+                print("  " + verdict.summary)
+    ready = [v for v in verdicts if v.ready]
+    if ready:
+        print("\nIn detail:\n" + verdict_text(ready[0]))
+    not_ready = [v for v in verdicts if not v.ready and v.plan and v.plan.increases]
+    if not_ready:
+        print("\n" + verdict_text(not_ready[0]))
+    return EXIT_OK
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "validate":
         return _validate(args.files, args.format)
@@ -80,16 +176,20 @@ def _run(args: argparse.Namespace) -> int:
         print("\n\n".join(summary_text(load_framework(file)) for file in args.files))
         return EXIT_OK
     if args.command == "schema":
-        print(json.dumps(json_schema(), indent=args.indent, ensure_ascii=False))
+        root = {"framework": Framework, "history": RatingHistory, "verdict": Verdict}[args.kind]
+        print(json.dumps(json_schema(root), indent=args.indent, ensure_ascii=False))
+        return EXIT_OK
+    if args.command == "evaluate":
+        framework = load_framework(args.framework)
+        histories = load_history(args.history, levels=args.levels, events=args.events)
+        verdicts, skipped = _evaluate_all(framework, histories, args.target, _cycle(args.as_of))
+        _print_evaluation(verdicts, skipped, args.format, args.details)
         return EXIT_OK
     if args.command == "example":
         sys.stdout.write(examples.text(args.name))
         return EXIT_OK
     if args.command == "demo":
-        for name in examples.names():
-            print(summary_text(examples.load(name)), end="\n\n")
-        print(f"{len(examples.names())} bundled frameworks, all valid.")
-        return EXIT_OK
+        return _demo()
     raise AssertionError(f"unhandled command {args.command!r}")  # pragma: no cover
 
 

@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
+from ._history import Cycle, Evidence, LevelAssignment, Rating, RatingHistory, Review
 from ._model import (
     Cadence,
     Competency,
@@ -62,6 +63,7 @@ __all__ = [
     "levels",
     "metadata",
     "promotion_policies",
+    "rating_histories",
     "rating_scales",
     "texts",
     "tracks",
@@ -218,22 +220,13 @@ def job_families(
         family_tracks.append(management)
         ic_ids = [level.id for level in ic.levels]
         m_ids = [level.id for level in management.levels]
-        for _ in range(draw(st.integers(0, 2))):
+        pairs = st.tuples(st.sampled_from(ic_ids), st.sampled_from(m_ids))
+        for low, high in draw(st.lists(pairs, unique=True, max_size=2)):
             crossovers.append(
-                Crossover(
-                    from_level=draw(st.sampled_from(ic_ids)),
-                    to_level=draw(st.sampled_from(m_ids)),
-                    requirements=draw(texts(max_size=30)),
-                )
+                Crossover(from_level=low, to_level=high, requirements=draw(texts(max_size=30)))
             )
-        for _ in range(draw(st.integers(0, 2))):
-            way_back.append(
-                WayBack(
-                    from_level=draw(st.sampled_from(m_ids)),
-                    to_level=draw(st.sampled_from(ic_ids)),
-                    note=draw(texts(max_size=20)),
-                )
-            )
+        for low, high in draw(st.lists(pairs, unique=True, max_size=2)):
+            way_back.append(WayBack(from_level=high, to_level=low, note=draw(texts(max_size=20))))
     return JobFamily(
         id=family_id or draw(ids()),
         name=draw(texts(min_size=1, max_size=15)),
@@ -367,7 +360,8 @@ def frameworks(draw: st.DrawFn, *, max_families: int = 2) -> Framework:
                         note=draw(texts(max_size=20)),
                     )
                 )
-            with_paths.append(attrs.evolve(family, lateral_paths=paths))
+            unique = {(p.from_level, p.to_family, p.to_level): p for p in reversed(paths)}
+            with_paths.append(attrs.evolve(family, lateral_paths=list(unique.values())))
         families = with_paths
     bare = Framework(
         id=draw(ids()),
@@ -380,6 +374,89 @@ def frameworks(draw: st.DrawFn, *, max_families: int = 2) -> Framework:
         metadata=draw(metadata()),
     )
     return attrs.evolve(bare, policies=draw(promotion_policies(bare)))
+
+
+@st.composite
+def rating_histories(
+    draw: st.DrawFn,
+    framework: Framework,
+    *,
+    cycles: int = 8,
+    high_scores: bool = False,
+) -> RatingHistory:
+    """A valid history for ``framework``: levels on one track, reviews over ``cycles`` cycles.
+
+    Some cycles go unreviewed, some competencies unrated, some scores come from raters
+    that do not count; evidence uses the requirement ids of the family's policies.
+    With ``high_scores`` most scores sit in the top half of the scale, so that many
+    histories are ready.
+    """
+    family = draw(st.sampled_from(list(framework.job_families)))
+    track = draw(st.sampled_from(list(family.tracks)))
+    scale = framework.scale
+    first = Cycle.parse("2024-Q1" if framework.cadence is Cadence.QUARTERLY else "2022-H1")
+    level_ids = [level.id for level in track.levels]
+    start = draw(st.integers(0, len(level_ids) - 1))
+    assignments = [LevelAssignment(level=level_ids[start], since=first)]
+    if start + 1 < len(level_ids) and draw(st.booleans()):
+        assignments.append(
+            LevelAssignment(
+                level=level_ids[start + 1], since=first.shift(draw(st.integers(1, cycles - 1)))
+            )
+        )
+    requirements = sorted(
+        {
+            c.id
+            for p in framework.policies
+            if p.family == family.id
+            for c in p.criteria
+            if isinstance(c, ScopeEvidence)
+        }
+    )
+    middle = (scale.min + scale.max + 1) // 2
+    score = st.integers(middle if high_scores else scale.min, scale.max)
+    reviews = []
+    for offset in range(cycles):
+        if not draw(st.integers(0, 9)):  # about one cycle in ten goes unreviewed
+            continue
+        ratings = []
+        for competency in track.competencies:
+            if draw(st.integers(0, 19)):  # about one score in twenty is missing
+                ratings.append(
+                    Rating(competency=competency.id, score=draw(score), rater=Rater.MANAGER)
+                )
+            if not draw(st.integers(0, 4)):
+                ratings.append(
+                    Rating(
+                        competency=competency.id,
+                        score=draw(score),
+                        rater=draw(st.sampled_from([Rater.SELF, Rater.PEER, Rater.CALIBRATED])),
+                    )
+                )
+        evidence = [
+            Evidence(
+                requirement=draw(st.sampled_from(requirements)),
+                note=draw(texts(max_size=10)),
+                value=draw(st.none() | st.integers(0, 150)),
+            )
+            for _ in range(draw(st.integers(0, 2) if requirements else st.just(0)))
+        ]
+        reviews.append(
+            Review(
+                cycle=first.shift(offset),
+                ratings=ratings,
+                evidence=evidence,
+                endorsed=draw(st.booleans()),
+                calibrated=draw(st.booleans()),
+            )
+        )
+    return RatingHistory(
+        employee=draw(ids()),
+        family=family.id,
+        track=track.id if len(assignments) == 1 else family.track_of(assignments[-1].level).id,
+        levels=assignments,
+        reviews=reviews,
+    )
 
 
 def _get(data: Any, path: tuple[Segment, ...]) -> Any:
