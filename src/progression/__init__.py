@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import examples
+from ._analysis import RULES, Finding, LintReport, Rule, Severity, SuppressedFinding, lint
 from ._evaluation import (
     CriterionResult,
     CycleCheck,
@@ -44,6 +45,7 @@ from ._policy import (
     Rater,
     ScopeEvidence,
     ScoreFloor,
+    Suppression,
     Sustained,
     TimeInLevel,
 )
@@ -70,6 +72,7 @@ from .exceptions import (
 )
 
 __all__ = [
+    "RULES",
     "AverageScore",
     "Cadence",
     "Calibration",
@@ -83,6 +86,7 @@ __all__ = [
     "EvaluationError",
     "Evidence",
     "Expectation",
+    "Finding",
     "Format",
     "Framework",
     "Gap",
@@ -94,6 +98,7 @@ __all__ = [
     "LateralPath",
     "Level",
     "LevelAssignment",
+    "LintReport",
     "ManagerEndorsement",
     "MeetsExpectations",
     "Metadata",
@@ -108,9 +113,13 @@ __all__ = [
     "RatingHistory",
     "RatingScale",
     "Review",
+    "Rule",
     "ScopeEvidence",
     "ScoreFloor",
+    "Severity",
     "Status",
+    "SuppressedFinding",
+    "Suppression",
     "Sustained",
     "TimeInLevel",
     "Timeline",
@@ -124,6 +133,7 @@ __all__ = [
     "evaluate",
     "examples",
     "json_schema",
+    "lint",
     "load_framework",
     "load_history",
     "loads_framework",

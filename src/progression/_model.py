@@ -21,7 +21,8 @@ from ._policy import (
     PromotionPolicy,
     Rater,
     ScoreFloor,
-    format_number,
+    Suppression,
+    suppressions,
 )
 from ._validation import Checker, article, one_of
 from .exceptions import InvalidFramework, Segment
@@ -156,6 +157,7 @@ class Level:
     alternative_titles: PVector[str] = attrs.field(converter=_strings, factory=pvector)
     scope: str
     autonomy: str
+    suppress: PVector[Suppression] = attrs.field(converter=suppressions, factory=pvector)
 
 
 @attrs.frozen(kw_only=True)
@@ -179,6 +181,7 @@ class Competency:
     kind: CompetencyKind = attrs.field(validator=attrs.validators.instance_of(CompetencyKind))
     summary: str
     levels: PMap[str, Expectation] = attrs.field(converter=_expectations)
+    suppress: PVector[Suppression] = attrs.field(converter=suppressions, factory=pvector)
 
 
 def _levels(items: Iterable[Level]) -> PVector[Level]:
@@ -198,6 +201,7 @@ class Track:
     kind: TrackKind = attrs.field(validator=attrs.validators.instance_of(TrackKind))
     levels: PVector[Level] = attrs.field(converter=_levels)
     competencies: PVector[Competency] = attrs.field(converter=_competencies)
+    suppress: PVector[Suppression] = attrs.field(converter=suppressions, factory=pvector)
 
     def __attrs_post_init__(self) -> None:
         check = Checker()
@@ -282,6 +286,7 @@ class LateralPath:
     transferable: PVector[str] = attrs.field(converter=_strings, factory=pvector)
     gaps: PVector[str] = attrs.field(converter=_strings, factory=pvector)
     note: str = ""
+    suppress: PVector[Suppression] = attrs.field(converter=suppressions, factory=pvector)
 
 
 def _tracks(items: Iterable[Track]) -> PVector[Track]:
@@ -310,6 +315,7 @@ class JobFamily:
     crossovers: PVector[Crossover] = attrs.field(converter=_crossovers, factory=pvector)
     way_back: PVector[WayBack] = attrs.field(converter=_ways_back, factory=pvector)
     lateral_paths: PVector[LateralPath] = attrs.field(converter=_lateral_paths, factory=pvector)
+    suppress: PVector[Suppression] = attrs.field(converter=suppressions, factory=pvector)
 
     def __attrs_post_init__(self) -> None:
         check = Checker()
@@ -494,6 +500,7 @@ class Framework:
     #: Raters whose scores count, in order of preference (a policy may override).
     raters: PVector[Rater] = attrs.field(converter=_raters, default=DEFAULT_RATERS)
     metadata: PMap[str, Metadata] = attrs.field(converter=_metadata, factory=pmap)
+    suppress: PVector[Suppression] = attrs.field(converter=suppressions, factory=pvector)
 
     def __attrs_post_init__(self) -> None:
         check = Checker()
@@ -680,7 +687,7 @@ class Framework:
                 (*at, "threshold"),
                 "threshold outside the scale",
                 expected=f"a number from {scale.min} to {scale.max}",
-                got=format_number(criterion.threshold),
+                got=criterion.threshold,
             )
         if isinstance(criterion, ScoreFloor) and criterion.floor not in scale:
             check.add(

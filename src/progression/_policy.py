@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import math
+import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -31,6 +32,7 @@ __all__ = [
     "Rater",
     "ScopeEvidence",
     "ScoreFloor",
+    "Suppression",
     "Sustained",
     "TimeInLevel",
     "format_number",
@@ -69,6 +71,32 @@ def _ids(items: Iterable[str]) -> PVector[str]:
 
 def _weights(items: Mapping[str, Number]) -> PMap[str, Fraction]:
     return pmap({key: to_fraction(value) for key, value in items.items()})
+
+
+_CODE = re.compile(r"PG[0-9]{3}\Z")
+
+
+@attrs.frozen(kw_only=True)
+class Suppression:
+    """Silences one lint finding code on an element and everything inside it, with a reason."""
+
+    code: str
+    reason: str
+
+    def __attrs_post_init__(self) -> None:
+        check = Checker()
+        if not _CODE.match(self.code):
+            check.add(
+                ("code",), "not a lint code", expected="a code such as 'PG101'", got=self.code
+            )
+        if not self.reason.strip():
+            check.add(("reason",), "a suppression needs a reason", expected="a sentence saying why")
+        check.raise_if_any(InvalidFramework)
+
+
+def suppressions(items: Iterable[Suppression]) -> PVector[Suppression]:
+    """Converter for the ``suppress`` field of framework elements."""
+    return pvector(items)
 
 
 class Rater(enum.Enum):
@@ -224,6 +252,7 @@ class PromotionPolicy:
     criteria: PVector[Criterion] = attrs.field(converter=_criteria)
     #: Raters whose scores count, in order of preference; empty means the framework's.
     raters: PVector[Rater] = attrs.field(converter=_raters, factory=pvector)
+    suppress: PVector[Suppression] = attrs.field(converter=suppressions, factory=pvector)
 
     def __attrs_post_init__(self) -> None:
         check = Checker()

@@ -24,6 +24,8 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+from pyrsistent import PMap as _PMapRuntime
+from pyrsistent import PSet as _PSetRuntime
 from pyrsistent import PVector as _PVectorRuntime
 from pyrsistent import freeze, pmap, pset, pvector
 from pyrsistent.typing import PMap as _PMapType
@@ -31,6 +33,7 @@ from pyrsistent.typing import PSet as _PSetType
 from pyrsistent.typing import PVector as _PVectorType
 
 from . import _csv, _toml
+from ._analysis import Finding
 from ._evaluation import CriterionResult, Gap, Observed, Plan
 from ._history import CYCLE_EXPECTED, Cycle, RatingHistory
 from ._model import Framework
@@ -231,8 +234,19 @@ def _pmap_hook(tp: Any) -> Callable[[object, type], Any]:
     return structure
 
 
-def _is(origin: Any) -> Callable[[Any], bool]:
-    return lambda tp: get_origin(tp) is origin or tp is origin
+def _is(origin: Any, runtime: type | None = None) -> Callable[[Any], bool]:
+    """Matches ``PVector[X]`` in annotations, and optionally the runtime class too.
+
+    Values unstructured without a type arrive as pyrsistent's runtime classes, which
+    are not its typing classes.
+    """
+
+    def matches(tp: Any) -> bool:
+        if get_origin(tp) is origin or tp is origin:
+            return True
+        return runtime is not None and isinstance(tp, type) and issubclass(tp, runtime)
+
+    return matches
 
 
 def _unstructure_sorted_map(value: Mapping[Any, Any]) -> dict[Any, Any]:
@@ -270,6 +284,7 @@ DERIVED: dict[type[Any], tuple[str, ...]] = {
     CriterionResult: ("message",),
     Gap: ("gap",),
     Plan: ("points", "sentence"),
+    Finding: ("path",),
 }
 
 
@@ -347,10 +362,22 @@ def _structure_cycle(value: object, _: type) -> Cycle:
         raise _Expected(CYCLE_EXPECTED, value, "not a review cycle") from None
 
 
+def _structure_segments(value: object, _: type) -> tuple[str | int, ...]:
+    if not isinstance(value, list | tuple) or not all(
+        isinstance(v, str | int) and not isinstance(v, bool) for v in value
+    ):
+        raise _Expected("a list of keys and indices", value)
+    return tuple(value)
+
+
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(Cycle, _structure_cycle)
     conv.register_structure_hook(Observed, _structure_observed)
+    # Segments are a path's parts: strings and list indices, kept as they are.
+    conv.register_structure_hook_factory(
+        lambda tp: tp == tuple[str | int, ...], lambda _: _structure_segments
+    )
     conv.register_unstructure_hook(Cycle, str)
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(int, _structure_int)
@@ -364,13 +391,16 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook_factory(_is(_PSetType), _pset_hook)
     conv.register_structure_hook_factory(_is(_PMapType), _pmap_hook)
     conv.register_unstructure_hook_factory(
-        _is(_PVectorType), lambda _: lambda value: [conv.unstructure(item) for item in value]
+        _is(_PVectorType, _PVectorRuntime),
+        lambda _: lambda value: [conv.unstructure(item) for item in value],
     )
     conv.register_unstructure_hook_factory(
-        _is(_PSetType),
+        _is(_PSetType, _PSetRuntime),
         lambda _: lambda value: [conv.unstructure(item) for item in sorted(value)],
     )
-    conv.register_unstructure_hook_factory(_is(_PMapType), lambda _: _unstructure_sorted_map)
+    conv.register_unstructure_hook_factory(
+        _is(_PMapType, _PMapRuntime), lambda _: _unstructure_sorted_map
+    )
     conv.register_structure_hook_factory(attrs.has, _attrs_hook)
     conv.register_unstructure_hook_factory(attrs.has, _attrs_unstructure_hook)
     conv.register_structure_hook(Criterion, _structure_criterion)

@@ -8,13 +8,37 @@ import sys
 from collections.abc import Sequence
 
 from . import examples
+from ._analysis import RULES, LintReport, Severity, lint
 from ._evaluation import Verdict, evaluate
 from ._history import Cycle, RatingHistory
 from ._model import Framework
-from ._render import problems_text, summary_text, team_text, verdict_text
+from ._render import (
+    Location,
+    lint_sarif,
+    lint_text,
+    problems_text,
+    summary_text,
+    team_text,
+    verdict_text,
+)
 from ._schema import json_schema
-from ._serialization import dumps, load_framework, load_history, unstructure
-from .exceptions import EvaluationError, InvalidInput, ProgressionError, UnreadableInput
+from ._serialization import (
+    dumps,
+    format_of,
+    load_framework,
+    load_history,
+    loads_framework,
+    locate,
+    read_text,
+    unstructure,
+)
+from .exceptions import (
+    EvaluationError,
+    InvalidInput,
+    Problem,
+    ProgressionError,
+    UnreadableInput,
+)
 
 __all__ = ["main"]
 
@@ -70,6 +94,27 @@ def _parser() -> argparse.ArgumentParser:
         "example", help="print a bundled example framework as YAML, to copy and adapt"
     )
     example.add_argument("name", choices=examples.names())
+
+    lint_ = commands.add_parser(
+        "lint",
+        help="check frameworks for vague, indistinct or one-sided content",
+        description="Check framework files for the faults that make frameworks go unused."
+        " Exit 0 when no finding reaches --fail-on, 1 when one does, 2 for unreadable or"
+        " invalid input.",
+    )
+    lint_.add_argument("files", nargs="+", metavar="FILE")
+    lint_.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    lint_.add_argument(
+        "--fail-on", choices=[s.value for s in Severity], default="error", metavar="SEVERITY"
+    )
+    lint_.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="leave a code out of this run (repeat, or separate with commas)",
+    )
+    lint_.add_argument("--colour", "--color", choices=("auto", "always", "never"), default="auto")
 
     commands.add_parser(
         "demo", help="evaluate the bundled sample team against the engineering example"
@@ -169,6 +214,60 @@ def _demo() -> int:
     return EXIT_OK
 
 
+def _lint(args: argparse.Namespace) -> int:
+    ignore = [code.strip() for value in args.ignore for code in value.split(",") if code.strip()]
+    unknown = sorted(set(ignore) - set(RULES))
+    if unknown:
+        raise ProgressionError(f"--ignore: unknown code(s) {', '.join(unknown)}")
+    fail_on = Severity(args.fail_on)
+    status = EXIT_OK
+    done: list[tuple[str, LintReport, list[Location]]] = []
+    broken: list[dict[str, object]] = []
+    for file in args.files:
+        try:
+            fmt = format_of(file)
+            text = read_text(file)
+            framework = loads_framework(text, format=fmt, source=file)
+        except UnreadableInput as exc:
+            broken.append({"file": file, "status": "unreadable", "error": str(exc), "problems": []})
+            print(f"progression: {exc}", file=sys.stderr)
+            continue
+        except InvalidInput as exc:
+            problems = [p.to_dict() for p in exc.problems]
+            broken.append({"file": file, "status": "invalid", "problems": problems})
+            print(problems_text(exc.problems), file=sys.stderr)
+            continue
+        report = lint(framework, ignore=ignore)
+        marks = locate(
+            text, fmt, [Problem(segments=f.segments, message="") for f in report.findings]
+        )
+        done.append((file, report, [(m.line, m.column) for m in marks]))
+        if report.at_or_above(fail_on):
+            status = EXIT_INVALID
+    if broken:
+        status = EXIT_UNREADABLE
+    if args.format == "sarif":
+        print(json.dumps(lint_sarif(done), indent=2, ensure_ascii=False))
+    elif args.format == "json":
+        files: list[dict[str, object]] = [
+            {
+                "file": file,
+                "status": "linted",
+                "findings": [
+                    {**unstructure(f), "line": line, "column": column}
+                    for f, (line, column) in zip(report.findings, where, strict=True)
+                ],
+                "suppressed": unstructure(report.suppressed),
+            }
+            for file, report, where in done
+        ]
+        print(json.dumps({"files": files + broken}, indent=2, ensure_ascii=False))
+    elif done:
+        colour = args.colour == "always" or (args.colour == "auto" and sys.stdout.isatty())
+        print(lint_text(done, colour=colour))
+    return status
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "validate":
         return _validate(args.files, args.format)
@@ -188,6 +287,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "example":
         sys.stdout.write(examples.text(args.name))
         return EXIT_OK
+    if args.command == "lint":
+        return _lint(args)
     if args.command == "demo":
         return _demo()
     raise AssertionError(f"unhandled command {args.command!r}")  # pragma: no cover

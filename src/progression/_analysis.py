@@ -1,0 +1,656 @@
+"""Framework analysis: lint rules for the faults that make frameworks go unused, and reports."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Iterator
+from fractions import Fraction
+
+import attrs
+from pyrsistent import pvector
+from pyrsistent.typing import PVector
+
+from . import _vocabulary as vocabulary
+from ._model import Framework, JobFamily, Track, TrackKind
+from ._policy import (
+    AverageScore,
+    MeetsExpectations,
+    PromotionPolicy,
+    ScopeEvidence,
+    ScoreFloor,
+    Suppression,
+    Sustained,
+)
+from ._validation import format_number
+from .exceptions import Segment, render_path
+
+__all__ = [
+    "RULES",
+    "Finding",
+    "LintReport",
+    "Rule",
+    "Severity",
+    "SuppressedFinding",
+    "lint",
+]
+
+#: Bounds of a description that reads as one or two sentences.
+MIN_WORDS, MAX_WORDS, MAX_SENTENCES = 6, 60, 2
+#: Word-sequence similarity above which two neighbouring levels read as the same.
+NEAR_IDENTICAL = 0.85
+
+
+class Severity(enum.Enum):
+    """How much a finding matters: errors break a framework, warnings weaken it."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    __hash__ = object.__hash__
+
+    @property
+    def rank(self) -> int:
+        """0 for info, 1 for warning, 2 for error: for ``--fail-on`` comparisons."""
+        return list(Severity).index(self)
+
+
+@attrs.frozen(kw_only=True)
+class Rule:
+    """A lint rule: its stable code, default severity, and what it looks for."""
+
+    code: str
+    severity: Severity
+    name: str
+    summary: str
+
+
+@attrs.frozen(kw_only=True)
+class Finding:
+    """One fault found in a framework: where, what, and a concrete way to fix it."""
+
+    code: str
+    severity: Severity
+    segments: tuple[Segment, ...]
+    message: str
+    suggestion: str
+
+    @property
+    def path(self) -> str:
+        """Where the finding is, such as ``$.job_families[0].tracks[1].levels[2]``."""
+        return render_path(self.segments)
+
+
+@attrs.frozen(kw_only=True)
+class SuppressedFinding:
+    """A finding silenced in the framework file, with the reason given there."""
+
+    finding: Finding
+    reason: str
+
+
+def _findings(items: Iterable[Finding]) -> PVector[Finding]:
+    return pvector(items)
+
+
+def _suppressed(items: Iterable[SuppressedFinding]) -> PVector[SuppressedFinding]:
+    return pvector(items)
+
+
+@attrs.frozen(kw_only=True)
+class LintReport:
+    """Every finding for one framework, and those suppressed with their reasons."""
+
+    framework: str
+    findings: PVector[Finding] = attrs.field(converter=_findings, factory=pvector)
+    suppressed: PVector[SuppressedFinding] = attrs.field(converter=_suppressed, factory=pvector)
+
+    def at_or_above(self, severity: Severity) -> list[Finding]:
+        """Findings of ``severity`` or worse."""
+        return [f for f in self.findings if f.severity.rank >= severity.rank]
+
+    @property
+    def clean(self) -> bool:
+        """Whether nothing was found (suppressed findings do not count)."""
+        return not self.findings
+
+
+RULES: dict[str, Rule] = {}
+_Check = Callable[[Framework], Iterator[tuple[tuple[Segment, ...], str, str]]]
+_CHECKS: list[tuple[Rule, _Check]] = []
+
+
+def _rule(code: str, severity: Severity, name: str, summary: str) -> Callable[[_Check], _Check]:
+    def register(check: _Check) -> _Check:
+        rule = Rule(code=code, severity=severity, name=name, summary=summary)
+        RULES[code] = rule
+        _CHECKS.append((rule, check))
+        return check
+
+    return register
+
+
+def _descriptions(
+    framework: Framework,
+) -> Iterator[tuple[tuple[Segment, ...], Track, str, str]]:
+    """(path of the description, track, level id, text) for every expectation."""
+    for f_index, family in enumerate(framework.job_families):
+        for t_index, track in enumerate(family.tracks):
+            for c_index, competency in enumerate(track.competencies):
+                for level in track.levels:
+                    expectation = competency.levels[level.id]
+                    at: tuple[Segment, ...] = (
+                        "job_families", f_index, "tracks", t_index, "competencies", c_index,
+                        "levels", level.id, "description",
+                    )  # fmt: skip
+                    yield at, track, level.id, expectation.description
+
+
+def _tracks(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], JobFamily, Track]]:
+    for f_index, family in enumerate(framework.job_families):
+        for t_index, track in enumerate(family.tracks):
+            yield ("job_families", f_index, "tracks", t_index), family, track
+
+
+# --- descriptions ----------------------------------------------------------------------
+
+
+@_rule(
+    "PG101",
+    Severity.WARNING,
+    "trait-wording",
+    "A behavioural description names a trait or an impression instead of behaviour.",
+)
+def _trait_wording(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    for at, _, _, text in _descriptions(framework):
+        for phrase in vocabulary.trait_phrases(text):
+            yield (
+                at,
+                f"describes a trait, not behaviour: {phrase!r}",
+                vocabulary.TRAIT_PHRASES[phrase],
+            )
+
+
+@_rule(
+    "PG102",
+    Severity.WARNING,
+    "vague-word",
+    "A behavioural description uses a word raters read differently, such as 'excellent'.",
+)
+def _vague_words(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    for at, _, _, text in _descriptions(framework):
+        traits = " ".join(vocabulary.trait_phrases(text))
+        for word in vocabulary.vague_words(text):
+            if word not in vocabulary.words(traits):  # already reported as a trait
+                yield at, f"vague word {word!r}", vocabulary.VAGUE_WORDS[word]
+
+
+@_rule(
+    "PG103",
+    Severity.WARNING,
+    "no-action-verb",
+    "A behavioural description has no action verb, so nobody can observe it being done.",
+)
+def _no_action_verb(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    for at, _, _, text in _descriptions(framework):
+        if text.strip() and not vocabulary.has_action_verb(text):
+            yield (
+                at,
+                "no action verb: the description does not say what someone does",
+                "start with an action verb, then its object and a frequency or scope:"
+                " 'Reviews every design change for the team'",
+            )
+
+
+@_rule(
+    "PG104",
+    Severity.WARNING,
+    "description-length",
+    f"A behavioural description is not one or two sentences of {MIN_WORDS} to {MAX_WORDS} words.",
+)
+def _length(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    for at, _, _, text in _descriptions(framework):
+        count = len(vocabulary.words(text))
+        if count < MIN_WORDS:
+            yield (
+                at,
+                f"too short to observe: {count} word{'s' if count != 1 else ''}",
+                "say what is done, to what, and how often or how widely, in one sentence",
+            )
+        elif count > MAX_WORDS or vocabulary.sentences(text) > MAX_SENTENCES:
+            yield (
+                at,
+                f"too long: {count} words in {vocabulary.sentences(text)} sentences",
+                "keep the one or two behaviours that tell this level apart; move the rest"
+                " to the competency summary",
+            )
+
+
+# --- levels ----------------------------------------------------------------------------
+
+
+@_rule(
+    "PG111",
+    Severity.ERROR,
+    "identical-levels",
+    "A competency reads the same at two neighbouring levels: the levels are not distinct.",
+)
+def _identical(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    yield from _neighbours(framework, identical=True)
+
+
+@_rule(
+    "PG112",
+    Severity.WARNING,
+    "near-identical-levels",
+    f"A competency's descriptions at neighbouring levels are at least {NEAR_IDENTICAL:.0%} alike.",
+)
+def _near_identical(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    yield from _neighbours(framework, identical=False)
+
+
+def _neighbours(
+    framework: Framework, *, identical: bool
+) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    for base, _, track in _tracks(framework):
+        for c_index, competency in enumerate(track.competencies):
+            for low, high in zip(track.levels, track.levels[1:], strict=False):
+                first = competency.levels[low.id].description
+                second = competency.levels[high.id].description
+                at = (*base, "competencies", c_index, "levels", high.id, "description")
+                same = vocabulary.normalise(first) == vocabulary.normalise(second)
+                if identical and same:
+                    yield (
+                        at,
+                        f"{competency.id!r} reads the same at {low.id} and {high.id}",
+                        f"say what changes at {high.id}: a wider scope, more autonomy, a"
+                        " larger object",
+                    )
+                elif not identical and not same:
+                    score = vocabulary.similarity(first, second)
+                    if score >= NEAR_IDENTICAL:
+                        yield (
+                            at,
+                            f"{competency.id!r} at {high.id} is {score:.0%} like {low.id}",
+                            f"rewrite {high.id} around what is new at that level, not a word"
+                            " or two changed",
+                        )
+
+
+# --- size ------------------------------------------------------------------------------
+
+
+@_rule("PG201", Severity.WARNING, "too-few-levels", "A track has fewer than 4 levels.")
+def _few_levels(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    for at, _, track in _tracks(framework):
+        if len(track.levels) < 4:
+            yield (
+                (*at, "levels"),
+                f"track {track.id!r} has {len(track.levels)} level(s)",
+                "four to seven levels let people see progress every year or two",
+            )
+
+
+@_rule("PG202", Severity.WARNING, "too-many-levels", "A track has more than 7 levels.")
+def _many_levels(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    for at, _, track in _tracks(framework):
+        if len(track.levels) > 7:
+            yield (
+                (*at, "levels"),
+                f"track {track.id!r} has {len(track.levels)} levels",
+                "merge levels whose scope and autonomy do not differ; seven is plenty",
+            )
+
+
+@_rule(
+    "PG203", Severity.WARNING, "too-few-competencies", "A track rates fewer than 6 competencies."
+)
+def _few_competencies(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    for at, _, track in _tracks(framework):
+        if len(track.competencies) < 6:
+            yield (
+                (*at, "competencies"),
+                f"track {track.id!r} rates {len(track.competencies)} competencies",
+                "six to ten competencies cover the core (communication, collaboration,"
+                " ownership, delivery) and the craft",
+            )
+
+
+@_rule("PG204", Severity.WARNING, "many-competencies", "A track rates 11 or 12 competencies.")
+def _many_competencies(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    for at, _, track in _tracks(framework):
+        if 10 < len(track.competencies) <= 12:
+            yield (
+                (*at, "competencies"),
+                f"track {track.id!r} rates {len(track.competencies)} competencies",
+                "merge overlapping competencies: raters lose focus beyond ten",
+            )
+
+
+@_rule("PG205", Severity.ERROR, "too-many-competencies", "A track rates more than 12 competencies.")
+def _too_many(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    for at, _, track in _tracks(framework):
+        if len(track.competencies) > 12:
+            yield (
+                (*at, "competencies"),
+                f"track {track.id!r} rates {len(track.competencies)} competencies",
+                "merge competencies down to ten or fewer; nobody rates thirteen consistently",
+            )
+
+
+# --- dual track ------------------------------------------------------------------------
+
+
+@_rule(
+    "PG301",
+    Severity.WARNING,
+    "no-crossover",
+    "A management track that no IC level can cross over into.",
+)
+def _no_crossover(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    for at, family, track in _tracks(framework):
+        if track.kind is TrackKind.MANAGEMENT:
+            ids = {level.id for level in track.levels}
+            if not any(c.to_level in ids for c in family.crossovers):
+                yield (
+                    at,
+                    f"nothing leads from an IC level into management track {track.id!r}",
+                    "add a crossover: which IC level may enter which management level, and"
+                    " what it takes",
+                )
+
+
+@_rule("PG302", Severity.WARNING, "no-way-back", "Management levels with no way back to IC.")
+def _no_way_back(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    for at, family, track in _tracks(framework):
+        if track.kind is TrackKind.MANAGEMENT and not any(
+            w.from_level in {lv.id for lv in track.levels} for w in family.way_back
+        ):
+            yield (
+                at,
+                f"no way back from management track {track.id!r} to an IC track",
+                "map each management level to the IC level a manager returns to: people try"
+                " management more readily when they can return",
+            )
+
+
+@_rule(
+    "PG303",
+    Severity.WARNING,
+    "no-ic-parity",
+    "The IC track stops below the top management level in rank.",
+)
+def _no_parity(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    for at, family, track in _tracks(framework):
+        if track.kind is not TrackKind.IC:
+            continue
+        top = track.levels[-1].rank
+        managers = [t for t in family.tracks if t.kind is TrackKind.MANAGEMENT]
+        highest = max((t.levels[-1] for t in managers), key=lambda lv: lv.rank, default=None)
+        if highest is not None and highest.rank > top:
+            yield (
+                (*at, "levels", len(track.levels) - 1),
+                f"the IC track tops out at rank {top}, below {highest.id} (rank {highest.rank})",
+                "add IC levels up to the top management rank, so growth does not require"
+                " managing people",
+            )
+
+
+@_rule(
+    "PG304",
+    Severity.WARNING,
+    "crossover-too-high",
+    "Fewer than two IC levels lie above the crossover point.",
+)
+def _crossover_height(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    for f_index, family in enumerate(framework.job_families):
+        for c_index, crossover in enumerate(family.crossovers):
+            track = family.track_of(crossover.from_level)
+            ids = [level.id for level in track.levels]
+            above = len(ids) - ids.index(crossover.from_level) - 1
+            if above < 2:
+                yield (
+                    ("job_families", f_index, "crossovers", c_index, "from_level"),
+                    f"only {above} IC level(s) above the crossover from {crossover.from_level}",
+                    "cross over lower, so the IC path above it stays a real alternative",
+                )
+
+
+# --- lateral paths ---------------------------------------------------------------------
+
+
+@_rule(
+    "PG401",
+    Severity.WARNING,
+    "no-transferable",
+    "A lateral path names no transferable competencies.",
+)
+def _no_transferable(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    for f_index, family in enumerate(framework.job_families):
+        for p_index, path in enumerate(family.lateral_paths):
+            if not path.transferable:
+                yield (
+                    ("job_families", f_index, "lateral_paths", p_index, "transferable"),
+                    f"the path {path.from_level} -> {path.to_family}/{path.to_level} names no"
+                    " transferable competencies",
+                    "list the competencies that carry over, so people see what they keep",
+                )
+
+
+@_rule("PG402", Severity.WARNING, "no-gaps", "A lateral path names no gaps to close.")
+def _no_gaps(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    for f_index, family in enumerate(framework.job_families):
+        for p_index, path in enumerate(family.lateral_paths):
+            if not path.gaps:
+                yield (
+                    ("job_families", f_index, "lateral_paths", p_index, "gaps"),
+                    f"the path {path.from_level} -> {path.to_family}/{path.to_level} names no gaps",
+                    "list the competencies of the target track to learn before the move",
+                )
+
+
+# --- promotion criteria ----------------------------------------------------------------
+
+
+def _policies(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], PromotionPolicy]]:
+    for index, policy in enumerate(framework.policies):
+        yield ("policies", index), policy
+
+
+@_rule(
+    "PG501",
+    Severity.WARNING,
+    "floor-at-threshold",
+    "A score floor at or above the average threshold (above it is rejected on load).",
+)
+def _floor_threshold(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    for at, policy in _policies(framework):
+        floors = [c for c in policy.criteria if isinstance(c, ScoreFloor)]
+        for c_index, criterion in enumerate(policy.criteria):
+            if isinstance(criterion, AverageScore):
+                for floor in floors:
+                    if floor.floor >= criterion.threshold:
+                        yield (
+                            (*at, "criteria", c_index, "threshold"),
+                            f"the floor {floor.floor} is at or above the threshold"
+                            f" {format_number(criterion.threshold)}: the average adds nothing",
+                            "lower the floor below the threshold, or drop the average",
+                        )
+
+
+@_rule(
+    "PG502",
+    Severity.WARNING,
+    "unreachable-threshold",
+    "An average threshold at the top of the scale: reachable only with every score perfect.",
+)
+def _top_threshold(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    top = Fraction(framework.scale.max)
+    for at, policy in _policies(framework):
+        for c_index, criterion in enumerate(policy.criteria):
+            if isinstance(criterion, AverageScore) and criterion.threshold >= top:
+                never = " and, being strict, can never be met" if criterion.strict else ""
+                yield (
+                    (*at, "criteria", c_index, "threshold"),
+                    f"threshold {format_number(criterion.threshold)} is the top of the"
+                    f" scale{never}",
+                    "set the threshold below the top, such as half a point under it",
+                )
+
+
+@_rule(
+    "PG503", Severity.WARNING, "long-sustain", "Scores must be sustained for more than 4 cycles."
+)
+def _long_sustain(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    for at, policy in _policies(framework):
+        for c_index, criterion in enumerate(policy.criteria):
+            if isinstance(criterion, Sustained) and criterion.cycles > 4:
+                yield (
+                    (*at, "criteria", c_index, "cycles"),
+                    f"scores must hold for {criterion.cycles} cycles in a row",
+                    "two to four cycles show a trend; longer runs punish one bad quarter",
+                )
+
+
+@_rule("PG504", Severity.ERROR, "no-criteria", "A policy has no criteria: promotion is automatic.")
+def _no_criteria(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    for at, policy in _policies(framework):
+        if not policy.criteria:
+            yield (
+                (*at, "criteria"),
+                "the policy has no criteria, so everyone is ready at once",
+                "add the criteria that decide this move: scores, time in level, evidence, approval",
+            )
+
+
+@_rule(
+    "PG505",
+    Severity.WARNING,
+    "evidence-without-description",
+    "A scope evidence requirement without a description employees can read.",
+)
+def _evidence(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    for at, policy in _policies(framework):
+        for c_index, criterion in enumerate(policy.criteria):
+            if isinstance(criterion, ScopeEvidence) and not criterion.description.strip():
+                yield (
+                    (*at, "criteria", c_index, "description"),
+                    f"evidence requirement {criterion.id!r} has no description",
+                    "describe the evidence in one sentence: 'Led a project with 3+ cross-team"
+                    " stakeholders'",
+                )
+
+
+@_rule(
+    "PG506",
+    Severity.WARNING,
+    "nothing-to-sustain",
+    "A sustained criterion in a policy without score criteria.",
+)
+def _nothing_to_sustain(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    scored = (AverageScore, ScoreFloor, MeetsExpectations)
+    for at, policy in _policies(framework):
+        if not any(isinstance(c, scored) for c in policy.criteria):
+            for c_index, criterion in enumerate(policy.criteria):
+                if isinstance(criterion, Sustained):
+                    yield (
+                        (*at, "criteria", c_index),
+                        "nothing to sustain: the policy has no score criteria",
+                        "add the average or floor to sustain, or drop this criterion",
+                    )
+
+
+# --- titles ----------------------------------------------------------------------------
+
+
+@_rule("PG601", Severity.WARNING, "duplicate-title", "Two levels on one track share a title.")
+def _duplicate_title(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    for at, _, track in _tracks(framework):
+        seen: dict[str, str] = {}
+        for l_index, level in enumerate(track.levels):
+            if level.title is None:
+                continue
+            key = vocabulary.normalise(level.title)
+            if key in seen:
+                yield (
+                    (*at, "levels", l_index, "title"),
+                    f"{level.id} has the same title as {seen[key]}: {level.title!r}",
+                    "give each level its own external title, so people can tell them apart",
+                )
+            seen.setdefault(key, level.id)
+
+
+@_rule("PG602", Severity.WARNING, "missing-title", "A level without an external title.")
+def _missing_title(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    for at, _, track in _tracks(framework):
+        for l_index, level in enumerate(track.levels):
+            if level.title is None or not level.title.strip():
+                yield (
+                    (*at, "levels", l_index),
+                    f"level {level.id} has no external title",
+                    "add the title people see on offers and profiles, such as 'Senior Engineer'",
+                )
+
+
+def _suppressions(framework: Framework) -> list[tuple[tuple[Segment, ...], Suppression]]:
+    """Every suppression in the file with the path of the element that holds it."""
+    found: list[tuple[tuple[Segment, ...], Suppression]] = [((), s) for s in framework.suppress]
+    for f_index, family in enumerate(framework.job_families):
+        base: tuple[Segment, ...] = ("job_families", f_index)
+        found += [(base, s) for s in family.suppress]
+        for t_index, track in enumerate(family.tracks):
+            at = (*base, "tracks", t_index)
+            found += [(at, s) for s in track.suppress]
+            for l_index, level in enumerate(track.levels):
+                found += [((*at, "levels", l_index), s) for s in level.suppress]
+            for c_index, competency in enumerate(track.competencies):
+                found += [((*at, "competencies", c_index), s) for s in competency.suppress]
+        for p_index, path in enumerate(family.lateral_paths):
+            found += [((*base, "lateral_paths", p_index), s) for s in path.suppress]
+    for p_index, policy in enumerate(framework.policies):
+        found += [(("policies", p_index), s) for s in policy.suppress]
+    return found
+
+
+def lint(framework: Framework, *, ignore: Iterable[str] = ()) -> LintReport:
+    """Check a framework for the faults that make frameworks go unused.
+
+    Args:
+        framework: The framework to check.
+        ignore: Codes to leave out of this run, such as ``["PG104"]``.
+
+    Returns:
+        A report of every finding; those suppressed in the file are kept apart with
+        their reasons.
+    """
+    skipped = set(ignore)
+    unknown = skipped - set(RULES)
+    if unknown:
+        raise ValueError(f"unknown lint code(s): {', '.join(sorted(unknown))}")
+    silenced = _suppressions(framework)
+    findings: list[Finding] = []
+    suppressed: list[SuppressedFinding] = []
+    for rule, check in _CHECKS:
+        if rule.code in skipped:
+            continue
+        for at, message, suggestion in check(framework):
+            finding = Finding(
+                code=rule.code,
+                severity=rule.severity,
+                segments=at,
+                message=message,
+                suggestion=suggestion,
+            )
+            reason = next(
+                (
+                    s.reason
+                    for holder, s in silenced
+                    if s.code == rule.code and at[: len(holder)] == holder
+                ),
+                None,
+            )
+            if reason is None:
+                findings.append(finding)
+            else:
+                suppressed.append(SuppressedFinding(finding=finding, reason=reason))
+    return LintReport(framework=framework.id, findings=findings, suppressed=suppressed)
