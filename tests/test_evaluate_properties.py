@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 import attrs
+import jsonschema
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -164,3 +165,16 @@ def test_applying_the_plan_makes_the_next_cycle_qualify(
     for result in after.criteria:
         if result.criterion.kind in SCORE_KINDS:
             assert result.checks[-1].outcome is Outcome.PASSED, result.message
+
+
+VERDICT_SCHEMA = progression.json_schema(Verdict)
+HISTORY_SCHEMA = progression.json_schema(RatingHistory)
+
+
+@given(case=cases())
+def test_verdict_json_matches_the_published_schema(
+    case: tuple[Framework, RatingHistory, Verdict],
+) -> None:
+    _, history, verdict = case
+    jsonschema.validate(progression.unstructure(verdict), VERDICT_SCHEMA)
+    jsonschema.validate(progression.unstructure(history), HISTORY_SCHEMA)
