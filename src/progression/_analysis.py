@@ -115,6 +115,12 @@ class LintReport:
         return not self.findings
 
 
+def _plural(count: int, noun: str) -> str:
+    if count == 1:
+        return f"1 {noun}"
+    return f"{count} {noun[:-1]}ies" if noun.endswith("y") else f"{count} {noun}s"
+
+
 RULES: dict[str, Rule] = {}
 _Check = Callable[[Framework], Iterator[tuple[tuple[Segment, ...], str, str]]]
 _CHECKS: list[tuple[Rule, _Check]] = []
@@ -210,17 +216,18 @@ def _no_action_verb(framework: Framework) -> Iterator[tuple[tuple[Segment, ...],
 )
 def _length(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
     for at, _, _, text in _descriptions(framework):
-        count = len(vocabulary.words(text))
+        count = vocabulary.length(text)
         if count < MIN_WORDS:
             yield (
                 at,
-                f"too short to observe: {count} word{'s' if count != 1 else ''}",
+                f"too short to observe: {_plural(count, 'word')}",
                 "say what is done, to what, and how often or how widely, in one sentence",
             )
         elif count > MAX_WORDS or vocabulary.sentences(text) > MAX_SENTENCES:
             yield (
                 at,
-                f"too long: {count} words in {vocabulary.sentences(text)} sentences",
+                f"too long: {_plural(count, 'word')} in"
+                f" {_plural(vocabulary.sentences(text), 'sentence')}",
                 "keep the one or two behaviours that tell this level apart; move the rest"
                 " to the competency summary",
             )
@@ -258,7 +265,8 @@ def _neighbours(
                 first = competency.levels[low.id].description
                 second = competency.levels[high.id].description
                 at = (*base, "competencies", c_index, "levels", high.id, "description")
-                same = vocabulary.normalise(first) == vocabulary.normalise(second)
+                # Punctuation and case do not make a level different.
+                same = vocabulary.words(first) == vocabulary.words(second)
                 if identical and same:
                     yield (
                         at,
@@ -286,7 +294,7 @@ def _few_levels(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str
         if len(track.levels) < 4:
             yield (
                 (*at, "levels"),
-                f"track {track.id!r} has {len(track.levels)} level(s)",
+                f"track {track.id!r} has {_plural(len(track.levels), 'level')}",
                 "four to seven levels let people see progress every year or two",
             )
 
@@ -310,7 +318,7 @@ def _few_competencies(framework: Framework) -> Iterator[tuple[tuple[Segment, ...
         if len(track.competencies) < 6:
             yield (
                 (*at, "competencies"),
-                f"track {track.id!r} rates {len(track.competencies)} competencies",
+                f"track {track.id!r} rates {_plural(len(track.competencies), 'competency')}",
                 "six to ten competencies cover the core (communication, collaboration,"
                 " ownership, delivery) and the craft",
             )
@@ -322,7 +330,7 @@ def _many_competencies(framework: Framework) -> Iterator[tuple[tuple[Segment, ..
         if 10 < len(track.competencies) <= 12:
             yield (
                 (*at, "competencies"),
-                f"track {track.id!r} rates {len(track.competencies)} competencies",
+                f"track {track.id!r} rates {_plural(len(track.competencies), 'competency')}",
                 "merge overlapping competencies: raters lose focus beyond ten",
             )
 
@@ -333,7 +341,7 @@ def _too_many(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, 
         if len(track.competencies) > 12:
             yield (
                 (*at, "competencies"),
-                f"track {track.id!r} rates {len(track.competencies)} competencies",
+                f"track {track.id!r} rates {_plural(len(track.competencies), 'competency')}",
                 "merge competencies down to ten or fewer; nobody rates thirteen consistently",
             )
 
@@ -411,7 +419,8 @@ def _crossover_height(framework: Framework) -> Iterator[tuple[tuple[Segment, ...
             if above < 2:
                 yield (
                     ("job_families", f_index, "crossovers", c_index, "from_level"),
-                    f"only {above} IC level(s) above the crossover from {crossover.from_level}",
+                    f"only {_plural(above, 'IC level')} above the crossover from"
+                    f" {crossover.from_level}",
                     "cross over lower, so the IC path above it stays a real alternative",
                 )
 
@@ -467,9 +476,14 @@ def _floor_threshold(framework: Framework) -> Iterator[tuple[tuple[Segment, ...]
     for at, policy in _policies(framework):
         floors = [c for c in policy.criteria if isinstance(c, ScoreFloor)]
         for c_index, criterion in enumerate(policy.criteria):
-            if isinstance(criterion, AverageScore):
+            if isinstance(criterion, AverageScore) and not criterion.strict:
+                counted = set(criterion.competencies)
                 for floor in floors:
-                    if floor.floor >= criterion.threshold:
+                    # Redundant only when the floor covers every competency averaged.
+                    covers = not floor.competencies or (
+                        counted and counted <= set(floor.competencies)
+                    )
+                    if covers and floor.floor >= criterion.threshold:
                         yield (
                             (*at, "criteria", c_index, "threshold"),
                             f"the floor {floor.floor} is at or above the threshold"
@@ -508,7 +522,7 @@ def _long_sustain(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], s
                 yield (
                     (*at, "criteria", c_index, "cycles"),
                     f"scores must hold for {criterion.cycles} cycles in a row",
-                    "two to four cycles show a trend; longer runs punish one bad quarter",
+                    "two to four cycles show a trend; longer runs punish one bad cycle",
                 )
 
 
@@ -592,23 +606,42 @@ def _missing_title(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], 
                 )
 
 
-def _suppressions(framework: Framework) -> list[tuple[tuple[Segment, ...], Suppression]]:
-    """Every suppression in the file with the path of the element that holds it."""
-    found: list[tuple[tuple[Segment, ...], Suppression]] = [((), s) for s in framework.suppress]
+@_rule(
+    "PG901",
+    Severity.WARNING,
+    "unused-suppression",
+    "A suppression in the file that silences nothing: an unknown code, or a fixed fault.",
+)
+def _unused_suppressions(_: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    # Found by `lint` itself, which alone knows which suppressions were used.
+    return iter(())
+
+
+Silencer = tuple[tuple[Segment, ...], int, Suppression]
+
+
+def _suppressions(framework: Framework) -> list[Silencer]:
+    """Every suppression in the file: the element holding it, its index there, itself."""
+    found: list[Silencer] = []
+
+    def add(holder: tuple[Segment, ...], items: Iterable[Suppression]) -> None:
+        found.extend((holder, index, s) for index, s in enumerate(items))
+
+    add((), framework.suppress)
     for f_index, family in enumerate(framework.job_families):
         base: tuple[Segment, ...] = ("job_families", f_index)
-        found += [(base, s) for s in family.suppress]
+        add(base, family.suppress)
         for t_index, track in enumerate(family.tracks):
             at = (*base, "tracks", t_index)
-            found += [(at, s) for s in track.suppress]
+            add(at, track.suppress)
             for l_index, level in enumerate(track.levels):
-                found += [((*at, "levels", l_index), s) for s in level.suppress]
+                add((*at, "levels", l_index), level.suppress)
             for c_index, competency in enumerate(track.competencies):
-                found += [((*at, "competencies", c_index), s) for s in competency.suppress]
+                add((*at, "competencies", c_index), competency.suppress)
         for p_index, path in enumerate(family.lateral_paths):
-            found += [((*base, "lateral_paths", p_index), s) for s in path.suppress]
+            add((*base, "lateral_paths", p_index), path.suppress)
     for p_index, policy in enumerate(framework.policies):
-        found += [(("policies", p_index), s) for s in policy.suppress]
+        add(("policies", p_index), policy.suppress)
     return found
 
 
@@ -627,7 +660,8 @@ def lint(framework: Framework, *, ignore: Iterable[str] = ()) -> LintReport:
     unknown = skipped - set(RULES)
     if unknown:
         raise ValueError(f"unknown lint code(s): {', '.join(sorted(unknown))}")
-    silenced = _suppressions(framework)
+    silencers = _suppressions(framework)
+    used: set[int] = set()
     findings: list[Finding] = []
     suppressed: list[SuppressedFinding] = []
     for rule, check in _CHECKS:
@@ -641,16 +675,34 @@ def lint(framework: Framework, *, ignore: Iterable[str] = ()) -> LintReport:
                 message=message,
                 suggestion=suggestion,
             )
-            reason = next(
+            match = next(
                 (
-                    s.reason
-                    for holder, s in silenced
+                    number
+                    for number, (holder, _, s) in enumerate(silencers)
                     if s.code == rule.code and at[: len(holder)] == holder
                 ),
                 None,
             )
-            if reason is None:
+            if match is None:
                 findings.append(finding)
             else:
-                suppressed.append(SuppressedFinding(finding=finding, reason=reason))
+                used.add(match)
+                suppressed.append(
+                    SuppressedFinding(finding=finding, reason=silencers[match][2].reason)
+                )
+    if "PG901" not in skipped:
+        rule = RULES["PG901"]
+        for number, (holder, index, s) in enumerate(silencers):
+            if number in used or s.code in skipped:
+                continue
+            what = "no rule has that code" if s.code not in RULES else "nothing here triggers it"
+            findings.append(
+                Finding(
+                    code=rule.code,
+                    severity=rule.severity,
+                    segments=(*holder, "suppress", index),
+                    message=f"the suppression of {s.code} silences nothing: {what}",
+                    suggestion="remove the suppression, or correct its code",
+                )
+            )
     return LintReport(framework=framework.id, findings=findings, suppressed=suppressed)

@@ -8,8 +8,6 @@ import re
 from fractions import Fraction
 from typing import Any
 
-import attrs
-
 from ._history import (
     CYCLE_EXPECTED,
     Cycle,
@@ -20,7 +18,7 @@ from ._history import (
     Review,
 )
 from ._policy import Rater, to_fraction
-from ._validation import show
+from ._validation import one_of, show
 from .exceptions import InvalidHistory, Problem
 
 __all__ = ["EVENT_COLUMNS", "LEVEL_COLUMNS", "RATING_COLUMNS", "histories_from_csv"]
@@ -125,7 +123,7 @@ def _rater(table: _Table, line: int, row: dict[str, str]) -> Rater | None:
         line,
         table.header.index("rater"),
         "unknown rater",
-        ", ".join(repr(r.value) for r in Rater),
+        one_of(r.value for r in Rater),
         text,
     )
     return None
@@ -149,31 +147,48 @@ def histories_from_csv(
     tables = [t for t in (ratings, levels, events) if t is not None]
 
     people: dict[str, dict[str, Any]] = {}
-    first_line: dict[str, tuple[_Table, int]] = {}
     for line, row in levels.rows:
         employee = levels.required(line, row, "employee_id")
         family = levels.required(line, row, "family")
         track = levels.required(line, row, "track")
         level = levels.required(line, row, "level")
         since = levels.cycle(line, row, "since")
-        if None in (employee, family, track, level, since):
+        if employee is None or family is None or track is None or level is None or since is None:
             continue
-        assert employee is not None
         person = people.setdefault(
-            employee, {"family": family, "track": track, "levels": [], "reviews": {}}
+            employee,
+            {"family": family, "cadence": since.cadence, "levels": {}, "tracks": {}, "reviews": {}},
         )
-        first_line.setdefault(employee, (levels, line))
-        if (person["family"], person["track"]) != (family, track):
+        if person["family"] != family:
             levels.add(
                 line,
-                levels.header.index("track"),
-                f"employee {employee!r} is on {person['family']}/{person['track']} in an"
-                " earlier row",
-                "one family and track per employee (the current one)",
-                f"{family}/{track}",
+                levels.header.index("family"),
+                f"employee {employee!r} is in family {person['family']!r} in an earlier row",
+                "one job family per employee",
+                family,
             )
             continue
-        person["levels"].append(LevelAssignment(level=str(level), since=since))  # type: ignore[arg-type]
+        if since.cadence is not person["cadence"]:
+            levels.add(
+                line,
+                levels.header.index("since"),
+                f"employee {employee!r} mixes quarters and half-years",
+                f"a {person['cadence'].value} cycle like the employee's other rows",
+                row["since"],
+            )
+            continue
+        if since in person["levels"]:
+            levels.add(
+                line,
+                levels.header.index("since"),
+                f"employee {employee!r} has two level assignments starting in {since}",
+                "one level assignment per employee and cycle",
+                row["since"],
+            )
+            continue
+        person["levels"][since] = LevelAssignment(level=level, since=since)
+        # The history's track is the one held now: that of the latest assignment.
+        person["tracks"][since] = track
 
     def review(table: _Table, line: int, employee: str, cycle: Cycle) -> dict[str, Any] | None:
         if employee not in people:
@@ -183,6 +198,15 @@ def histories_from_csv(
                 f"employee {employee!r} has no row in {levels.source}",
                 "every employee to have a level assignment",
                 employee,
+            )
+            return None
+        if cycle.cadence is not people[employee]["cadence"]:
+            table.add(
+                line,
+                table.header.index("cycle"),
+                f"employee {employee!r} mixes quarters and half-years",
+                f"a {people[employee]['cadence'].value} cycle like the employee's level rows",
+                str(cycle),
             )
             return None
         reviews: dict[Cycle, dict[str, Any]] = people[employee]["reviews"]
@@ -232,7 +256,7 @@ def histories_from_csv(
                 line,
                 events.header.index("event"),
                 "unknown event",
-                ", ".join(repr(e) for e in _EVENTS),
+                one_of(_EVENTS),
                 event,
             )
             continue
@@ -241,10 +265,19 @@ def histories_from_csv(
         entry = review(events, line, employee, cycle)
         if entry is None:
             continue
-        if event == "endorsement":
-            entry["endorsed"] = True
-        elif event == "calibration":
-            entry["calibrated"] = True
+        if event in ("endorsement", "calibration"):
+            # Nothing is silently dropped: these rows have nowhere to keep the extra cells.
+            extra = [name for name in ("requirement", "value", "note") if row.get(name)]
+            if extra:
+                events.add(
+                    line,
+                    events.header.index(extra[0]),
+                    f"an {event} row takes no {', '.join(extra)}",
+                    "those cells empty (they belong to evidence rows)",
+                    row[extra[0]],
+                )
+                continue
+            entry["endorsed" if event == "endorsement" else "calibrated"] = True
         else:
             requirement = row.get("requirement", "")
             if not requirement:
@@ -287,19 +320,15 @@ def histories_from_csv(
             )
             for cycle, e in sorted(person["reviews"].items(), key=lambda item: item[0].ordinal)
         ]
-        try:
-            histories.append(
-                RatingHistory(
-                    employee=employee,
-                    family=person["family"],
-                    track=person["track"],
-                    levels=person["levels"],
-                    reviews=reviews,
-                )
+        starts = sorted(person["levels"], key=lambda cycle: cycle.ordinal)
+        # Every rule a history checks was checked above, row by row, so this cannot fail.
+        histories.append(
+            RatingHistory(
+                employee=employee,
+                family=person["family"],
+                track=person["tracks"][starts[-1]],
+                levels=[person["levels"][since] for since in starts],
+                reviews=reviews,
             )
-        except InvalidHistory as exc:
-            table, line = first_line[employee]
-            problems.extend(attrs.evolve(p, source=table.source, line=line) for p in exc.problems)
-    if problems:
-        raise InvalidHistory(problems)
+        )
     return tuple(histories)

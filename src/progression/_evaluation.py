@@ -181,11 +181,16 @@ class Plan:
     cycles: int = 1
     cadence: Cadence = Cadence.QUARTERLY
     others: PVector[str] = attrs.field(converter=_names, factory=pvector)
+    #: The score an unrated competency is counted from: the bottom of the scale.
+    baseline: int = 1
 
     @property
     def points(self) -> int:
         """Total score points the increases add."""
-        return sum(i.to_score - (i.from_score or 0) for i in self.increases)
+        return sum(
+            i.to_score - (self.baseline if i.from_score is None else i.from_score)
+            for i in self.increases
+        )
 
     @property
     def sentence(self) -> str:
@@ -487,7 +492,7 @@ class _Index:
 
 
 def _check_assignments(framework: Framework, family: JobFamily, history: RatingHistory) -> None:
-    """Level assignments and track must be known before a target can be resolved."""
+    """Levels and cadence must be right before the cycle and target can be resolved."""
     problems = []
     who = f"employee {history.employee!r}"
     cadence = framework.cadence
@@ -509,6 +514,14 @@ def _check_assignments(framework: Framework, family: JobFamily, history: RatingH
                     segments=("levels", index, "level"),
                     message=f"{who}: level assignment from {since}: unknown level"
                     f" {assignment.level!r}, expected {levels}",
+                )
+            )
+    for index, review in enumerate(history.reviews):
+        if review.cycle.cadence is not cadence:
+            problems.append(
+                Problem(
+                    segments=("reviews", index, "cycle"),
+                    message=f"{who}: review {review.cycle}: not a {cadence.value} cycle",
                 )
             )
     if problems:
@@ -601,8 +614,12 @@ def evaluate(
                 )
             ]
         ) from None
+    _check_assignments(framework, family, history)
     if isinstance(as_of, str):
-        as_of = Cycle.parse(as_of)
+        try:
+            as_of = Cycle.parse(as_of)
+        except ValueError as exc:
+            raise EvaluationError(f"as_of: {exc}") from None
     if as_of is None:
         mentioned = [*(r.cycle for r in history.reviews), *(a.since for a in history.levels)]
         latest = max(((c.ordinal, c) for c in mentioned if c.cadence is cadence), default=None)
@@ -613,7 +630,6 @@ def evaluate(
         as_of = latest[1]
     if as_of.cadence is not cadence:
         raise EvaluationError(f"cycle {as_of} is not {cadence.value} like the framework")
-    _check_assignments(framework, family, history)
     held = history.level_at(as_of)
     current = held.level if held else None
     target_family, target_level, route = _resolve_target(framework, history, current, target)
@@ -750,7 +766,7 @@ class _Evaluation:
             criteria=results,
             met_except_approval=met_except_approval,
             ready_since=ready_since,
-            earliest=self._earliest(run),
+            earliest=self._earliest(run, status),
             gaps=self._gaps(target_level),
             plan=None if status is Status.READY else self._plan(results),
             framework=self.framework.id,
@@ -909,10 +925,11 @@ class _Evaluation:
             cycles=[self.as_of],
         )
 
-    def _earliest(self, run: int) -> Cycle | None:
+    def _earliest(self, run: int, status: Status) -> Cycle | None:
         """First cycle in which time in level and the sustained run can both be met.
 
-        Assumes scores qualify from the next cycle on (or keep qualifying).
+        Assumes scores qualify from the next cycle on (or keep qualifying). For a verdict
+        that is not ready it is never earlier than the next cycle.
         """
         candidates = [self.end]
         if self.c.scores:
@@ -923,9 +940,11 @@ class _Evaluation:
             if self.since is None:
                 return None
             candidates.append(self.since + time.cycles - 1)
-        if len(candidates) == 1:
-            return self.as_of
-        return self.cycle(max(candidates[1:]))
+        found = self.end if len(candidates) == 1 else max(candidates[1:])
+        if status is not Status.READY:
+            # Not ready now: whatever else is missing, the soonest is the next cycle.
+            found = max(found, self.end + 1)
+        return self.cycle(found)
 
     def _gaps(self, target_level: str) -> list[Gap]:
         scores = self.index.at(self.end) or {}
@@ -1000,6 +1019,7 @@ class _Evaluation:
             cycles=self.c.sustain,
             cadence=self.cadence,
             others=others,
+            baseline=scale.min,
         )
 
 

@@ -195,7 +195,14 @@ def lint_text(reports: Iterable[tuple[str, LintReport, list[Location]]], *, colo
 
 def _suppressed_note(report: LintReport) -> str:
     count = len(report.suppressed)
-    return f" ({count} suppressed)" if count else ""
+    if not count:
+        return ""
+    # Suppressions stay visible with their reasons: a hidden finding is still a choice.
+    reasons = "".join(
+        f"\n  suppressed {s.finding.code} at {s.finding.path}: {s.reason}"
+        for s in report.suppressed
+    )
+    return f" ({count} suppressed){reasons}"
 
 
 def _element(path: str) -> str:

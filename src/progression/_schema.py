@@ -11,7 +11,7 @@ from typing import Any, Union, get_args, get_origin
 import attrs
 from pyrsistent.typing import PMap, PSet, PVector
 
-from ._history import Cycle
+from ._history import Cycle, RatingHistory
 from ._model import Framework
 from ._policy import CRITERION_KINDS, Criterion
 from ._serialization import DERIVED
@@ -23,7 +23,7 @@ _DERIVED_SCHEMAS: dict[str, Any] = {
     "sentence": {"type": "string", "description": "The plan in one plain sentence."},
 }
 
-__all__ = ["json_schema"]
+__all__ = ["history_document_schema", "json_schema"]
 
 _NUMBER = {
     "anyOf": [
@@ -49,6 +49,25 @@ def json_schema(root: type[Any] = Framework) -> dict[str, Any]:
         **({"$ref": body["$ref"]} if "$ref" in body else {}),
         "$defs": dict(sorted(defs.items())),
     }
+
+
+def history_document_schema() -> dict[str, Any]:
+    """JSON Schema of a history document: one employee, a list, or ``{employees: [...]}``."""
+    schema = json_schema(RatingHistory)
+    one = {"$ref": schema.pop("$ref")}
+    many = {"type": "array", "items": one}
+    schema["title"] = "Rating history document"
+    schema["anyOf"] = [
+        one,
+        many,
+        {
+            "type": "object",
+            "properties": {"employees": many},
+            "required": ["employees"],
+            "additionalProperties": False,
+        },
+    ]
+    return schema
 
 
 def _schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
@@ -114,9 +133,9 @@ def _class(cls: type[Any], defs: dict[str, Any]) -> dict[str, Any]:
                 properties[field.name] = _schema(field.type, defs)
             if field.default is attrs.NOTHING:
                 required.append(field.name)
-        for name in DERIVED.get(cls, ()):
+        for derived in DERIVED.get(cls, ()):
             # Written on output, ignored on input: optional, so both directions validate.
-            properties[name] = _DERIVED_SCHEMAS[name]
+            properties[derived] = _DERIVED_SCHEMAS[derived]
         defs[name] = {
             "type": "object",
             "description": inspect.getdoc(cls) or name,

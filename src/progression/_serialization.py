@@ -752,7 +752,12 @@ def histories_from_data(data: object) -> tuple[RatingHistory, ...]:
                 Problem(segments=(key,), message=f"unknown key {key!r}: expected only 'employees'")
                 for key in extra
             )
-        data = data["employees"]
+        try:
+            return structure(data["employees"], tuple[RatingHistory, ...], error=InvalidHistory)
+        except InvalidHistory as exc:
+            raise InvalidHistory(
+                attrs.evolve(p, segments=("employees", *p.segments)) for p in exc.problems
+            ) from None
     if isinstance(data, list):
         return structure(data, tuple[RatingHistory, ...], error=InvalidHistory)
     return (structure(data, RatingHistory, error=InvalidHistory),)
@@ -792,21 +797,22 @@ def load_history(
     endorsements and calibrations (``employee_id,cycle,event[,requirement,value,note]``).
 
     Raises:
-        UnreadableInput: a file is missing, too large, not UTF-8 or of unknown format.
+        UnreadableInput: a file is missing, too large, not UTF-8 or of unknown format,
+            or the files given do not go together (CSV ratings without levels, or
+            levels and events beside a YAML or JSON history).
         InvalidHistory: with every bad row or value, each with file, line and column.
     """
     if Path(path).suffix.lower() != ".csv":
+        if levels is not None or events is not None:
+            raise UnreadableInput(
+                f"{path}: levels and events files go with CSV ratings; a YAML or JSON"
+                " history holds its levels and events itself"
+            )
         return loads_history(read_text(path), format=format_of(path), source=str(path))
     if levels is None:
-        raise InvalidHistory(
-            [
-                _syntax_problem(
-                    "CSV ratings need the level assignments too: pass levels=",
-                    str(path),
-                    None,
-                    None,
-                )
-            ]
+        raise UnreadableInput(
+            f"{path}: CSV ratings need the level assignments too (levels=, or --levels at"
+            " the command line)"
         )
     return _csv.histories_from_csv(
         read_text(path),

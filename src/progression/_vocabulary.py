@@ -16,6 +16,7 @@ __all__ = [
     "TRAIT_PHRASES",
     "VAGUE_WORDS",
     "has_action_verb",
+    "length",
     "normalise",
     "sentences",
     "similarity",
@@ -45,14 +46,23 @@ TRAIT_PHRASES: dict[str, str] = {
     "communicates effectively": "name the communication: 'Writes decision records for every design change'",
     "good communication skills": "name the communication: 'Explains trade-offs in writing before each review'",
     "excellent communication": "name the communication: 'Writes a weekly status update read by two teams'",
-    "good understanding of": "name what the understanding lets them do: 'Debugs production issues in X alone'",
-    "solid understanding of": "name what the understanding lets them do: 'Designs schema changes for X'",
-    "deep understanding of": "name what the understanding lets them do: 'Reviews every change to X'",
-    "strong understanding of": "name what the understanding lets them do: 'Designs schema changes for X'",
-    "understanding of": "name what the understanding lets them do: 'Designs schema changes for X'",
-    "knowledge of": "name what the knowledge lets them do: 'Configures and operates X for the team'",
-    "familiarity with": "name what they do with it: 'Uses X to ship features without help'",
-    "is familiar with": "name what they do with it: 'Uses X to ship features without help'",
+    "good understanding of": "name what the understanding lets them do: 'Debugs production issues in service X without help'",
+    "solid understanding of": "name what the understanding lets them do: 'Designs the schema changes for service X each quarter'",
+    "deep understanding of": "name what the understanding lets them do: 'Reviews every change to service X before it ships'",
+    "strong understanding of": "name what the understanding lets them do: 'Designs the schema changes for service X each quarter'",
+    "understanding of": "name what the understanding lets them do: 'Designs the schema changes for service X each quarter'",
+    "good knowledge of": "name what the knowledge lets them do: 'Configures and operates service X for the team'",
+    "solid knowledge of": "name what the knowledge lets them do: 'Configures and operates service X for the team'",
+    "deep knowledge of": "name what the knowledge lets them do: 'Configures and operates service X for the team'",
+    "has knowledge of": "name what the knowledge lets them do: 'Configures and operates service X for the team'",
+    "demonstrates ownership": "name what they own: 'Carries each feature from design to production metrics'",
+    "demonstrates initiative": "name the initiative: 'Proposes one improvement to the team's process each quarter'",
+    "demonstrates expertise": "name what the expertise produces: 'Reviews every schema change for the team'",
+    "displays leadership": "name what they lead: 'Leads the incident review for their service'",
+    "exhibits leadership": "name what they lead: 'Leads the incident review for their service'",
+    "embodies our values": "name the behaviour people see, with its scope and frequency",
+    "familiarity with": "name what they do with it: 'Uses tool X to ship features without help'",
+    "is familiar with": "name what they do with it: 'Uses tool X to ship features without help'",
     "team player": "name the collaboration: 'Pairs with a teammate on a task every week'",
     "self-starter": "name the initiative: 'Picks up the next backlog item without being asked'",
     "self starter": "name the initiative: 'Picks up the next backlog item without being asked'",
@@ -64,10 +74,6 @@ TRAIT_PHRASES: dict[str, str] = {
     "growth mindset": "name the learning: 'Asks for feedback after each project and acts on one item'",
     "has a positive attitude": "name the behaviour people see: 'Offers help in the team channel daily'",
     "positive attitude": "name the behaviour people see: 'Offers help in the team channel daily'",
-    "embodies": "name the behaviour that embodies it, with its scope and frequency",
-    "exhibits": "name the behaviour exhibited, with its object and scope",
-    "demonstrates": "say what they do instead of what they demonstrate: 'Leads', 'Writes', 'Runs'",
-    "displays": "say what they do instead of what they display: 'Leads', 'Writes', 'Runs'",
     "is able to": "state the behaviour itself: 'Deploys' rather than 'is able to deploy'",
     "is capable of": "state the behaviour itself: 'Designs' rather than 'is capable of designing'",
     "has the ability to": "state the behaviour itself: 'Runs' rather than 'has the ability to run'",
@@ -123,6 +129,9 @@ share ship simplify size sketch solve source specify spend sponsor standardise s
 start steer structure submit summarise summarize supervise support survey sustain synthesise
 synthesize teach test track train transfer translate triage troubleshoot tune turn update
 upgrade use validate verify visit volunteer walk watch weigh welcome win work write
+act answer ask attend call clear contact cover cut deal draw earn ensure escalate feed fill
+hand hold invite lay leave listen make offer pass pay prove put read receive reply save see
+send show sign speak split spot stay stop take tell think
 """
 
 _IRREGULAR = {
@@ -143,6 +152,24 @@ _IRREGULAR = {
     "teach": ("taught",),
     "win": ("won",),
     "write": ("wrote", "written"),
+    "take": ("took", "taken"),
+    "make": ("made",),
+    "send": ("sent",),
+    "speak": ("spoke", "spoken"),
+    "tell": ("told",),
+    "hold": ("held",),
+    "deal": ("dealt",),
+    "draw": ("drew", "drawn"),
+    "leave": ("left",),
+    "pay": ("paid",),
+    "put": (),
+    "read": (),
+    "see": ("saw", "seen"),
+    "show": ("shown",),
+    "think": ("thought",),
+    "feed": ("fed",),
+    "cut": (),
+    "lay": ("laid",),
 }
 
 
@@ -177,6 +204,13 @@ ACTION_VERBS: frozenset[str] = frozenset(
 )
 
 _WORD = re.compile(r"[a-z][a-z'-]*")
+_TOKEN = re.compile(r"\S*[A-Za-z0-9]\S*")
+_ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx|incl)\.", re.IGNORECASE)
+
+
+def length(text: str) -> int:
+    """How many words a text holds, numbers included ('Ships 2 features' is three)."""
+    return len(_TOKEN.findall(text))
 
 
 def normalise(text: str) -> str:
@@ -191,7 +225,8 @@ def words(text: str) -> list[str]:
 
 def sentences(text: str) -> int:
     """How many sentences a text holds (a full stop, ! or ? followed by a space or the end)."""
-    stripped = text.strip()
+    # Abbreviations end in a full stop without ending a sentence.
+    stripped = _ABBREVIATIONS.sub("", text).strip()
     if not stripped:
         return 0
     ends = re.findall(r"[.!?](?=\s|$)", stripped)

@@ -21,7 +21,7 @@ from ._render import (
     team_text,
     verdict_text,
 )
-from ._schema import json_schema
+from ._schema import history_document_schema, json_schema
 from ._serialization import (
     dumps,
     format_of,
@@ -275,8 +275,12 @@ def _run(args: argparse.Namespace) -> int:
         print("\n\n".join(summary_text(load_framework(file)) for file in args.files))
         return EXIT_OK
     if args.command == "schema":
-        root = {"framework": Framework, "history": RatingHistory, "verdict": Verdict}[args.kind]
-        print(json.dumps(json_schema(root), indent=args.indent, ensure_ascii=False))
+        schema = (
+            history_document_schema()
+            if args.kind == "history"
+            else json_schema(Framework if args.kind == "framework" else Verdict)
+        )
+        print(json.dumps(schema, indent=args.indent, ensure_ascii=False))
         return EXIT_OK
     if args.command == "evaluate":
         framework = load_framework(args.framework)
