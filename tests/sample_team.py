@@ -582,7 +582,9 @@ def build() -> dict[str, str]:
     events: list[list[str]] = []
     for person in sorted(PEOPLE, key=lambda p: p.employee):
         for level, since in person.levels:
-            levels.append([person.employee, FAMILY, person.track, level, since])
+            # Each row names the track of its own level: IC rows before a crossover.
+            track = "management" if level.startswith("M") else "ic"
+            levels.append([person.employee, FAMILY, track, level, since])
         ratings.extend(_rating_rows(person, rng))
         events.extend(_event_rows(person))
     return {
