@@ -266,7 +266,7 @@ def _neighbours(
                 second = competency.levels[high.id].description
                 at = (*base, "competencies", c_index, "levels", high.id, "description")
                 # Punctuation and case do not make a level different.
-                same = vocabulary.words(first) == vocabulary.words(second)
+                same = vocabulary.terms(first) == vocabulary.terms(second)
                 if identical and same:
                     yield (
                         at,

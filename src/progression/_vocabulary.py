@@ -20,6 +20,7 @@ __all__ = [
     "normalise",
     "sentences",
     "similarity",
+    "terms",
     "trait_phrases",
     "vague_words",
     "words",
@@ -208,6 +209,17 @@ _TOKEN = re.compile(r"\S*[A-Za-z0-9]\S*")
 _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx|incl)\.", re.IGNORECASE)
 
 
+_TERM = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
+
+
+def terms(text: str) -> list[str]:
+    """Words and numbers, lower case: what two descriptions are compared on.
+
+    Numbers count, as 'teams of 3' and 'teams of 10' describe different scopes.
+    """
+    return _TERM.findall(text.lower())
+
+
 def length(text: str) -> int:
     """How many words a text holds, numbers included ('Ships 2 features' is three)."""
     return len(_TOKEN.findall(text))
@@ -277,7 +289,7 @@ def similarity(first: str, second: str) -> float:
     """
     from difflib import SequenceMatcher  # noqa: PLC0415 - only lint needs it
 
-    a, b = words(first), words(second)
+    a, b = terms(first), terms(second)
     if not a and not b:
         return 1.0
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
