@@ -855,15 +855,19 @@ class _Evaluation:
             cycles=cycles,
         )
 
+    def _no_level(self, criterion: TimeInLevel | ScopeEvidence, required: int) -> CriterionResult:
+        """Undecided: without a current level there is no stay to measure or search."""
+        return CriterionResult(
+            criterion=criterion,
+            code=f"{criterion.kind}.no_level",
+            outcome=Outcome.UNDECIDED,
+            required=required,
+            cycles=[self.as_of],
+        )
+
     def _time_in_level(self, criterion: TimeInLevel) -> CriterionResult:
         if self.since is None:
-            return CriterionResult(
-                criterion=criterion,
-                code="time_in_level.no_level",
-                outcome=Outcome.UNDECIDED,
-                required=criterion.cycles,
-                cycles=[self.as_of],
-            )
+            return self._no_level(criterion, criterion.cycles)
         spent = self.end - self.since + 1
         met = spent >= criterion.cycles
         return CriterionResult(
@@ -877,13 +881,7 @@ class _Evaluation:
 
     def _evidence(self, criterion: ScopeEvidence) -> CriterionResult:
         if self.since is None:
-            return CriterionResult(
-                criterion=criterion,
-                code="scope_evidence.no_level",
-                outcome=Outcome.UNDECIDED,
-                required=criterion.count,
-                cycles=[self.as_of],
-            )
+            return self._no_level(criterion, criterion.count)
         qualifying = 0
         seen: list[Cycle] = []
         for review in self.history.reviews:

@@ -22,6 +22,7 @@ from ._policy import (
     Rater,
     ScoreFloor,
     Suppression,
+    raters,
     suppressions,
 )
 from ._validation import Checker, article, one_of
@@ -441,14 +442,6 @@ def _families(items: Iterable[JobFamily]) -> PVector[JobFamily]:
     return pvector(items)
 
 
-def _raters(items: Iterable[Rater]) -> PVector[Rater]:
-    raters: PVector[Rater] = pvector(items)
-    for rater in raters:
-        if not isinstance(rater, Rater):
-            raise TypeError(f"raters take Rater members, got {rater!r}")
-    return raters
-
-
 def _policies(items: Iterable[PromotionPolicy]) -> PVector[PromotionPolicy]:
     return pvector(items)
 
@@ -498,7 +491,7 @@ class Framework:
     job_families: PVector[JobFamily] = attrs.field(converter=_families)
     policies: PVector[PromotionPolicy] = attrs.field(converter=_policies, factory=pvector)
     #: Raters whose scores count, in order of preference (a policy may override).
-    raters: PVector[Rater] = attrs.field(converter=_raters, default=DEFAULT_RATERS)
+    raters: PVector[Rater] = attrs.field(converter=raters, default=DEFAULT_RATERS)
     metadata: PMap[str, Metadata] = attrs.field(converter=_metadata, factory=pmap)
     suppress: PVector[Suppression] = attrs.field(converter=suppressions, factory=pvector)
 

@@ -36,6 +36,7 @@ __all__ = [
     "Sustained",
     "TimeInLevel",
     "format_number",
+    "raters",
     "to_fraction",
 ]
 
@@ -116,12 +117,13 @@ class Rater(enum.Enum):
 DEFAULT_RATERS: PVector[Rater] = pvector([Rater.CALIBRATED, Rater.MANAGER])
 
 
-def _raters(items: Iterable[Rater]) -> PVector[Rater]:
-    raters: PVector[Rater] = pvector(items)
-    for rater in raters:
+def raters(items: Iterable[Rater]) -> PVector[Rater]:
+    """Converter for ``raters`` fields: Rater members only, in order of preference."""
+    chosen: PVector[Rater] = pvector(items)
+    for rater in chosen:
         if not isinstance(rater, Rater):
             raise TypeError(f"raters take Rater members, got {rater!r}")
-    return raters
+    return chosen
 
 
 @attrs.frozen(kw_only=True)
@@ -251,7 +253,7 @@ class PromotionPolicy:
     to_family: str | None = None
     criteria: PVector[Criterion] = attrs.field(converter=_criteria)
     #: Raters whose scores count, in order of preference; empty means the framework's.
-    raters: PVector[Rater] = attrs.field(converter=_raters, factory=pvector)
+    raters: PVector[Rater] = attrs.field(converter=raters, factory=pvector)
     suppress: PVector[Suppression] = attrs.field(converter=suppressions, factory=pvector)
 
     def __attrs_post_init__(self) -> None:

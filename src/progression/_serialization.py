@@ -186,28 +186,26 @@ def _structure_key(value: object, tp: Any) -> Any:
     return converter.structure(value, tp)
 
 
-def _pvector_hook(tp: Any) -> Callable[[object, type], Any]:
-    (item_type,) = get_args(tp) or (Any,)
-    as_tuple = converter.get_structure_hook(tuple[item_type, ...])  # type: ignore[valid-type]
+def _sequence_hook(build: Callable[[Any], Any]) -> Callable[[Any], Callable[[object, type], Any]]:
+    """A hook factory for PVector[X] or PSet[X], built on cattrs' tuple hook.
 
-    def structure(value: object, _: type) -> Any:
-        if not isinstance(value, list | tuple):
-            raise _Expected(describe(tp), value)
-        return pvector(as_tuple(value, tuple[item_type, ...]))  # type: ignore[valid-type]
+    The tuple hook keeps the index of every bad item in error paths; ``build`` then
+    makes the persistent collection.
+    """
 
-    return structure
+    def factory(tp: Any) -> Callable[[object, type], Any]:
+        (item_type,) = get_args(tp) or (Any,)
+        as_tuple = converter.get_structure_hook(tuple[item_type, ...])  # type: ignore[valid-type]
 
+        def structure(value: object, _: type) -> Any:
+            # Without this a string would structure as a tuple of its characters.
+            if not isinstance(value, list | tuple):
+                raise _Expected(describe(tp), value)
+            return build(as_tuple(value, tuple[item_type, ...]))  # type: ignore[valid-type]
 
-def _pset_hook(tp: Any) -> Callable[[object, type], Any]:
-    (item_type,) = get_args(tp) or (Any,)
-    as_tuple = converter.get_structure_hook(tuple[item_type, ...])  # type: ignore[valid-type]
+        return structure
 
-    def structure(value: object, _: type) -> Any:
-        if not isinstance(value, list | tuple):
-            raise _Expected(describe(tp), value)
-        return pset(as_tuple(value, tuple[item_type, ...]))  # type: ignore[valid-type]
-
-    return structure
+    return factory
 
 
 def _pmap_hook(tp: Any) -> Callable[[object, type], Any]:
@@ -387,8 +385,8 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook_factory(
         lambda tp: isinstance(tp, type) and issubclass(tp, enum.Enum), _structure_enum
     )
-    conv.register_structure_hook_factory(_is(_PVectorType), _pvector_hook)
-    conv.register_structure_hook_factory(_is(_PSetType), _pset_hook)
+    conv.register_structure_hook_factory(_is(_PVectorType), _sequence_hook(pvector))
+    conv.register_structure_hook_factory(_is(_PSetType), _sequence_hook(pset))
     conv.register_structure_hook_factory(_is(_PMapType), _pmap_hook)
     conv.register_unstructure_hook_factory(
         _is(_PVectorType, _PVectorRuntime),
