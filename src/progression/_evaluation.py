@@ -723,12 +723,10 @@ class _Evaluation:
         c = self.c
         window = range(self.end - c.sustain + 1, self.end + 1)
         results: list[CriterionResult] = []
-        window_outcomes: list[Outcome] = []
         for criterion in c.policy.criteria:
             if isinstance(criterion, AverageScore | ScoreFloor | MeetsExpectations):
                 position = next(i for i, s in enumerate(c.scores) if s.criterion is criterion)
                 result = self._score(position, window)
-                window_outcomes.append(result.outcome)
             elif isinstance(criterion, Sustained):
                 result = self._sustained(criterion)
             elif isinstance(criterion, TimeInLevel):
