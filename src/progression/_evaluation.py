@@ -378,6 +378,19 @@ def _compile(
     return _Compiled(policy, track, target, raters, tuple(scores), sustain, known, required)
 
 
+def _average(score: _Score, criterion: AverageScore, scores: dict[str, int]) -> tuple[bool, int]:
+    """Whether the weighted average meets the threshold, and the weighted total.
+
+    Raises KeyError for an unrated competency.
+    """
+    total = 0
+    for weight, competency in score.pairs:
+        total += weight * scores[competency]
+    # total / total_weight >= numerator / denominator, in integers: exact anywhere.
+    left, right = total * score.denominator, score.numerator * score.total_weight
+    return (left > right if criterion.strict else left >= right), total
+
+
 def _check(score: _Score, scores: dict[str, int] | None) -> tuple[Outcome, int, tuple[str, ...]]:
     """One score criterion in one cycle: (outcome, integer observation, competencies at fault).
 
@@ -388,12 +401,7 @@ def _check(score: _Score, scores: dict[str, int] | None) -> tuple[Outcome, int, 
     criterion = score.criterion
     try:
         if isinstance(criterion, AverageScore):
-            total = 0
-            for weight, competency in score.pairs:
-                total += weight * scores[competency]
-            # total / total_weight >= numerator / denominator, in integers: exact anywhere.
-            left, right = total * score.denominator, score.numerator * score.total_weight
-            met = left > right if criterion.strict else left >= right
+            met, total = _average(score, criterion, scores)
             return (Outcome.PASSED if met else Outcome.FAILED), total, ()
         below = tuple(c for need, c in score.pairs if scores[c] < need)
     except KeyError:
@@ -710,12 +718,32 @@ class _Evaluation:
         """Consecutive cycles ending at ``as_of`` in which every score criterion held."""
         if self._run is None:
             ordinal = self.end
-            while ordinal >= self.first and all(
-                outcome is Outcome.PASSED for outcome, _, _ in self.checks(ordinal)
-            ):
+            while ordinal >= self.first and self._qualifies(ordinal):
                 ordinal -= 1
             self._run = self.end - ordinal
         return self._run
+
+    def _qualifies(self, ordinal: int) -> bool:
+        """Whether every score criterion held in a cycle: a yes or no, nothing to report."""
+        known = self._checks.get(ordinal)
+        if known is not None:
+            return all(outcome is Outcome.PASSED for outcome, _, _ in known)
+        scores = self.index.at(ordinal)
+        if scores is None:
+            return False
+        try:
+            for score in self.c.scores:
+                criterion = score.criterion
+                if isinstance(criterion, AverageScore):
+                    if not _average(score, criterion, scores)[0]:
+                        return False
+                else:
+                    for need, competency in score.pairs:
+                        if scores[competency] < need:
+                            return False
+        except KeyError:
+            return False  # an unrated competency: not a qualifying cycle
+        return True
 
     def verdict(
         self, current: str | None, target_family: str, target_level: str, route: str
@@ -1031,9 +1059,7 @@ def _raise_average(score: _Score, scores: dict[str, int], top: int, touched: set
     assert isinstance(criterion, AverageScore)
 
     def met() -> bool:
-        total = sum(w * scores[c] for w, c in zip(score.weights, score.competencies, strict=True))
-        left, right = total * score.denominator, score.numerator * score.total_weight
-        return left > right if criterion.strict else left >= right
+        return _average(score, criterion, scores)[0]
 
     # Within one weight, every point is worth the same: start with competencies the
     # plan already raises, then those with the most room, so that fewest are touched.
