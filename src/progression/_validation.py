@@ -60,10 +60,9 @@ class Checker:
         *,
         expected: str | None = None,
         got: object = None,
-        has_got: bool = False,
     ) -> None:
-        """Record a problem; ``got`` is shown only when ``has_got`` or it is not None."""
-        shown = show(got) if (has_got or got is not None) else None
+        """Record a problem; ``got``, the bad value, is shown when it is not None."""
+        shown = None if got is None else show(got)
         if expected is not None and shown is not None:
             message = f"{message}: expected {expected}, got {shown}"
         elif expected is not None:
