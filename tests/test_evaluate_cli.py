@@ -134,3 +134,18 @@ def test_a_verdict_shows_as_an_html_table_in_notebooks() -> None:
     assert "What it takes:" in html
     # Text from the framework is escaped, never injected.
     assert "&gt;=" in html or "&gt;" in html
+
+
+def test_an_unknown_track_is_reported_before_any_target_is_resolved() -> None:
+    # With no level held the track is all there is to go on: it must be known first.
+    history = progression.RatingHistory(
+        employee="x",
+        family="engineering",
+        track="nope",
+        reviews=[progression.Review(cycle=progression.Cycle.parse("2026-Q3"))],
+    )
+    with pytest.raises(progression.InvalidHistory) as raised:
+        progression.evaluate(FRAMEWORK, history, target="IC2")
+    (problem,) = raised.value.problems
+    assert problem.path == "$.track"
+    assert "unknown track 'nope'" in problem.message

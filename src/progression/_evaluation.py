@@ -440,28 +440,19 @@ class _Index:
         def add(segments: tuple[str | int, ...], message: str) -> None:
             problems.append(Problem(segments=segments, message=f"{who}: {message}"))
 
-        cadence = framework.cadence
+        # Levels, track and cadence were checked by _check_assignments already.
         starts: list[tuple[int, str]] = []
         known: dict[str, frozenset[str]] = {}
         for assignment in history.levels:
-            # Checked by _check_assignments before the target was resolved.
             known[assignment.level] = _competency_ids(family.track_of(assignment.level))
             starts.append((assignment.since.ordinal, assignment.level))
         starts.sort()
         ordinals = [start for start, _ in starts]
-        try:
-            fallback = _competency_ids(family.track(history.track))
-        except KeyError:
-            tracks = one_of(t.id for t in family.tracks)
-            add(("track",), f"unknown track {history.track!r} in {family.id!r}, expected {tracks}")
-            fallback = frozenset()
+        fallback = _competency_ids(family.track(history.track))
         low, high = framework.scale.min, framework.scale.max
         preference = {rater: rank for rank, rater in enumerate(raters)}
         for r_index, review in enumerate(history.reviews):
             cycle = review.cycle
-            if cycle.cadence is not cadence:
-                add(("reviews", r_index, "cycle"), f"cycle {cycle} is not {cadence.value}")
-                continue
             ordinal = cycle.ordinal
             self.reviews[ordinal] = review
             held = bisect_right(ordinals, ordinal) - 1
@@ -500,10 +491,21 @@ class _Index:
 
 
 def _check_assignments(framework: Framework, family: JobFamily, history: RatingHistory) -> None:
-    """Levels and cadence must be right before the cycle and target can be resolved."""
+    """Levels, track and cadence must be right before the cycle and target are resolved."""
     problems = []
     who = f"employee {history.employee!r}"
     cadence = framework.cadence
+    try:
+        family.track(history.track)
+    except KeyError:
+        tracks = one_of(t.id for t in family.tracks)
+        problems.append(
+            Problem(
+                segments=("track",),
+                message=f"{who}: unknown track {history.track!r} in {family.id!r},"
+                f" expected {tracks}",
+            )
+        )
     for index, assignment in enumerate(history.levels):
         since = assignment.since
         if since.cadence is not cadence:
@@ -644,10 +646,7 @@ def evaluate(
     policy = (
         framework.policy(family.id, current, target_level, target_family)
         if current is not None
-        else next(
-            (p for p in framework.policies if p.family == family.id and p.track == history.track),
-            None,
-        )
+        else framework.track_default(family.id, history.track)
     )
     if policy is None:
         raise EvaluationError(

@@ -753,8 +753,12 @@ class Framework:
         following = track.next_level(from_level)
         if following is None or following.id != to_level:
             return None
+        return self.track_default(family_id, track.id)
+
+    def track_default(self, family_id: str, track_id: str) -> PromotionPolicy | None:
+        """The default policy of a track, for steps up one level; None if it has none."""
         for policy in self.policies:
-            if policy.family == family_id and policy.track == track.id:
+            if policy.family == family_id and policy.track == track_id:
                 return policy
         return None
 

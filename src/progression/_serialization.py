@@ -693,23 +693,19 @@ def read_text(path: Path | str) -> str:
 def load_document(
     text: str,
     format: Format,
-    cls: type[T],
+    build: Callable[[object], T],
     *,
+    expected: str,
     source: str | None = None,
     error: type[InvalidInput] = InvalidFramework,
 ) -> T:
-    """Parse and structure one document; every problem carries source, line and column."""
+    """Parse one document and ``build`` values from it; problems carry source, line, column."""
     data = parse(text, format, source=source, error=error)
     if data is None or data == {}:
-        raise error(
-            [
-                _syntax_problem(
-                    f"the document is empty: expected {describe(cls)}", source, None, None
-                )
-            ]
-        )
+        message = f"the document is empty: expected {expected}"
+        raise error([_syntax_problem(message, source, None, None)])
     try:
-        return structure(data, cls, error=error)
+        return build(data)
     except InvalidInput as exc:
         found = locate(text, format, list(exc.problems))
         raise error([attrs.evolve(p, source=source) for p in found]) from None
@@ -722,7 +718,13 @@ def loads_framework(text: str, *, format: Format = "yaml", source: str | None = 
         InvalidFramework: with every problem found, each with its path and, for YAML
             and JSON, its line and column.
     """
-    return load_document(text, format, Framework, source=source)
+    return load_document(
+        text,
+        format,
+        lambda data: structure(data, Framework),
+        expected=describe(Framework),
+        source=source,
+    )
 
 
 def load_framework(path: Path | str, *, format: Format | None = None) -> Framework:
@@ -771,14 +773,14 @@ def loads_history(
     """
     if format == "toml":
         raise ValueError("histories are YAML, JSON or CSV; TOML has no use for long tables")
-    data = parse(text, format, source=source, error=InvalidHistory)
-    if data is None or data == {}:
-        raise InvalidHistory([_syntax_problem("the document is empty", source, None, None)])
-    try:
-        return histories_from_data(data)
-    except InvalidHistory as exc:
-        found = locate(text, format, list(exc.problems))
-        raise InvalidHistory([attrs.evolve(p, source=source) for p in found]) from None
+    return load_document(
+        text,
+        format,
+        histories_from_data,
+        expected="one employee's history, a list of them, or {employees: [...]}",
+        source=source,
+        error=InvalidHistory,
+    )
 
 
 def load_history(
