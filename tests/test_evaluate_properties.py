@@ -124,8 +124,8 @@ def test_verdict_json_round_trips(case: tuple[Framework, RatingHistory, Verdict]
     _, _, verdict = case
     data = progression.unstructure(verdict)
     assert progression.structure(data, Verdict) == verdict
-    text = progression._serialization.dumps(data, "json")
-    assert progression.structure(progression._serialization.parse(text, "json"), Verdict) == verdict
+    text = progression._formats.dumps(data, "json")
+    assert progression.structure(progression._formats.parse(text, "json"), Verdict) == verdict
 
 
 @given(case=cases())

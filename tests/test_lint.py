@@ -51,7 +51,7 @@ from progression import (
     examples,
     lint,
 )
-from progression import _vocabulary as vocabulary
+from progression._lint import _vocabulary as vocabulary
 from progression.cli import main
 
 Capture = pytest.CaptureFixture[str]

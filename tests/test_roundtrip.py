@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import progression
 from progression import Framework, examples, strategies
-from progression._serialization import FORMATS
+from progression._formats import FORMATS
 
 formats = pytest.mark.parametrize("fmt", FORMATS)
 

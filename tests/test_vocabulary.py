@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from progression import _vocabulary as vocabulary
-from progression._analysis import MAX_WORDS, MIN_WORDS
+from progression._lint import _vocabulary as vocabulary
+from progression._lint._rules import MAX_WORDS, MIN_WORDS
 
 QUOTED = re.compile(r"'([A-Z].*?)'(?=$|[,;)\s])")
 SUGGESTIONS = sorted(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from . import examples
-from ._analysis import RULES, Finding, LintReport, Rule, Severity, SuppressedFinding, lint
+from ._convert import converter, structure, unstructure
+from ._convert._schema import json_schema
 from ._evaluation import (
     CriterionResult,
     CycleCheck,
@@ -18,7 +19,16 @@ from ._evaluation import (
     evaluate,
     timeline,
 )
+from ._formats import (
+    Format,
+    dump_framework,
+    load_framework,
+    load_history,
+    loads_framework,
+    loads_history,
+)
 from ._history import Cycle, Evidence, LevelAssignment, Rating, RatingHistory, Review
+from ._lint import RULES, Finding, LintReport, Rule, Severity, SuppressedFinding, lint
 from ._model import (
     Cadence,
     Competency,
@@ -48,18 +58,6 @@ from ._policy import (
     Suppression,
     Sustained,
     TimeInLevel,
-)
-from ._schema import json_schema
-from ._serialization import (
-    Format,
-    converter,
-    dump_framework,
-    load_framework,
-    load_history,
-    loads_framework,
-    loads_history,
-    structure,
-    unstructure,
 )
 from .exceptions import (
     EvaluationError,

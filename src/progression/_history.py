@@ -12,7 +12,8 @@ from pyrsistent import pvector
 from pyrsistent.typing import PVector
 
 from ._model import Cadence
-from ._policy import Number, Rater, to_fraction
+from ._numbers import Number, to_fraction
+from ._policy import Rater
 from ._validation import Checker
 from .exceptions import InvalidHistory
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import enum
-import math
 import re
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
 from typing import ClassVar, TypeAlias
@@ -15,7 +13,8 @@ import attrs
 from pyrsistent import pmap, pvector
 from pyrsistent.typing import PMap, PVector
 
-from ._validation import Checker, format_number
+from ._numbers import Number, format_number, to_fraction
+from ._validation import Checker
 from .exceptions import InvalidFramework
 
 __all__ = [
@@ -35,31 +34,8 @@ __all__ = [
     "Suppression",
     "Sustained",
     "TimeInLevel",
-    "format_number",
     "raters",
-    "to_fraction",
 ]
-
-Number: TypeAlias = Fraction | Decimal | int | float | str
-
-
-def to_fraction(value: Number) -> Fraction:
-    """Exact value of a threshold: ``3.5``, ``"3.5"``, ``"7/2"`` and ``Fraction(7, 2)`` agree.
-
-    Floats are taken by their shortest repr (what the file said), never by their binary
-    value, so ``3.5`` and ``0.1`` mean exactly what was written.
-    """
-    if isinstance(value, bool):
-        raise TypeError(f"expected a number, got {value!r}")
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"expected a finite number, got {value!r}")
-        return Fraction(repr(value))
-    if isinstance(value, Fraction | Decimal | int):
-        result = Fraction(value)
-    else:
-        result = Fraction(value.strip())
-    return result
 
 
 def _optional_fraction(value: Number | None) -> Fraction | None:

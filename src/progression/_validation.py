@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from decimal import Decimal
 from fractions import Fraction
 
+from ._numbers import format_number
 from .exceptions import InvalidInput, Problem, Segment
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
@@ -21,14 +21,6 @@ def show(value: object, limit: int = 80) -> str:
         return format_number(value)
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def format_number(value: Fraction) -> str:
-    """``3.5`` for 7/2, ``3`` for 3/1, ``10/3`` where no finite decimal exists."""
-    if value.denominator == 1:
-        return str(value.numerator)
-    text = str(Decimal(value.numerator) / Decimal(value.denominator))
-    return text if Fraction(text) == value else f"{value.numerator}/{value.denominator}"
 
 
 def article(word: str) -> str:

@@ -8,30 +8,22 @@ import sys
 from collections.abc import Sequence
 
 from . import examples
-from ._analysis import RULES, LintReport, Severity, lint
+from ._convert import unstructure
+from ._convert._schema import history_document_schema, json_schema
 from ._evaluation import Verdict, evaluate
-from ._history import Cycle, RatingHistory
-from ._model import Framework
-from ._render import (
-    Location,
-    lint_sarif,
-    lint_text,
-    problems_text,
-    summary_text,
-    team_text,
-    verdict_text,
-)
-from ._schema import history_document_schema, json_schema
-from ._serialization import (
+from ._formats import (
     dumps,
     format_of,
     load_framework,
     load_history,
     loads_framework,
-    locate,
     read_text,
-    unstructure,
 )
+from ._formats._documents import locate
+from ._history import Cycle, RatingHistory
+from ._lint import RULES, LintReport, Location, Severity, lint, lint_sarif, lint_text
+from ._model import Framework
+from ._render import problems_text, summary_text, team_text, verdict_text
 from .exceptions import (
     EvaluationError,
     InvalidInput,

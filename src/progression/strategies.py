@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
+from ._convert import unstructure
 from ._history import Cycle, Evidence, LevelAssignment, Rating, RatingHistory, Review
 from ._model import (
     Cadence,
@@ -51,7 +52,6 @@ from ._policy import (
     Sustained,
     TimeInLevel,
 )
-from ._serialization import unstructure
 from .exceptions import Segment
 
 __all__ = [

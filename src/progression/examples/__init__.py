@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from importlib import resources
 
+from .._formats import load_history, loads_framework
 from .._history import RatingHistory
 from .._model import Framework
-from .._serialization import load_history, loads_framework
 
 __all__ = ["load", "names", "team", "team_files", "text"]
 

@@ -14,9 +14,10 @@ import attrs
 from pyrsistent import pvector
 from pyrsistent.typing import PVector
 
-from ._history import Cycle, RatingHistory, Review
-from ._model import Cadence, Framework, JobFamily, Track
-from ._policy import (
+from .._history import Cycle, RatingHistory, Review
+from .._model import Cadence, Framework, JobFamily, Track
+from .._numbers import format_number
+from .._policy import (
     APPROVAL_KINDS,
     AverageScore,
     Calibration,
@@ -29,10 +30,9 @@ from ._policy import (
     ScoreFloor,
     Sustained,
     TimeInLevel,
-    format_number,
 )
-from ._validation import one_of
-from .exceptions import EvaluationError, InvalidHistory, Problem
+from .._validation import one_of
+from ..exceptions import EvaluationError, InvalidHistory, Problem
 
 __all__ = [
     "CriterionResult",
@@ -267,7 +267,7 @@ class Verdict:
         return f"{head}: {label}: {reasons}"
 
     def _repr_html_(self) -> str:
-        from ._render import verdict_html  # noqa: PLC0415 - rendering imports this module
+        from .._render import verdict_html  # noqa: PLC0415 - rendering sits above results
 
         html: str = verdict_html(self)
         return html

@@ -8,7 +8,7 @@ import re
 from fractions import Fraction
 from typing import Any
 
-from ._history import (
+from .._history import (
     CYCLE_EXPECTED,
     Cycle,
     Evidence,
@@ -17,9 +17,10 @@ from ._history import (
     RatingHistory,
     Review,
 )
-from ._policy import Rater, to_fraction
-from ._validation import one_of, show
-from .exceptions import InvalidHistory, Problem
+from .._numbers import to_fraction
+from .._policy import Rater
+from .._validation import one_of, show
+from ..exceptions import InvalidHistory, Problem
 
 __all__ = ["EVENT_COLUMNS", "LEVEL_COLUMNS", "RATING_COLUMNS", "histories_from_csv"]
 

@@ -11,10 +11,10 @@ from typing import Any, Union, get_args, get_origin
 import attrs
 from pyrsistent.typing import PMap, PSet, PVector
 
-from ._history import Cycle, RatingHistory
-from ._model import Framework
-from ._policy import CRITERION_KINDS, Criterion
-from ._serialization import DERIVED
+from .._history import Cycle, RatingHistory
+from .._model import Framework
+from .._policy import CRITERION_KINDS, Criterion
+from ._converter import DERIVED
 
 _DERIVED_SCHEMAS: dict[str, Any] = {
     "message": {"type": "string", "description": "The outcome in a sentence, for people."},

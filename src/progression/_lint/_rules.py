@@ -10,9 +10,9 @@ import attrs
 from pyrsistent import pvector
 from pyrsistent.typing import PVector
 
-from . import _vocabulary as vocabulary
-from ._model import Framework, JobFamily, Track, TrackKind
-from ._policy import (
+from .._model import Framework, JobFamily, Track, TrackKind
+from .._numbers import format_number
+from .._policy import (
     AverageScore,
     MeetsExpectations,
     PromotionPolicy,
@@ -21,8 +21,8 @@ from ._policy import (
     Suppression,
     Sustained,
 )
-from ._validation import format_number
-from .exceptions import Segment, render_path
+from ..exceptions import Segment, render_path
+from . import _vocabulary as vocabulary
 
 __all__ = [
     "RULES",
