@@ -27,7 +27,7 @@ from ._formats import (
     loads_framework,
     loads_history,
 )
-from ._history import Cycle, Evidence, LevelAssignment, Rating, RatingHistory, Review
+from ._history import Cycle, Evidence, LevelAssignment, Origin, Rating, RatingHistory, Review
 from ._lint import RULES, Finding, LintReport, Rule, Severity, SuppressedFinding, lint
 from ._model import (
     Cadence,
@@ -101,6 +101,7 @@ __all__ = [
     "MeetsExpectations",
     "Metadata",
     "Observed",
+    "Origin",
     "Outcome",
     "Plan",
     "Problem",

@@ -21,6 +21,7 @@ __all__ = [
     "Cycle",
     "Evidence",
     "LevelAssignment",
+    "Origin",
     "Rating",
     "RatingHistory",
     "Review",
@@ -98,6 +99,20 @@ class Cycle:
         return f"{self.year}-{_LETTER[self.cadence]}{self.period}"
 
 
+#: Field metadata of attributes that say where a value was read, not what it is: they
+#: take no part in equality and are neither written to files nor described in schemas.
+_LOCAL = {"local": True}
+
+
+@attrs.frozen(kw_only=True)
+class Origin:
+    """Where a value was read: file, line and column, so that errors found later can say."""
+
+    source: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+
 @attrs.frozen(kw_only=True)
 class Rating:
     """One competency score in one cycle, with the role of whoever gave it."""
@@ -105,6 +120,7 @@ class Rating:
     competency: str
     score: int
     rater: Rater = Rater.MANAGER
+    origin: Origin | None = attrs.field(default=None, eq=False, repr=False, metadata=_LOCAL)
 
 
 def _optional_fraction(value: Number | None) -> Fraction | None:
@@ -145,6 +161,7 @@ class LevelAssignment:
 
     level: str
     since: Cycle
+    origin: Origin | None = attrs.field(default=None, eq=False, repr=False, metadata=_LOCAL)
 
 
 def _assignments(items: Iterable[LevelAssignment]) -> PVector[LevelAssignment]:

@@ -228,7 +228,7 @@ def _attrs_hook(cls: type[T]) -> Callable[[object, type], T]:
     generated = make_dict_structure_fn(
         cls, converter, _cattrs_forbid_extra_keys=True, **_overrides(cls)
     )
-    names = [a.name for a in attrs.fields(cast(Any, cls))]
+    names = [a.name for a in attrs.fields(cast(Any, cls)) if not a.metadata.get("local")]
 
     derived = DERIVED.get(cls, ())
     tag = getattr(cls, "kind", None)
@@ -282,9 +282,12 @@ def _structure_observed(value: object, _: type) -> Observed:
 
 
 def _overrides(cls: type[Any]) -> dict[str, Any]:
+    found: dict[str, Any] = {
+        a.name: override(omit=True) for a in attrs.fields(cls) if a.metadata.get("local")
+    }
     if cls is Framework:
-        return {"metadata": override(struct_hook=_structure_metadata, unstruct_hook=_thaw_sorted)}
-    return {}
+        found["metadata"] = override(struct_hook=_structure_metadata, unstruct_hook=_thaw_sorted)
+    return found
 
 
 def _structure_metadata(value: object, _: type) -> Any:
@@ -406,7 +409,11 @@ def problems_from(exc: BaseException, segments: tuple[Segment, ...] = ()) -> lis
     if isinstance(exc, InvalidInput):
         return [attrs.evolve(p, segments=segments + p.segments) for p in exc.problems]
     if isinstance(exc, ForbiddenExtraKeysError):
-        known = [a.name for a in attrs.fields(exc.cl)] if attrs.has(exc.cl) else []
+        known = (
+            [a.name for a in attrs.fields(exc.cl) if not a.metadata.get("local")]
+            if attrs.has(exc.cl)
+            else []
+        )
         if CRITERION_KINDS.get(getattr(exc.cl, "kind", "")) is exc.cl:
             known.insert(0, "kind")
         expected = f"one of {', '.join(known)}" if len(known) > 1 else f"only {known[0]!r}"

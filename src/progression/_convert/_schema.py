@@ -124,6 +124,8 @@ def _class(cls: type[Any], defs: dict[str, Any]) -> dict[str, Any]:
             properties["kind"] = {"const": kind}
             required.append("kind")
         for field in attrs.fields(hints):
+            if field.metadata.get("local"):
+                continue
             if field.name == "metadata" and cls is Framework:
                 properties[field.name] = {
                     "type": "object",
