@@ -10,18 +10,20 @@ import importlib.metadata
 import inspect
 import os
 import pickle
+import re
 import subprocess
 import sys
 import types
 import typing
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import attrs
 import cattrs
 import jsonschema
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import progression
@@ -343,6 +345,7 @@ def test_every_registered_type_has_its_strategy() -> None:
         assert cls.__module__ == "progression"
 
 
+@settings(max_examples=5)  # each example draws every type; frameworks are slow to draw
 @given(st.data())
 def test_from_type_draws_every_registered_type(data: st.DataObject) -> None:
     for cls in _hypothesis_hook.REGISTERED:
@@ -373,3 +376,14 @@ def test_an_unknown_example_is_a_progression_error(lookup: Any, name: str, hint:
     assert isinstance(error.value, progression.ProgressionError)
     assert isinstance(error.value, KeyError)  # what it raised before, still caught
     assert pickle.loads(pickle.dumps(error.value)).args == error.value.args
+
+
+def test_every_public_name_is_in_the_api_reference() -> None:
+    text = (Path(__file__).parent.parent / "docs" / "api.md").read_text(encoding="utf-8")
+    documented = re.findall(r"^::: progression\.(\w+)$", text, re.MULTILINE)
+    modules = ["exceptions", "examples", "strategies"]
+    assert [name for name in documented if name in modules] == modules
+    names = [name for name in documented if name not in modules]
+    # The errors are documented with their module, progression.exceptions.
+    assert sorted(names) == sorted(set(PUBLIC) - {"examples"} - set(exceptions.__all__))
+    assert len(names) == len(set(names))

@@ -1,6 +1,6 @@
 """Hypothesis strategies for every progression type, to test frameworks and code built on them.
 
-Use them in your own tests::
+Use them in your own tests:
 
     from hypothesis import given
     from progression import strategies
