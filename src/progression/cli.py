@@ -56,7 +56,7 @@ __all__ = ["main"]
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
-#: Set to anything but ``0`` to see the traceback of an unexpected error.
+#: Set to anything but ``0`` or nothing to see the traceback of an unexpected error.
 DEBUG_VARIABLE = "PROGRESSION_DEBUG"
 
 _SGR = re.compile(r"(\x1b\[[0-9;]*m)")
