@@ -225,7 +225,7 @@ def test_pickles_name_only_public_modules(
 
 
 def test_a_pickle_loads_in_a_fresh_interpreter(
-    framework: progression.Framework, verdict: progression.Verdict, tmp_path: Any
+    framework: progression.Framework, verdict: progression.Verdict, tmp_path: Path
 ) -> None:
     path = tmp_path / "values.pickle"
     path.write_bytes(pickle.dumps((framework, verdict)))
