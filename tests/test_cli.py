@@ -388,7 +388,9 @@ def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[bytes]:
     )
 
 
-def test_the_installed_command_prints_any_data(nasty_framework: Path, nasty_history: Path) -> None:
+def test_the_command_in_a_process_of_its_own_prints_any_data(
+    nasty_framework: Path, nasty_history: Path
+) -> None:
     for args in (
         ["summary", str(nasty_framework)],
         ["evaluate", str(nasty_framework), str(nasty_history)],
