@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 import progression
-from progression import examples
+from progression import cli, examples
+from progression._render import json_safe, printable
 from progression.cli import main
 
 Capture = pytest.CaptureFixture[str]
@@ -183,3 +190,255 @@ def test_summary_of_a_missing_file(missing_file: Path, capsys: Capture) -> None:
     assert out == ""
     assert err.startswith(f"progression: {missing_file}: ")
     assert "Traceback" not in err
+
+
+# Whatever the files hold: text for people has the data's control characters escaped,
+# JSON stays JSON, and nothing ends in a traceback.
+
+# What a terminal acts on: C0 controls but newline, DEL and C1 controls, text
+# direction marks and overrides, line separators, and lone surrogates (which no UTF-8
+# terminal can even receive).
+UNSAFE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
+    "\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+CLEAR_SCREEN = "\x1b[2J"
+NAME = f"Evil {CLEAR_SCREEN}\x1b]0;title\x07 \x9b31m name \u202e \ud800"
+FAMILY = "Fam\x1b[31mily\nforged line"
+EMPLOYEE = "e\x1b[31m1\ud800\x85"
+
+
+def assert_safe(text: str) -> None:
+    assert UNSAFE.search(text) is None, text
+    text.encode("utf-8")  # no lone surrogate left
+
+
+@pytest.fixture
+def nasty_framework(tmp_path: Path) -> Path:
+    data = yaml.safe_load(examples.text("people"))
+    data["name"] = NAME
+    data["job_families"][0]["name"] = FAMILY
+    data["metadata"] = {"note\ud800": "\x1b[2J"}
+    competency = data["job_families"][0]["tracks"][0]["competencies"][0]
+    competency["levels"]["P1"]["description"] = "Communicates effectively."
+    data["suppress"] = [{"code": "PG104", "reason": f"short {CLEAR_SCREEN}\nforged line"}]
+    path = tmp_path / "nasty.json"
+    # json.dumps escapes the surrogate as \ud800: valid JSON that Python reads back.
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def nasty_history(tmp_path: Path) -> Path:
+    history = {
+        "employee": EMPLOYEE,
+        "family": "people",
+        "track": "ic",
+        "levels": [{"level": "P1", "since": "2024-H1"}],
+        "reviews": [{"cycle": "2024-H1", "ratings": [{"competency": "communication", "score": 3}]}],
+    }
+    path = tmp_path / "history.json"
+    path.write_text(json.dumps(history), encoding="utf-8")
+    return path
+
+
+def test_summary_escapes_control_characters_and_surrogates(
+    nasty_framework: Path, capsys: Capture
+) -> None:
+    assert main(["summary", str(nasty_framework)]) == 0
+    out, err = capsys.readouterr()
+    assert_safe(out)
+    lines = out.splitlines()
+    assert lines[0].startswith(
+        r"people: Evil \x1b[2J\x1b]0;title\x07 \x9b31m name \u202e \ud800 (version"
+    )
+    assert lines[1] == r"  family people: Fam\x1b[31mily\nforged line"
+    assert len(lines) == 4
+    assert err == ""
+
+
+def test_evaluate_escapes_the_employee_in_text_and_keeps_it_in_json(
+    nasty_framework: Path, nasty_history: Path, capsys: Capture
+) -> None:
+    assert main(["evaluate", str(nasty_framework), str(nasty_history)]) == 0
+    out, _ = capsys.readouterr()
+    assert_safe(out)
+    assert out.startswith(r"e\x1b[31m1\ud800\x85: P1 -> P2 (promotion)")
+
+    assert main(["evaluate", "--format", "json", str(nasty_framework), str(nasty_history)]) == 0
+    out, _ = capsys.readouterr()
+    assert_safe(out)
+    assert json.loads(out)["verdicts"][0]["employee"] == EMPLOYEE
+
+
+def test_a_file_name_cannot_forge_lines(tmp_path: Path, capsys: Capture) -> None:
+    path = tmp_path / "people\x1b[2J\n.yaml"
+    path.write_text(examples.text("people"), encoding="utf-8")
+    assert main(["validate", str(path)]) == 0
+    out, _ = capsys.readouterr()
+    assert out == str(path).replace("\x1b", r"\x1b").replace("\n", r"\n") + ": valid\n"
+
+    missing = str(tmp_path / "gone\udcff\x1b.yaml")  # how Python spells non-UTF-8 bytes
+    assert main(["validate", missing]) == 2
+    _, err = capsys.readouterr()
+    assert_safe(err)
+    assert len(err.splitlines()) == 1
+    assert main(["validate", "--format", "json", missing]) == 2
+    out, _ = capsys.readouterr()
+    assert_safe(out)
+    assert json.loads(out)["files"][0]["file"] == missing
+
+
+def test_lint_text_keeps_its_colours_and_escapes_the_data(
+    nasty_framework: Path, capsys: Capture
+) -> None:
+    assert main(["lint", "--colour", "always", str(nasty_framework)]) == 0
+    out, _ = capsys.readouterr()
+    assert set(re.findall("\x1b[^a-zA-Z]*[a-zA-Z]", out)) == {"\x1b[33m", "\x1b[0m"}
+    assert_safe(out.replace("\x1b[33m", "").replace("\x1b[0m", ""))
+    assert r"short \x1b[2J\nforged line" in out
+    assert "PG101" in out
+
+    assert main(["lint", "--colour", "never", str(nasty_framework)]) == 0
+    out, _ = capsys.readouterr()
+    assert_safe(out)
+    assert "forged line" not in out.splitlines()
+
+    for fmt in ("json", "sarif"):
+        assert main(["lint", "--format", fmt, str(nasty_framework)]) == 0
+        out, _ = capsys.readouterr()
+        assert_safe(out)
+        json.loads(out)
+
+
+def test_validate_json_escapes_c1_controls_and_stays_json(tmp_path: Path, capsys: Capture) -> None:
+    data = yaml.safe_load(examples.text("people"))
+    data["cadence"] = "monthly\x9b\ud800"
+    path = tmp_path / "bad\x9b\u2028.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["validate", "--format", "json", str(path)]) == 1
+    out, _ = capsys.readouterr()
+    assert_safe(out)
+    assert "bad\\u009b\\u2028.json" in out
+    (entry,) = json.loads(out)["files"]
+    assert entry["file"] == str(path)
+    assert [problem["path"] for problem in entry["problems"]] == ["$.cadence"]
+    assert main(["validate", str(path)]) == 1
+    out, _ = capsys.readouterr()
+    assert_safe(out)
+    assert len(out.splitlines()) == 1
+
+
+@pytest.fixture
+def broken_loader(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*_: object, **__: object) -> object:
+        raise RuntimeError(f"no one saw this coming\n{CLEAR_SCREEN}")
+
+    monkeypatch.setattr(cli, "load_framework", boom)
+
+
+@pytest.mark.usefixtures("broken_loader")
+@pytest.mark.parametrize("debug", [None, "0", ""])
+def test_an_unexpected_error_is_one_line_and_exit_2(
+    valid_file: Path, debug: str | None, monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    if debug is None:
+        monkeypatch.delenv("PROGRESSION_DEBUG", raising=False)
+    else:
+        monkeypatch.setenv("PROGRESSION_DEBUG", debug)
+    assert main(["summary", str(valid_file)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(
+        r"progression: unexpected error (RuntimeError: no one saw this coming\n\x1b[2J);"
+        " this is a bug in progression, please report it"
+    )
+    assert "PROGRESSION_DEBUG=1" in err
+    assert len(err.splitlines()) == 1
+    assert "Traceback" not in err
+
+
+@pytest.mark.usefixtures("broken_loader")
+def test_progression_debug_shows_the_traceback(
+    valid_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PROGRESSION_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="no one saw this coming"):
+        main(["summary", str(valid_file)])
+
+
+def test_an_interrupt_exits_130_quietly(
+    valid_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    def interrupted(*_: object, **__: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "load_framework", interrupted)
+    monkeypatch.delenv("PROGRESSION_DEBUG", raising=False)
+    assert main(["validate", str(valid_file)]) == 130
+    assert capsys.readouterr() == ("", "")
+
+
+def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "progression.cli", *args],
+        capture_output=True,
+        env={**os.environ, **env},
+        check=False,
+    )
+
+
+def test_the_command_in_a_process_of_its_own_prints_any_data(
+    nasty_framework: Path, nasty_history: Path
+) -> None:
+    for args in (
+        ["summary", str(nasty_framework)],
+        ["evaluate", str(nasty_framework), str(nasty_history)],
+        ["evaluate", "--format", "json", str(nasty_framework), str(nasty_history)],
+        ["lint", "--colour", "always", str(nasty_framework)],
+    ):
+        done = run_cli(*args)
+        assert (done.returncode, done.stderr) == (0, b""), args
+        assert_safe(done.stdout.decode("utf-8").replace("\x1b[33m", "").replace("\x1b[0m", ""))
+
+
+def test_a_terminal_that_cannot_spell_the_data_gets_escapes(tmp_path: Path) -> None:
+    data = yaml.safe_load(examples.text("people"))
+    data["name"] = "Équipe 日本"
+    path = tmp_path / "people.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    done = run_cli("summary", str(path), PYTHONIOENCODING="ascii")
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert done.stdout.startswith(b"people: \\xc9quipe \\u65e5\\u672c (version")
+
+
+@pytest.mark.parametrize("args", [["example", "engineering"], ["schema"], ["demo"]])
+def test_a_reader_that_goes_away_is_no_error(args: list[str]) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "progression.cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    process.stdout.close()  # as `| head` does once it has read enough
+    _, err = process.communicate(timeout=60)
+    assert (process.returncode, err) == (0, b"")
+
+
+@given(st.text())
+def test_printable_leaves_nothing_a_terminal_acts_on(text: str) -> None:
+    single = printable(text)
+    assert_safe(single)
+    assert "\n" not in single
+    assert_safe(printable(text, lines=True))
+    assert printable(text, lines=True).count("\n") == text.count("\n")
+    if UNSAFE.search(text) is None and "\n" not in text:
+        assert single == text  # any script, emoji and joiners included, is kept as it is
+    assert printable(single) == single
+
+
+@given(st.recursive(st.text() | st.integers(), lambda inner: st.lists(inner, max_size=3)))
+def test_json_safe_keeps_the_value(value: object) -> None:
+    text = json_safe(json.dumps(value, indent=2, ensure_ascii=False))
+    assert_safe(text)
+    assert json.loads(text) == value

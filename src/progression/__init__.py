@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import examples
+from . import _public, examples
 from ._convert import converter, structure, unstructure
 from ._convert._schema import json_schema
 from ._evaluation import (
@@ -141,3 +141,6 @@ __all__ = [
     "timeline",
     "unstructure",
 ]
+
+# Last, once every public name is bound: see `_public.publish`.
+_public.publish(__name__, globals(), __all__)

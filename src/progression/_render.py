@@ -1,8 +1,15 @@
-"""Rendering for people: summaries, problem listings, verdict tables and HTML."""
+"""Rendering for people: summaries, problem listings, verdict tables and HTML.
+
+Text for a terminal never carries a character from the data that the terminal would act
+on: `printable` spells control characters, bidirectional overrides and lone surrogates
+as escapes, so a name holding ``ESC [2J`` cannot clear the screen, and one holding a
+newline cannot forge a line of output.
+"""
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from fractions import Fraction
 
@@ -12,12 +19,55 @@ from ._numbers import format_number
 from .exceptions import Problem
 
 __all__ = [
+    "json_safe",
+    "printable",
     "problems_text",
     "summary_text",
     "team_text",
     "verdict_html",
     "verdict_text",
 ]
+
+
+# C0 and C1 controls and DEL; the marks and overrides that reorder text (Trojan Source);
+# line and paragraph separators; surrogates, which no encoder writes on their own.
+_OTHERS = r"\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_UNSAFE = re.compile(rf"[\x00-\x1f\x7f-\x9f{_OTHERS}]")
+_UNSAFE_IN_LINES = re.compile(rf"[\x00-\x09\x0b-\x1f\x7f-\x9f{_OTHERS}]")
+_UNSAFE_IN_JSON = re.compile(rf"[\x7f-\x9f{_OTHERS}]")
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _SHORT:
+        return _SHORT[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str, *, lines: bool = False) -> str:
+    r"""``text`` with every character a terminal would act on spelt as an escape.
+
+    Control characters become ``\x1b``, ``\n`` and the like, bidirectional overrides and
+    lone surrogates ``\u202e`` and ``\ud800``; all other text, any script, is kept.
+    With ``lines``, newlines are kept: for text whose lines are ours, not the data's.
+    """
+    return (_UNSAFE_IN_LINES if lines else _UNSAFE).sub(_escape, text)
+
+
+def json_safe(text: str) -> str:
+    r"""JSON text with the characters a terminal would act on written as ``\uXXXX``.
+
+    The JSON value is unchanged: such characters only occur inside strings, where the
+    escape means the same character (``json.dumps`` already escapes C0 controls).
+    """
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _join(lines: Iterable[str]) -> str:
+    # Every line is built here, so any control character in one came from the data.
+    return "\n".join(printable(line) for line in lines)
 
 
 def summary_text(framework: Framework) -> str:
@@ -57,12 +107,12 @@ def summary_text(framework: Framework) -> str:
         f"  policies: {len(framework.policies)}"
         f" ({defaults} track defaults, {len(framework.policies) - defaults} transitions)"
     )
-    return "\n".join(lines)
+    return _join(lines)
 
 
 def problems_text(problems: Iterable[Problem]) -> str:
     """One problem a line, each with its file, line and column where known."""
-    return "\n".join(str(problem) for problem in problems)
+    return _join(str(problem) for problem in problems)
 
 
 _MARK = {Outcome.PASSED: "pass", Outcome.FAILED: "FAIL", Outcome.UNDECIDED: "????"}
@@ -103,7 +153,7 @@ def verdict_text(verdict: Verdict) -> str:
         lines.append(f"  earliest: {verdict.earliest} if scores hold")
     if verdict.plan is not None:
         lines.append(f"  what it takes: {verdict.plan.sentence}")
-    return "\n".join(lines)
+    return _join(lines)
 
 
 def team_text(verdicts: Iterable[Verdict]) -> str:
@@ -122,7 +172,7 @@ def team_text(verdicts: Iterable[Verdict]) -> str:
         f" {counts[Status.NOT_READY]} not ready,"
         f" {counts[Status.INSUFFICIENT_DATA]} with insufficient data"
     )
-    return "\n".join(out)
+    return _join(out)
 
 
 _COLOUR = {Outcome.PASSED: "#e6f4ea", Outcome.FAILED: "#fce8e6", Outcome.UNDECIDED: "#fef7e0"}

@@ -1,11 +1,22 @@
-"""The ``progression`` command line: validate and describe frameworks, evaluate histories."""
+"""The ``progression`` command line: validate and describe frameworks, evaluate histories.
+
+Whatever the files hold, the command prints no traceback: bad input gets its problems
+and exit status 1 or 2, and anything unexpected one line asking for a report and exit
+status 2 (``PROGRESSION_DEBUG=1`` shows the traceback instead). Text for people has
+every control character from the data escaped; JSON output stays JSON.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import sys
 from collections.abc import Sequence
+from typing import TextIO
+
+import attrs
 
 from . import examples
 from ._convert import unstructure
@@ -21,9 +32,18 @@ from ._formats import (
 )
 from ._formats._documents import locate
 from ._history import Cycle, RatingHistory
-from ._lint import RULES, LintReport, Location, Severity, lint, lint_sarif, lint_text
+from ._lint import (
+    RULES,
+    Finding,
+    LintReport,
+    Location,
+    Severity,
+    lint,
+    lint_sarif,
+    lint_text,
+)
 from ._model import Framework
-from ._render import problems_text, summary_text, team_text, verdict_text
+from ._render import json_safe, printable, problems_text, summary_text, team_text, verdict_text
 from .exceptions import (
     EvaluationError,
     InvalidInput,
@@ -35,6 +55,34 @@ from .exceptions import (
 __all__ = ["main"]
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+#: Set to anything but ``0`` or nothing to see the traceback of an unexpected error.
+DEBUG_VARIABLE = "PROGRESSION_DEBUG"
+
+_SGR = re.compile(r"(\x1b\[[0-9;]*m)")
+
+
+def _write(text: str, stream: TextIO) -> None:
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        # A terminal or pipe whose encoding cannot spell every character of the data.
+        encoding = stream.encoding or "utf-8"
+        stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+
+
+def _say(text: str, *, err: bool = False, colours: bool = False) -> None:
+    """Print lines for people; ``colours`` keeps the colour codes our own output adds."""
+    if colours:
+        parts = _SGR.split(text)  # odd items are the colour codes
+        safe = "".join(p if i % 2 else printable(p, lines=True) for i, p in enumerate(parts))
+    else:
+        safe = printable(text, lines=True)
+    _write(safe + "\n", sys.stderr if err else sys.stdout)
+
+
+def _say_json(text: str) -> None:
+    _write(json_safe(text if text.endswith("\n") else text + "\n"), sys.stdout)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -128,14 +176,14 @@ def _validate(files: Sequence[str], fmt: str) -> int:
             entry.update(status="invalid", problems=[p.to_dict() for p in exc.problems])
             status = max(status, EXIT_INVALID)
             if fmt == "text":
-                print(problems_text(exc.problems))
+                _say(problems_text(exc.problems))
         report.append(entry)
         if fmt == "text" and entry["status"] == "valid":
-            print(f"{file}: valid")
+            _say(f"{printable(file)}: valid")
         elif fmt == "text" and entry["status"] == "unreadable":
-            print(f"progression: {entry['error']}", file=sys.stderr)
+            _say(f"progression: {printable(str(entry['error']))}", err=True)
     if fmt == "json":
-        print(json.dumps({"files": report}, indent=2, ensure_ascii=False))
+        _say_json(json.dumps({"files": report}, indent=2, ensure_ascii=False))
     return status
 
 
@@ -162,14 +210,14 @@ def _print_evaluation(
             "verdicts": unstructure(verdicts),
             "skipped": [{"employee": e, "reason": r} for e, r in skipped],
         }
-        sys.stdout.write(dumps(report, "json"))
+        _say_json(dumps(report, "json"))
         return
     if len(verdicts) == 1 or details:
-        print("\n\n".join(verdict_text(v) for v in verdicts))
+        _say("\n\n".join(verdict_text(v) for v in verdicts))
     else:
-        print(team_text(verdicts))
+        _say(team_text(verdicts))
     for employee, reason in skipped:
-        print(f"{employee}: not evaluated: {reason}")
+        _say(f"{printable(employee)}: not evaluated: {printable(reason)}")
 
 
 def _cycle(text: str | None) -> Cycle | None:
@@ -184,11 +232,14 @@ def _cycle(text: str | None) -> Cycle | None:
 def _demo() -> int:
     framework = examples.load("engineering")
     team = examples.team()
-    print(f"Sample team of {len(team)} against {framework.name} {framework.version}\n")
+    _say(
+        f"Sample team of {len(team)} against"
+        f" {printable(framework.name)} {printable(framework.version)}\n"
+    )
     verdicts, skipped = _evaluate_all(framework, team, None, None)
     _print_evaluation(verdicts, skipped, "table", False)
     family = framework.family("engineering")
-    print("\nCrossover candidates:")
+    _say("\nCrossover candidates:")
     for crossover in family.crossovers:
         for history in team:
             held = history.level_at(history.cycles()[-1])
@@ -196,13 +247,13 @@ def _demo() -> int:
                 continue
             verdict = evaluate(framework, history, target=crossover.to_level)
             if verdict.ready or verdict.met_except_approval:
-                print("  " + verdict.summary)
+                _say("  " + printable(verdict.summary))
     ready = [v for v in verdicts if v.ready]
     if ready:
-        print("\nIn detail:\n" + verdict_text(ready[0]))
+        _say("\nIn detail:\n" + verdict_text(ready[0]))
     not_ready = [v for v in verdicts if not v.ready and v.plan and v.plan.increases]
     if not_ready:
-        print("\n" + verdict_text(not_ready[0]))
+        _say("\n" + verdict_text(not_ready[0]))
     return EXIT_OK
 
 
@@ -222,12 +273,12 @@ def _lint(args: argparse.Namespace) -> int:
             framework = loads_framework(text, format=fmt, source=file)
         except UnreadableInput as exc:
             broken.append({"file": file, "status": "unreadable", "error": str(exc), "problems": []})
-            print(f"progression: {exc}", file=sys.stderr)
+            _say(f"progression: {printable(str(exc))}", err=True)
             continue
         except InvalidInput as exc:
             problems = [p.to_dict() for p in exc.problems]
             broken.append({"file": file, "status": "invalid", "problems": problems})
-            print(problems_text(exc.problems), file=sys.stderr)
+            _say(problems_text(exc.problems), err=True)
             continue
         report = lint(framework, ignore=ignore)
         marks = locate(
@@ -239,7 +290,7 @@ def _lint(args: argparse.Namespace) -> int:
     if broken:
         status = EXIT_UNREADABLE
     if args.format == "sarif":
-        print(json.dumps(lint_sarif(done), indent=2, ensure_ascii=False))
+        _say_json(json.dumps(lint_sarif(done), indent=2, ensure_ascii=False))
     elif args.format == "json":
         files: list[dict[str, object]] = [
             {
@@ -253,18 +304,43 @@ def _lint(args: argparse.Namespace) -> int:
             }
             for file, report, where in done
         ]
-        print(json.dumps({"files": files + broken}, indent=2, ensure_ascii=False))
+        _say_json(json.dumps({"files": files + broken}, indent=2, ensure_ascii=False))
     elif done:
         colour = args.colour == "always" or (args.colour == "auto" and sys.stdout.isatty())
-        print(lint_text(done, colour=colour))
+        _say(lint_text(_printable_reports(done), colour=colour), colours=colour)
     return status
+
+
+def _printable_reports(
+    done: Sequence[tuple[str, LintReport, list[Location]]],
+) -> list[tuple[str, LintReport, list[Location]]]:
+    """The reports with their text escaped, so that colour codes are only ever ours."""
+
+    def finding(f: Finding) -> Finding:
+        return attrs.evolve(f, message=printable(f.message), suggestion=printable(f.suggestion))
+
+    return [
+        (
+            printable(file),
+            attrs.evolve(
+                report,
+                findings=[finding(f) for f in report.findings],
+                suppressed=[
+                    attrs.evolve(s, finding=finding(s.finding), reason=printable(s.reason))
+                    for s in report.suppressed
+                ],
+            ),
+            where,
+        )
+        for file, report, where in done
+    ]
 
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "validate":
         return _validate(args.files, args.format)
     if args.command == "summary":
-        print("\n\n".join(summary_text(load_framework(file)) for file in args.files))
+        _say("\n\n".join(summary_text(load_framework(file)) for file in args.files))
         return EXIT_OK
     if args.command == "schema":
         schema = (
@@ -272,7 +348,7 @@ def _run(args: argparse.Namespace) -> int:
             if args.kind == "history"
             else json_schema(Framework if args.kind == "framework" else Verdict)
         )
-        print(json.dumps(schema, indent=args.indent, ensure_ascii=False))
+        _say_json(json.dumps(schema, indent=args.indent, ensure_ascii=False))
         return EXIT_OK
     if args.command == "evaluate":
         framework = load_framework(args.framework)
@@ -290,19 +366,48 @@ def _run(args: argparse.Namespace) -> int:
     raise AssertionError(f"unhandled command {args.command!r}")  # pragma: no cover
 
 
+def _debugging() -> bool:
+    return os.environ.get(DEBUG_VARIABLE, "") not in ("", "0")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status instead of exiting."""
-    args = _parser().parse_args(argv)
     try:
-        return _run(args)
+        return _run(_parser().parse_args(argv))
     except InvalidInput as exc:
-        print(problems_text(exc.problems), file=sys.stderr)
+        _say(problems_text(exc.problems), err=True)
         return EXIT_INVALID
     except ProgressionError as exc:
-        print(f"progression: {exc}", file=sys.stderr)
+        _say(f"progression: {printable(str(exc))}", err=True)
         return EXIT_UNREADABLE
     except BrokenPipeError:  # `progression schema | head`
+        _silence_stdout()
         return EXIT_OK
+    except KeyboardInterrupt:
+        if _debugging():
+            raise
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        # Some input reached a path nobody foresaw: say so in one line, not a traceback.
+        if _debugging():
+            raise
+        _say(
+            f"progression: unexpected error ({type(exc).__name__}: {printable(str(exc))});"
+            " this is a bug in progression, please report it with the command and input"
+            f" that caused it ({DEBUG_VARIABLE}=1 shows the details)",
+            err=True,
+        )
+        return EXIT_UNREADABLE
+
+
+def _silence_stdout() -> None:
+    # The reader has gone: without this, flushing stdout at exit fails a second time
+    # and Python prints that failure.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no file descriptor, as under capture
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,6 +1,6 @@
 """Hypothesis strategies for every progression type, to test frameworks and code built on them.
 
-Use them in your own tests::
+Use them in your own tests:
 
     from hypothesis import given
     from progression import strategies
@@ -15,9 +15,10 @@ Hypothesis' entry point when progression is installed.
 from __future__ import annotations
 
 import copy
+import functools
 import math
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 from hypothesis import strategies as st
@@ -68,6 +69,8 @@ __all__ = [
     "texts",
     "tracks",
 ]
+
+T = TypeVar("T")
 
 _ID_START = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
@@ -523,34 +526,38 @@ def invalid_framework_data(draw: st.DrawFn) -> tuple[dict[str, Any], tuple[Segme
     return data, ("policies", 0, "family")
 
 
-def _hypothesis_setup_hook() -> None:
-    """Register the strategies for ``st.from_type``; Hypothesis calls this on start-up."""
+def _type_strategy(cls: type[T]) -> st.SearchStrategy[T]:
+    """The strategy ``st.from_type(cls)`` draws from, for each type the entry point registers.
+
+    Raises:
+        KeyError: no strategy is registered for ``cls``.
+    """
+    strategy: st.SearchStrategy[T] = _type_strategies()[cls]
+    return strategy
+
+
+@functools.cache
+def _type_strategies() -> dict[type, st.SearchStrategy[Any]]:
     subset = st.lists(ids(), unique=True, max_size=3)
-    st.register_type_strategy(RatingScale, rating_scales())
-    st.register_type_strategy(Level, levels().map(lambda ladder: ladder[0]))
-    st.register_type_strategy(Track, tracks())
-    st.register_type_strategy(Competency, tracks().map(lambda track: track.competencies[0]))
-    st.register_type_strategy(JobFamily, job_families())
-    st.register_type_strategy(Framework, frameworks())
-    st.register_type_strategy(
-        AverageScore,
-        st.builds(
+    return {
+        RatingScale: rating_scales(),
+        Level: levels().map(lambda ladder: ladder[0]),
+        Track: tracks(),
+        Competency: tracks().map(lambda track: track.competencies[0]),
+        JobFamily: job_families(),
+        Framework: frameworks(),
+        AverageScore: st.builds(
             AverageScore,
             threshold=_fractions_in(1, 5),
             strict=st.booleans(),
             weights=st.dictionaries(ids(), _fractions_in(1, 3), max_size=3),
             competencies=subset,
         ),
-    )
-    st.register_type_strategy(
-        ScoreFloor, st.builds(ScoreFloor, floor=st.integers(1, 5), competencies=subset)
-    )
-    st.register_type_strategy(MeetsExpectations, st.builds(MeetsExpectations, competencies=subset))
-    st.register_type_strategy(Sustained, st.builds(Sustained, cycles=st.integers(1, 6)))
-    st.register_type_strategy(TimeInLevel, st.builds(TimeInLevel, cycles=st.integers(1, 12)))
-    st.register_type_strategy(
-        ScopeEvidence,
-        st.builds(
+        ScoreFloor: st.builds(ScoreFloor, floor=st.integers(1, 5), competencies=subset),
+        MeetsExpectations: st.builds(MeetsExpectations, competencies=subset),
+        Sustained: st.builds(Sustained, cycles=st.integers(1, 6)),
+        TimeInLevel: st.builds(TimeInLevel, cycles=st.integers(1, 12)),
+        ScopeEvidence: st.builds(
             ScopeEvidence,
             id=ids(),
             description=texts(max_size=30),
@@ -558,15 +565,12 @@ def _hypothesis_setup_hook() -> None:
             unit=texts(max_size=10),
             count=st.integers(1, 3),
         ),
-    )
-    st.register_type_strategy(ManagerEndorsement, st.just(ManagerEndorsement()))
-    st.register_type_strategy(Calibration, st.just(Calibration()))
-    st.register_type_strategy(
-        PromotionPolicy,
-        st.builds(
+        ManagerEndorsement: st.just(ManagerEndorsement()),
+        Calibration: st.just(Calibration()),
+        PromotionPolicy: st.builds(
             PromotionPolicy,
             family=ids(),
             track=ids(),
             criteria=tracks().flatmap(lambda track: criteria(track=track, scale=RatingScale())),
         ),
-    )
+    }

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
 from importlib import resources
 
 from .._formats import load_history, loads_framework
 from .._history import RatingHistory
 from .._model import Framework
+from ..exceptions import UnreadableInput
 
-__all__ = ["load", "names", "team", "team_files", "text"]
+__all__ = ["UnknownExample", "load", "names", "team", "team_files", "text"]
 
 _DATA = resources.files(__package__) / "data"
 
@@ -24,14 +26,30 @@ def names() -> tuple[str, ...]:
     )
 
 
+class UnknownExample(UnreadableInput, KeyError):
+    """No bundled framework has the name asked for.
+
+    It is an `UnreadableInput` (so a `progression.ProgressionError`) and, since the
+    bundled frameworks are looked up by name, also a `KeyError`. The message names the
+    closest bundled name, if one is close, and every bundled name.
+    """
+
+
+def _unknown(name: object) -> UnknownExample:
+    known = names()
+    close = difflib.get_close_matches(str(name).lower(), known, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return UnknownExample(f"no example named {name!r}{hint}: expected one of {', '.join(known)}")
+
+
 def text(name: str) -> str:
     """The YAML source of a bundled framework, to copy and adapt.
 
     Raises:
-        KeyError: no bundled framework has that name.
+        UnknownExample: no bundled framework has that name.
     """
     if name not in names():
-        raise KeyError(f"no example named {name!r}; expected one of {', '.join(names())}")
+        raise _unknown(name)
     return (_DATA / f"{name}.yaml").read_text(encoding="utf-8")
 
 
@@ -39,7 +57,7 @@ def load(name: str) -> Framework:
     """A bundled framework by name, such as ``load("engineering")``.
 
     Raises:
-        KeyError: no bundled framework has that name.
+        UnknownExample: no bundled framework has that name.
     """
     return loads_framework(text(name), source=f"examples/{name}.yaml")
 
