@@ -1,0 +1,98 @@
+"""English word forms for the wording rules, from the LemmInflect lexicon.
+
+LemmInflect ships its lexicon (derived from the SPECIALIST Lexicon) inside the package,
+so nothing is downloaded at run time. It tells which parts of speech a spelling can
+have, the lemma of an inflected verb ('leads' -> 'lead', 'led' -> 'lead') and the
+inflections of a lemma ('write' -> 'writes', 'wrote', 'written', 'writing'). The
+lexicon loads on first use (a few tenths of a second), so importing progression stays
+fast for the commands that never lint.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, NamedTuple
+
+__all__ = ["WordForm", "form", "inflections", "lemma_of", "singular"]
+
+#: Prefixes that make a verb from a verb: 're-architects' is a form of 'architect'.
+_VERB_PREFIXES = ("re", "co", "pre", "de", "un", "over", "under", "cross", "sub", "out", "up")
+
+
+class WordForm(NamedTuple):
+    """What the lexicon knows about one lower-case spelling."""
+
+    #: The verb lemma when the spelling can be a verb ('leads' -> 'lead'), else None.
+    lemma: str | None
+    #: Penn tags of the verb forms the spelling is: VB, VBP, VBZ, VBD, VBN, VBG.
+    tags: frozenset[str]
+    #: Universal parts of speech the spelling can have: NOUN, VERB, ADJ, ADV, AUX.
+    pos: frozenset[str]
+
+    @property
+    def verb(self) -> bool:
+        """Whether the spelling can be a verb at all."""
+        return self.lemma is not None
+
+
+@functools.cache
+def _library() -> Any:  # the lexicon is an untyped package
+    import lemminflect  # noqa: PLC0415 - loaded on first use, see the module docstring
+
+    return lemminflect
+
+
+@functools.lru_cache(maxsize=65536)
+def form(word: str) -> WordForm:
+    """The verb lemma, verb tags and parts of speech of a lower-case word."""
+    lib = _library()
+    lemmas: dict[str, tuple[str, ...]] = lib.getAllLemmas(word)
+    pos = frozenset(lemmas)
+    verbs = lemmas.get("VERB") or lemmas.get("AUX")
+    if not verbs and "-" in word:
+        head, _, rest = word.partition("-")
+        if head in _VERB_PREFIXES and rest:
+            inner = form(rest)
+            if inner.lemma is not None:
+                return WordForm(f"{head}-{inner.lemma}", inner.tags, inner.pos)
+    if not verbs:
+        return WordForm(None, frozenset(), pos)
+    lemma = verbs[0]
+    return WordForm(lemma, _tags(lemma, word), pos)
+
+
+def _tags(lemma: str, word: str) -> frozenset[str]:
+    table = inflections(lemma)
+    tags = {tag for tag, spellings in table.items() if word in spellings}
+    if word == lemma:
+        tags |= {"VB", "VBP"}
+    return frozenset(tags)
+
+
+@functools.lru_cache(maxsize=8192)
+def inflections(lemma: str) -> dict[str, tuple[str, ...]]:
+    """Every verb form of a lemma by Penn tag: {'VBZ': ('writes',), 'VBD': ('wrote',), ...}.
+
+    Lemmas the lexicon does not know are inflected by its rules.
+    """
+    lib = _library()
+    table: dict[str, tuple[str, ...]] = lib.getAllInflections(lemma, upos="VERB")
+    if not table:
+        table = lib.getAllInflectionsOOV(lemma, upos="VERB")
+    if lemma == "be":
+        # 'm, 're and 's are expanded before lookup; the lexicon files 'am'/'are' as VBP.
+        table = {**table, "VBP": ("am", "are")}
+    return {tag: tuple(s.lower() for s in spellings) for tag, spellings in table.items()}
+
+
+def lemma_of(word: str) -> str:
+    """The verb lemma of a word, or the word itself when it is not a verb form."""
+    return form(word).lemma or word
+
+
+@functools.lru_cache(maxsize=65536)
+def singular(word: str) -> str:
+    """The singular of a plural noun ('relationships' -> 'relationship'), else the word."""
+    nouns: tuple[str, ...] = _library().getAllLemmas(word).get("NOUN", ())
+    # 'data' has the lemmas ('data', 'datum'): a word that is its own lemma stays.
+    return word if not nouns or word in nouns else nouns[0]
