@@ -472,7 +472,7 @@ CASES: dict[str, Case] = {
         severity=Severity.WARNING,
         path=E2_DESIGN,
         message="names an outcome, not the action that produces it: 'ensures' (outcome verb)",
-        suggestion="name the action that produces 'ensures'",
+        suggestion="name the action that brings about what 'ensures' promises",
     ),
     "PG108": Case(
         mutate=describe_ic(

@@ -57,16 +57,30 @@ def form(word: str) -> WordForm:
                 return WordForm(f"{head}-{inner.lemma}", inner.tags, inner.pos)
     if not verbs:
         return WordForm(None, frozenset(), pos)
-    lemma = verbs[0]
-    return WordForm(lemma, _tags(lemma, word), pos)
+    tags = frozenset().union(*(_tags(lemma, word) for lemma in verbs))
+    return WordForm(verbs[0], tags, pos)
 
 
 def _tags(lemma: str, word: str) -> frozenset[str]:
-    table = inflections(lemma)
-    tags = {tag for tag, spellings in table.items() if word in spellings}
+    """The verb forms ``word`` is of ``lemma``, from the shape of English inflection.
+
+    Every third-person form ends in -s and every participle in -ing; any other form
+    that is not the lemma itself is a past form. This spares loading the inflection
+    table, which would double the time lint takes to start.
+    """
     if word == lemma:
-        tags |= {"VB", "VBP"}
-    return frozenset(tags)
+        return _BASE_TAGS
+    if word in _BE:
+        return frozenset({_BE[word]})
+    if word.endswith("ing"):
+        return frozenset({"VBG"})
+    if word.endswith("s"):
+        return frozenset({"VBZ"})
+    return frozenset({"VBD", "VBN"})
+
+
+_BASE_TAGS = frozenset({"VB", "VBP"})
+_BE = {"is": "VBZ", "am": "VBP", "are": "VBP", "was": "VBD", "were": "VBD", "been": "VBN"}
 
 
 @functools.lru_cache(maxsize=8192)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from fractions import Fraction
 
@@ -245,8 +246,8 @@ _SOFT_SUGGESTIONS = {
     " 'Runs a monthly session where the team reviews one incident'",
     Kind.STATE: "name what the knowledge or attitude behind {cue!r} lets someone do, and"
     " where: 'Debugs production issues in the payments service without help'",
-    Kind.OUTCOME: "name the action that produces {cue!r} and how it is checked: 'Reviews"
-    " each release against the error budget before it ships'",
+    Kind.OUTCOME: "name the action that brings about what {cue!r} promises, and how it is"
+    " checked: 'Reviews each release against the error budget before it ships'",
 }
 _NO_ACTION = (
     "start with an action verb, then its object and a frequency or scope: 'Reviews every"
@@ -319,14 +320,16 @@ def _wording_findings(text: str, weights: Weights) -> list[Finding]:
                 f"state the behaviour itself: drop {hedge!r} and say what is done, and when",
             )
         )
-    count, sentences = vocabulary.length(text), vocabulary.sentences(text)
+    # Counted, like the clauses, in the first MAX_CHARS characters only.
+    read = text[:MAX_CHARS]
+    count, sentences = vocabulary.length(read), vocabulary.sentences(read)
     if count > MAX_WORDS or sentences > MAX_SENTENCES:
-        cut = f"; only the first {MAX_CHARS} characters were analysed" if analysis.truncated else ""
+        more = f"more than {MAX_CHARS} characters, " if analysis.truncated else ""
         found.append(
             _finding(
                 "PG104",
-                f"long: {_plural(count, 'word')} in {_plural(sentences, 'sentence')},"
-                f" {_plural(len(actions), 'action')}{cut}",
+                f"long: {more}{_plural(count, 'word')} in {_plural(sentences, 'sentence')}"
+                f"{' analysed' if more else ''}, {_plural(len(actions), 'action')}",
                 "keep the one or two behaviours that tell this level apart; move the rest"
                 " to the competency summary",
             )
@@ -373,6 +376,12 @@ def _near_identical(framework: Framework) -> Iterator[tuple[tuple[Segment, ...],
     yield from _neighbours(framework, identical=False)
 
 
+@functools.lru_cache(maxsize=4096)
+def _terms(text: str) -> tuple[str, ...]:
+    # PG111 and PG112 both compare every pair of neighbours: split each text once.
+    return tuple(vocabulary.terms(text))
+
+
 def _neighbours(
     framework: Framework, *, identical: bool
 ) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
@@ -383,7 +392,8 @@ def _neighbours(
                 second = competency.levels[high.id].description
                 at = (*base, "competencies", c_index, "levels", high.id, "description")
                 # Punctuation and case do not make a level different.
-                same = vocabulary.terms(first) == vocabulary.terms(second)
+                first_terms, second_terms = _terms(first), _terms(second)
+                same = first_terms == second_terms
                 if identical and same:
                     yield (
                         at,
@@ -392,7 +402,9 @@ def _neighbours(
                         " larger object",
                     )
                 elif not identical and not same:
-                    score = vocabulary.similarity(first, second, limit=SIMILARITY_WORDS)
+                    score = vocabulary.ratio(
+                        first_terms[:SIMILARITY_WORDS], second_terms[:SIMILARITY_WORDS]
+                    )
                     if score >= NEAR_IDENTICAL:
                         yield (
                             at,

@@ -17,6 +17,7 @@ plurals through the lexicon ('relationships'); adjectives are listed as written.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 
 def _words(text: str) -> frozenset[str]:
@@ -51,6 +52,7 @@ __all__ = [
     "WEAK_VERBS",
     "length",
     "normalise",
+    "ratio",
     "sentences",
     "similarity",
     "terms",
@@ -265,7 +267,7 @@ CULTURE_NOUNS: frozenset[str] = _words(
     community connection consensus culture direction diversity empowerment
     engagement ethos example excitement goodwill happiness harmony
     inclusion inclusivity morale rapport relationship safety satisfaction silo space
-    synergy tone trust value wellbeing well-being
+    synergy tone trust wellbeing well-being
     """
 )
 
@@ -435,16 +437,19 @@ def sentences(text: str) -> int:
     return max(1, len(ends) + (0 if stripped[-1] in ".!?" else 1))
 
 
-def similarity(first: str, second: str, *, limit: int | None = None) -> float:
+def similarity(first: str, second: str) -> float:
     """How alike two descriptions read, from 0 (nothing shared) to 1 (the same words).
 
     The ratio of matching words in order (difflib's ratio over word sequences), so a
     copy with one word changed scores high and a rewrite with the same topic does not.
-    ``limit`` compares only the first so many words of each, which bounds the work.
     """
+    return ratio(terms(first), terms(second))
+
+
+def ratio(first: Sequence[str], second: Sequence[str]) -> float:
+    """`similarity` of two lists of terms."""
     from difflib import SequenceMatcher  # noqa: PLC0415 - only lint needs it
 
-    a, b = terms(first)[:limit], terms(second)[:limit]
-    if not a and not b:
+    if not first and not second:
         return 1.0
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+    return SequenceMatcher(None, first, second, autojunk=False).ratio()

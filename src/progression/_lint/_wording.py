@@ -66,9 +66,9 @@ class Weights:
     """How much each clause counts towards a checkable description."""
 
     #: The main (first) clause of the description.
-    main: float = 1.5
+    main: float = 2.0
     #: A participle clause (', sharing what they learn').
-    participle: float = 1.0
+    participle: float = 0.5
 
 
 @attrs.frozen(kw_only=True)
