@@ -140,7 +140,11 @@ def _rule(code: str, severity: Severity, name: str, summary: str) -> Callable[[_
 def _descriptions(
     framework: Framework,
 ) -> Iterator[tuple[tuple[Segment, ...], Track, str, str]]:
-    """(path of the description, track, level id, text) for every expectation."""
+    """(path of the description, track, level id, text) for every expectation.
+
+    The one place that knows where behavioural descriptions live in the model: the
+    wording rules lint each text it yields, the level rules compare them.
+    """
     for f_index, family in enumerate(framework.job_families):
         for t_index, track in enumerate(family.tracks):
             for c_index, competency in enumerate(track.competencies):
@@ -385,12 +389,13 @@ def _terms(text: str) -> tuple[str, ...]:
 def _neighbours(
     framework: Framework, *, identical: bool
 ) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    texts = {at: text for at, _, _, text in _descriptions(framework)}
     for base, _, track in _tracks(framework):
         for c_index, competency in enumerate(track.competencies):
             for low, high in zip(track.levels, track.levels[1:], strict=False):
-                first = competency.levels[low.id].description
-                second = competency.levels[high.id].description
+                below = (*base, "competencies", c_index, "levels", low.id, "description")
                 at = (*base, "competencies", c_index, "levels", high.id, "description")
+                first, second = texts[below], texts[at]
                 # Punctuation and case do not make a level different.
                 first_terms, second_terms = _terms(first), _terms(second)
                 same = first_terms == second_terms
