@@ -27,12 +27,15 @@ def _words(text: str) -> frozenset[str]:
 
 __all__ = [
     "ACTION_VERBS",
+    "CULTURE_ADJECTIVES",
     "CULTURE_NOUNS",
+    "CULTURE_SETTINGS",
     "DISPLAY_VERBS",
     "EVENT_NOUNS",
     "GENERAL_NOUNS",
     "HEDGE_PHRASES",
     "HEDGE_VERBS",
+    "HELP_NOUNS",
     "IDENTITY_NOUNS",
     "INFLUENCE_VERBS",
     "KNOWLEDGE_NOUNS",
@@ -81,7 +84,7 @@ def _spellings(text: str) -> frozenset[str]:
 #: classes below counts as an action too, when it has an object or a complement.
 ACTION_VERBS: frozenset[str] = _spellings(
     """
-    accept add address adjust administer adopt advise advocate allocate analyse answer
+    accept add address administer adopt advise advocate allocate analyse answer
     apply approve architect archive arrange articulate ask assess assign attend audit
     author automate benchmark blog bootstrap break brief budget build calibrate call
     carry catalogue chair change check choose clarify clean close coach code collect
@@ -153,7 +156,7 @@ PEOPLE_NOUNS: frozenset[str] = _words(
 #: the opinions of others', 'thinks strategically', 'learns', 'listens').
 STATE_VERBS: frozenset[str] = _spellings(
     """
-    adapt anticipate appreciate assume avoid balance believe care comprehend concentrate
+    adapt adjust anticipate appreciate assume avoid balance believe care comprehend concentrate
     consider contemplate cope deserve embrace enjoy envision excel feel focus foresee
     grasp imagine internalise judge know learn like listen love master mind navigate
     need notice perceive ponder prefer realise recognise reflect refrain regard remain
@@ -271,6 +274,18 @@ CULTURE_NOUNS: frozenset[str] = _words(
     """
 )
 
+#: Places that are a culture when a culture adjective qualifies them: 'an inclusive
+#: environment', 'a safe space' (but 'the test environment' is a place to deploy to).
+CULTURE_SETTINGS: frozenset[str] = frozenset(["atmosphere", "environment", "place", "workplace"])
+
+#: Adjectives that make a place a culture.
+CULTURE_ADJECTIVES: frozenset[str] = _words(
+    """
+    blameless caring healthy inclusive open positive psychological psychologically
+    respectful safe supportive trusting welcoming
+    """
+)
+
 #: Outcomes nobody can observe being produced ('impact', 'business value', 'success').
 OUTCOME_NOUNS: frozenset[str] = _words(
     """
@@ -290,8 +305,11 @@ IDENTITY_NOUNS: frozenset[str] = _words(
     """
 )
 
-#: Help in general: 'provides help and support' names no act to check.
-GENERAL_NOUNS: frozenset[str] = frozenset(["assistance", "guidance", "help", "support"])
+#: Nouns that name no work in particular: 'participates in efforts', 'does things'.
+GENERAL_NOUNS: frozenset[str] = frozenset(["effort", "stuff", "thing"])
+
+#: Help in general: 'provides help and support', 'offers guidance' name no act to check.
+HELP_NOUNS: frozenset[str] = frozenset(["assistance", "guidance", "help", "support"])
 
 #: Events someone holds or takes part in: 'has a conversation with' is an action.
 EVENT_NOUNS: frozenset[str] = _words(

@@ -856,7 +856,7 @@ class _Sentence:
         tok = self.t[i]
         j = i + 1
         particle = ""
-        while self.at(j) in _PARTICLES and not _form(self.at(j + 1)).tags & _FINITE:
+        while self.at(j) in _PARTICLES and not _form(self.at(j + 1)).tags & (_FINITE | _GERUND):
             particle = self.at(j)
             j += 1
             if particle not in {"on", "in", "over", "through"}:
@@ -896,10 +896,13 @@ class _Sentence:
                 base, reason = Kind.WEAK, "general verb"
         if base is Kind.INFLUENCE and heads and heads[0] in v.EVENT_NOUNS:
             base, reason = Kind.ACTION, "action with an event"
-        if lemma == "adapt" and heads and not prep:
+        if lemma in {"adapt", "adjust"} and heads and not prep:
             base, reason = Kind.ACTION, "action verb"  # 'adapts the proposal for managers'
         if base.soft:
             return _Reading(base, tok, reason, tok, bool(heads), end)
+        setting = self.culture_setting(j, end)
+        if setting is not None:
+            return _Reading(Kind.INFLUENCE, setting, "culture noun", tok, True, end)
         by_object = self.by_object(
             tok,
             heads,
@@ -910,7 +913,9 @@ class _Sentence:
         if by_object is not None:
             by_object.verb = tok
             return by_object
-        if lemma in _GIVING and heads and heads[0] in v.GENERAL_NOUNS:
+        if heads and (
+            heads[0] in v.GENERAL_NOUNS or (lemma in _GIVING and heads[0] in v.HELP_NOUNS)
+        ):
             return _Reading(Kind.WEAK, heads[0], "general noun", tok, True, end)
         if self.at(i + 1) in _CONJUNCTIONS and not heads and base in (Kind.ACTION, Kind.WEAK):
             # 'creates and leads meetings', 'writes and speaks with clarity': the verb
@@ -930,6 +935,14 @@ class _Sentence:
             if not (heads or prep or particle) and lemma not in v.ACTION_VERBS:
                 return _Reading(Kind.NEUTRAL, tok, "verb without object", tok, False, end)
         return _Reading(base, tok, reason, tok, bool(heads), end)
+
+    def culture_setting(self, i: int, end: int) -> str | None:
+        """'an inclusive environment', 'a psychologically safe workplace': a culture."""
+        phrase = self.t[i:end]
+        for k, word in enumerate(phrase[:-1]):
+            if word in v.CULTURE_ADJECTIVES and singular(phrase[-1]) in v.CULTURE_SETTINGS:
+                return " ".join(phrase[k:])
+        return None
 
     def manner(self, i: int, end: int) -> str | None:
         """A word or phrase saying only how the verb at i is done: 'clearly', 'with empathy'."""
