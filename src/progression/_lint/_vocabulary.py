@@ -10,8 +10,8 @@ open class: any verb the lexicon knows that is in no other class counts as an ac
 
 Verbs are listed by lemma and matched in every inflection through the lexicon
 ('fosters', 'fostered', 'fostering'); nouns are listed in the singular and match their
-plurals through the lexicon ('relationships'); adjectives are listed as written. British and American spellings both match
-('prioritise', 'prioritize').
+plurals through the lexicon ('relationships'); adjectives are listed as written. British
+and American spellings both match ('prioritise', 'prioritize').
 """
 
 from __future__ import annotations
@@ -84,11 +84,11 @@ def _spellings(text: str) -> frozenset[str]:
 #: classes below counts as an action too, when it has an object or a complement.
 ACTION_VERBS: frozenset[str] = _spellings(
     """
-    accept add address administer adopt advise advocate allocate analyse answer
-    apply approve architect archive arrange articulate ask assess assign attend audit
-    author automate benchmark blog bootstrap break brief budget build calibrate call
-    carry catalogue chair change check choose clarify clean close coach code collect
-    commit compare compile complete compose conduct configure confirm consolidate consult
+    accept add address administer adopt advise advocate allocate analyse answer apply
+    approve architect archive arrange articulate ask assess assign attend audit author
+    automate benchmark blog bootstrap break brief budget build calibrate call carry
+    catalogue chair change check choose clarify clean close coach code collect commit
+    compare compile complete compose conduct configure confirm consolidate consult
     contribute convene convert coordinate co-ordinate correct cost create curate cut
     debug decide decommission decompose define delegate delete deliver demo deploy
     deprecate describe design detect diagnose direct discuss dispatch document draft
@@ -98,15 +98,15 @@ ACTION_VERBS: frozenset[str] = _spellings(
     interview introduce investigate invite join label launch lead list log maintain
     manage map measure mediate meet mentor merge migrate mitigate moderate monitor
     negotiate note notify observe onboard open operate optimise orchestrate organise
-    originate own pair pilot plan post prepare present prioritise produce profile program
-    propose prototype provide publish question raise rank rate read rebuild recommend
-    reconcile record recruit redesign reduce refactor refine release remove repair
-    replace report represent reproduce request research resolve respond restructure
-    retire retro review revise rewrite roll rotate run schedule scope score screen select
-    sell send sequence set ship simplify size sketch solve source specify speak split
-    sponsor standardise start submit suggest summarise supervise survey synthesise talk
-    teach test track train transfer translate triage troubleshoot tune update upgrade
-    use validate verify visit volunteer walk write
+    originate own pair pilot plan post prepare present prioritise produce profile
+    program propose prototype provide publish question raise rank rate read rebuild
+    recommend reconcile record recruit redesign reduce refactor refine release remove
+    repair replace report represent reproduce request research resolve respond
+    restructure retire retro review revise rewrite roll rotate run schedule scope score
+    screen select sell send sequence set ship simplify size sketch solve source specify
+    speak split sponsor standardise start submit suggest summarise supervise survey
+    synthesise talk teach test track train transfer translate triage troubleshoot tune
+    update upgrade use validate verify visit volunteer walk write
     """
 )
 
@@ -126,10 +126,10 @@ WEAK_VERBS: frozenset[str] = _spellings(
 #: 'inspires teams', 'champions', 'promotes', 'drives', 'influences').
 INFLUENCE_VERBS: frozenset[str] = _spellings(
     """
-    amplify catalyse champion cultivate drive elevate embody empower encourage
-    energise evangelise exemplify foster galvanise influence inspire instil instill
-    mobilise model motivate nurture personify promote reinforce shape spark
-    steward strengthen unite uplift
+    amplify catalyse champion cultivate drive elevate embody empower encourage energise
+    evangelise exemplify foster galvanise influence inspire instil instill mobilise
+    model motivate nurture personify promote reinforce shape spark steward strengthen
+    unite uplift
     """
 )
 
@@ -145,9 +145,8 @@ PEOPLE_VERBS: frozenset[str] = _spellings(
 #: Who the object of a people verb can be.
 PEOPLE_NOUNS: frozenset[str] = _words(
     """
-    colleague developer engineer everyone everybody hire individual leader member
-    others peer people person report staff talent team teammate them themselves
-    those us
+    colleague developer engineer everyone everybody hire individual leader member others
+    peer people person report staff talent team teammate them themselves those us
     """
 )
 
@@ -156,12 +155,12 @@ PEOPLE_NOUNS: frozenset[str] = _words(
 #: the opinions of others', 'thinks strategically', 'learns', 'listens').
 STATE_VERBS: frozenset[str] = _spellings(
     """
-    adapt adjust anticipate appreciate assume avoid balance believe care comprehend concentrate
-    consider contemplate cope deserve embrace enjoy envision excel feel focus foresee
-    grasp imagine internalise judge know learn like listen love master mind navigate
-    need notice perceive ponder prefer realise recognise reflect refrain regard remain
-    remember require respect sense stay think thrive tolerate trust understand
-    value weigh wonder
+    adapt adjust anticipate appreciate approach assume avoid balance believe care
+    comprehend concentrate consider contemplate cope deserve embrace enjoy envision
+    excel feel focus foresee grasp imagine internalise judge know learn like listen love
+    master mind navigate need notice perceive ponder prefer realise recognise reflect
+    refrain regard remain remember require respect sense stay think thrive tolerate
+    trust understand value weigh wonder
     """
 )
 
@@ -234,20 +233,19 @@ HEDGE_PHRASES: tuple[str, ...] = (
 #: ('self-motivation', 'initiative', 'integrity', 'a bias for action').
 TRAIT_NOUNS: frozenset[str] = _words(
     """
-    accountability acumen adaptability agility ambition aptitude attitude
-    authenticity autonomy bias candor candour capability capacity care clarity
-    character charisma commitment compassion competence competency composure
-    confidence courage creativity credibility curiosity decisiveness dedication
-    dependability determination diligence discipline drive eagerness empathy energy
-    enthusiasm ethic excellence flexibility focus foresight fortitude generosity
-    grit honesty humility independence ingenuity initiative integrity intuition
-    judgement judgment kindness leadership maturity mentality mindset motivation
-    openness optimism ownership passion patience persistence personality
-    perseverance poise positivity pragmatism presence pride professionalism
-    reliability resilience resourcefulness respect responsibility rigor rigour savvy
-    sensibility sensitivity sincerity skill spirit talent temperament tenacity
-    thoughtfulness trustworthiness urgency versatility vision warmth willingness
-    wisdom
+    accountability acumen adaptability agility ambition aptitude attitude authenticity
+    autonomy bias candor candour capability capacity care clarity character charisma
+    commitment compassion competence competency composure confidence courage creativity
+    credibility curiosity decisiveness dedication dependability determination diligence
+    discipline drive eagerness empathy energy enthusiasm ethic excellence flexibility
+    focus foresight fortitude generosity grit honesty humility independence ingenuity
+    initiative integrity intuition judgement judgment kindness leadership maturity
+    mentality mindset motivation openness optimism ownership passion patience
+    persistence personality perseverance poise positivity pragmatism presence pride
+    professionalism reliability resilience resourcefulness respect responsibility rigor
+    rigour savvy sensibility sensitivity sincerity skill spirit talent temperament
+    tenacity thoughtfulness trustworthiness urgency versatility vision warmth
+    willingness wisdom
     """
 )
 
@@ -255,9 +253,9 @@ TRAIT_NOUNS: frozenset[str] = _words(
 #: 'familiarity with', 'deep technical expertise').
 KNOWLEDGE_NOUNS: frozenset[str] = _words(
     """
-    appreciation awareness breadth command comprehension consciousness depth
-    experience expertise familiarity fluency grasp insight intelligence know-how
-    knowledge literacy mastery proficiency recognition sense understanding
+    appreciation awareness breadth command comprehension consciousness depth experience
+    expertise familiarity fluency grasp insight intelligence know-how knowledge literacy
+    mastery proficiency recognition sense understanding
     """
 )
 
@@ -266,11 +264,11 @@ KNOWLEDGE_NOUNS: frozenset[str] = _words(
 #: 'trust', 'relationships').
 CULTURE_NOUNS: frozenset[str] = _words(
     """
-    alignment atmosphere belonging buy-in camaraderie climate cohesion collaboration
-    community connection consensus culture direction diversity empowerment
-    engagement ethos example excitement goodwill happiness harmony
-    inclusion inclusivity morale rapport relationship safety satisfaction silo space
-    synergy tone trust wellbeing well-being
+    alignment atmosphere bar belonging buy-in camaraderie climate cohesion collaboration
+    community connection consensus culture direction diversity empowerment engagement
+    ethos example excitement goodwill happiness harmony inclusion inclusivity morale
+    rapport relationship safety satisfaction silo space synergy tone trust wellbeing
+    well-being
     """
 )
 
@@ -289,8 +287,7 @@ CULTURE_ADJECTIVES: frozenset[str] = _words(
 #: Outcomes nobody can observe being produced ('impact', 'business value', 'success').
 OUTCOME_NOUNS: frozenset[str] = _words(
     """
-    difference effect effectiveness efficiency impact outcome productivity success
-    value
+    difference effect effectiveness efficiency impact outcome productivity success value
     """
 )
 
@@ -299,9 +296,9 @@ OUTCOME_NOUNS: frozenset[str] = _words(
 IDENTITY_NOUNS: frozenset[str] = _words(
     """
     advisor adviser advocate ambassador anchor asset authority beacon champion
-    collaborator communicator evangelist example expert force go-to guru leader
-    learner model multiplier partner pillar player problem-solver resource role
-    self-starter source starter steward thinker voice
+    collaborator communicator evangelist example expert force go-to guru leader learner
+    model multiplier partner pillar player problem-solver resource role self-starter
+    source starter steward thinker voice
     """
 )
 
@@ -314,8 +311,8 @@ HELP_NOUNS: frozenset[str] = frozenset(["assistance", "guidance", "help", "suppo
 #: Events someone holds or takes part in: 'has a conversation with' is an action.
 EVENT_NOUNS: frozenset[str] = _words(
     """
-    call conversation debrief demo discussion interview meeting one-on-one
-    one-to-one presentation retro retrospective review session talk workshop
+    call conversation debrief demo discussion interview meeting one-on-one one-to-one
+    presentation retro retrospective review session talk workshop
     """
 )
 
@@ -324,19 +321,18 @@ EVENT_NOUNS: frozenset[str] = _words(
 #: Traits as adjectives: 'is passionate', 'self-directed', 'reliable'.
 TRAIT_ADJECTIVES: frozenset[str] = _words(
     """
-    accountable adaptable agile ambitious approachable assertive authentic
-    autonomous calm candid capable careful collaborative committed compassionate
-    competent composed confident conscientious considerate constructive cooperative
-    courageous creative curious decisive dedicated dependable detail-oriented
-    diligent disciplined driven dynamic eager empathetic empathic energetic
-    enthusiastic ethical flexible focused generous genuine gracious hardworking
-    hard-working helpful honest humble independent influential innovative
-    inquisitive inspirational inspiring kind level-headed mature meticulous
-    motivated open open-minded optimistic organised passionate patient persistent
-    personable pragmatic proactive professional punctual receptive reliable
-    resilient resourceful respectful responsive savvy sincere skilled skillful
-    strategic supportive tactful tenacious thorough thoughtful tolerant trustworthy
-    versatile vigilant visionary willing
+    accountable adaptable agile ambitious approachable assertive authentic autonomous
+    calm candid capable careful collaborative committed compassionate competent composed
+    confident conscientious considerate constructive cooperative courageous creative
+    curious decisive dedicated dependable detail-oriented diligent disciplined driven
+    dynamic eager empathetic empathic energetic enthusiastic ethical flexible focused
+    generous genuine gracious hardworking hard-working helpful honest humble independent
+    influential innovative inquisitive inspirational inspiring kind level-headed mature
+    meticulous motivated open open-minded optimistic organised passionate patient
+    persistent personable pragmatic proactive professional punctual receptive reliable
+    resilient resourceful respectful responsive savvy sincere skilled skillful strategic
+    supportive tactful tenacious thorough thoughtful tolerant trustworthy versatile
+    vigilant visionary willing
     """
 )
 
@@ -345,8 +341,8 @@ TRAIT_ADJECTIVES: frozenset[str] = _words(
 STATE_ADJECTIVES: frozenset[str] = _words(
     """
     attentive available aware cognisant cognizant comfortable conscious conversant
-    current expert experienced familiar fluent informed knowledgeable mindful
-    proficient up-to-date versed well-informed well-versed
+    current expert experienced familiar fluent informed knowledgeable mindful proficient
+    up-to-date versed well-informed well-versed
     """
 )
 
@@ -360,8 +356,8 @@ TRAIT_PREFIXES: tuple[str, ...] = ("self-",)
 REPUTATION_WORDS: frozenset[str] = _words(
     """
     acknowledged admired celebrated considered counted deemed known looked perceived
-    praised recognised recognized regarded relied renowned reputation reputed
-    respected seen sought thought trusted valued viewed
+    praised recognised recognized regarded relied renowned reputation reputed respected
+    seen sought thought trusted valued viewed
     """
 )
 

@@ -838,6 +838,9 @@ class _Sentence:
                 return followed
         if tok in {"ownership", "responsibility", "charge"} and after in {"of", "for"}:
             heads, end = self.noun_phrase(k + 1)
+            if not heads or heads[0] in v.GENERAL_NOUNS or heads[0] == "work":
+                # 'takes ownership of their work': an attitude to work in general.
+                return _Reading(Kind.TRAIT, tok, "trait noun", verb, True, end)
             return self.by_object(verb, heads, end) or _Reading(
                 Kind.ACTION, f"{verb} {tok} {after}", "ownership of an object", verb, True, end
             )
