@@ -1071,7 +1071,7 @@ def test_ignore_leaves_a_code_out() -> None:
 
 
 def test_ignore_rejects_an_unknown_code() -> None:
-    with pytest.raises(ValueError, match="PG999"):
+    with pytest.raises(progression.InvalidInput, match="PG999"):
         lint(clean_framework(), ignore=["PG101", "PG999"])
 
 

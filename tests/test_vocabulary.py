@@ -67,6 +67,31 @@ def test_the_lexicon_inflects_lemmas() -> None:
     assert inflections("be")["VBP"] == ("am", "are")
 
 
+VERBS = sorted(
+    vocabulary.ACTION_VERBS
+    | vocabulary.INFLUENCE_VERBS
+    | vocabulary.STATE_VERBS
+    | vocabulary.OUTCOME_VERBS
+    | vocabulary.WEAK_VERBS
+    | vocabulary.HEDGE_VERBS
+    | {"be", "have", "do", "make", "take", "find", "know", "lead", "see"}
+)
+
+
+def test_verb_forms_are_tagged_as_the_inflection_table_has_them() -> None:
+    # `form` tells a verb form by its shape, sparing the slow inflection table: it
+    # must agree with the table on every form of every verb the rules name.
+    wrong = []
+    for lemma in VERBS:
+        for tag, spellings in inflections(lemma).items():
+            for spelling in spellings:
+                if tag in {"VB", "VBP", "VBZ", "VBD", "VBN", "VBG"} and form(spelling).verb:
+                    tags = form(spelling).tags
+                    if tag not in tags and not (tag in {"VBD", "VBN"} and tags & {"VBD", "VBN"}):
+                        wrong.append((spelling, tag, sorted(tags)))
+    assert wrong == []
+
+
 @pytest.mark.parametrize(
     ("plural", "singular_form"),
     [("relationships", "relationship"), ("values", "value"), ("data", "data"), ("team", "team")],

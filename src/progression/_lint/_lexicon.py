@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from typing import Any, NamedTuple
 
-__all__ = ["WordForm", "form", "inflections", "lemma_of", "singular"]
+__all__ = ["WordForm", "form", "inflections", "singular"]
 
 #: Prefixes that make a verb from a verb: 're-architects' is a form of 'architect'.
 _VERB_PREFIXES = ("re", "co", "pre", "de", "un", "over", "under", "cross", "sub", "out", "up")
@@ -69,17 +69,50 @@ def _tags(lemma: str, word: str) -> frozenset[str]:
     table, which would double the time lint takes to start.
     """
     if word == lemma:
-        return _BASE_TAGS
+        return _BASE_TAGS | _PAST_TAGS if word in _PAST_AS_BASE else _BASE_TAGS
     if word in _BE:
         return frozenset({_BE[word]})
     if word.endswith("ing"):
         return frozenset({"VBG"})
     if word.endswith("s"):
         return frozenset({"VBZ"})
-    return frozenset({"VBD", "VBN"})
+    return _PAST_TAGS
 
 
 _BASE_TAGS = frozenset({"VB", "VBP"})
+_PAST_TAGS = frozenset({"VBD", "VBN"})
+#: The closed class of English verbs whose past form is spelled as the lemma.
+_PAST_AS_BASE = frozenset(
+    [
+        "bet",
+        "broadcast",
+        "burst",
+        "cast",
+        "cost",
+        "cut",
+        "fit",
+        "forecast",
+        "hit",
+        "hurt",
+        "let",
+        "put",
+        "quit",
+        "read",
+        "rid",
+        "set",
+        "shed",
+        "shut",
+        "slit",
+        "split",
+        "spread",
+        "thrust",
+        "upset",
+        "become",
+        "come",
+        "overcome",
+        "run",
+    ]
+)
 _BE = {"is": "VBZ", "am": "VBP", "are": "VBP", "was": "VBD", "were": "VBD", "been": "VBN"}
 
 
@@ -87,7 +120,8 @@ _BE = {"is": "VBZ", "am": "VBP", "are": "VBP", "was": "VBD", "were": "VBD", "bee
 def inflections(lemma: str) -> dict[str, tuple[str, ...]]:
     """Every verb form of a lemma by Penn tag: {'VBZ': ('writes',), 'VBD': ('wrote',), ...}.
 
-    Lemmas the lexicon does not know are inflected by its rules.
+    Lemmas the lexicon does not know are inflected by its rules. `form` does not need
+    this table (it loads slowly); the tests check `form` against it.
     """
     lib = _library()
     table: dict[str, tuple[str, ...]] = lib.getAllInflections(lemma, upos="VERB")
@@ -97,11 +131,6 @@ def inflections(lemma: str) -> dict[str, tuple[str, ...]]:
         # 'm, 're and 's are expanded before lookup; the lexicon files 'am'/'are' as VBP.
         table = {**table, "VBP": ("am", "are")}
     return {tag: tuple(s.lower() for s in spellings) for tag, spellings in table.items()}
-
-
-def lemma_of(word: str) -> str:
-    """The verb lemma of a word, or the word itself when it is not a verb form."""
-    return form(word).lemma or word
 
 
 @functools.lru_cache(maxsize=65536)
