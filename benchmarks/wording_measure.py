@@ -181,7 +181,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     for held, best, s in leave_one_framework_out(gold):
         pooled += s
         print(row(f"{held} | {best.main}, {best.participle}", s))
-    print(row("pooled | ", pooled).replace("|  |", "|"))
+    print(row("all, pooled | ", pooled))
     for title, wanted in (("False alarms", "observable"), ("Misses", "vague")):
         wrong = [
             t for t in gold if t.label == wanted and predicted[t.id] == (wanted == "observable")
