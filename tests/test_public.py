@@ -94,6 +94,7 @@ PUBLIC = [
     "examples",
     "json_schema",
     "lint",
+    "lint_description",
     "load_framework",
     "load_history",
     "loads_framework",

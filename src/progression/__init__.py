@@ -28,7 +28,16 @@ from ._formats import (
     loads_history,
 )
 from ._history import Cycle, Evidence, LevelAssignment, Origin, Rating, RatingHistory, Review
-from ._lint import RULES, Finding, LintReport, Rule, Severity, SuppressedFinding, lint
+from ._lint import (
+    RULES,
+    Finding,
+    LintReport,
+    Rule,
+    Severity,
+    SuppressedFinding,
+    lint,
+    lint_description,
+)
 from ._model import (
     Cadence,
     Competency,
@@ -133,6 +142,7 @@ __all__ = [
     "examples",
     "json_schema",
     "lint",
+    "lint_description",
     "load_framework",
     "load_history",
     "loads_framework",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from fractions import Fraction
 
@@ -21,8 +22,9 @@ from .._policy import (
     Suppression,
     Sustained,
 )
-from ..exceptions import Segment, render_path
+from ..exceptions import InvalidInput, Problem, Segment, render_path
 from . import _vocabulary as vocabulary
+from ._wording import MAX_CHARS, Analysis, Kind, Weights, analyse
 
 __all__ = [
     "RULES",
@@ -32,10 +34,9 @@ __all__ = [
     "Severity",
     "SuppressedFinding",
     "lint",
+    "lint_description",
 ]
 
-#: Bounds of a description that reads as one or two sentences.
-MIN_WORDS, MAX_WORDS, MAX_SENTENCES = 6, 60, 2
 #: Word-sequence similarity above which two neighbouring levels read as the same.
 NEAR_IDENTICAL = 0.85
 
@@ -139,7 +140,11 @@ def _rule(code: str, severity: Severity, name: str, summary: str) -> Callable[[_
 def _descriptions(
     framework: Framework,
 ) -> Iterator[tuple[tuple[Segment, ...], Track, str, str]]:
-    """(path of the description, track, level id, text) for every expectation."""
+    """(path of the description, track, level id, text) for every expectation.
+
+    The one place that knows where behavioural descriptions live in the model: the
+    wording rules lint each text it yields, the level rules compare them.
+    """
     for f_index, family in enumerate(framework.job_families):
         for t_index, track in enumerate(family.tracks):
             for c_index, competency in enumerate(track.competencies):
@@ -160,77 +165,196 @@ def _tracks(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], JobFami
 
 # --- descriptions ----------------------------------------------------------------------
 
+#: Words and sentences above which a description is reported as long (information).
+MAX_WORDS, MAX_SENTENCES = 60, 2
+#: Words compared by the similarity of neighbouring levels: bounds the work per pair.
+SIMILARITY_WORDS = 400
 
-@_rule(
+
+def _wording_rule(code: str, severity: Severity, name: str, summary: str) -> None:
+    # Wording rules read one description at a time, all at once: see lint_description.
+    RULES[code] = Rule(code=code, severity=severity, name=name, summary=summary)
+
+
+_wording_rule(
     "PG101",
     Severity.WARNING,
     "trait-wording",
-    "A behavioural description names a trait or an impression instead of behaviour.",
+    "A behavioural description names a trait, an identity or a reputation instead of behaviour.",
 )
-def _trait_wording(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
-    for at, _, _, text in _descriptions(framework):
-        for phrase in vocabulary.trait_phrases(text):
-            yield (
-                at,
-                f"describes a trait, not behaviour: {phrase!r}",
-                vocabulary.TRAIT_PHRASES[phrase],
-            )
-
-
-@_rule(
+_wording_rule(
     "PG102",
     Severity.WARNING,
     "vague-word",
-    "A behavioural description uses a word raters read differently, such as 'excellent'.",
+    "A word raters read differently, such as 'effectively': a warning where it is all a"
+    " clause says about its verb, information otherwise.",
 )
-def _vague_words(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
-    for at, _, _, text in _descriptions(framework):
-        traits = " ".join(vocabulary.trait_phrases(text))
-        for word in vocabulary.vague_words(text):
-            if word not in vocabulary.words(traits):  # already reported as a trait
-                yield at, f"vague word {word!r}", vocabulary.VAGUE_WORDS[word]
-
-
-@_rule(
+_wording_rule(
     "PG103",
     Severity.WARNING,
     "no-action-verb",
-    "A behavioural description has no action verb, so nobody can observe it being done.",
+    "A behavioural description names no checkable action: no verb, or only general ones.",
 )
-def _no_action_verb(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
-    for at, _, _, text in _descriptions(framework):
-        if text.strip() and not vocabulary.has_action_verb(text):
-            yield (
-                at,
-                "no action verb: the description does not say what someone does",
-                "start with an action verb, then its object and a frequency or scope:"
-                " 'Reviews every design change for the team'",
-            )
-
-
-@_rule(
+_wording_rule(
     "PG104",
-    Severity.WARNING,
+    Severity.INFO,
     "description-length",
-    f"A behavioural description is not one or two sentences of {MIN_WORDS} to {MAX_WORDS} words.",
+    f"A behavioural description of more than {MAX_WORDS} words or {MAX_SENTENCES} sentences.",
 )
-def _length(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
-    for at, _, _, text in _descriptions(framework):
-        count = vocabulary.length(text)
-        if count < MIN_WORDS:
-            yield (
-                at,
-                f"too short to observe: {_plural(count, 'word')}",
-                "say what is done, to what, and how often or how widely, in one sentence",
+_wording_rule(
+    "PG105",
+    Severity.WARNING,
+    "influence-wording",
+    "A behavioural description names an influence on others or a culture, not an action.",
+)
+_wording_rule(
+    "PG106",
+    Severity.WARNING,
+    "state-wording",
+    "A behavioural description names knowledge, a state of mind or an attitude, not an action.",
+)
+_wording_rule(
+    "PG107",
+    Severity.WARNING,
+    "outcome-wording",
+    "A behavioural description names an outcome, not the action that produces it.",
+)
+_wording_rule(
+    "PG108",
+    Severity.INFO,
+    "hedge",
+    "A behavioural description hedges its behaviour: 'strives to', 'where possible', 'may'.",
+)
+
+_SOFT_CODES = {
+    Kind.TRAIT: "PG101",
+    Kind.MANNER: "PG102",
+    Kind.INFLUENCE: "PG105",
+    Kind.STATE: "PG106",
+    Kind.OUTCOME: "PG107",
+}
+_SOFT_MESSAGES = {
+    Kind.TRAIT: "describes a trait, not behaviour",
+    Kind.MANNER: "says how it is done, not what is done",
+    Kind.INFLUENCE: "describes influence on others, not an action",
+    Kind.STATE: "describes knowledge or a state of mind, not behaviour",
+    Kind.OUTCOME: "names an outcome, not the action that produces it",
+}
+_SOFT_SUGGESTIONS = {
+    Kind.TRAIT: "say what someone with this trait visibly does instead of {cue!r}: an action"
+    " verb, its object, and a scope or frequency, such as 'Proposes one change to the"
+    " team's process each quarter'",
+    Kind.MANNER: "{vague}; name the object instead of {cue!r}: 'Writes a one-page summary of"
+    " each decision for the team'",
+    Kind.INFLUENCE: "name the acts behind {cue!r}: who does what, and how often, such as"
+    " 'Runs a monthly session where the team reviews one incident'",
+    Kind.STATE: "name what the knowledge or attitude behind {cue!r} lets someone do, and"
+    " where: 'Debugs production issues in the payments service without help'",
+    Kind.OUTCOME: "name the action that brings about what {cue!r} promises, and how it is"
+    " checked: 'Reviews each release against the error budget before it ships'",
+}
+_NO_ACTION = (
+    "start with an action verb, then its object and a frequency or scope: 'Reviews every"
+    " design change for the team'"
+)
+
+
+def lint_description(text: str) -> tuple[Finding, ...]:
+    """The wording findings for one behavioural description.
+
+    These are the findings `lint` reports at the path of a description (PG101 to
+    PG108); here their ``segments`` are empty. A finding whose rule is a warning is
+    reported as information when the description's main content is an observable
+    action: one softer clause does not spoil it.
+
+    Args:
+        text: The description, such as ``"Reviews every design change for the team."``.
+
+    Returns:
+        The findings, in rule order.
+    """
+    return tuple(_wording_findings(text, Weights()))
+
+
+def _finding(code: str, message: str, suggestion: str, *, info: bool = False) -> Finding:
+    rule = RULES[code]
+    return Finding(
+        code=code,
+        severity=Severity.INFO if info else rule.severity,
+        segments=(),
+        message=message,
+        suggestion=suggestion,
+    )
+
+
+def _wording_findings(text: str, weights: Weights) -> list[Finding]:
+    if not text.strip():
+        return [_finding("PG103", "no action verb: the description is empty", _NO_ACTION)]
+    analysis = analyse(text, weights)
+    checkable = analysis.checkable
+    actions = analysis.actions
+    found: list[Finding] = []
+    manner = set()
+    for clause in analysis.clauses:
+        if not clause.kind.soft:
+            continue
+        if clause.kind is Kind.MANNER:
+            message = f"vague word {clause.cue!r}: {_SOFT_MESSAGES[clause.kind]}"
+        else:
+            message = f"{_SOFT_MESSAGES[clause.kind]}: {clause.cue!r} ({clause.reason})"
+        if checkable:
+            message += f"; the main action {actions[0].verb or actions[0].cue!r} is observable"
+        if clause.kind is Kind.MANNER:
+            manner.add(clause.cue)
+        vague = vocabulary.VAGUE_WORDS.get(clause.cue, "say what it looks like when done")
+        suggestion = _SOFT_SUGGESTIONS[clause.kind].format(cue=clause.cue, vague=vague)
+        found.append(_finding(_SOFT_CODES[clause.kind], message, suggestion, info=checkable))
+    for word in analysis.vague_words:
+        if word not in manner:
+            found.append(
+                _finding("PG102", f"vague word {word!r}", vocabulary.VAGUE_WORDS[word], info=True)
             )
-        elif count > MAX_WORDS or vocabulary.sentences(text) > MAX_SENTENCES:
-            yield (
-                at,
-                f"too long: {_plural(count, 'word')} in"
-                f" {_plural(vocabulary.sentences(text), 'sentence')}",
+    if not checkable and not any(f.severity is not Severity.INFO for f in found):
+        found.append(_no_action(analysis))
+    for hedge in analysis.hedges:
+        found.append(
+            _finding(
+                "PG108",
+                f"hedge {hedge!r}: an aim or a possibility, not the behaviour itself",
+                f"state the behaviour itself: drop {hedge!r} and say what is done, and when",
+            )
+        )
+    # Counted, like the clauses, in the first MAX_CHARS characters only.
+    read = text[:MAX_CHARS]
+    count, sentences = vocabulary.length(read), vocabulary.sentences(read)
+    if count > MAX_WORDS or sentences > MAX_SENTENCES:
+        more = f"more than {MAX_CHARS} characters, " if analysis.truncated else ""
+        found.append(
+            _finding(
+                "PG104",
+                f"long: {more}{_plural(count, 'word')} in {_plural(sentences, 'sentence')}"
+                f"{' analysed' if more else ''}, {_plural(len(actions), 'action')}",
                 "keep the one or two behaviours that tell this level apart; move the rest"
                 " to the competency summary",
             )
+        )
+    order = list(RULES)
+    return sorted(found, key=lambda f: order.index(f.code))
+
+
+def _no_action(analysis: Analysis) -> Finding:
+    weak = [c for c in analysis.clauses if c.kind is Kind.WEAK]
+    verbs = [c for c in analysis.clauses if c.verb is not None]
+    if weak:
+        message = (
+            f"no checkable action: {weak[0].cue!r} (general verb) says who is involved, not"
+            " what is done"
+        )
+    elif verbs:
+        message = f"no checkable action: {verbs[0].cue!r} has no object to check"
+    else:
+        message = "no action verb: the description does not say what someone does"
+    return _finding("PG103", message, _NO_ACTION)
 
 
 # --- levels ----------------------------------------------------------------------------
@@ -256,17 +380,25 @@ def _near_identical(framework: Framework) -> Iterator[tuple[tuple[Segment, ...],
     yield from _neighbours(framework, identical=False)
 
 
+@functools.lru_cache(maxsize=4096)
+def _terms(text: str) -> tuple[str, ...]:
+    # PG111 and PG112 both compare every pair of neighbours: split each text once.
+    return tuple(vocabulary.terms(text))
+
+
 def _neighbours(
     framework: Framework, *, identical: bool
 ) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    texts = {at: text for at, _, _, text in _descriptions(framework)}
     for base, _, track in _tracks(framework):
         for c_index, competency in enumerate(track.competencies):
             for low, high in zip(track.levels, track.levels[1:], strict=False):
-                first = competency.levels[low.id].description
-                second = competency.levels[high.id].description
+                below = (*base, "competencies", c_index, "levels", low.id, "description")
                 at = (*base, "competencies", c_index, "levels", high.id, "description")
+                first, second = texts[below], texts[at]
                 # Punctuation and case do not make a level different.
-                same = vocabulary.terms(first) == vocabulary.terms(second)
+                first_terms, second_terms = _terms(first), _terms(second)
+                same = first_terms == second_terms
                 if identical and same:
                     yield (
                         at,
@@ -275,7 +407,9 @@ def _neighbours(
                         " larger object",
                     )
                 elif not identical and not same:
-                    score = vocabulary.similarity(first, second)
+                    score = vocabulary.ratio(
+                        first_terms[:SIMILARITY_WORDS], second_terms[:SIMILARITY_WORDS]
+                    )
                     if score >= NEAR_IDENTICAL:
                         yield (
                             at,
@@ -655,41 +789,33 @@ def lint(framework: Framework, *, ignore: Iterable[str] = ()) -> LintReport:
     Returns:
         A report of every finding; those suppressed in the file are kept apart with
         their reasons.
+
+    Raises:
+        InvalidInput: ``ignore`` names a code no rule has.
     """
     skipped = set(ignore)
-    unknown = skipped - set(RULES)
-    if unknown:
-        raise ValueError(f"unknown lint code(s): {', '.join(sorted(unknown))}")
+    _check_codes(skipped)
     silencers = _suppressions(framework)
     used: set[int] = set()
     findings: list[Finding] = []
     suppressed: list[SuppressedFinding] = []
-    for rule, check in _CHECKS:
-        if rule.code in skipped:
+    for finding in _all_findings(framework):
+        if finding.code in skipped:
             continue
-        for at, message, suggestion in check(framework):
-            finding = Finding(
-                code=rule.code,
-                severity=rule.severity,
-                segments=at,
-                message=message,
-                suggestion=suggestion,
-            )
-            match = next(
-                (
-                    number
-                    for number, (holder, _, s) in enumerate(silencers)
-                    if s.code == rule.code and at[: len(holder)] == holder
-                ),
-                None,
-            )
-            if match is None:
-                findings.append(finding)
-            else:
-                used.add(match)
-                suppressed.append(
-                    SuppressedFinding(finding=finding, reason=silencers[match][2].reason)
-                )
+        at = finding.segments
+        match = next(
+            (
+                number
+                for number, (holder, _, s) in enumerate(silencers)
+                if s.code == finding.code and at[: len(holder)] == holder
+            ),
+            None,
+        )
+        if match is None:
+            findings.append(finding)
+        else:
+            used.add(match)
+            suppressed.append(SuppressedFinding(finding=finding, reason=silencers[match][2].reason))
     if "PG901" not in skipped:
         rule = RULES["PG901"]
         for number, (holder, index, s) in enumerate(silencers):
@@ -706,3 +832,43 @@ def lint(framework: Framework, *, ignore: Iterable[str] = ()) -> LintReport:
                 )
             )
     return LintReport(framework=framework.id, findings=findings, suppressed=suppressed)
+
+
+def _all_findings(framework: Framework) -> list[Finding]:
+    """Every finding of every rule, in rule order, before suppressions."""
+    found: list[Finding] = []
+    for at, _, _, text in _descriptions(framework):
+        found.extend(attrs.evolve(f, segments=at) for f in lint_description(text))
+    for rule, check in _CHECKS:
+        found.extend(
+            Finding(
+                code=rule.code,
+                severity=rule.severity,
+                segments=at,
+                message=message,
+                suggestion=suggestion,
+            )
+            for at, message, suggestion in check(framework)
+        )
+    order = {code: index for index, code in enumerate(RULES)}
+    # Stable: within a rule, findings keep the order of the framework.
+    return sorted(found, key=lambda f: order[f.code])
+
+
+def _check_codes(codes: set[str]) -> None:
+    from difflib import get_close_matches  # noqa: PLC0415 - only for a mistyped code
+
+    problems = []
+    for code in sorted(codes - set(RULES)):
+        close = get_close_matches(code.upper(), list(RULES), n=1, cutoff=0.5)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        problems.append(
+            Problem(
+                segments=("ignore",),
+                message=f"unknown lint code {code!r}{hint}",
+                expected="a lint code: " + ", ".join(RULES),
+                got=code,
+            )
+        )
+    if problems:
+        raise InvalidInput(problems)
