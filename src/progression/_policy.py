@@ -21,6 +21,7 @@ __all__ = [
     "APPROVAL_KINDS",
     "CRITERION_KINDS",
     "DEFAULT_RATERS",
+    "MAX_CYCLES",
     "SCORE_KINDS",
     "AverageScore",
     "Calibration",
@@ -206,6 +207,10 @@ CRITERION_KINDS: Mapping[str, type[Criterion]] = MappingProxyType(
         )
     }
 )
+#: The most cycles a `Sustained` or `TimeInLevel` criterion may ask for: ten years of
+#: quarters. Longer asks are almost always a typo, and the bound keeps the evaluator's
+#: look-back (and a columnar executor's window) small and fixed.
+MAX_CYCLES = 40
 SCORE_KINDS = frozenset({"average_score", "score_floor", "meets_expectations"})
 APPROVAL_KINDS = frozenset({"manager_endorsement", "calibration"})
 
@@ -260,10 +265,21 @@ class PromotionPolicy:
         seen: set[str] = set()
         for index, criterion in enumerate(self.criteria):
             at = ("criteria", index)
-            if isinstance(criterion, Sustained | TimeInLevel) and criterion.cycles < 1:
-                check.add(
-                    (*at, "cycles"), "too few cycles", expected="1 or more", got=criterion.cycles
-                )
+            if isinstance(criterion, Sustained | TimeInLevel):
+                if criterion.cycles < 1:
+                    check.add(
+                        (*at, "cycles"),
+                        "too few cycles",
+                        expected="1 or more",
+                        got=criterion.cycles,
+                    )
+                elif criterion.cycles > MAX_CYCLES:
+                    check.add(
+                        (*at, "cycles"),
+                        "too many cycles",
+                        expected=f"at most {MAX_CYCLES}",
+                        got=criterion.cycles,
+                    )
             if isinstance(criterion, ScopeEvidence):
                 check.check_id((*at, "id"), criterion.id)
                 if criterion.count < 1:
