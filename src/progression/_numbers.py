@@ -51,13 +51,15 @@ def show_number(value: Fraction | int) -> str:
     exactly (``3.25``); anything finer is rounded to two places, halves away from zero
     (``3.13`` for 25/8), so a column of averages lines up and is never ``43/9``.
     """
-    if value.denominator == 1:
-        return str(value.numerator)
-    value = Fraction(value)
-    sign = "-" if value < 0 else ""
-    # Hundredths, rounded half away from zero; exact when value has two places or fewer.
-    hundredths = math.floor(abs(value) * 100 + Fraction(1, 2))
+    numerator, denominator = value.numerator, value.denominator
+    if denominator == 1:
+        return str(numerator)
+    sign, numerator = ("-", -numerator) if numerator < 0 else ("", numerator)
+    # Hundredths rounded half away from zero, in integers: exact when value has two
+    # places or fewer.
+    hundredths = (numerator * 200 + denominator) // (2 * denominator)
     whole, cents = divmod(hundredths, 100)
-    if Fraction(hundredths, 100) == abs(value):
-        return f"{sign}{whole}.{cents:02d}".rstrip("0").rstrip(".")
-    return f"{sign}{whole}.{cents:02d}"
+    text = f"{sign}{whole}.{cents:02d}"
+    if numerator * 100 % denominator == 0:
+        return text.rstrip("0").rstrip(".")
+    return text

@@ -15,6 +15,9 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from pyrsistent import pvector
+from pyrsistent.typing import PVector
+
 from .._history import Cycle, Origin, RatingHistory, Review
 from .._model import Framework, JobFamily, Track
 from .._policy import Rater
@@ -73,6 +76,8 @@ class Binding:
 
     __slots__ = (
         "_counted",
+        "_cycles",
+        "_cycles_from",
         "_groups",
         "_levels",
         "_starts",
@@ -105,6 +110,26 @@ class Binding:
         self.memo: dict[object, Any] = {}
         self.first_review: int | None = None
         self.latest: Cycle | None = None
+        self._cycles: PVector[Cycle] = pvector()
+        self._cycles_from = 0
+
+    def span(self, first: int, last: int) -> PVector[Cycle]:
+        """The cycles from ordinal ``first`` to ``last``, both included, as one pvector.
+
+        Slices of one table of cycles, so that verdicts do not build them cycle by cycle.
+        """
+        table, start = self._cycles, self._cycles_from
+        if not table or first < start or last >= start + len(table):
+            low = min(first, start) if table else first
+            high = max(last, start + len(table) - 1) if table else last
+            # Room for the verdicts around this one: the window before, a stay after.
+            low, high = low - 8, high + 8
+            cadence = self.framework.cadence
+            table = self._cycles = pvector(
+                [Cycle.from_ordinal(o, cadence) for o in range(low, high + 1)]
+            )
+            start = self._cycles_from = low
+        return table[first - start : last - start + 1]
 
     def level_index(self, ordinal: int) -> int:
         """Index of the level assignment in force in a cycle, -1 before the first."""

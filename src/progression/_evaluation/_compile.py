@@ -76,6 +76,8 @@ class CompiledPolicy:
     #: The ids of the current track's competencies, in order.
     competencies: tuple[str, ...]
     required: tuple[tuple[str, int], ...]
+    #: The competency ids of `required`, in order.
+    gap_ids: tuple[str, ...]
 
     def qualifies(self, scores: Scores | None) -> bool:
         """Whether every score step held in a cycle: the fast path, yes or no."""
@@ -108,6 +110,7 @@ def compile_policy(
         else step
         for step in steps
     ]
+    required = tuple((c.id, c.levels[target_level].proficiency) for c in target.competencies)
     return CompiledPolicy(
         policy=policy,
         track=track,
@@ -123,5 +126,6 @@ def compile_policy(
         endorsement=any(isinstance(s, ManagerEndorsementKind) for s in steps),
         calibration=any(isinstance(s, CalibrationKind) for s in steps),
         competencies=known,
-        required=tuple((c.id, c.levels[target_level].proficiency) for c in target.competencies),
+        required=required,
+        gap_ids=tuple(c for c, _ in required),
     )

@@ -9,7 +9,6 @@ and verdicts for several targets share them.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
 
 import attrs
 from pyrsistent import pvector
@@ -20,6 +19,7 @@ from .._model import Framework
 from ..exceptions import EvaluationError
 from ._bind import Binding, Scores, bind
 from ._compile import CompiledPolicy, compile_policy
+from ._kinds import ScoreKind
 from ._results import (
     CriterionResult,
     CycleCheck,
@@ -31,12 +31,15 @@ from ._results import (
     Timeline,
     Verdict,
     new_gap,
+    new_increase,
+    new_plan,
     new_verdict,
 )
 
 __all__ = ["evaluate", "evaluate_bound", "timeline"]
 
 PASSED, FAILED, UNDECIDED = Outcome.PASSED, Outcome.FAILED, Outcome.UNDECIDED
+_NO_INCREASES: PVector[Increase] = pvector()
 
 
 def evaluate(
@@ -235,6 +238,7 @@ class _Evaluation:
     __slots__ = (
         "_memo",
         "as_of",
+        "as_of_only",
         "binding",
         "cadence",
         "compiled",
@@ -258,9 +262,8 @@ class _Evaluation:
         self.since = binding.stay_start(end)
         self.has_scores = bool(compiled.scores)
         self.window = range(end - compiled.sustain + 1, end + 1)
-        self.window_cycles: PVector[Cycle] = pvector(
-            [Cycle.from_ordinal(o, self.cadence) for o in self.window]
-        )
+        self.window_cycles = binding.span(self.window.start, end)
+        self.as_of_only = self.window_cycles[-1:]
         first = binding.first_review
         self.first = end if first is None else min(first, end)
 
@@ -269,8 +272,17 @@ class _Evaluation:
     def cycle(self, ordinal: int) -> Cycle:
         return Cycle.from_ordinal(ordinal, self.cadence)
 
+    def cycles(self, first: int, last: int) -> PVector[Cycle]:
+        return self.binding.span(first, last)
+
     def review(self, ordinal: int) -> Review | None:
         return self.binding.reviews.get(ordinal)
+
+    def reviews_between(self, first: int, last: int) -> list[Review]:
+        reviews = self.binding.reviews
+        if last - first + 1 > len(reviews):
+            return [reviews[o] for o in sorted(reviews) if first <= o <= last]
+        return [r for r in map(reviews.get, range(first, last + 1)) if r is not None]
 
     def checks_at(self, ordinal: int) -> tuple[CycleCheck, ...]:
         """Every score step's full check of one cycle; each cycle is checked once."""
@@ -386,44 +398,76 @@ class _Evaluation:
 
     def _gaps(self) -> PVector[Gap]:
         scores = self._memo.counted.get(self.end) or {}
-        rows: list[tuple[bool, int, str, int | None, int]] = []
-        for competency, required in self.compiled.required:
-            score = scores.get(competency)
-            if score is None:
-                rows.append((True, 0, competency, score, required))
-            else:
-                rows.append((False, score - required, competency, score, required))
-        rows.sort()
-        return pvector([new_gap(c, s, r) for _, _, c, s, r in rows])
+        # Largest gap first (the most negative score - required), then by id; unrated last.
+        rows = sorted(
+            [
+                (True, 0, c, s, r) if s is None else (False, s - r, c, s, r)
+                for (c, r), s in zip(
+                    self.compiled.required,
+                    map(scores.get, self.compiled.gap_ids),
+                    strict=True,
+                )
+            ]
+        )
+        get = _GAPS.get
+        return pvector([get(row) or _gap(row) for row in rows])
 
     def _plan(self, results: list[CriterionResult]) -> Plan:
         compiled = self.compiled
+        lifts, counted, keep = _plan_parts(compiled)
         scale = self.binding.framework.scale
-        current: Scores = self._memo.counted.get(self.end) or {}
-        scores = {c: current.get(c, scale.min) for c in compiled.competencies}
-        for competency in compiled.columns:
-            scores.setdefault(competency, current.get(competency, scale.min))
-        start = dict(scores)
         achievable = True
-        for step in sorted(compiled.scores, key=lambda s: s.lift_stage):
-            touched = {c for c in scores if scores[c] != start[c]}
-            achievable &= step.lift(scores, scale.max, touched)
-        increases: list[Any] = [
-            Increase(competency=c, from_score=current.get(c), to_score=scores[c])
-            for c in sorted(compiled.columns)
-            if scores[c] != start[c] or c not in current
-        ]
-        others = [
-            result.message
-            for step, result in zip(compiled.steps, results, strict=True)
-            if result.outcome is not PASSED and step.in_plan_others
-        ]
-        return Plan(
+        increases: PVector[Increase] = _NO_INCREASES
+        # A cycle that qualifies needs no increase: every score step holds as it is.
+        if counted and not self.qualifies(self.end):
+            current: Scores = self._memo.counted.get(self.end) or {}
+            # Unrated competencies count from the bottom of the scale.
+            scores = {c: current.get(c, scale.min) for c in counted}
+            start = dict(scores)
+            for step in lifts:
+                achievable &= step.lift(scores, scale.max, start)
+            increases = pvector(
+                [
+                    new_increase(c, current.get(c), scores[c])
+                    for c in counted
+                    if scores[c] != start[c] or c not in current
+                ]
+            )
+        others = pvector(
+            [
+                type(step).message(result)
+                for step, result in zip(compiled.steps, results, strict=True)
+                if result.outcome is not PASSED and step.in_plan_others
+            ]
+        )
+        return new_plan(
             increases=increases,
             achievable=achievable,
-            sustain=[step.keep() for step in compiled.scores],
+            sustain=keep,
             cycles=compiled.sustain,
             cadence=self.cadence,
             others=others,
             baseline=scale.min,
         )
+
+
+#: Gaps are small immutable values drawn from a small domain (competency, score,
+#: proficiency): one shared instance each, as for cycles, keyed by their sort row.
+_GAPS: dict[tuple[bool, int, str, int | None, int], Gap] = {}
+
+
+def _gap(row: tuple[bool, int, str, int | None, int]) -> Gap:
+    if len(_GAPS) >= 65536:
+        _GAPS.clear()
+    gap = _GAPS[row] = new_gap(row[2], row[3], row[4])
+    return gap
+
+
+@lru_cache(maxsize=512)
+def _plan_parts(
+    compiled: CompiledPolicy,
+) -> tuple[tuple[ScoreKind, ...], tuple[str, ...], PVector[str]]:
+    """Per policy, once: the score steps in lifting order, the counted ids, what to keep."""
+    lifts = tuple(sorted(compiled.scores, key=lambda step: step.lift_stage))
+    keep: PVector[str] = pvector([step.keep() for step in compiled.scores])
+    return lifts, tuple(sorted(compiled.columns)), keep

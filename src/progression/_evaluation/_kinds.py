@@ -188,8 +188,15 @@ class Facts(Protocol):
     def has_scores(self) -> bool:
         """Whether the policy has score criteria."""
 
-    def cycle(self, ordinal: int) -> Cycle:
-        """The cycle with this ordinal."""
+    @property
+    def as_of_only(self) -> PVector[Cycle]:
+        """Just ``as_of``, for results about that cycle alone."""
+
+    def cycles(self, first: int, last: int) -> PVector[Cycle]:
+        """The cycles from ordinal ``first`` to ``last``, both included."""
+
+    def reviews_between(self, first: int, last: int) -> Iterable[Review]:
+        """The reviews from ordinal ``first`` to ``last``, both included, oldest first."""
 
     def window_checks(self, position: int) -> PVector[CycleCheck]:
         """One score step's checks over the window."""
@@ -221,7 +228,18 @@ class Kind:
     #: Listed among a plan's other unmet criteria when not passed.
     in_plan_others: ClassVar[bool] = True
 
+    #: ``reason -> (code, outcome)``, spelled once per kind rather than per result.
+    decisions: ClassVar[Mapping[str, tuple[str, Outcome]]] = MappingProxyType({})
+
     criterion: Criterion
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "reasons" in cls.__dict__:
+            tag = cls.criterion_type.kind
+            cls.decisions = MappingProxyType(
+                {reason: (f"{tag}.{reason}", outcome) for reason, outcome in cls.reasons.items()}
+            )
 
     @classmethod
     def name(cls) -> str:
@@ -259,10 +277,11 @@ def _result(
     competencies: PVector[str] = _NONE,
     checks: PVector[CycleCheck] = _NONE,
 ) -> CriterionResult:
+    code, outcome = kind.decisions[reason]
     return new_result(
         criterion=criterion,
-        code=kind.code(reason),
-        outcome=kind.reasons[reason],
+        code=code,
+        outcome=outcome,
         observed=observed,
         required=required,
         cycles=cycles,
@@ -310,8 +329,12 @@ class ScoreKind(Kind):
         """The full check of one cycle: outcome, observed value, competencies at fault."""
         raise NotImplementedError
 
-    def lift(self, scores: dict[str, int], top: int, touched: set[str]) -> bool:
-        """Raise ``scores`` in place to meet this criterion; False if the scale cannot."""
+    def lift(self, scores: dict[str, int], top: int, start: Mapping[str, int]) -> bool:
+        """Raise ``scores`` in place to meet this criterion; False if the scale cannot.
+
+        ``start`` holds the scores before the plan raised any, so that a kind can prefer
+        competencies the plan already raises.
+        """
         raise NotImplementedError
 
     def keep(self) -> str:
@@ -439,7 +462,7 @@ class AverageScoreKind(ScoreKind):
         observed = Fraction(total, self.total_weight) if rest else whole
         return new_check(cycle, PASSED if met else FAILED, observed, _NONE, True)
 
-    def lift(self, scores: dict[str, int], top: int, touched: set[str]) -> bool:
+    def lift(self, scores: dict[str, int], top: int, start: Mapping[str, int]) -> bool:
         """Add the fewest points, then touch the fewest competencies, to reach the threshold.
 
         Each point adds its competency's weight, so the heaviest competencies go first,
@@ -448,6 +471,10 @@ class AverageScoreKind(ScoreKind):
 
         def met() -> bool:
             return bool(self.decide([scores[c] for c in self.competencies]))
+
+        if met():
+            return True
+        touched = {c for c in self.competencies if scores[c] != start[c]}
 
         # Within one weight, every point is worth the same: start with competencies the
         # plan already raises, then those with the most room, so that fewest are touched.
@@ -522,7 +549,7 @@ class _ShortfallKind(ScoreKind):
         ]
         return new_check(cycle, FAILED, self.observe(values, len(below)), pvector(below), True)
 
-    def lift(self, scores: dict[str, int], top: int, touched: set[str]) -> bool:
+    def lift(self, scores: dict[str, int], top: int, start: Mapping[str, int]) -> bool:
         """Raise every counted competency to its need."""
         for competency, need in zip(self.competencies, self.needs, strict=True):
             scores[competency] = max(scores[competency], need)
@@ -687,7 +714,7 @@ def _no_level(
 ) -> CriterionResult:
     """Undecided: without a current level there is no stay to measure or search."""
     return _result(
-        kind, criterion, "no_level", observed=None, required=required, cycles=pvector([facts.as_of])
+        kind, criterion, "no_level", observed=None, required=required, cycles=facts.as_of_only
     )
 
 
@@ -714,7 +741,7 @@ class TimeInLevelKind(Kind):
         if since is None:
             return _no_level(TimeInLevelKind, self.criterion, self.cycles, facts)
         spent = facts.end - since + 1
-        stay = pvector(facts.cycle(o) for o in range(since, facts.end + 1))
+        stay = facts.cycles(since, facts.end)
         reason = "met" if spent >= self.cycles else "too_short"
         return _result(
             TimeInLevelKind,
@@ -774,10 +801,7 @@ class ScopeEvidenceKind(Kind):
             return _no_level(ScopeEvidenceKind, self.criterion, self.count, facts)
         qualifying = 0
         seen: list[Cycle] = []
-        for ordinal in range(since, facts.end + 1):
-            review = facts.review(ordinal)
-            if review is None:
-                continue
+        for review in facts.reviews_between(since, facts.end):
             for record in review.evidence:
                 if record.requirement == self.id:
                     if not seen or seen[-1] is not review.cycle:
@@ -835,7 +859,7 @@ class _ApprovalKind(Kind):
             self.yes if given else self.no,
             observed=given,
             required=True,
-            cycles=pvector([facts.as_of]),
+            cycles=facts.as_of_only,
         )
 
     @classmethod

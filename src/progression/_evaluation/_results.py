@@ -395,6 +395,55 @@ def new_gap(competency: str, score: int | None, required: int) -> Gap:
     return gap
 
 
+_i_competency, _i_from_score, _i_to_score = _setters(
+    Increase, ("competency", "from_score", "to_score")
+)
+
+
+def new_increase(competency: str, from_score: int | None, to_score: int) -> Increase:
+    """An `Increase` from values already in their stored types."""
+    increase = _new(Increase)
+    _i_competency(increase, competency)
+    _i_from_score(increase, from_score)
+    _i_to_score(increase, to_score)
+    return increase
+
+
+(
+    _p_increases,
+    _p_achievable,
+    _p_sustain,
+    _p_cycles,
+    _p_cadence,
+    _p_others,
+    _p_baseline,
+) = _setters(
+    Plan, ("increases", "achievable", "sustain", "cycles", "cadence", "others", "baseline")
+)
+
+
+def new_plan(
+    *,
+    increases: PVector[Increase],
+    achievable: bool,
+    sustain: PVector[str],
+    cycles: int,
+    cadence: Cadence,
+    others: PVector[str],
+    baseline: int,
+) -> Plan:
+    """A `Plan` from values already in their stored types."""
+    plan = _new(Plan)
+    _p_increases(plan, increases)
+    _p_achievable(plan, achievable)
+    _p_sustain(plan, sustain)
+    _p_cycles(plan, cycles)
+    _p_cadence(plan, cadence)
+    _p_others(plan, others)
+    _p_baseline(plan, baseline)
+    return plan
+
+
 (
     _v_employee,
     _v_family,
