@@ -1490,3 +1490,34 @@ def test_every_criterion_kind_has_one_definition_and_the_docs_list_its_codes() -
     page = (Path(__file__).parent.parent / "docs" / "evaluation.md").read_text(encoding="utf-8")
     table = re.findall(r"^\| `([a-z_]+\.[a-z_]+)` \| (passed|failed|undecided) \|", page, re.M)
     assert dict(table) == {code: outcome.value for code, outcome in CODES.items()}
+
+
+# --- numbers for people and for programs ----------------------------------------------
+
+
+def test_an_inexact_average_is_shown_rounded_and_kept_exact_with_a_plain_number_beside() -> None:
+    verdict = progression.evaluate(
+        framework(ic(AverageScore(threshold="3.5", competencies=["a", "b", "c"]))),
+        history({"2026-Q3": [3, 4, 3, 4]}),
+    )
+    average = result(verdict, "average_score")
+    assert average.observed == Fraction(10, 3)
+    assert average.message == "average 3.33 in 2026-Q3, needs >= 3.5"
+    assert (average.observed_value, average.required_value) == (10 / 3, 3.5)
+    data = progression.unstructure(verdict)["criteria"][0]
+    assert (data["observed"], data["observed_value"]) == ("10/3", 10 / 3)
+    assert (data["required"], data["required_value"]) == (3.5, 3.5)
+    assert data["checks"][0]["observed_value"] == 10 / 3
+    html = verdict._repr_html_()
+    assert "<td>3.33</td>" in html
+    assert "10/3" not in html
+
+
+def test_plain_values_of_counts_and_approvals_stay_what_they_are() -> None:
+    verdict = progression.evaluate(
+        framework(ic(TimeInLevel(cycles=4), ManagerEndorsement())),
+        history({"2026-Q3": [3, 3, 3, 3]}, endorsed={"2026-Q3"}),
+    )
+    time, approval = result(verdict, "time_in_level"), result(verdict, "manager_endorsement")
+    assert (time.observed_value, time.required_value) == (7, 4)
+    assert (approval.observed_value, approval.required_value) == (True, True)

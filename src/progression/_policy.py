@@ -137,7 +137,10 @@ class MeetsExpectations:
 
 @attrs.frozen(kw_only=True)
 class Sustained:
-    """The score criteria of the policy hold in each of the last ``cycles`` review cycles."""
+    """The score criteria of the policy hold in each of the last ``cycles`` review cycles.
+
+    ``cycles`` is 1 to `MAX_CYCLES` (40).
+    """
 
     kind: ClassVar[str] = "sustained"
     cycles: int
@@ -145,7 +148,10 @@ class Sustained:
 
 @attrs.frozen(kw_only=True)
 class TimeInLevel:
-    """At least ``cycles`` consecutive review cycles in the current level."""
+    """At least ``cycles`` consecutive review cycles in the current level.
+
+    ``cycles`` is 1 to `MAX_CYCLES` (40).
+    """
 
     kind: ClassVar[str] = "time_in_level"
     cycles: int
