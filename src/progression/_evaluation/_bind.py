@@ -89,10 +89,13 @@ class Binding:
         "latest",
         "memo",
         "reviews",
+        "spread",
     )
 
     def __init__(self, framework: Framework, history: RatingHistory, family: JobFamily) -> None:
         self.framework = framework
+        #: The width of the rating scale.
+        self.spread = framework.scale.max - framework.scale.min
         self.history = history
         self.family = family
         ordered = sorted(history.levels, key=lambda a: a.since.ordinal)

@@ -9,6 +9,7 @@ and verdicts for several targets share them.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any, cast
 
 import attrs
 from pyrsistent import pvector
@@ -85,9 +86,7 @@ def timeline(
         for ordinal in range(first, latest.ordinal + 1):
             try:
                 verdicts.append(
-                    evaluate_bound(
-                        binding, target=target, as_of=Cycle.from_ordinal(ordinal, latest.cadence)
-                    )
+                    _verdict_at(binding, Cycle.from_ordinal(ordinal, latest.cadence), target)
                 )
             except EvaluationError:
                 continue
@@ -184,10 +183,14 @@ def _move(
 class _Memo:
     """What verdicts of one binding under one compiled policy share, by cycle ordinal."""
 
-    __slots__ = ("checks", "counted", "qualified", "runs")
+    __slots__ = ("checks", "counted", "messages", "qualified", "runs", "shared")
 
     def __init__(self, counted: dict[int, Scores]) -> None:
         self.counted = counted
+        #: For the kinds, by keys of their own.
+        self.shared: dict[Any, Any] = {}
+        #: Messages of results that later verdicts share (by identity, result kept).
+        self.messages: dict[int, tuple[CriterionResult, str]] = {}
         self.checks: dict[int, tuple[CycleCheck, ...]] = {}
         self.qualified: dict[int, bool] = {}
         self.runs: dict[int, int] = {}
@@ -219,9 +222,21 @@ def evaluate_bound(
             code="bad_cycle",
             employee=employee,
         )
+    return _verdict_at(binding, as_of, target)
+
+
+def _verdict_at(binding: Binding, as_of: Cycle, target: str | None) -> Verdict:
+    """The verdict for a cycle of the framework's cadence."""
+    history = binding.history
     current = binding.level_at(as_of.ordinal)
-    move = _move(framework, binding.family.id, history.track, current, target)
+    key = (_Move, current, target)
+    move = binding.memo.get(key)
+    if move is None:
+        move = binding.memo[key] = _move(
+            binding.framework, binding.family.id, history.track, current, target
+        )
     if isinstance(move, _NoMove):
+        employee = history.employee
         raise EvaluationError(
             move.text.format(employee=employee), code=move.code, employee=employee
         )
@@ -237,6 +252,7 @@ class _Evaluation:
 
     __slots__ = (
         "_memo",
+        "_rows",
         "as_of",
         "as_of_only",
         "binding",
@@ -259,6 +275,7 @@ class _Evaluation:
         self.cadence = as_of.cadence
         self.end = end = as_of.ordinal
         self._memo = memo
+        self._rows: list[tuple[CycleCheck, ...]] | None = None
         self.since = binding.stay_start(end)
         self.has_scores = bool(compiled.scores)
         self.window = range(end - compiled.sustain + 1, end + 1)
@@ -278,6 +295,10 @@ class _Evaluation:
     def review(self, ordinal: int) -> Review | None:
         return self.binding.reviews.get(ordinal)
 
+    @property
+    def shared(self) -> dict[Any, Any]:
+        return self._memo.shared
+
     def reviews_between(self, first: int, last: int) -> list[Review]:
         reviews = self.binding.reviews
         if last - first + 1 > len(reviews):
@@ -292,15 +313,22 @@ class _Evaluation:
             cycle = Cycle.from_ordinal(ordinal, self.cadence)
             scores = memo.counted.get(ordinal)
             found = memo.checks[ordinal] = tuple(
-                step.check(cycle, scores) for step in self.compiled.scores
+                [step.check(cycle, scores) for step in self.compiled.scores]
             )
         return found
 
+    def window_rows(self) -> list[tuple[CycleCheck, ...]]:
+        """Each cycle's checks over the window, oldest first; looked up once per verdict."""
+        rows = self._rows
+        if rows is None:
+            rows = self._rows = [self.checks_at(o) for o in self.window]
+        return rows
+
     def window_checks(self, position: int) -> PVector[CycleCheck]:
-        return pvector([self.checks_at(o)[position] for o in self.window])
+        return pvector([row[position] for row in self.window_rows()])
 
     def window_failed(self) -> bool:
-        return any(check.outcome is FAILED for o in self.window for check in self.checks_at(o))
+        return any(check.outcome is FAILED for row in self.window_rows() for check in row)
 
     def qualifies(self, ordinal: int) -> bool:
         """Whether every score step held in a cycle: from its checks, or the fast path."""
@@ -309,7 +337,11 @@ class _Evaluation:
         if found is None:
             checks = memo.checks.get(ordinal)
             if checks is not None:
-                found = all(check.outcome is PASSED for check in checks)
+                found = True
+                for check in checks:
+                    if check.outcome is not PASSED:
+                        found = False
+                        break
             else:
                 found = self.compiled.qualifies(memo.counted.get(ordinal))
             memo.qualified[ordinal] = found
@@ -332,23 +364,21 @@ class _Evaluation:
 
     def verdict(self, current: str | None, move: _Move) -> Verdict:
         compiled = self.compiled
+        parts = _parts(compiled, self.binding.spread)
         results = [step.result(self) for step in compiled.steps]
-        failed = undecided = False
-        met_except_approval = True
-        for step, result in zip(compiled.steps, results, strict=True):
-            outcome = result.outcome
-            if outcome is FAILED:
-                failed = True
-            elif outcome is UNDECIDED:
-                undecided = True
-            if outcome is not PASSED and not step.approval:
-                met_except_approval = False
-        if failed:
+        outcomes = {result.outcome for result in results}
+        if FAILED in outcomes:
             status = Status.NOT_READY
-        elif undecided:
+        elif UNDECIDED in outcomes:
             status = Status.INSUFFICIENT_DATA
         else:
             status = Status.READY
+        met_except_approval = True
+        if status is not Status.READY:
+            for i in parts.judged:
+                if results[i].outcome is not PASSED:
+                    met_except_approval = False
+                    break
         run = self.run() if self.has_scores else 0
         ready_since = None
         if status is Status.READY:
@@ -369,8 +399,8 @@ class _Evaluation:
             met_except_approval=met_except_approval,
             ready_since=ready_since,
             earliest=self._earliest(run, status),
-            gaps=self._gaps(),
-            plan=None if status is Status.READY else self._plan(results),
+            gaps=self._gaps(parts),
+            plan=None if status is Status.READY else self._plan(results, parts),
             framework=framework.id,
             framework_version=framework.version,
         )
@@ -381,40 +411,38 @@ class _Evaluation:
         Assumes scores qualify from the next cycle on (or keep qualifying). For a verdict
         that is not ready it is never earlier than the next cycle.
         """
-        compiled = self.compiled
-        candidates = []
+        end, compiled = self.end, self.compiled
+        found = None
         if self.has_scores:
-            start = self.end - run + 1 if run else self.end + 1
-            candidates.append(start + compiled.sustain - 1)
+            found = (end - run + 1 if run else end + 1) + compiled.sustain - 1
         if compiled.time_in_level is not None:
             if self.since is None:
                 return None
-            candidates.append(self.since + compiled.time_in_level - 1)
-        found = max(candidates) if candidates else self.end
-        if status is not Status.READY:
+            time = self.since + compiled.time_in_level - 1
+            found = time if found is None or time > found else found
+        if found is None:
+            found = end
+        if status is not Status.READY and found <= end:
             # Not ready now: whatever else is missing, the soonest is the next cycle.
-            found = max(found, self.end + 1)
-        return self.cycle(found)
+            found = end + 1
+        return Cycle.from_ordinal(found, self.cadence)
 
-    def _gaps(self) -> PVector[Gap]:
+    def _gaps(self, parts: _Parts) -> PVector[Gap]:
         scores = self._memo.counted.get(self.end) or {}
-        # Largest gap first (the most negative score - required), then by id; unrated last.
-        rows = sorted(
-            [
-                (True, 0, c, s, r) if s is None else (False, s - r, c, s, r)
-                for (c, r), s in zip(
-                    self.compiled.required,
-                    map(scores.get, self.compiled.gap_ids),
-                    strict=True,
-                )
+        values = list(map(scores.get, parts.gap_ids))
+        # Each competency's sort key for its score, made once per policy and score.
+        keys: list[int | None] = list(map(dict.get, parts.gap_cells, values))
+        if None in keys:
+            keys = [
+                parts.gap_key(index, value) if key is None else key
+                for index, (key, value) in enumerate(zip(keys, values, strict=True))
             ]
-        )
-        get = _GAPS.get
-        return pvector([get(row) or _gap(row) for row in rows])
+        keys.sort()
+        return pvector(map(parts.gaps.__getitem__, cast(list[int], keys)))
 
-    def _plan(self, results: list[CriterionResult]) -> Plan:
+    def _plan(self, results: list[CriterionResult], parts: _Parts) -> Plan:
         compiled = self.compiled
-        lifts, counted, keep = _plan_parts(compiled)
+        counted = parts.counted
         scale = self.binding.framework.scale
         achievable = True
         increases: PVector[Increase] = _NO_INCREASES
@@ -424,7 +452,7 @@ class _Evaluation:
             # Unrated competencies count from the bottom of the scale.
             scores = {c: current.get(c, scale.min) for c in counted}
             start = dict(scores)
-            for step in lifts:
+            for step in parts.lifts:
                 achievable &= step.lift(scores, scale.max, start)
             increases = pvector(
                 [
@@ -433,17 +461,20 @@ class _Evaluation:
                     if scores[c] != start[c] or c not in current
                 ]
             )
-        others = pvector(
-            [
-                type(step).message(result)
-                for step, result in zip(compiled.steps, results, strict=True)
-                if result.outcome is not PASSED and step.in_plan_others
-            ]
-        )
+        steps, messages = compiled.steps, self._memo.messages
+        said = []
+        for i in parts.others:
+            result = results[i]
+            if result.outcome is not PASSED:
+                known = messages.get(id(result))
+                if known is None:
+                    known = messages[id(result)] = (result, type(steps[i]).message(result))
+                said.append(known[1])
+        others = pvector(said)
         return new_plan(
             increases=increases,
             achievable=achievable,
-            sustain=keep,
+            sustain=parts.keep,
             cycles=compiled.sustain,
             cadence=self.cadence,
             others=others,
@@ -451,23 +482,61 @@ class _Evaluation:
         )
 
 
-#: Gaps are small immutable values drawn from a small domain (competency, score,
-#: proficiency): one shared instance each, as for cycles, keyed by their sort row.
-_GAPS: dict[tuple[bool, int, str, int | None, int], Gap] = {}
+@attrs.frozen
+class _Parts:
+    """What every verdict under one compiled policy reads the same way."""
 
+    #: Positions of the steps that are not approvals, for `met_except_approval`.
+    judged: tuple[int, ...]
+    #: Positions of the steps a plan lists among its others when not passed.
+    others: tuple[int, ...]
+    #: The score steps in the order a plan lifts scores for them.
+    lifts: tuple[ScoreKind, ...]
+    #: The counted competency ids, sorted, as the plan lists increases.
+    counted: tuple[str, ...]
+    #: What to keep up, for the plan.
+    keep: PVector[str]
+    #: The competencies of the target level's track, their proficiencies, and their
+    #: ranks by id. Gaps are values from a small domain, each made once per policy: per
+    #: competency, the sort key of each score seen (`gap_cells`), and the gap of each
+    #: key (`gaps`).
+    gap_ids: tuple[str, ...]
+    gap_required: tuple[int, ...]
+    gap_ranks: tuple[int, ...]
+    gap_spread: int
+    gap_cells: tuple[dict[int | None, int], ...]
+    gaps: dict[int, Gap]
 
-def _gap(row: tuple[bool, int, str, int | None, int]) -> Gap:
-    if len(_GAPS) >= 65536:
-        _GAPS.clear()
-    gap = _GAPS[row] = new_gap(row[2], row[3], row[4])
-    return gap
+    def gap_key(self, index: int, score: int | None) -> int:
+        """The sort key of a competency's gap, made once per competency and score.
+
+        Unrated last; then the largest required - score first; then by id.
+        """
+        count, rank = len(self.gap_ids), self.gap_ranks[index]
+        required = self.gap_required[index]
+        if score is None:
+            key = (2 * self.gap_spread + 1) * count + rank
+        else:
+            key = (score - required + self.gap_spread) * count + rank
+        self.gap_cells[index][score] = key
+        self.gaps[key] = new_gap(self.gap_ids[index], score, required)
+        return key
 
 
 @lru_cache(maxsize=512)
-def _plan_parts(
-    compiled: CompiledPolicy,
-) -> tuple[tuple[ScoreKind, ...], tuple[str, ...], PVector[str]]:
-    """Per policy, once: the score steps in lifting order, the counted ids, what to keep."""
-    lifts = tuple(sorted(compiled.scores, key=lambda step: step.lift_stage))
-    keep: PVector[str] = pvector([step.keep() for step in compiled.scores])
-    return lifts, tuple(sorted(compiled.columns)), keep
+def _parts(compiled: CompiledPolicy, spread: int) -> _Parts:
+    """``spread`` is the width of the scale: score - required lies within it either way."""
+    steps = compiled.steps
+    return _Parts(
+        judged=tuple(i for i, step in enumerate(steps) if not step.approval),
+        others=tuple(i for i, step in enumerate(steps) if step.in_plan_others),
+        lifts=tuple(sorted(compiled.scores, key=lambda step: step.lift_stage)),
+        counted=tuple(sorted(compiled.columns)),
+        keep=pvector([step.keep() for step in compiled.scores]),
+        gap_ids=compiled.gap_ids,
+        gap_required=tuple(r for _, r in compiled.required),
+        gap_ranks=tuple(sorted(compiled.gap_ids).index(c) for c in compiled.gap_ids),
+        gap_spread=spread,
+        gap_cells=tuple({} for _ in compiled.gap_ids),
+        gaps={},
+    )

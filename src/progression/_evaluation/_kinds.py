@@ -48,6 +48,7 @@ import math
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, ClassVar, Protocol
 
@@ -129,6 +130,16 @@ def shortfalls(values: Sequence[Any], needs: Sequence[int]) -> Any:
     return sum(map(operator.lt, values, needs))
 
 
+@lru_cache(maxsize=4096)
+def _exact(total: int, total_weight: int) -> int | Fraction:
+    """The exact average ``total / total_weight``: an int when whole.
+
+    Averages come from a small domain (totals of a few scores), so each is made once.
+    """
+    whole, rest = divmod(total, total_weight)
+    return Fraction(total, total_weight) if rest else whole
+
+
 def _gather(competencies: tuple[str, ...]) -> Callable[[Scores], tuple[int, ...]]:
     """The counted scores in order, as a tuple; `KeyError` when one is unrated."""
     if len(competencies) > 1:
@@ -191,6 +202,10 @@ class Facts(Protocol):
     @property
     def as_of_only(self) -> PVector[Cycle]:
         """Just ``as_of``, for results about that cycle alone."""
+
+    @property
+    def shared(self) -> dict[Any, Any]:
+        """What a kind keeps between verdicts of one history under one policy."""
 
     def cycles(self, first: int, last: int) -> PVector[Cycle]:
         """The cycles from ordinal ``first`` to ``last``, both included."""
@@ -266,30 +281,6 @@ class Kind:
         raise NotImplementedError
 
 
-def _result(
-    kind: type[Kind],
-    criterion: Criterion,
-    reason: str,
-    *,
-    observed: Observed,
-    required: Observed,
-    cycles: PVector[Cycle],
-    competencies: PVector[str] = _NONE,
-    checks: PVector[CycleCheck] = _NONE,
-) -> CriterionResult:
-    code, outcome = kind.decisions[reason]
-    return new_result(
-        criterion=criterion,
-        code=code,
-        outcome=outcome,
-        observed=observed,
-        required=required,
-        cycles=cycles,
-        competencies=competencies,
-        checks=checks,
-    )
-
-
 @attrs.frozen(eq=False, kw_only=True)
 class ScoreKind(Kind):
     """A score criterion: checked in every cycle of the window, and in the run."""
@@ -346,9 +337,10 @@ class ScoreKind(Kind):
         checks = facts.window_checks(self.position)
         failed = undecided = None
         for check in checks:
-            if check.outcome is FAILED:
+            outcome = check.outcome
+            if outcome is FAILED:
                 failed = check
-            elif check.outcome is UNDECIDED:
+            elif outcome is UNDECIDED:
                 undecided = check
         if failed is not None:
             reason = self.fail_reason if failed.reviewed else "no_review"
@@ -357,15 +349,14 @@ class ScoreKind(Kind):
             reason, focus = "unrated", undecided
         else:
             reason, focus = "met", checks[-1]
-        return _result(
-            type(self),
+        return new_result(
+            self.decisions[reason],
             self.criterion,
-            reason,
-            observed=focus.observed,
-            required=self.required,
-            cycles=facts.window_cycles,
-            competencies=focus.competencies,
-            checks=checks,
+            focus.observed,
+            self.required,
+            facts.window_cycles,
+            focus.competencies,
+            checks,
         )
 
     @classmethod
@@ -458,9 +449,9 @@ class AverageScoreKind(ScoreKind):
             return new_check(cycle, UNDECIDED, None, unrated, True)
         total = weighted_total(values, self.weights)
         met = average_holds(total, self.numerator, self.denominator, self.total_weight, self.strict)
-        whole, rest = divmod(total, self.total_weight)
-        observed = Fraction(total, self.total_weight) if rest else whole
-        return new_check(cycle, PASSED if met else FAILED, observed, _NONE, True)
+        return new_check(
+            cycle, PASSED if met else FAILED, _exact(total, self.total_weight), _NONE, True
+        )
 
     def lift(self, scores: dict[str, int], top: int, start: Mapping[str, int]) -> bool:
         """Add the fewest points, then touch the fewest competencies, to reach the threshold.
@@ -664,13 +655,14 @@ class SustainedKind(Kind):
         """Met by a long enough run; else failed if the window failed, else undecided."""
         window = facts.window_cycles
         if not facts.has_scores:
-            return _result(
-                SustainedKind,
+            return new_result(
+                self.decisions["met"],
                 self.criterion,
-                "met",
-                observed=self.cycles,
-                required=self.cycles,
-                cycles=window,
+                self.cycles,
+                self.cycles,
+                window,
+                _NONE,
+                _NONE,
             )
         run = facts.run()
         if run >= self.cycles:
@@ -679,13 +671,8 @@ class SustainedKind(Kind):
             reason = "run_too_short"
         else:
             reason = "unrated"
-        return _result(
-            SustainedKind,
-            self.criterion,
-            reason,
-            observed=run,
-            required=self.cycles,
-            cycles=window,
+        return new_result(
+            self.decisions[reason], self.criterion, run, self.cycles, window, _NONE, _NONE
         )
 
     @classmethod
@@ -713,8 +700,8 @@ def _no_level(
     kind: type[Kind], criterion: Criterion, required: int, facts: Facts
 ) -> CriterionResult:
     """Undecided: without a current level there is no stay to measure or search."""
-    return _result(
-        kind, criterion, "no_level", observed=None, required=required, cycles=facts.as_of_only
+    return new_result(
+        kind.decisions["no_level"], criterion, None, required, facts.as_of_only, _NONE, _NONE
     )
 
 
@@ -743,13 +730,8 @@ class TimeInLevelKind(Kind):
         spent = facts.end - since + 1
         stay = facts.cycles(since, facts.end)
         reason = "met" if spent >= self.cycles else "too_short"
-        return _result(
-            TimeInLevelKind,
-            self.criterion,
-            reason,
-            observed=spent,
-            required=self.cycles,
-            cycles=stay,
+        return new_result(
+            self.decisions[reason], self.criterion, spent, self.cycles, stay, _NONE, _NONE
         )
 
     @classmethod
@@ -796,26 +778,47 @@ class ScopeEvidenceKind(Kind):
 
     def result(self, facts: Facts) -> CriterionResult:
         """Qualifying records in the reviews from the start of the stay to ``as_of``."""
-        since = facts.since
+        since, end = facts.since, facts.end
         if since is None:
             return _no_level(ScopeEvidenceKind, self.criterion, self.count, facts)
-        qualifying = 0
-        seen: list[Cycle] = []
-        for review in facts.reviews_between(since, facts.end):
-            for record in review.evidence:
-                if record.requirement == self.id:
-                    if not seen or seen[-1] is not review.cycle:
-                        seen.append(review.cycle)
-                    qualifying += self.counts(record.value)
-        reason = "met" if qualifying >= self.count else "too_few_records"
-        return _result(
-            ScopeEvidenceKind,
-            self.criterion,
-            reason,
-            observed=qualifying,
-            required=self.count,
-            cycles=pvector(seen),
-        )
+        # Verdicts for later cycles of one stay extend the count of the cycle before, and
+        # share its result while no record is added: the result names no cycle evaluated.
+        tally: dict[int, CriterionResult] = facts.shared.setdefault((self, since), {})
+        found = tally.get(end)
+        if found is None:
+            before = tally.get(end - 1)
+            if before is None:
+                count = self.tally(facts.reviews_between(since, end), 0, _NONE)
+            else:
+                count = self.tally(facts.reviews_between(end, end), before.observed, before.cycles)
+            if before is not None and count == (before.observed, before.cycles):
+                found = before
+            else:
+                qualifying, seen = count
+                reason = "met" if qualifying >= self.count else "too_few_records"
+                found = new_result(
+                    self.decisions[reason],
+                    self.criterion,
+                    qualifying,
+                    self.count,
+                    seen,
+                    _NONE,
+                    _NONE,
+                )
+            tally[end] = found
+        return found
+
+    def tally(
+        self, reviews: Iterable[Review], qualifying: Any, seen: PVector[Cycle]
+    ) -> tuple[int, PVector[Cycle]]:
+        """Add the qualifying records of ``reviews`` and the cycles with records to a count."""
+        cycles = []
+        for review in reviews:
+            mine = [record for record in review.evidence if record.requirement == self.id]
+            if mine:
+                cycles.append(review.cycle)
+                qualifying += sum(self.counts(record.value) for record in mine)
+        return qualifying, seen.extend(cycles) if cycles else seen
 
     @classmethod
     def message(cls, result: CriterionResult) -> str:
@@ -853,13 +856,14 @@ class _ApprovalKind(Kind):
         """Given only when the review of ``as_of`` records it."""
         review = facts.review(facts.end)
         given = review is not None and self.given(review)
-        return _result(
-            type(self),
+        return new_result(
+            self.decisions[self.yes if given else self.no],
             self.criterion,
-            self.yes if given else self.no,
-            observed=given,
-            required=True,
-            cycles=facts.as_of_only,
+            given,
+            True,
+            facts.as_of_only,
+            _NONE,
+            _NONE,
         )
 
     @classmethod

@@ -359,22 +359,20 @@ def new_check(
 )
 
 
-def new_result(
-    *,
+def new_result(  # noqa: PLR0917 - the engine's hot path, where positions cost less
+    decision: tuple[str, Outcome],
     criterion: Criterion,
-    code: str,
-    outcome: Outcome,
     observed: Observed,
     required: Observed,
     cycles: PVector[Cycle],
     competencies: PVector[str],
     checks: PVector[CycleCheck],
 ) -> CriterionResult:
-    """A `CriterionResult` from values already in their stored types."""
+    """A `CriterionResult` from a (code, outcome) pair and values in their stored types."""
     result = _new(CriterionResult)
     _r_criterion(result, criterion)
-    _r_code(result, code)
-    _r_outcome(result, outcome)
+    _r_code(result, decision[0])
+    _r_outcome(result, decision[1])
     _r_observed(result, observed)
     _r_required(result, required)
     _r_cycles(result, cycles)
