@@ -134,10 +134,6 @@ class Binding:
             start = self._cycles_from = low
         return table[first - start : last - start + 1]
 
-    def level_index(self, ordinal: int) -> int:
-        """Index of the level assignment in force in a cycle, -1 before the first."""
-        return bisect_right(self._starts, ordinal) - 1
-
     def level_at(self, ordinal: int) -> str | None:
         """The level held in a cycle, or None before the first assignment."""
         index = bisect_right(self._starts, ordinal) - 1

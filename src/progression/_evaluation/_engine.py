@@ -259,8 +259,8 @@ class _Evaluation:
         "cadence",
         "compiled",
         "end",
-        "first",
         "has_scores",
+        "latest_review",
         "since",
         "window",
         "window_cycles",
@@ -279,10 +279,9 @@ class _Evaluation:
         self.since = binding.stay_start(end)
         self.has_scores = bool(compiled.scores)
         self.window = range(end - compiled.sustain + 1, end + 1)
-        self.window_cycles = binding.span(self.window.start, end)
-        self.as_of_only = self.window_cycles[-1:]
-        first = binding.first_review
-        self.first = end if first is None else min(first, end)
+        self.window_cycles = cycles = binding.span(end - compiled.sustain + 1, end)
+        self.as_of_only = cycles[-1:]
+        self.latest_review = binding.reviews.get(end)
 
     # --- the facts the kinds read ------------------------------------------------------
 
@@ -291,9 +290,6 @@ class _Evaluation:
 
     def cycles(self, first: int, last: int) -> PVector[Cycle]:
         return self.binding.span(first, last)
-
-    def review(self, ordinal: int) -> Review | None:
-        return self.binding.reviews.get(ordinal)
 
     @property
     def shared(self) -> dict[Any, Any]:
@@ -352,7 +348,10 @@ class _Evaluation:
         runs = self._memo.runs
         found = runs.get(self.end)
         if found is None:
-            ordinal, first = self.end, self.first
+            # Cycles before the first review have none: no run reaches past it.
+            first = self.binding.first_review
+            ordinal = self.end
+            first = ordinal if first is None or first > ordinal else first
             while ordinal >= first and ordinal not in runs and self.qualifies(ordinal):
                 ordinal -= 1
             # Stopped at a known run (which continues), or at a cycle that broke it.
@@ -387,22 +386,22 @@ class _Evaluation:
             ready_since = self.cycle(start if self.since is None else max(start, self.since))
         history, framework = self.binding.history, self.binding.framework
         return new_verdict(
-            employee=history.employee,
-            family=history.family,
-            current_level=current,
-            target_family=move.target_family,
-            target_level=move.target_level,
-            route=move.route,
-            status=status,
-            as_of=self.as_of,
-            criteria=pvector(results),
-            met_except_approval=met_except_approval,
-            ready_since=ready_since,
-            earliest=self._earliest(run, status),
-            gaps=self._gaps(parts),
-            plan=None if status is Status.READY else self._plan(results, parts),
-            framework=framework.id,
-            framework_version=framework.version,
+            history.employee,
+            history.family,
+            current,
+            move.target_family,
+            move.target_level,
+            move.route,
+            status,
+            self.as_of,
+            pvector(results),
+            met_except_approval,
+            ready_since,
+            self._earliest(run, status),
+            self._gaps(parts),
+            None if status is Status.READY else self._plan(results, parts),
+            framework.id,
+            framework.version,
         )
 
     def _earliest(self, run: int, status: Status) -> Cycle | None:
@@ -468,6 +467,8 @@ class _Evaluation:
             if result.outcome is not PASSED:
                 known = messages.get(id(result))
                 if known is None:
+                    if len(messages) >= 256:
+                        messages.clear()  # only results shared by later verdicts repeat
                     known = messages[id(result)] = (result, type(steps[i]).message(result))
                 said.append(known[1])
         others = pvector(said)

@@ -44,6 +44,7 @@ so that fractional weights stay exact), ``total_weight``, ``numerator``,
 
 from __future__ import annotations
 
+import abc
 import math
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -222,14 +223,15 @@ class Facts(Protocol):
     def run(self) -> int:
         """Consecutive cycles ending at ``as_of`` in which every score step passed."""
 
-    def review(self, ordinal: int) -> Review | None:
-        """The review of a cycle, if any."""
+    @property
+    def latest_review(self) -> Review | None:
+        """The review of ``as_of``, if any."""
 
 
 # --- the kinds ------------------------------------------------------------------------
 
 
-class Kind:
+class Kind(abc.ABC):
     """One criterion kind: compiles a criterion to a step, checks it, words its results."""
 
     #: The criterion class this kind evaluates.
@@ -257,28 +259,18 @@ class Kind:
             )
 
     @classmethod
-    def name(cls) -> str:
-        """The kind's tag, as in files: ``average_score``."""
-        return cls.criterion_type.kind
-
-    @classmethod
-    def code(cls, reason: str) -> str:
-        """The code for a reason: ``average_score.met``."""
-        return f"{cls.criterion_type.kind}.{reason}"
-
-    @classmethod
+    @abc.abstractmethod
     def compile(cls, criterion: Any, context: Context) -> Kind:
         """The step for one criterion of a policy."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def result(self, facts: Facts) -> CriterionResult:
         """The criterion's result for one verdict."""
-        raise NotImplementedError
 
     @classmethod
+    @abc.abstractmethod
     def message(cls, result: CriterionResult) -> str:
         """A sentence for people about a result of this kind."""
-        raise NotImplementedError
 
 
 @attrs.frozen(eq=False, kw_only=True)
@@ -301,9 +293,9 @@ class ScoreKind(Kind):
         default=attrs.Factory(lambda self: _gather(self.competencies), takes_self=True)
     )
 
+    @abc.abstractmethod
     def decide(self, values: Sequence[Any]) -> Any:
         """Whether a cycle holds, from the counted scores in order (ints or int arrays)."""
-        raise NotImplementedError
 
     def qualifies(self, scores: Scores | None) -> bool:
         """The fast path: did this criterion hold in a cycle, yes or no."""
@@ -316,21 +308,21 @@ class ScoreKind(Kind):
             # floor falls short or is undecided: neither qualifies
         return bool(self.decide(values))
 
+    @abc.abstractmethod
     def check(self, cycle: Cycle, scores: Scores | None) -> CycleCheck:
         """The full check of one cycle: outcome, observed value, competencies at fault."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def lift(self, scores: dict[str, int], top: int, start: Mapping[str, int]) -> bool:
         """Raise ``scores`` in place to meet this criterion; False if the scale cannot.
 
         ``start`` holds the scores before the plan raised any, so that a kind can prefer
         competencies the plan already raises.
         """
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def keep(self) -> str:
         """What to keep up, for the plan: ``the average at 3.5 or above``."""
-        raise NotImplementedError
 
     def result(self, facts: Facts) -> CriterionResult:
         """Failed if any cycle of the window failed, else undecided if any was, else met."""
@@ -378,9 +370,9 @@ class ScoreKind(Kind):
         return cls.decided(result, where, cycles)
 
     @classmethod
+    @abc.abstractmethod
     def decided(cls, result: CriterionResult, where: str, cycles: str) -> str:
         """The message of a met or failed result."""
-        raise NotImplementedError
 
     def no_review(self, cycle: Cycle) -> CycleCheck:
         """A cycle without a review fails every score criterion: it breaks the run."""
@@ -509,9 +501,9 @@ class _ShortfallKind(ScoreKind):
         """No counted competency falls short: ``shortfalls(values, needs) == 0``."""
         return shortfalls(values, self.needs) == 0
 
+    @abc.abstractmethod
     def observe(self, values: Sequence[int], below: int) -> int:
         """The value a cycle reports, from its rated counted scores."""
-        raise NotImplementedError
 
     def check(self, cycle: Cycle, scores: Scores | None) -> CycleCheck:
         """Failed by any rated shortfall, even beside an unrated competency."""
@@ -848,16 +840,16 @@ class _ApprovalKind(Kind):
 
     criterion: Any
 
+    @abc.abstractmethod
     def given(self, review: Review) -> bool:
         """Whether the review records the approval."""
-        raise NotImplementedError
 
     def result(self, facts: Facts) -> CriterionResult:
         """Given only when the review of ``as_of`` records it."""
-        review = facts.review(facts.end)
+        review = facts.latest_review
         given = review is not None and self.given(review)
         return new_result(
-            self.decisions[self.yes if given else self.no],
+            self.decisions[self.yes] if given else self.decisions[self.no],
             self.criterion,
             given,
             True,
@@ -940,9 +932,5 @@ KINDS: Mapping[type[Criterion], type[Kind]] = _registry(
 
 #: Every result code, ``<kind>.<reason>``, with its outcome.
 CODES: Mapping[str, Outcome] = MappingProxyType(
-    {
-        kind.code(reason): outcome
-        for kind in KINDS.values()
-        for reason, outcome in kind.reasons.items()
-    }
+    {code: outcome for kind in KINDS.values() for code, outcome in kind.decisions.values()}
 )

@@ -482,8 +482,7 @@ def new_plan(
 )
 
 
-def new_verdict(
-    *,
+def new_verdict(  # noqa: PLR0917 - the engine's hot path, where positions cost less
     employee: str,
     family: str,
     current_level: str | None,
