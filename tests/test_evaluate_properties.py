@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import progression
 from progression import (
+    Cycle,
     EvaluationError,
     Framework,
     Outcome,
@@ -23,6 +24,7 @@ from progression import (
     examples,
     strategies,
 )
+from progression._evaluation import CompiledPolicy, bind, compile_policy, evaluate_bound
 from progression._policy import SCORE_KINDS
 
 T = TypeVar("T")
@@ -178,3 +180,172 @@ def test_verdict_json_matches_the_published_schema(
     _, history, verdict = case
     jsonschema.validate(progression.unstructure(verdict), VERDICT_SCHEMA)
     jsonschema.validate(progression.unstructure(history), HISTORY_SCHEMA)
+
+
+# --- one definition per kind: the fast path, the full check and columnar decisions ------
+
+
+@st.composite
+def bound_cases(draw: st.DrawFn) -> tuple[Framework, RatingHistory]:
+    """Any valid framework (any scale, cadence, weights and criteria) and a history for it."""
+    framework = draw(strategies.frameworks())
+    return framework, draw(strategies.rating_histories(framework))
+
+
+def compiled_policies(framework: Framework, history: RatingHistory) -> list[CompiledPolicy]:
+    """Every policy of the history's family, compiled for each move it can govern."""
+    family = framework.family(history.family)
+    found = []
+    for policy in framework.policies:
+        if policy.family != family.id:
+            continue
+        if policy.track is not None:
+            track = family.track(policy.track)
+            moves = [(track, track, b.id) for b in track.levels[1:]]
+        else:
+            assert policy.from_level is not None
+            assert policy.to_level is not None
+            target_family = framework.family(policy.to_family or family.id)
+            moves = [
+                (
+                    family.track_of(policy.from_level),
+                    target_family.track_of(policy.to_level),
+                    policy.to_level,
+                )
+            ]
+        for track, target, level in moves:
+            found.append(compile_policy(policy, track, target, level, tuple(framework.raters)))
+    return found
+
+
+@given(case=bound_cases())
+def test_the_fast_path_agrees_with_the_full_check_in_every_cycle(
+    case: tuple[Framework, RatingHistory],
+) -> None:
+    framework, history = case
+    binding = bind(framework, history)
+    cycles = history.cycles()
+    assume(cycles)
+    for compiled in compiled_policies(framework, history):
+        counted = binding.counted(compiled.raters)
+        # One cycle before the first and one after the last: no review at all.
+        for ordinal in range(cycles[0].ordinal - 1, cycles[-1].ordinal + 2):
+            cycle = Cycle.from_ordinal(ordinal, framework.cadence)
+            scores = counted.get(ordinal)
+            checks = [step.check(cycle, scores) for step in compiled.scores]
+            for step, check in zip(compiled.scores, checks, strict=True):
+                assert step.qualifies(scores) == (check.outcome is Outcome.PASSED)
+            assert compiled.qualifies(scores) == all(c.outcome is Outcome.PASSED for c in checks)
+
+
+class Elementwise:
+    """A minimal stand-in for a numpy integer array: elementwise, no truth value."""
+
+    __hash__ = None  # type: ignore[assignment]  # like numpy arrays: mutable, unhashable
+
+    def __init__(self, items: Sequence[int | bool]) -> None:
+        self.items = list(items)
+
+    def _zip(self, other: object) -> list[tuple[int, int]]:
+        if isinstance(other, Elementwise):
+            return list(zip(self.items, other.items, strict=True))
+        assert isinstance(other, int)
+        return [(item, other) for item in self.items]
+
+    def __add__(self, other: object) -> "Elementwise":
+        return Elementwise([a + b for a, b in self._zip(other)])
+
+    __radd__ = __add__
+
+    def __mul__(self, other: object) -> "Elementwise":
+        return Elementwise([a * b for a, b in self._zip(other)])
+
+    __rmul__ = __mul__
+
+    def __lt__(self, other: object) -> "Elementwise":
+        return Elementwise([a < b for a, b in self._zip(other)])
+
+    def __gt__(self, other: object) -> "Elementwise":
+        return Elementwise([a > b for a, b in self._zip(other)])
+
+    def __ge__(self, other: object) -> "Elementwise":
+        return Elementwise([a >= b for a, b in self._zip(other)])
+
+    def __eq__(self, other: object) -> "Elementwise":  # type: ignore[override]
+        return Elementwise([a == b for a, b in self._zip(other)])
+
+    def __bool__(self) -> bool:
+        raise TypeError("an elementwise value has no single truth value")
+
+
+@given(case=bound_cases(), data=st.data())
+def test_score_decisions_work_elementwise_as_on_single_scores(
+    case: tuple[Framework, RatingHistory], data: st.DataObject
+) -> None:
+    framework, history = case
+    scale = framework.scale
+    for compiled in compiled_policies(framework, history):
+        for step in compiled.scores:
+            employees = data.draw(st.integers(1, 5))
+            rows = [
+                [data.draw(st.integers(scale.min, scale.max)) for _ in step.competencies]
+                for _ in range(employees)
+            ]
+            columns = [Elementwise([row[i] for row in rows]) for i in range(len(step.competencies))]
+            decided = step.decide(columns)
+            one_by_one = [bool(step.decide(row)) for row in rows]
+            if isinstance(decided, Elementwise):
+                assert [bool(x) for x in decided.items] == one_by_one
+            else:
+                # No counted competency: the decision does not depend on the scores.
+                assert all(x == bool(decided) for x in one_by_one)
+
+
+@given(case=cases())
+def test_the_engine_builds_the_values_the_public_constructors_build(
+    case: tuple[Framework, RatingHistory, Verdict],
+) -> None:
+    _, _, verdict = case
+    # attrs.evolve goes through __init__ with its converters: the same value results.
+    rebuilt = attrs.evolve(
+        verdict,
+        criteria=[
+            attrs.evolve(r, checks=[attrs.evolve(c) for c in r.checks]) for r in verdict.criteria
+        ],
+        gaps=[attrs.evolve(g) for g in verdict.gaps],
+        plan=None if verdict.plan is None else attrs.evolve(verdict.plan),
+    )
+    assert rebuilt == verdict
+    assert hash(rebuilt) == hash(verdict)
+
+
+@given(case=cases())
+def test_a_timeline_holds_the_verdict_evaluate_gives_at_each_cycle(
+    case: tuple[Framework, RatingHistory, Verdict],
+) -> None:
+    framework, history, _ = case
+    story = progression.timeline(framework, history)
+    assert story.verdicts
+    for verdict in story.verdicts:
+        assert evaluate(framework, history, as_of=verdict.as_of) == verdict
+
+
+@given(case=cases(), data=st.data())
+def test_one_binding_gives_each_target_the_verdict_evaluate_gives(
+    case: tuple[Framework, RatingHistory, Verdict], data: st.DataObject
+) -> None:
+    framework, history, _ = case
+    family = framework.family(history.family)
+    levels = [lv.id for t in family.tracks for lv in t.levels]
+    targets = data.draw(st.lists(st.sampled_from(levels), min_size=1, max_size=4))
+    binding = bind(framework, history)
+    for target in [None, *targets]:
+        try:
+            expected: Verdict | str = evaluate(framework, history, target=target)
+        except EvaluationError as error:
+            expected = error.code
+        try:
+            got: Verdict | str = evaluate_bound(binding, target=target)
+        except EvaluationError as error:
+            got = error.code
+        assert got == expected

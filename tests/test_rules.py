@@ -9,9 +9,12 @@ family ``other`` reached by a lateral path from ``L3``. Histories are written co
 
 from __future__ import annotations
 
+import pickle
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 
+import attrs
 import pytest
 
 import progression
@@ -30,6 +33,7 @@ from progression import (
     Expectation,
     Framework,
     Increase,
+    InvalidFramework,
     InvalidHistory,
     JobFamily,
     LateralPath,
@@ -37,6 +41,7 @@ from progression import (
     LevelAssignment,
     ManagerEndorsement,
     MeetsExpectations,
+    Origin,
     Outcome,
     PromotionPolicy,
     Rater,
@@ -54,6 +59,7 @@ from progression import (
     Verdict,
     WayBack,
 )
+from progression._policy import MAX_CYCLES
 
 # --- building frameworks --------------------------------------------------------------
 
@@ -471,6 +477,86 @@ def test_the_message_of_a_missing_quarter_names_it_even_when_a_later_one_is_unra
     average = result(verdict, "average_score")
     assert average.code == "average_score.no_review"
     assert "no review in 2026-Q2" in average.message
+
+
+def test_a_floor_fails_on_a_rated_shortfall_even_beside_an_unrated_competency() -> None:
+    # b is rated 2, below the floor; c is unrated. The shortfall is certain whatever c
+    # would have been, so the cycle fails rather than waiting for c.
+    verdict = progression.evaluate(
+        framework(ic(ScoreFloor(floor=3))), history({"2026-Q3": [4, 2, None, 3]})
+    )
+    floor = result(verdict, "score_floor")
+    assert verdict.status is Status.NOT_READY
+    assert (floor.code, floor.outcome) == ("score_floor.below_floor", Outcome.FAILED)
+    assert (floor.observed, floor.required) == (2, 3)
+    assert list(floor.competencies) == ["b"]
+    assert floor.message == "b below 3 in 2026-Q3 (lowest 2)"
+    (check,) = floor.checks
+    assert (check.outcome, check.observed, list(check.competencies)) == (
+        Outcome.FAILED,
+        2,
+        ["b"],
+    )
+
+
+def test_a_floor_with_no_rated_shortfall_and_an_unrated_competency_is_undecided() -> None:
+    verdict = progression.evaluate(
+        framework(ic(ScoreFloor(floor=3))), history({"2026-Q3": [4, 3, None, 3]})
+    )
+    floor = result(verdict, "score_floor")
+    assert verdict.status is Status.INSUFFICIENT_DATA
+    assert (floor.code, floor.outcome, floor.observed) == (
+        "score_floor.unrated",
+        Outcome.UNDECIDED,
+        None,
+    )
+    assert list(floor.competencies) == ["c"]
+    assert floor.message == "no counted score in 2026-Q3 for c"
+
+
+def test_meets_expectations_fails_on_a_rated_shortfall_even_beside_an_unrated_one() -> None:
+    # L3 expects a 3, b 3, c 4, d 2: a is short by one, d is unrated.
+    verdict = progression.evaluate(
+        framework(ic(MeetsExpectations())), history({"2026-Q3": [2, 3, 4, None]})
+    )
+    expectation = result(verdict, "meets_expectations")
+    assert verdict.status is Status.NOT_READY
+    assert expectation.code == "meets_expectations.below_expectation"
+    assert (expectation.observed, list(expectation.competencies)) == (1, ["a"])
+    assert expectation.message == "a below the target level's expectation in 2026-Q3"
+
+
+def test_meets_expectations_with_no_rated_shortfall_and_an_unrated_one_is_undecided() -> None:
+    verdict = progression.evaluate(
+        framework(ic(MeetsExpectations())), history({"2026-Q3": [3, 3, 4, None]})
+    )
+    expectation = result(verdict, "meets_expectations")
+    assert verdict.status is Status.INSUFFICIENT_DATA
+    assert expectation.code == "meets_expectations.unrated"
+    assert (expectation.observed, list(expectation.competencies)) == (None, ["d"])
+
+
+def test_an_average_with_an_unrated_competency_stays_undecided_whatever_the_others() -> None:
+    # Even 1, 1, 1 cannot reach 3.5 with one more score of 5 at most (8/4 = 2), but an
+    # average is a single number over every counted competency: without d there is none.
+    verdict = progression.evaluate(framework(ic(AVERAGE)), history({"2026-Q3": [1, 1, 1, None]}))
+    average = result(verdict, "average_score")
+    assert verdict.status is Status.INSUFFICIENT_DATA
+    assert (average.code, average.observed, list(average.competencies)) == (
+        "average_score.unrated",
+        None,
+        ["d"],
+    )
+
+
+def test_a_rated_shortfall_beside_an_unrated_competency_breaks_the_run() -> None:
+    verdict = progression.evaluate(
+        framework(ic(ScoreFloor(floor=3), Sustained(cycles=2))),
+        history({"2026-Q2": [4, 4, 4, 4], "2026-Q3": [4, 2, None, 4]}),
+    )
+    sustained = result(verdict, "sustained")
+    assert verdict.status is Status.NOT_READY
+    assert (sustained.code, sustained.observed) == ("sustained.run_too_short", 0)
 
 
 # --- time in level --------------------------------------------------------------------
@@ -945,6 +1031,60 @@ def test_the_top_of_a_track_without_a_target_is_an_evaluation_error() -> None:
         progression.evaluate(framework(ic(AVERAGE)), record)
 
 
+@pytest.mark.parametrize(
+    ("levels", "target", "as_of", "code"),
+    [
+        ((("L2", "2025-Q1"),), "M2", None, "no_route"),
+        ((("L2", "2025-Q1"),), "L4", None, "no_policy"),
+        ((("L4", "2025-Q1"),), None, None, "no_next_level"),
+        ((), None, None, "no_level"),
+        ((), "M1", None, "no_level"),
+        ((("L2", "2025-Q1"),), None, "2026-Q9", "bad_cycle"),
+        ((("L2", "2025-Q1"),), None, "soon", "bad_cycle"),
+        ((("L2", "2025-Q1"),), None, Cycle.parse("2026-H1"), "bad_cycle"),
+    ],
+)
+def test_an_evaluation_error_carries_a_stable_code_and_the_employee(
+    levels: tuple[tuple[str, str], ...], target: str | None, as_of: Cycle | str | None, code: str
+) -> None:
+    record = history({"2026-Q3": [4, 4, 4, 4]}, levels=levels, employee="grace")
+    with pytest.raises(EvaluationError) as raised:
+        progression.evaluate(framework(ic(AVERAGE)), record, target=target, as_of=as_of)
+    error = raised.value
+    assert (error.code, error.employee) == (code, "grace")
+    assert error.code in EvaluationError.CODES
+    assert error.message == str(error)
+    assert isinstance(error, ValueError)
+
+
+def test_a_history_without_any_cycle_has_nothing_to_evaluate() -> None:
+    record = RatingHistory(employee="ada", family="eng", track="ic")
+    with pytest.raises(EvaluationError, match="no quarterly cycle to evaluate") as raised:
+        progression.evaluate(framework(ic(AVERAGE)), record)
+    assert raised.value.code == "no_cycle"
+
+
+def test_an_as_of_that_is_not_a_cycle_is_a_value_error_naming_the_cycle_format() -> None:
+    with pytest.raises(ValueError, match=r"as_of: expected a review cycle such as '2026-Q3'"):
+        progression.evaluate(framework(ic(AVERAGE)), history({"2026-Q3": [4, 4, 4, 4]}), as_of="Q3")
+
+
+def test_an_evaluation_error_survives_pickling_with_its_code_and_employee() -> None:
+    error = EvaluationError("no route", code="no_route", employee="ada")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.message, copy.code, copy.employee, str(copy)) == (
+        "no route",
+        "no_route",
+        "ada",
+        "no route",
+    )
+
+
+def test_an_evaluation_error_code_outside_the_closed_set_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown evaluation error code 'oops'"):
+        EvaluationError("text", code="oops")
+
+
 def test_as_of_earlier_than_the_last_cycle_looks_only_at_cycles_up_to_it() -> None:
     policy = ic(AVERAGE, ManagerEndorsement())
     record = history({"2026-Q2": [4, 4, 4, 4], "2026-Q3": [2, 2, 2, 2]}, endorsed={"2026-Q2"})
@@ -965,6 +1105,34 @@ def test_a_cycle_evaluated_after_the_last_review_has_no_review_and_no_approval()
     assert verdict.status is Status.NOT_READY
     assert codes(verdict) == ["average_score.no_review", "manager_endorsement.not_given"]
     assert "no review in 2026-Q3" in result(verdict, "average_score").message
+
+
+# --- bounds ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", [Sustained, TimeInLevel])
+def test_forty_cycles_is_the_most_a_policy_may_ask_for(kind: type[Sustained | TimeInLevel]) -> None:
+    assert ic(kind(cycles=MAX_CYCLES)).criteria[0] == kind(cycles=40)
+    with pytest.raises(InvalidFramework) as raised:
+        ic(AVERAGE, kind(cycles=41))
+    (problem,) = raised.value.problems
+    assert problem.path == "$.criteria[1].cycles"
+    assert problem.message == "too many cycles: expected at most 40, got 41"
+
+
+def test_too_many_cycles_in_a_file_is_rejected_with_its_path_and_line() -> None:
+    text = progression.dump_framework(framework(ic(AVERAGE, TimeInLevel(cycles=4))))
+    assert text.count("cycles: 4\n") == 1
+    with pytest.raises(InvalidFramework) as raised:
+        progression.loads_framework(text.replace("cycles: 4\n", "cycles: 400\n"), source="f.yaml")
+    (problem,) = raised.value.problems
+    line = text.splitlines().index(next(x for x in text.splitlines() if "cycles: 4" in x)) + 1
+    assert (problem.path, problem.source, problem.line) == (
+        "$.policies[0].criteria[1].cycles",
+        "f.yaml",
+        line,
+    )
+    assert "too many cycles: expected at most 40, got 400" in problem.message
 
 
 # --- ready since and earliest ---------------------------------------------------------
@@ -1147,6 +1315,76 @@ def test_an_unknown_competency_is_an_invalid_history_naming_employee_and_cycle()
     assert "unknown competency 'z'" in text
 
 
+def test_a_misspelt_competency_is_named_with_the_closest_one_and_where_it_was_read() -> None:
+    where = Origin(source="ratings.csv", line=7, column=3)
+    record = history(ratings={"2026-Q2": [Rating(competency="bb", score=3, origin=where)]})
+    with pytest.raises(InvalidHistory) as raised:
+        progression.evaluate(framework(ic(AVERAGE)), record)
+    (problem,) = raised.value.problems
+    assert (problem.source, problem.line, problem.column) == ("ratings.csv", 7, 3)
+    assert problem.path == "$.reviews[0].ratings[0].competency"
+    assert "unknown competency 'bb' for the level held then (did you mean 'b'?)" in problem.message
+    assert (problem.expected, problem.got) == ("'a', 'b', 'c' or 'd'", "'bb'")
+    assert str(problem).startswith("ratings.csv:7:3: $.reviews[0].ratings[0].competency: ")
+
+
+def test_a_competency_with_nothing_close_gets_no_suggestion() -> None:
+    record = history(ratings={"2026-Q2": [Rating(competency="zzzz", score=3)]})
+    with pytest.raises(InvalidHistory) as raised:
+        progression.evaluate(framework(ic(AVERAGE)), record)
+    (problem,) = raised.value.problems
+    assert "did you mean" not in problem.message
+    assert problem.source is None
+    assert problem.line is None
+
+
+def test_a_score_off_the_scale_names_where_it_was_read() -> None:
+    where = Origin(source="ratings.csv", line=12, column=4)
+    record = history(ratings={"2026-Q2": [Rating(competency="a", score=9, origin=where)]})
+    with pytest.raises(InvalidHistory) as raised:
+        progression.evaluate(framework(ic(AVERAGE)), record)
+    (problem,) = raised.value.problems
+    assert (problem.path, problem.source, problem.line, problem.column) == (
+        "$.reviews[0].ratings[0].score",
+        "ratings.csv",
+        12,
+        4,
+    )
+    assert (problem.expected, problem.got) == ("an integer from 1 to 5", "9")
+
+
+def test_a_misspelt_level_is_named_with_the_closest_one_and_where_it_was_read() -> None:
+    record = attrs.evolve(
+        history({"2026-Q3": [3, 3, 3, 3]}),
+        levels=[
+            LevelAssignment(
+                level="L22",
+                since=Q("2025-Q1"),
+                origin=Origin(source="levels.csv", line=3, column=2),
+            )
+        ],
+    )
+    with pytest.raises(InvalidHistory) as raised:
+        progression.evaluate(framework(ic(AVERAGE)), record)
+    (problem,) = raised.value.problems
+    assert (problem.path, problem.source, problem.line, problem.column) == (
+        "$.levels[0].level",
+        "levels.csv",
+        3,
+        2,
+    )
+    assert "unknown level 'L22' (did you mean 'L2'?)" in problem.message
+
+
+def test_a_misspelt_track_and_family_are_named_with_the_closest_ones() -> None:
+    with pytest.raises(
+        InvalidHistory, match=r"unknown track 'icc' in 'eng' \(did you mean 'ic'\?\)"
+    ):
+        progression.evaluate(framework(ic(AVERAGE)), history({"2026-Q3": [3] * 4}, track_id="icc"))
+    with pytest.raises(InvalidHistory, match=r"unknown job family 'engg' \(did you mean 'eng'\?\)"):
+        progression.evaluate(framework(ic(AVERAGE)), history({"2026-Q3": [3] * 4}, family="engg"))
+
+
 @pytest.mark.parametrize("score", [0, 6])
 def test_a_score_outside_the_scale_is_an_invalid_history_naming_employee_and_cycle(
     score: int,
@@ -1236,3 +1474,50 @@ def test_the_bundled_engineering_framework_evaluates_a_ready_engineer() -> None:
     assert verdict.status is Status.READY
     assert all(r.outcome is Outcome.PASSED for r in verdict.criteria)
     assert "scope_evidence.met" in codes(verdict)
+
+
+# --- the kinds ------------------------------------------------------------------------
+
+
+def test_every_criterion_kind_has_one_definition_and_the_docs_list_its_codes() -> None:
+    from pathlib import Path
+
+    from progression._evaluation import CODES, KINDS
+    from progression._policy import CRITERION_KINDS
+
+    assert set(KINDS) == set(CRITERION_KINDS.values())
+    assert all(KINDS[cls].criterion_type is cls for cls in KINDS)
+    page = (Path(__file__).parent.parent / "docs" / "evaluation.md").read_text(encoding="utf-8")
+    table = re.findall(r"^\| `([a-z_]+\.[a-z_]+)` \| (passed|failed|undecided) \|", page, re.M)
+    assert dict(table) == {code: outcome.value for code, outcome in CODES.items()}
+
+
+# --- numbers for people and for programs ----------------------------------------------
+
+
+def test_an_inexact_average_is_shown_rounded_and_kept_exact_with_a_plain_number_beside() -> None:
+    verdict = progression.evaluate(
+        framework(ic(AverageScore(threshold="3.5", competencies=["a", "b", "c"]))),
+        history({"2026-Q3": [3, 4, 3, 4]}),
+    )
+    average = result(verdict, "average_score")
+    assert average.observed == Fraction(10, 3)
+    assert average.message == "average 3.33 in 2026-Q3, needs >= 3.5"
+    assert (average.observed_value, average.required_value) == (10 / 3, 3.5)
+    data = progression.unstructure(verdict)["criteria"][0]
+    assert (data["observed"], data["observed_value"]) == ("10/3", 10 / 3)
+    assert (data["required"], data["required_value"]) == (3.5, 3.5)
+    assert data["checks"][0]["observed_value"] == 10 / 3
+    html = verdict._repr_html_()
+    assert "<td>3.33</td>" in html
+    assert "10/3" not in html
+
+
+def test_plain_values_of_counts_and_approvals_stay_what_they_are() -> None:
+    verdict = progression.evaluate(
+        framework(ic(TimeInLevel(cycles=4), ManagerEndorsement())),
+        history({"2026-Q3": [3, 3, 3, 3]}, endorsed={"2026-Q3"}),
+    )
+    time, approval = result(verdict, "time_in_level"), result(verdict, "manager_endorsement")
+    assert (time.observed_value, time.required_value) == (7, 4)
+    assert (approval.observed_value, approval.required_value) == (True, True)

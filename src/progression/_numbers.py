@@ -1,4 +1,9 @@
-"""Exact numbers: how thresholds and scores are read, and the one way they are written."""
+"""Exact numbers: how thresholds and scores are read, and the ways they are written.
+
+Two spellings of one number, for two readers: `format_number` writes the exact value
+(``3.5``, ``31/9``), as files and JSON keep it; `show_number` writes what people read
+in messages, tables and text output (``3.5``, ``3.44``).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TypeAlias
 
-__all__ = ["Number", "format_number", "to_fraction"]
+__all__ = ["Number", "format_number", "show_number", "to_fraction"]
 
 Number: TypeAlias = Fraction | Decimal | int | float | str
 
@@ -37,3 +42,24 @@ def format_number(value: Fraction) -> str:
         return str(value.numerator)
     text = str(Decimal(value.numerator) / Decimal(value.denominator))
     return text if Fraction(text) == value else f"{value.numerator}/{value.denominator}"
+
+
+def show_number(value: Fraction | int) -> str:
+    """A number as people read it: ``4`` for 4, ``3.5`` for 7/2, ``4.78`` for 43/9.
+
+    Integers stay integers and a value with at most two decimal places is written
+    exactly (``3.25``); anything finer is rounded to two places, halves away from zero
+    (``3.13`` for 25/8), so a column of averages lines up and is never ``43/9``.
+    """
+    numerator, denominator = value.numerator, value.denominator
+    if denominator == 1:
+        return str(numerator)
+    sign, numerator = ("-", -numerator) if numerator < 0 else ("", numerator)
+    # Hundredths rounded half away from zero, in integers: exact when value has two
+    # places or fewer.
+    hundredths = (numerator * 200 + denominator) // (2 * denominator)
+    whole, cents = divmod(hundredths, 100)
+    text = f"{sign}{whole}.{cents:02d}"
+    if numerator * 100 % denominator == 0:
+        return text.rstrip("0").rstrip(".")
+    return text

@@ -21,6 +21,7 @@ __all__ = [
     "APPROVAL_KINDS",
     "CRITERION_KINDS",
     "DEFAULT_RATERS",
+    "MAX_CYCLES",
     "SCORE_KINDS",
     "AverageScore",
     "Calibration",
@@ -136,7 +137,10 @@ class MeetsExpectations:
 
 @attrs.frozen(kw_only=True)
 class Sustained:
-    """The score criteria of the policy hold in each of the last ``cycles`` review cycles."""
+    """The score criteria of the policy hold in each of the last ``cycles`` review cycles.
+
+    ``cycles`` is 1 to `MAX_CYCLES` (40).
+    """
 
     kind: ClassVar[str] = "sustained"
     cycles: int
@@ -144,7 +148,10 @@ class Sustained:
 
 @attrs.frozen(kw_only=True)
 class TimeInLevel:
-    """At least ``cycles`` consecutive review cycles in the current level."""
+    """At least ``cycles`` consecutive review cycles in the current level.
+
+    ``cycles`` is 1 to `MAX_CYCLES` (40).
+    """
 
     kind: ClassVar[str] = "time_in_level"
     cycles: int
@@ -206,6 +213,10 @@ CRITERION_KINDS: Mapping[str, type[Criterion]] = MappingProxyType(
         )
     }
 )
+#: The most cycles a `Sustained` or `TimeInLevel` criterion may ask for: ten years of
+#: quarters. Longer asks are almost always a typo, and the bound keeps the evaluator's
+#: look-back (and a columnar executor's window) small and fixed.
+MAX_CYCLES = 40
 SCORE_KINDS = frozenset({"average_score", "score_floor", "meets_expectations"})
 APPROVAL_KINDS = frozenset({"manager_endorsement", "calibration"})
 
@@ -260,10 +271,21 @@ class PromotionPolicy:
         seen: set[str] = set()
         for index, criterion in enumerate(self.criteria):
             at = ("criteria", index)
-            if isinstance(criterion, Sustained | TimeInLevel) and criterion.cycles < 1:
-                check.add(
-                    (*at, "cycles"), "too few cycles", expected="1 or more", got=criterion.cycles
-                )
+            if isinstance(criterion, Sustained | TimeInLevel):
+                if criterion.cycles < 1:
+                    check.add(
+                        (*at, "cycles"),
+                        "too few cycles",
+                        expected="1 or more",
+                        got=criterion.cycles,
+                    )
+                elif criterion.cycles > MAX_CYCLES:
+                    check.add(
+                        (*at, "cycles"),
+                        "too many cycles",
+                        expected=f"at most {MAX_CYCLES}",
+                        got=criterion.cycles,
+                    )
             if isinstance(criterion, ScopeEvidence):
                 check.check_id((*at, "id"), criterion.id)
                 if criterion.count < 1:

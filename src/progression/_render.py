@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from ._evaluation import Outcome, Status, Verdict
 from ._model import CompetencyKind, Framework
-from ._numbers import format_number
+from ._numbers import show_number
 from .exceptions import Problem
 
 __all__ = [
@@ -201,5 +201,5 @@ def _value(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, Fraction):
-        return format_number(value)
+        return show_number(value)
     return str(value)

@@ -7,7 +7,8 @@ Every exception the library raises on purpose derives from `ProgressionError`::
     │   ├── InvalidFramework: a framework file or value
     │   └── InvalidHistory: a rating history file or value
     ├── UnreadableInput (also an OSError): a file that cannot be read at all
-    └── EvaluationError: a valid framework and history that cannot be evaluated together
+    └── EvaluationError (also a ValueError): a valid framework and history that cannot
+        be evaluated together; carries a stable `code` and the `employee`
 
 An `InvalidInput` never stops at the first fault: `problems` lists each one with the
 path of the element it is about (``$.job_families[0].tracks[1].levels[3].id``), the bad
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any, ClassVar
 
 import attrs
 
@@ -119,5 +121,42 @@ class UnreadableInput(ProgressionError, OSError):
     """A file that cannot be read at all: missing, too large, not text, unknown format."""
 
 
-class EvaluationError(ProgressionError):
-    """A framework and a history that are each valid but cannot be evaluated together."""
+class EvaluationError(ProgressionError, ValueError):
+    """A framework and a history that are each valid but cannot be evaluated together.
+
+    Also a `ValueError`, like every complaint about the arguments of a call. ``code``
+    says why, from a closed set (`CODES`), so that a service can answer per employee;
+    ``employee`` names whose history it is (None when the error is not about one), and
+    ``message`` is the sentence for people (also ``str(error)``):
+
+    - ``no_cycle``: no ``as_of`` was given and the history has no cycle of the
+      framework's cadence;
+    - ``bad_cycle``: ``as_of`` is not a review cycle, or is one of the other cadence;
+    - ``no_level``: no level assignment on or before ``as_of``, and no target that can
+      be checked without one;
+    - ``no_next_level``: the current level is the top of its track and no target was
+      given;
+    - ``no_route``: no promotion, crossover, way back or lateral path leads to the target;
+    - ``no_policy``: a route leads there, but no policy covers the move.
+    """
+
+    CODES: ClassVar[frozenset[str]] = frozenset(
+        {"no_cycle", "bad_cycle", "no_level", "no_next_level", "no_route", "no_policy"}
+    )
+
+    def __init__(self, message: str, *, code: str, employee: str | None = None) -> None:
+        if code not in self.CODES:
+            raise ValueError(f"unknown evaluation error code {code!r}")
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.employee = employee
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only arguments are not in `args`: rebuild from all three, so that
+        # errors survive pickling (process pools, task queues).
+        return _evaluation_error, (self.message, self.code, self.employee)
+
+
+def _evaluation_error(message: str, code: str, employee: str | None) -> EvaluationError:
+    return EvaluationError(message, code=code, employee=employee)

@@ -27,7 +27,7 @@ from pyrsistent.typing import PMap as _PMapType
 from pyrsistent.typing import PSet as _PSetType
 from pyrsistent.typing import PVector as _PVectorType
 
-from .._evaluation import CriterionResult, Gap, Observed, Plan
+from .._evaluation import CriterionResult, CycleCheck, Gap, Observed, Plan
 from .._history import CYCLE_EXPECTED, Cycle
 from .._lint import Finding
 from .._model import Framework
@@ -252,7 +252,8 @@ def _attrs_hook(cls: type[T]) -> Callable[[object, type], T]:
 #: Properties written out beside the fields for readers of the JSON, and ignored when
 #: read back (they are recomputed from the fields).
 DERIVED: dict[type[Any], tuple[str, ...]] = {
-    CriterionResult: ("message",),
+    CriterionResult: ("message", "observed_value", "required_value"),
+    CycleCheck: ("observed_value",),
     Gap: ("gap",),
     Plan: ("points", "sentence"),
     Finding: ("path",),

@@ -19,6 +19,14 @@ from ._converter import DERIVED
 _DERIVED_SCHEMAS: dict[str, Any] = {
     "message": {"type": "string", "description": "The outcome in a sentence, for people."},
     "gap": {"type": ["integer", "null"], "description": "required - score; null if unrated."},
+    "observed_value": {
+        "type": ["number", "boolean", "null"],
+        "description": "observed as a plain number (a float where it is a fraction).",
+    },
+    "required_value": {
+        "type": ["number", "boolean", "null"],
+        "description": "required as a plain number (a float where it is a fraction).",
+    },
     "points": {"type": "integer", "description": "Total score points the increases add."},
     "sentence": {"type": "string", "description": "The plan in one plain sentence."},
 }

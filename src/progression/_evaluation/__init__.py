@@ -1,6 +1,16 @@
-"""The evaluation engine: a framework and a rating history in, a verdict with reasons out."""
+"""The evaluation engine: a framework and a rating history in, a verdict with reasons out.
 
-from ._engine import (
+Modules, from the bottom up: `._wording` (shared phrasing), `._results` (the result
+values), `._kinds` (one class per criterion kind), `._compile` (a policy compiled to
+integer steps, shared with columnar executors), `._bind` (a history checked and
+indexed against a framework) and `._engine` (`evaluate` and `timeline`).
+"""
+
+from ._bind import Binding, bind
+from ._compile import CompiledPolicy, compile_policy
+from ._engine import evaluate, evaluate_bound, timeline
+from ._kinds import CODES, KINDS
+from ._results import (
     CriterionResult,
     CycleCheck,
     Gap,
@@ -11,11 +21,13 @@ from ._engine import (
     Status,
     Timeline,
     Verdict,
-    evaluate,
-    timeline,
 )
 
 __all__ = [
+    "CODES",
+    "KINDS",
+    "Binding",
+    "CompiledPolicy",
     "CriterionResult",
     "CycleCheck",
     "Gap",
@@ -26,6 +38,9 @@ __all__ = [
     "Status",
     "Timeline",
     "Verdict",
+    "bind",
+    "compile_policy",
     "evaluate",
+    "evaluate_bound",
     "timeline",
 ]

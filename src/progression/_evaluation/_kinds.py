@@ -1,0 +1,936 @@
+"""Criterion kinds: each defined once, in one small class.
+
+A kind class says everything the evaluator knows about one criterion kind: how a
+criterion compiles to an integer step (`Kind.compile`, whose instance is the step), how
+the step is checked (per cycle for the score kinds), the result codes it can give
+(`Kind.reasons`, each ``<kind>.<reason>``), and how its results are worded
+(`Kind.message`). `KINDS` maps each criterion class to its kind class; the engine
+dispatches through it and through the compiled steps, never on criterion types.
+Adding a kind means adding its class here (and to `KINDS`), with its tests and docs.
+
+The score kinds for columnar executors
+--------------------------------------
+
+A score step decides one cycle with `ScoreKind.decide`, a pure function of integer
+scores that uses only ``+``, ``*`` and comparisons, so that it works on Python ints
+and, elementwise, on numpy integer arrays (one element per employee)::
+
+    values = [column[i] for i in step.columns]     # one array per counted competency
+    holds = step.decide(values)                    # a bool array: the cycle qualifies
+
+- `AverageScoreKind`: ``total = sum(weight_i * score_i)`` (`weighted_total`), and the
+  average holds when ``total * denominator >= numerator * total_weight`` (``>`` when
+  `strict`) (`average_holds`). The exact average is ``total / total_weight``.
+- `ScoreFloorKind` and `MeetsExpectationsKind`: competency ``i`` falls short when
+  ``score_i < needs[i]`` (the floor, or the target level's expected proficiency); the
+  cycle holds when ``shortfalls(values, needs) == 0``.
+
+What `decide` cannot see is the absence of a score, so an executor applies these rules
+around it, as `ScoreKind.check` does:
+
+- a cycle with no review fails (``<kind>.no_review``; it breaks a sustained run);
+- an average with any counted competency unrated is undecided (``average_score.unrated``);
+- a floor or an expectation fails when a *rated* counted competency falls short, even
+  if another is unrated; with no shortfall and some unrated, it is undecided;
+- a cycle qualifies (counts toward a run) only when every score step passed.
+
+Fields every score step exposes (names are stable): ``competencies`` (counted ids, in
+order), ``columns`` (their indices into `CompiledPolicy.columns`), ``required``
+(the value reported as required). `AverageScoreKind` adds ``weights`` (integers, scaled
+so that fractional weights stay exact), ``total_weight``, ``numerator``,
+``denominator`` and ``strict``; `ScoreFloorKind` adds ``floor`` and ``needs``;
+`MeetsExpectationsKind` adds ``needs`` (the expected proficiencies).
+"""
+
+from __future__ import annotations
+
+import abc
+import math
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from fractions import Fraction
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any, ClassVar, Protocol
+
+import attrs
+from pyrsistent import pvector
+from pyrsistent.typing import PVector
+
+from .._history import Cycle, Review
+from .._model import Cadence, Track
+from .._numbers import show_number
+from .._policy import (
+    CRITERION_KINDS,
+    AverageScore,
+    Calibration,
+    Criterion,
+    ManagerEndorsement,
+    MeetsExpectations,
+    ScopeEvidence,
+    ScoreFloor,
+    Sustained,
+    TimeInLevel,
+)
+from ._results import (
+    CriterionResult,
+    CycleCheck,
+    Observed,
+    Outcome,
+    cadence_of,
+    new_check,
+    new_result,
+)
+from ._wording import period, show, span
+
+__all__ = [
+    "CODES",
+    "KINDS",
+    "AverageScoreKind",
+    "CalibrationKind",
+    "Context",
+    "Facts",
+    "Kind",
+    "ManagerEndorsementKind",
+    "MeetsExpectationsKind",
+    "ScopeEvidenceKind",
+    "ScoreFloorKind",
+    "ScoreKind",
+    "SustainedKind",
+    "TimeInLevelKind",
+    "average_holds",
+    "shortfalls",
+    "weighted_total",
+]
+
+#: A cycle's counted scores by competency id.
+Scores = Mapping[str, int]
+
+PASSED, FAILED, UNDECIDED = Outcome.PASSED, Outcome.FAILED, Outcome.UNDECIDED
+_NONE: PVector[Any] = pvector()
+
+
+# --- the pure per-cycle decisions -----------------------------------------------------
+
+
+def weighted_total(values: Sequence[Any], weights: Sequence[int]) -> Any:
+    """``sum(weight_i * value_i)``: an int for ints, an array for arrays."""
+    return sum(map(operator.mul, weights, values))
+
+
+def average_holds(
+    total: Any, numerator: int, denominator: int, total_weight: int, strict: bool
+) -> Any:
+    """Whether ``total / total_weight`` reaches ``numerator / denominator``, in integers."""
+    left, right = total * denominator, numerator * total_weight
+    return left > right if strict else left >= right
+
+
+def shortfalls(values: Sequence[Any], needs: Sequence[int]) -> Any:
+    """How many values fall short of their need (``value_i < need_i``)."""
+    return sum(map(operator.lt, values, needs))
+
+
+@lru_cache(maxsize=4096)
+def _exact(total: int, total_weight: int) -> int | Fraction:
+    """The exact average ``total / total_weight``: an int when whole.
+
+    Averages come from a small domain (totals of a few scores), so each is made once.
+    """
+    whole, rest = divmod(total, total_weight)
+    return Fraction(total, total_weight) if rest else whole
+
+
+def _gather(competencies: tuple[str, ...]) -> Callable[[Scores], tuple[int, ...]]:
+    """The counted scores in order, as a tuple; `KeyError` when one is unrated."""
+    if len(competencies) > 1:
+        return operator.itemgetter(*competencies)
+    if competencies:
+        (only,) = competencies
+        return lambda scores: (scores[only],)
+
+    def none_counted(_: Scores) -> tuple[int, ...]:
+        raise KeyError("no counted competency")
+
+    return none_counted
+
+
+# --- what the kinds read --------------------------------------------------------------
+
+
+@attrs.frozen
+class Context:
+    """What a criterion compiles against: the tracks and level of the move."""
+
+    #: The current level's track: the competencies rated and counted.
+    track: Track
+    #: The target level's track, whose expectations `meets_expectations` reads.
+    target: Track
+    target_level: str
+    #: The ids of the current track's competencies, in order.
+    known: tuple[str, ...]
+    #: The place of the next score step among the policy's score steps.
+    position: int
+
+
+class Facts(Protocol):
+    """What the engine knows about one verdict, as the kinds read it."""
+
+    @property
+    def as_of(self) -> Cycle:
+        """The cycle evaluated."""
+
+    @property
+    def end(self) -> int:
+        """Its ordinal."""
+
+    @property
+    def since(self) -> int | None:
+        """First cycle of the current stay at the current level, None without a level."""
+
+    @property
+    def cadence(self) -> Cadence:
+        """The framework's cadence."""
+
+    @property
+    def window_cycles(self) -> PVector[Cycle]:
+        """The cycles the score criteria are checked in, oldest first."""
+
+    @property
+    def has_scores(self) -> bool:
+        """Whether the policy has score criteria."""
+
+    @property
+    def as_of_only(self) -> PVector[Cycle]:
+        """Just ``as_of``, for results about that cycle alone."""
+
+    @property
+    def shared(self) -> dict[Any, Any]:
+        """What a kind keeps between verdicts of one history under one policy."""
+
+    def cycles(self, first: int, last: int) -> PVector[Cycle]:
+        """The cycles from ordinal ``first`` to ``last``, both included."""
+
+    def reviews_between(self, first: int, last: int) -> Iterable[Review]:
+        """The reviews from ordinal ``first`` to ``last``, both included, oldest first."""
+
+    def window_checks(self, position: int) -> PVector[CycleCheck]:
+        """One score step's checks over the window."""
+
+    def window_failed(self) -> bool:
+        """Whether any score step failed in any cycle of the window."""
+
+    def run(self) -> int:
+        """Consecutive cycles ending at ``as_of`` in which every score step passed."""
+
+    @property
+    def latest_review(self) -> Review | None:
+        """The review of ``as_of``, if any."""
+
+
+# --- the kinds ------------------------------------------------------------------------
+
+
+class Kind(abc.ABC):
+    """One criterion kind: compiles a criterion to a step, checks it, words its results."""
+
+    #: The criterion class this kind evaluates.
+    criterion_type: ClassVar[type[Criterion]]
+    #: Every reason it may give, with its outcome; codes are ``<kind>.<reason>``.
+    reasons: ClassVar[Mapping[str, Outcome]]
+    #: A score criterion: checked cycle by cycle, part of a sustained run.
+    scored: ClassVar[bool] = False
+    #: An approval: left out of `Verdict.met_except_approval`.
+    approval: ClassVar[bool] = False
+    #: Listed among a plan's other unmet criteria when not passed.
+    in_plan_others: ClassVar[bool] = True
+
+    #: ``reason -> (code, outcome)``, spelled once per kind rather than per result.
+    decisions: ClassVar[Mapping[str, tuple[str, Outcome]]] = MappingProxyType({})
+
+    criterion: Criterion
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "reasons" in cls.__dict__:
+            tag = cls.criterion_type.kind
+            cls.decisions = MappingProxyType(
+                {reason: (f"{tag}.{reason}", outcome) for reason, outcome in cls.reasons.items()}
+            )
+
+    @classmethod
+    @abc.abstractmethod
+    def compile(cls, criterion: Any, context: Context) -> Kind:
+        """The step for one criterion of a policy."""
+
+    @abc.abstractmethod
+    def result(self, facts: Facts) -> CriterionResult:
+        """The criterion's result for one verdict."""
+
+    @classmethod
+    @abc.abstractmethod
+    def message(cls, result: CriterionResult) -> str:
+        """A sentence for people about a result of this kind."""
+
+
+@attrs.frozen(eq=False, kw_only=True)
+class ScoreKind(Kind):
+    """A score criterion: checked in every cycle of the window, and in the run."""
+
+    scored: ClassVar[bool] = True
+    in_plan_others: ClassVar[bool] = False
+    #: The reason of a cycle that failed on its scores.
+    fail_reason: ClassVar[str]
+    #: Plans lift floors and expectations (0) before they add points to averages (1).
+    lift_stage: ClassVar[int]
+
+    criterion: Any
+    position: int
+    competencies: tuple[str, ...]
+    required: Observed
+    columns: tuple[int, ...] = ()
+    gather: Callable[[Scores], tuple[int, ...]] = attrs.field(
+        default=attrs.Factory(lambda self: _gather(self.competencies), takes_self=True)
+    )
+
+    @abc.abstractmethod
+    def decide(self, values: Sequence[Any]) -> Any:
+        """Whether a cycle holds, from the counted scores in order (ints or int arrays)."""
+
+    def qualifies(self, scores: Scores | None) -> bool:
+        """The fast path: did this criterion hold in a cycle, yes or no."""
+        if scores is None:
+            return False
+        try:
+            values = self.gather(scores)
+        except KeyError:
+            return False  # an average with an unrated competency is undecided, a
+            # floor falls short or is undecided: neither qualifies
+        return bool(self.decide(values))
+
+    @abc.abstractmethod
+    def check(self, cycle: Cycle, scores: Scores | None) -> CycleCheck:
+        """The full check of one cycle: outcome, observed value, competencies at fault."""
+
+    @abc.abstractmethod
+    def lift(self, scores: dict[str, int], top: int, start: Mapping[str, int]) -> bool:
+        """Raise ``scores`` in place to meet this criterion; False if the scale cannot.
+
+        ``start`` holds the scores before the plan raised any, so that a kind can prefer
+        competencies the plan already raises.
+        """
+
+    @abc.abstractmethod
+    def keep(self) -> str:
+        """What to keep up, for the plan: ``the average at 3.5 or above``."""
+
+    def result(self, facts: Facts) -> CriterionResult:
+        """Failed if any cycle of the window failed, else undecided if any was, else met."""
+        checks = facts.window_checks(self.position)
+        failed = undecided = None
+        for check in checks:
+            outcome = check.outcome
+            if outcome is FAILED:
+                failed = check
+            elif outcome is UNDECIDED:
+                undecided = check
+        if failed is not None:
+            reason = self.fail_reason if failed.reviewed else "no_review"
+            focus = failed
+        elif undecided is not None:
+            reason, focus = "unrated", undecided
+        else:
+            reason, focus = "met", checks[-1]
+        return new_result(
+            self.decisions[reason],
+            self.criterion,
+            focus.observed,
+            self.required,
+            facts.window_cycles,
+            focus.competencies,
+            checks,
+        )
+
+    @classmethod
+    def message(cls, result: CriterionResult) -> str:
+        """No review and unrated read the same for every score kind; the rest is the kind's."""
+        reason = result.code.partition(".")[2]
+        cycles = span(result.cycles)
+        # Name the cycle that decided the outcome: the latest failed one for a failure,
+        # the latest undecided one when nothing failed.
+        focus = None
+        if result.outcome is not PASSED:
+            failing = [ch for ch in result.checks if ch.outcome is result.outcome]
+            focus = failing[-1] if failing else None
+        where = str(focus.cycle) if focus else cycles
+        if reason == "no_review":
+            return f"no review in {where}, which breaks the run {cycles}"
+        if reason == "unrated":
+            return f"no counted score in {where} for {', '.join(result.competencies)}"
+        return cls.decided(result, where, cycles)
+
+    @classmethod
+    @abc.abstractmethod
+    def decided(cls, result: CriterionResult, where: str, cycles: str) -> str:
+        """The message of a met or failed result."""
+
+    def no_review(self, cycle: Cycle) -> CycleCheck:
+        """A cycle without a review fails every score criterion: it breaks the run."""
+        return new_check(cycle, FAILED, None, _NONE, False)
+
+
+def _score_reasons(fail: str) -> Mapping[str, Outcome]:
+    return MappingProxyType(
+        {"met": PASSED, fail: FAILED, "no_review": FAILED, "unrated": UNDECIDED}
+    )
+
+
+@attrs.frozen(eq=False, kw_only=True)
+class AverageScoreKind(ScoreKind):
+    """``average_score``: the weighted average of the counted scores reaches a threshold."""
+
+    criterion_type: ClassVar[type[Criterion]] = AverageScore
+    reasons: ClassVar[Mapping[str, Outcome]] = _score_reasons("below_threshold")
+    fail_reason: ClassVar[str] = "below_threshold"
+    lift_stage: ClassVar[int] = 1
+
+    criterion: AverageScore
+    weights: tuple[int, ...] = ()
+    total_weight: int = 1
+    numerator: int = 0
+    denominator: int = 1
+    strict: bool = False
+
+    @classmethod
+    def compile(cls, criterion: AverageScore, context: Context) -> AverageScoreKind:
+        """Weights scaled to integers; the threshold as numerator and denominator."""
+        counted = tuple(criterion.competencies) or context.known
+        raw = [criterion.weights.get(c, Fraction(1)) for c in counted]
+        scale = math.lcm(*(w.denominator for w in raw))
+        weights = tuple(int(w * scale) for w in raw)
+        return cls(
+            criterion=criterion,
+            position=context.position,
+            competencies=counted,
+            required=criterion.threshold,
+            weights=weights,
+            total_weight=sum(weights),
+            numerator=criterion.threshold.numerator,
+            denominator=criterion.threshold.denominator,
+            strict=criterion.strict,
+        )
+
+    def decide(self, values: Sequence[Any]) -> Any:
+        """``weighted_total * denominator >= numerator * total_weight`` (``>`` if strict)."""
+        return average_holds(
+            weighted_total(values, self.weights),
+            self.numerator,
+            self.denominator,
+            self.total_weight,
+            self.strict,
+        )
+
+    def check(self, cycle: Cycle, scores: Scores | None) -> CycleCheck:
+        """Undecided with any counted competency unrated; else the exact average decides."""
+        if scores is None:
+            return self.no_review(cycle)
+        try:
+            values = self.gather(scores)
+        except KeyError:
+            unrated = pvector(c for c in self.competencies if c not in scores)
+            return new_check(cycle, UNDECIDED, None, unrated, True)
+        total = weighted_total(values, self.weights)
+        met = average_holds(total, self.numerator, self.denominator, self.total_weight, self.strict)
+        return new_check(
+            cycle, PASSED if met else FAILED, _exact(total, self.total_weight), _NONE, True
+        )
+
+    def lift(self, scores: dict[str, int], top: int, start: Mapping[str, int]) -> bool:
+        """Add the fewest points, then touch the fewest competencies, to reach the threshold.
+
+        Each point adds its competency's weight, so the heaviest competencies go first,
+        and one is raised to the top before the next: the fewest points and competencies.
+        """
+
+        def met() -> bool:
+            return bool(self.decide([scores[c] for c in self.competencies]))
+
+        if met():
+            return True
+        touched = {c for c in self.competencies if scores[c] != start[c]}
+
+        # Within one weight, every point is worth the same: start with competencies the
+        # plan already raises, then those with the most room, so that fewest are touched.
+        order = sorted(
+            zip(self.weights, self.competencies, strict=True),
+            key=lambda wc: (-wc[0], wc[1] not in touched, scores[wc[1]] - top, wc[1]),
+        )
+        for _, competency in order:
+            while not met() and scores[competency] < top:
+                scores[competency] += 1
+            if met():
+                return True
+        return met()
+
+    def keep(self) -> str:
+        """``the average at 3.5 or above`` (``above 3.5`` when strict)."""
+        threshold = show_number(self.criterion.threshold)
+        if self.strict:
+            return f"the average above {threshold}"
+        return f"the average at {threshold} or above"
+
+    @classmethod
+    def decided(cls, result: CriterionResult, where: str, cycles: str) -> str:
+        """``average >= 3.5 in every cycle of ...`` or ``average 3.44 in ..., needs >= 3.5``."""
+        criterion = result.criterion
+        assert isinstance(criterion, AverageScore)
+        need = f"{'>' if criterion.strict else '>='} {show_number(criterion.threshold)}"
+        if result.outcome is PASSED:
+            values = ", ".join(f"{ch.cycle}: {show(ch.observed)}" for ch in result.checks)
+            return f"average {need} in every cycle of {cycles} ({values})"
+        return f"average {show(result.observed)} in {where}, needs {need}"
+
+
+@attrs.frozen(eq=False, kw_only=True)
+class _ShortfallKind(ScoreKind):
+    """A score kind that fails on any rated competency short of its need."""
+
+    needs: tuple[int, ...] = ()
+
+    def decide(self, values: Sequence[Any]) -> Any:
+        """No counted competency falls short: ``shortfalls(values, needs) == 0``."""
+        return shortfalls(values, self.needs) == 0
+
+    @abc.abstractmethod
+    def observe(self, values: Sequence[int], below: int) -> int:
+        """The value a cycle reports, from its rated counted scores."""
+
+    def check(self, cycle: Cycle, scores: Scores | None) -> CycleCheck:
+        """Failed by any rated shortfall, even beside an unrated competency."""
+        if scores is None:
+            return self.no_review(cycle)
+        try:
+            values = self.gather(scores)
+        except KeyError:
+            rated = [
+                (c, scores[c], n)
+                for c, n in zip(self.competencies, self.needs, strict=True)
+                if c in scores
+            ]
+            below = [c for c, value, need in rated if value < need]
+            if below:
+                observed = self.observe([value for _, value, _ in rated], len(below))
+                return new_check(cycle, FAILED, observed, pvector(below), True)
+            unrated = pvector(c for c in self.competencies if c not in scores)
+            return new_check(cycle, UNDECIDED, None, unrated, True)
+        if self.decide(values):
+            return new_check(cycle, PASSED, self.observe(values, 0), _NONE, True)
+        below = [
+            c
+            for c, value, need in zip(self.competencies, values, self.needs, strict=True)
+            if value < need
+        ]
+        return new_check(cycle, FAILED, self.observe(values, len(below)), pvector(below), True)
+
+    def lift(self, scores: dict[str, int], top: int, start: Mapping[str, int]) -> bool:
+        """Raise every counted competency to its need."""
+        for competency, need in zip(self.competencies, self.needs, strict=True):
+            scores[competency] = max(scores[competency], need)
+        return True
+
+
+@attrs.frozen(eq=False, kw_only=True)
+class ScoreFloorKind(_ShortfallKind):
+    """``score_floor``: no counted competency scores below the floor."""
+
+    criterion_type: ClassVar[type[Criterion]] = ScoreFloor
+    reasons: ClassVar[Mapping[str, Outcome]] = _score_reasons("below_floor")
+    fail_reason: ClassVar[str] = "below_floor"
+    lift_stage: ClassVar[int] = 0
+
+    criterion: ScoreFloor
+    floor: int = 0
+
+    @classmethod
+    def compile(cls, criterion: ScoreFloor, context: Context) -> ScoreFloorKind:
+        """The floor, once per counted competency."""
+        counted = tuple(criterion.competencies) or context.known
+        return cls(
+            criterion=criterion,
+            position=context.position,
+            competencies=counted,
+            required=criterion.floor,
+            floor=criterion.floor,
+            needs=(criterion.floor,) * len(counted),
+        )
+
+    def observe(self, values: Sequence[int], below: int) -> int:
+        """The lowest rated counted score (the floor itself when none counts)."""
+        return min(values, default=self.floor)
+
+    def keep(self) -> str:
+        """``every competency at 3 or above``."""
+        return f"every competency at {self.floor} or above"
+
+    @classmethod
+    def decided(cls, result: CriterionResult, where: str, cycles: str) -> str:
+        """``no competency below 3 in ...`` or ``b below 3 in ... (lowest 2)``."""
+        criterion = result.criterion
+        assert isinstance(criterion, ScoreFloor)
+        if result.outcome is PASSED:
+            return f"no competency below {criterion.floor} in {cycles}"
+        names = ", ".join(result.competencies)
+        return f"{names} below {criterion.floor} in {where} (lowest {show(result.observed)})"
+
+
+@attrs.frozen(eq=False, kw_only=True)
+class MeetsExpectationsKind(_ShortfallKind):
+    """``meets_expectations``: every counted competency reaches the target's expectation."""
+
+    criterion_type: ClassVar[type[Criterion]] = MeetsExpectations
+    reasons: ClassVar[Mapping[str, Outcome]] = _score_reasons("below_expectation")
+    fail_reason: ClassVar[str] = "below_expectation"
+    lift_stage: ClassVar[int] = 0
+
+    criterion: MeetsExpectations
+
+    @classmethod
+    def compile(cls, criterion: MeetsExpectations, context: Context) -> MeetsExpectationsKind:
+        """The target level's proficiency per counted competency both tracks have."""
+        target_ids = {c.id for c in context.target.competencies}
+        counted = tuple(c for c in (criterion.competencies or context.known) if c in target_ids)
+        level = context.target_level
+        return cls(
+            criterion=criterion,
+            position=context.position,
+            competencies=counted,
+            required=0,
+            needs=tuple(context.target.competency(c).levels[level].proficiency for c in counted),
+        )
+
+    def observe(self, values: Sequence[int], below: int) -> int:
+        """How many rated counted competencies fall short."""
+        return below
+
+    def keep(self) -> str:
+        """``every competency at the target level's expectation``."""
+        return "every competency at the target level's expectation"
+
+    @classmethod
+    def decided(cls, result: CriterionResult, where: str, cycles: str) -> str:
+        """``every competency at ...`` or ``c below the target level's expectation in ...``."""
+        if result.outcome is PASSED:
+            return f"every competency at the target level's expectation in {cycles}"
+        names = ", ".join(result.competencies)
+        return f"{names} below the target level's expectation in {where}"
+
+
+@attrs.frozen(eq=False, kw_only=True)
+class SustainedKind(Kind):
+    """``sustained``: the score criteria held in each of the last ``cycles`` cycles."""
+
+    criterion_type: ClassVar[type[Criterion]] = Sustained
+    reasons: ClassVar[Mapping[str, Outcome]] = MappingProxyType(
+        {"met": PASSED, "run_too_short": FAILED, "unrated": UNDECIDED}
+    )
+    in_plan_others: ClassVar[bool] = False
+
+    criterion: Sustained
+    cycles: int
+
+    @classmethod
+    def compile(cls, criterion: Sustained, context: Context) -> SustainedKind:
+        """The run length required."""
+        return cls(criterion=criterion, cycles=criterion.cycles)
+
+    def result(self, facts: Facts) -> CriterionResult:
+        """Met by a long enough run; else failed if the window failed, else undecided."""
+        window = facts.window_cycles
+        if not facts.has_scores:
+            return new_result(
+                self.decisions["met"],
+                self.criterion,
+                self.cycles,
+                self.cycles,
+                window,
+                _NONE,
+                _NONE,
+            )
+        run = facts.run()
+        if run >= self.cycles:
+            reason = "met"
+        elif facts.window_failed():
+            reason = "run_too_short"
+        else:
+            reason = "unrated"
+        return new_result(
+            self.decisions[reason], self.criterion, run, self.cycles, window, _NONE, _NONE
+        )
+
+    @classmethod
+    def message(cls, result: CriterionResult) -> str:
+        """``score criteria held for 2 consecutive cycles (needs 2)`` and the like."""
+        criterion = result.criterion
+        assert isinstance(criterion, Sustained)
+        if result.outcome is UNDECIDED:
+            return (
+                f"score criteria undecided within {span(result.cycles)},"
+                " so the run cannot be counted"
+            )
+        if result.outcome is PASSED:
+            return (
+                f"score criteria held for {result.observed} consecutive cycles"
+                f" (needs {criterion.cycles})"
+            )
+        return (
+            f"score criteria held in {result.observed} of the last {criterion.cycles}"
+            f" consecutive cycles up to {result.cycles[-1]}"
+        )
+
+
+def _no_level(
+    kind: type[Kind], criterion: Criterion, required: int, facts: Facts
+) -> CriterionResult:
+    """Undecided: without a current level there is no stay to measure or search."""
+    return new_result(
+        kind.decisions["no_level"], criterion, None, required, facts.as_of_only, _NONE, _NONE
+    )
+
+
+@attrs.frozen(eq=False, kw_only=True)
+class TimeInLevelKind(Kind):
+    """``time_in_level``: at least ``cycles`` cycles in the current stay at the level."""
+
+    criterion_type: ClassVar[type[Criterion]] = TimeInLevel
+    reasons: ClassVar[Mapping[str, Outcome]] = MappingProxyType(
+        {"met": PASSED, "too_short": FAILED, "no_level": UNDECIDED}
+    )
+
+    criterion: TimeInLevel
+    cycles: int
+
+    @classmethod
+    def compile(cls, criterion: TimeInLevel, context: Context) -> TimeInLevelKind:
+        """The cycles required."""
+        return cls(criterion=criterion, cycles=criterion.cycles)
+
+    def result(self, facts: Facts) -> CriterionResult:
+        """Cycles from the start of the stay to ``as_of``, reviewed or not."""
+        since = facts.since
+        if since is None:
+            return _no_level(TimeInLevelKind, self.criterion, self.cycles, facts)
+        spent = facts.end - since + 1
+        stay = facts.cycles(since, facts.end)
+        reason = "met" if spent >= self.cycles else "too_short"
+        return new_result(
+            self.decisions[reason], self.criterion, spent, self.cycles, stay, _NONE, _NONE
+        )
+
+    @classmethod
+    def message(cls, result: CriterionResult) -> str:
+        """``5 quarters in level, needs 4``."""
+        criterion = result.criterion
+        assert isinstance(criterion, TimeInLevel)
+        if result.outcome is UNDECIDED:
+            return (
+                f"no level assignment on or before {span(result.cycles)},"
+                " so time in level is unknown"
+            )
+        spent = period(cadence_of(result), int(result.observed or 0))
+        return f"{spent} in level, needs {criterion.cycles}"
+
+
+@attrs.frozen(eq=False, kw_only=True)
+class ScopeEvidenceKind(Kind):
+    """``scope_evidence``: ``count`` records reaching ``min_value`` in the current stay."""
+
+    criterion_type: ClassVar[type[Criterion]] = ScopeEvidence
+    reasons: ClassVar[Mapping[str, Outcome]] = MappingProxyType(
+        {"met": PASSED, "too_few_records": FAILED, "no_level": UNDECIDED}
+    )
+
+    criterion: ScopeEvidence
+    id: str
+    count: int
+    min_value: Fraction | None
+
+    @classmethod
+    def compile(cls, criterion: ScopeEvidence, context: Context) -> ScopeEvidenceKind:
+        """The requirement id, the records needed and the least value each must reach."""
+        return cls(
+            criterion=criterion,
+            id=criterion.id,
+            count=criterion.count,
+            min_value=criterion.min_value,
+        )
+
+    def counts(self, value: Fraction | None) -> bool:
+        """Whether one record qualifies: any, without ``min_value``; else one reaching it."""
+        return self.min_value is None or (value is not None and value >= self.min_value)
+
+    def result(self, facts: Facts) -> CriterionResult:
+        """Qualifying records in the reviews from the start of the stay to ``as_of``."""
+        since, end = facts.since, facts.end
+        if since is None:
+            return _no_level(ScopeEvidenceKind, self.criterion, self.count, facts)
+        # Verdicts for later cycles of one stay extend the count of the cycle before, and
+        # share its result while no record is added: the result names no cycle evaluated.
+        tally: dict[int, CriterionResult] = facts.shared.setdefault((self, since), {})
+        found = tally.get(end)
+        if found is None:
+            before = tally.get(end - 1)
+            if before is None:
+                count = self.tally(facts.reviews_between(since, end), 0, _NONE)
+            else:
+                count = self.tally(facts.reviews_between(end, end), before.observed, before.cycles)
+            if before is not None and count == (before.observed, before.cycles):
+                found = before
+            else:
+                qualifying, seen = count
+                reason = "met" if qualifying >= self.count else "too_few_records"
+                found = new_result(
+                    self.decisions[reason],
+                    self.criterion,
+                    qualifying,
+                    self.count,
+                    seen,
+                    _NONE,
+                    _NONE,
+                )
+            tally[end] = found
+        return found
+
+    def tally(
+        self, reviews: Iterable[Review], qualifying: Any, seen: PVector[Cycle]
+    ) -> tuple[int, PVector[Cycle]]:
+        """Add the qualifying records of ``reviews`` and the cycles with records to a count."""
+        cycles = []
+        for review in reviews:
+            mine = [record for record in review.evidence if record.requirement == self.id]
+            if mine:
+                cycles.append(review.cycle)
+                qualifying += sum(self.counts(record.value) for record in mine)
+        return qualifying, seen.extend(cycles) if cycles else seen
+
+    @classmethod
+    def message(cls, result: CriterionResult) -> str:
+        """``cross-team-project: 1 of 1 record of at least 3 stakeholders at the current level``."""
+        criterion = result.criterion
+        assert isinstance(criterion, ScopeEvidence)
+        about = f" ({criterion.description.rstrip('.')})" if criterion.description else ""
+        if result.outcome is UNDECIDED:
+            return f"{criterion.id}: no level assignment, so the evidence window is unknown{about}"
+        need = f"{criterion.count} record{'s' if criterion.count != 1 else ''}"
+        if criterion.min_value is not None:
+            need += f" of at least {show_number(criterion.min_value)}"
+            need += f" {criterion.unit}" if criterion.unit else ""
+        return f"{criterion.id}: {result.observed} of {need} at the current level{about}"
+
+
+@attrs.frozen(eq=False, kw_only=True)
+class _ApprovalKind(Kind):
+    """An approval read from the review of ``as_of`` only."""
+
+    approval: ClassVar[bool] = True
+    #: The reasons for given and not given.
+    yes: ClassVar[str]
+    no: ClassVar[str]
+    #: The words for a message: ``manager endorsement``, ``given``, ``not given``.
+    words: ClassVar[tuple[str, str, str]]
+
+    criterion: Any
+
+    @abc.abstractmethod
+    def given(self, review: Review) -> bool:
+        """Whether the review records the approval."""
+
+    def result(self, facts: Facts) -> CriterionResult:
+        """Given only when the review of ``as_of`` records it."""
+        review = facts.latest_review
+        given = review is not None and self.given(review)
+        return new_result(
+            self.decisions[self.yes] if given else self.decisions[self.no],
+            self.criterion,
+            given,
+            True,
+            facts.as_of_only,
+            _NONE,
+            _NONE,
+        )
+
+    @classmethod
+    def message(cls, result: CriterionResult) -> str:
+        """``manager endorsement given in 2026-Q3``."""
+        what, yes, no = cls.words
+        return f"{what} {yes if result.outcome is PASSED else no} in {span(result.cycles)}"
+
+
+@attrs.frozen(eq=False, kw_only=True)
+class ManagerEndorsementKind(_ApprovalKind):
+    """``manager_endorsement``: the review of ``as_of`` is endorsed."""
+
+    criterion_type: ClassVar[type[Criterion]] = ManagerEndorsement
+    reasons: ClassVar[Mapping[str, Outcome]] = MappingProxyType(
+        {"given": PASSED, "not_given": FAILED}
+    )
+    yes: ClassVar[str] = "given"
+    no: ClassVar[str] = "not_given"
+    words: ClassVar[tuple[str, str, str]] = ("manager endorsement", "given", "not given")
+
+    @classmethod
+    def compile(cls, criterion: ManagerEndorsement, context: Context) -> ManagerEndorsementKind:
+        """Nothing to compile."""
+        return cls(criterion=criterion)
+
+    def given(self, review: Review) -> bool:
+        """The review's ``endorsed`` flag."""
+        return review.endorsed
+
+
+@attrs.frozen(eq=False, kw_only=True)
+class CalibrationKind(_ApprovalKind):
+    """``calibration``: the review of ``as_of`` is calibrated."""
+
+    criterion_type: ClassVar[type[Criterion]] = Calibration
+    reasons: ClassVar[Mapping[str, Outcome]] = MappingProxyType(
+        {"confirmed": PASSED, "not_confirmed": FAILED}
+    )
+    yes: ClassVar[str] = "confirmed"
+    no: ClassVar[str] = "not_confirmed"
+    words: ClassVar[tuple[str, str, str]] = ("calibration", "confirmed", "not confirmed")
+
+    @classmethod
+    def compile(cls, criterion: Calibration, context: Context) -> CalibrationKind:
+        """Nothing to compile."""
+        return cls(criterion=criterion)
+
+    def given(self, review: Review) -> bool:
+        """The review's ``calibrated`` flag."""
+        return review.calibrated
+
+
+def _registry(kinds: Iterable[type[Kind]]) -> Mapping[type[Criterion], type[Kind]]:
+    registry = {kind.criterion_type: kind for kind in kinds}
+    if set(registry) != set(CRITERION_KINDS.values()):  # pragma: no cover - a kind missing
+        raise AssertionError("every criterion class needs exactly one kind")
+    return MappingProxyType(registry)
+
+
+#: Each criterion class's kind, in the order the docs list them.
+KINDS: Mapping[type[Criterion], type[Kind]] = _registry(
+    [
+        AverageScoreKind,
+        ScoreFloorKind,
+        MeetsExpectationsKind,
+        SustainedKind,
+        TimeInLevelKind,
+        ScopeEvidenceKind,
+        ManagerEndorsementKind,
+        CalibrationKind,
+    ]
+)
+
+#: Every result code, ``<kind>.<reason>``, with its outcome.
+CODES: Mapping[str, Outcome] = MappingProxyType(
+    {code: outcome for kind in KINDS.values() for code, outcome in kind.decisions.values()}
+)
