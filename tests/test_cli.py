@@ -220,8 +220,8 @@ def nasty_framework(tmp_path: Path) -> Path:
     data["job_families"][0]["name"] = FAMILY
     data["metadata"] = {"note\ud800": "\x1b[2J"}
     competency = data["job_families"][0]["tracks"][0]["competencies"][0]
-    competency["levels"]["P1"]["description"] = "Communicates effectively."
-    data["suppress"] = [{"code": "PG104", "reason": f"short {CLEAR_SCREEN}\nforged line"}]
+    competency["levels"]["P1"]["description"] = "Is passionate and communicates effectively."
+    data["suppress"] = [{"code": "PG102", "reason": f"short {CLEAR_SCREEN}\nforged line"}]
     path = tmp_path / "nasty.json"
     # json.dumps escapes the surrogate as \ud800: valid JSON that Python reads back.
     path.write_text(json.dumps(data), encoding="utf-8")
