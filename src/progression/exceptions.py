@@ -129,8 +129,7 @@ class EvaluationError(ProgressionError, ValueError):
     ``employee`` names whose history it is (None when the error is not about one), and
     ``message`` is the sentence for people (also ``str(error)``):
 
-    - ``no_cycle``: no ``as_of`` was given and the history has no cycle of the
-      framework's cadence;
+    - ``no_cycle``: no ``as_of`` was given and the history mentions no cycle at all;
     - ``bad_cycle``: ``as_of`` is not a review cycle, or is one of the other cadence;
     - ``no_level``: no level assignment on or before ``as_of``, and no target that can
       be checked without one;

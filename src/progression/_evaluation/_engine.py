@@ -83,11 +83,9 @@ def timeline(
     latest = binding.latest
     if latest is not None:
         first = min([*binding.reviews, *(a.since.ordinal for a in history.levels)])
-        for ordinal in range(first, latest.ordinal + 1):
+        for cycle in binding.span(first, latest.ordinal):
             try:
-                verdicts.append(
-                    _verdict_at(binding, Cycle.from_ordinal(ordinal, latest.cadence), target)
-                )
+                verdicts.append(_verdict_at(binding, cycle, target))
             except EvaluationError:
                 continue
     return Timeline(employee=history.employee, verdicts=pvector(verdicts))
@@ -183,10 +181,11 @@ def _move(
 class _Memo:
     """What verdicts of one binding under one compiled policy share, by cycle ordinal."""
 
-    __slots__ = ("checks", "counted", "messages", "qualified", "runs", "shared")
+    __slots__ = ("checks", "counted", "messages", "parts", "qualified", "runs", "shared")
 
-    def __init__(self, counted: dict[int, Scores]) -> None:
+    def __init__(self, counted: dict[int, Scores], parts: _Parts) -> None:
         self.counted = counted
+        self.parts = parts
         #: For the kinds, by keys of their own.
         self.shared: dict[Any, Any] = {}
         #: Messages of results that later verdicts share (by identity, result kept).
@@ -243,7 +242,9 @@ def _verdict_at(binding: Binding, as_of: Cycle, target: str | None) -> Verdict:
     compiled = move.compiled
     memo = binding.memo.get(compiled)
     if memo is None:
-        memo = binding.memo[compiled] = _Memo(binding.counted(compiled.raters))
+        memo = binding.memo[compiled] = _Memo(
+            binding.counted(compiled.raters), _parts(compiled, binding.spread)
+        )
     return _Evaluation(binding, compiled, as_of, memo).verdict(current, move)
 
 
@@ -278,8 +279,8 @@ class _Evaluation:
         self._rows: list[tuple[CycleCheck, ...]] | None = None
         self.since = binding.stay_start(end)
         self.has_scores = bool(compiled.scores)
-        self.window = range(end - compiled.sustain + 1, end + 1)
-        self.window_cycles = cycles = binding.span(end - compiled.sustain + 1, end)
+        self.window = window = range(end - compiled.sustain + 1, end + 1)
+        self.window_cycles = cycles = binding.span(window.start, end)
         self.as_of_only = cycles[-1:]
         self.latest_review = binding.reviews.get(end)
 
@@ -363,7 +364,7 @@ class _Evaluation:
 
     def verdict(self, current: str | None, move: _Move) -> Verdict:
         compiled = self.compiled
-        parts = _parts(compiled, self.binding.spread)
+        parts = self._memo.parts
         results = [step.result(self) for step in compiled.steps]
         outcomes = {result.outcome for result in results}
         if FAILED in outcomes:

@@ -32,6 +32,8 @@ around it, as `ScoreKind.check` does:
 - an average with any counted competency unrated is undecided (``average_score.unrated``);
 - a floor or an expectation fails when a *rated* counted competency falls short, even
   if another is unrated; with no shortfall and some unrated, it is undecided;
+- an average with no counted competency at all (a track without competencies) is
+  undecided, like one with an unrated competency;
 - a cycle qualifies (counts toward a run) only when every score step passed.
 
 Fields every score step exposes (names are stable): ``competencies`` (counted ids, in
@@ -304,8 +306,9 @@ class ScoreKind(Kind):
         try:
             values = self.gather(scores)
         except KeyError:
-            return False  # an average with an unrated competency is undecided, a
-            # floor falls short or is undecided: neither qualifies
+            # An unrated counted competency leaves the cycle failed (a rated shortfall
+            # beside it) or undecided: either way it does not qualify.
+            return False
         return bool(self.decide(values))
 
     @abc.abstractmethod
