@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import examples
+from . import examples, interchange
 from ._convert import converter, structure, unstructure
 from ._convert._schema import json_schema
 from ._evaluation import (
@@ -30,6 +30,8 @@ from ._formats import (
 from ._history import Cycle, Evidence, LevelAssignment, Origin, Rating, RatingHistory, Review
 from ._lint import RULES, Finding, LintReport, Rule, Severity, SuppressedFinding, lint
 from ._model import (
+    Behaviour,
+    BranchPoint,
     Cadence,
     Competency,
     CompetencyKind,
@@ -39,6 +41,7 @@ from ._model import (
     JobFamily,
     LateralPath,
     Level,
+    Link,
     Metadata,
     RatingScale,
     Track,
@@ -46,6 +49,7 @@ from ._model import (
     WayBack,
 )
 from ._policy import (
+    Approval,
     AverageScore,
     Calibration,
     Criterion,
@@ -58,6 +62,8 @@ from ._policy import (
     Suppression,
     Sustained,
     TimeInLevel,
+    criterion_key,
+    merge_criteria,
 )
 from .exceptions import (
     EvaluationError,
@@ -71,7 +77,10 @@ from .exceptions import (
 
 __all__ = [
     "RULES",
+    "Approval",
     "AverageScore",
+    "Behaviour",
+    "BranchPoint",
     "Cadence",
     "Calibration",
     "Competency",
@@ -96,6 +105,7 @@ __all__ = [
     "LateralPath",
     "Level",
     "LevelAssignment",
+    "Link",
     "LintReport",
     "ManagerEndorsement",
     "MeetsExpectations",
@@ -128,15 +138,18 @@ __all__ = [
     "Verdict",
     "WayBack",
     "converter",
+    "criterion_key",
     "dump_framework",
     "evaluate",
     "examples",
+    "interchange",
     "json_schema",
     "lint",
     "load_framework",
     "load_history",
     "loads_framework",
     "loads_history",
+    "merge_criteria",
     "structure",
     "timeline",
     "unstructure",

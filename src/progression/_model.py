@@ -164,9 +164,10 @@ def _check_text(
 ) -> None:
     """Required text must say something; optional text is left out rather than empty."""
     if value is not None and not value.strip():
+        name = next((segment for segment in reversed(at) if isinstance(segment, str)), "text")
         check.add(
             at,
-            f"empty {at[-1]}",
+            f"empty {name}",
             expected="some text, or no key at all" if optional else "some text",
         )
 

@@ -719,8 +719,11 @@ def invalid_framework_data(draw: st.DrawFn) -> tuple[dict[str, Any], tuple[Segme
     track_data = _get(data, track_path)
     expectation_path = (*track_path, "competencies", c, "levels", level_id)
     if fault == "unknown_label":
-        labels = set(framework.scale.labels.values())
-        label = draw(words(max_size=12).filter(lambda text: text not in labels))
+        # Labels match whatever their case and spacing: the fault must match none.
+        labels = {" ".join(label.split()).casefold() for label in framework.scale.labels.values()}
+        label = draw(
+            words(max_size=12).filter(lambda text: " ".join(text.split()).casefold() not in labels)
+        )
         _get(data, expectation_path)["proficiency"] = label
         return data, (*expectation_path, "proficiency")
     if fault == "empty_name":
