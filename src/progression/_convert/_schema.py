@@ -161,7 +161,11 @@ def _expectation(properties: dict[str, Any]) -> dict[str, Any]:
     properties["description"] = {**_TEXT, "description": "One behaviour: the shorthand."}
     properties["behaviours"]["minItems"] = 1
     properties["proficiency"] = {
-        "anyOf": [{"type": "integer"}, {**_TEXT, "description": "A label of the scale."}]
+        "anyOf": [
+            {"type": "integer"},
+            {**_TEXT, "description": "A label of the scale."},
+            {"type": "null"},
+        ]
     }
     return {"oneOf": [{"required": ["description"]}, {"required": ["behaviours"]}]}
 
