@@ -262,7 +262,7 @@ CASES = [
     case(
         "unknown-cadence",
         edit(('version: "1"\n', 'version: "1"\ncadence: monthly\n')),
-        at("$.cadence", "'quarterly' or 'half-yearly'", "got 'monthly'", line=4, column=10),
+        at("$.cadence", "'half-yearly' or 'annual'", "got 'monthly'", line=4, column=10),
     ),
     case(
         "threshold-not-a-number",

@@ -69,7 +69,7 @@ def test_validate_an_invalid_file_lists_every_problem(invalid_file: Path, capsys
     assert out.splitlines() == [
         f"{invalid_file}:{name_line}:7: $.name: wrong type: expected a string, got 42",
         f"{invalid_file}:{cadence_line}:10: $.cadence: unknown value:"
-        " expected 'quarterly' or 'half-yearly', got 'monthly'",
+        " expected 'quarterly', 'half-yearly' or 'annual', got 'monthly'",
     ]
 
 

@@ -817,11 +817,10 @@ def test_duplicate_titles_are_compared_without_case() -> None:
     assert finding.message == "e4 has the same title as e3: 'senior   ENGINEER'"
 
 
-def test_a_blank_title_is_missing() -> None:
-    report = lint(evolve_level(clean_framework(), 1, 0, 2, title="   "))
-    assert [(f.code, f.path) for f in report.findings] == [
-        ("PG602", "$.job_families[1].tracks[0].levels[2]")
-    ]
+def test_a_blank_title_is_refused_before_lint() -> None:
+    # Required text means non-empty: a blank title is an error, not a missing title.
+    with pytest.raises(progression.InvalidFramework, match=r"\$\.title: empty title"):
+        evolve_level(clean_framework(), 1, 0, 2, title="   ")
 
 
 def test_ic_parity_is_met_by_an_equal_top_rank() -> None:

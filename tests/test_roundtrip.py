@@ -47,6 +47,10 @@ def test_from_type_builds_every_public_type(data: st.DataObject) -> None:
         progression.AverageScore,
         progression.ScopeEvidence,
         progression.PromotionPolicy,
+        progression.Link,
+        progression.Behaviour,
+        progression.Expectation,
+        progression.Approval,
     ):
         value = data.draw(st.from_type(cls))
         assert isinstance(value, cls)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import _public, examples
+from . import _public, examples, interchange
 from ._convert import converter, structure, unstructure
 from ._convert._schema import json_schema
 from ._evaluation import (
@@ -39,6 +39,8 @@ from ._lint import (
     lint_description,
 )
 from ._model import (
+    Behaviour,
+    BranchPoint,
     Cadence,
     Competency,
     CompetencyKind,
@@ -48,6 +50,7 @@ from ._model import (
     JobFamily,
     LateralPath,
     Level,
+    Link,
     Metadata,
     RatingScale,
     Track,
@@ -55,6 +58,7 @@ from ._model import (
     WayBack,
 )
 from ._policy import (
+    Approval,
     AverageScore,
     Calibration,
     Criterion,
@@ -67,6 +71,8 @@ from ._policy import (
     Suppression,
     Sustained,
     TimeInLevel,
+    criterion_key,
+    merge_criteria,
 )
 from .exceptions import (
     EvaluationError,
@@ -80,7 +86,10 @@ from .exceptions import (
 
 __all__ = [
     "RULES",
+    "Approval",
     "AverageScore",
+    "Behaviour",
+    "BranchPoint",
     "Cadence",
     "Calibration",
     "Competency",
@@ -105,6 +114,7 @@ __all__ = [
     "LateralPath",
     "Level",
     "LevelAssignment",
+    "Link",
     "LintReport",
     "ManagerEndorsement",
     "MeetsExpectations",
@@ -137,9 +147,11 @@ __all__ = [
     "Verdict",
     "WayBack",
     "converter",
+    "criterion_key",
     "dump_framework",
     "evaluate",
     "examples",
+    "interchange",
     "json_schema",
     "lint",
     "lint_description",
@@ -147,6 +159,7 @@ __all__ = [
     "load_history",
     "loads_framework",
     "loads_history",
+    "merge_criteria",
     "structure",
     "timeline",
     "unstructure",

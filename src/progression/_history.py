@@ -27,14 +27,19 @@ __all__ = [
     "Review",
 ]
 
-_CYCLE = re.compile(r"\s*([0-9]{4})-([QqHh])([0-9])\s*\Z")
-_LETTER = {Cadence.QUARTERLY: "Q", Cadence.HALF_YEARLY: "H"}
-CYCLE_EXPECTED = "a review cycle such as '2026-Q3' (quarterly) or '2026-H2' (half-yearly)"
+_CYCLE = re.compile(r"\s*([0-9]{4})-(?:([QqHh])([0-9])|([Yy]))\s*\Z")
+_LETTER = {Cadence.QUARTERLY: "Q", Cadence.HALF_YEARLY: "H", Cadence.ANNUAL: "Y"}
+_PER_YEAR = {Cadence.QUARTERLY: 4, Cadence.HALF_YEARLY: 2, Cadence.ANNUAL: 1}
+CYCLE_EXPECTED = (
+    "a review cycle such as '2026-Q3' (quarterly), '2026-H2' (half-yearly) or '2026-Y' (annual)"
+)
 
 
 @attrs.frozen(order=False)
 class Cycle:
-    """A review cycle: a calendar quarter (``2026-Q3``) or half-year (``2026-H2``).
+    """A review cycle: a calendar quarter (``2026-Q3``), half-year (``2026-H2``) or year.
+
+    A year is written ``2026-Y``: its period is 1.
 
     Cycles of one cadence are ordered, and `shift` steps to the next or previous one.
     """
@@ -47,17 +52,19 @@ class Cycle:
     ordinal: int = attrs.field(init=False, eq=False, hash=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        per_year = 4 if self.cadence is Cadence.QUARTERLY else 2
+        per_year = _PER_YEAR[self.cadence]
         if not 1 <= self.period <= per_year:
             raise ValueError(f"no period {self.period} in a {self.cadence.value} year")
         object.__setattr__(self, "ordinal", self.year * per_year + self.period - 1)
 
     @classmethod
     def parse(cls, text: str) -> Cycle:
-        """``Cycle.parse("2026-Q3")``; raises `ValueError` for anything else."""
+        """``Cycle.parse("2026-Q3")``, ``Cycle.parse("2026-Y")``; `ValueError` otherwise."""
         found = _CYCLE.match(text)
         if not found:
             raise ValueError(f"expected {CYCLE_EXPECTED}, got {text!r}")
+        if found[4]:
+            return cls(int(found[1]), 1, Cadence.ANNUAL)
         cadence = Cadence.QUARTERLY if found[2] in "Qq" else Cadence.HALF_YEARLY
         return cls(int(found[1]), int(found[3]), cadence)
 
@@ -65,7 +72,7 @@ class Cycle:
     @lru_cache(maxsize=4096)
     def from_ordinal(ordinal: int, cadence: Cadence) -> Cycle:
         """The cycle with this `ordinal` in ``cadence`` (cycles are immutable: shared)."""
-        year, period = divmod(ordinal, 4 if cadence is Cadence.QUARTERLY else 2)
+        year, period = divmod(ordinal, _PER_YEAR[cadence])
         return Cycle(year, period + 1, cadence)
 
     def shift(self, cycles: int) -> Cycle:
@@ -96,6 +103,8 @@ class Cycle:
         return mine >= theirs
 
     def __str__(self) -> str:
+        if self.cadence is Cadence.ANNUAL:
+            return f"{self.year}-Y"
         return f"{self.year}-{_LETTER[self.cadence]}{self.period}"
 
 
@@ -144,6 +153,10 @@ def _evidence(items: Iterable[Evidence]) -> PVector[Evidence]:
     return pvector(items)
 
 
+def _steps(items: Iterable[str]) -> PVector[str]:
+    return pvector(items)
+
+
 @attrs.frozen(kw_only=True)
 class Review:
     """Everything recorded for one employee in one review cycle."""
@@ -153,6 +166,8 @@ class Review:
     evidence: PVector[Evidence] = attrs.field(converter=_evidence, factory=pvector)
     endorsed: bool = False
     calibrated: bool = False
+    #: Named approval steps passed in this cycle, such as ``promotion-panel``.
+    approvals: PVector[str] = attrs.field(converter=_steps, factory=pvector)
 
 
 @attrs.frozen(kw_only=True)
@@ -206,6 +221,7 @@ class RatingHistory:
                         got=rating.score,
                     )
                 scored.setdefault(key, r_index)
+            self._check_approvals(check, index, review)
         starts: dict[Cycle, int] = {}
         for index, assignment in enumerate(self.levels):
             if assignment.since in starts:
@@ -216,8 +232,18 @@ class RatingHistory:
             starts.setdefault(assignment.since, index)
         cadences = {c.cadence for c in (*seen, *starts)}
         if len(cadences) > 1:
-            check.add((), f"{who}: quarters and half-years are mixed in one history")
+            check.add(
+                (),
+                f"{who}: cycles of different cadences are mixed in one history"
+                f" ({', '.join(sorted(c.value for c in cadences))})",
+            )
         check.raise_if_any(InvalidHistory)
+
+    @staticmethod
+    def _check_approvals(check: Checker, index: int, review: Review) -> None:
+        check.check_unique_values(("reviews", index, "approvals"), review.approvals)
+        for a_index, step in enumerate(review.approvals):
+            check.check_id(("reviews", index, "approvals", a_index), step)
 
     def cycles(self) -> list[Cycle]:
         """Every cycle the history mentions (reviews and level changes), in order."""

@@ -12,8 +12,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._model import Competency, Framework, JobFamily, Level, RatingScale, Track
+from ._model import (
+    Behaviour,
+    Competency,
+    Expectation,
+    Framework,
+    JobFamily,
+    Level,
+    Link,
+    RatingScale,
+    Track,
+)
 from ._policy import (
+    Approval,
     AverageScore,
     Calibration,
     ManagerEndorsement,
@@ -34,6 +45,9 @@ __all__ = ["REGISTERED", "setup_hook"]
 REGISTERED: tuple[type, ...] = (
     RatingScale,
     Level,
+    Link,
+    Behaviour,
+    Expectation,
     Track,
     Competency,
     JobFamily,
@@ -46,6 +60,7 @@ REGISTERED: tuple[type, ...] = (
     ScopeEvidence,
     ManagerEndorsement,
     Calibration,
+    Approval,
     PromotionPolicy,
 )
 

@@ -14,8 +14,8 @@ from pyrsistent import pmap, pvector
 from pyrsistent.typing import PMap, PVector
 
 from ._numbers import Number, format_number, to_fraction
-from ._validation import Checker
-from .exceptions import InvalidFramework
+from ._validation import ID_PATTERN, Checker
+from .exceptions import InvalidFramework, Segment
 
 __all__ = [
     "APPROVAL_KINDS",
@@ -23,6 +23,7 @@ __all__ = [
     "DEFAULT_RATERS",
     "MAX_CYCLES",
     "SCORE_KINDS",
+    "Approval",
     "AverageScore",
     "Calibration",
     "Criterion",
@@ -35,6 +36,8 @@ __all__ = [
     "Suppression",
     "Sustained",
     "TimeInLevel",
+    "criterion_key",
+    "merge_criteria",
     "raters",
 ]
 
@@ -186,6 +189,19 @@ class Calibration:
     kind: ClassVar[str] = "calibration"
 
 
+@attrs.frozen(kw_only=True)
+class Approval:
+    """A named approval step, such as ``promotion-panel``, passed in the cycle evaluated.
+
+    Beside the manager's endorsement and calibration, organisations approve promotions
+    through steps of their own: an application, an interview, a promotion panel.
+    """
+
+    kind: ClassVar[str] = "approval"
+    step: str
+    description: str = ""
+
+
 Criterion: TypeAlias = (
     AverageScore
     | ScoreFloor
@@ -195,6 +211,7 @@ Criterion: TypeAlias = (
     | ScopeEvidence
     | ManagerEndorsement
     | Calibration
+    | Approval
 )
 
 #: Every criterion kind by its tag, in the order the docs list them.
@@ -210,6 +227,7 @@ CRITERION_KINDS: Mapping[str, type[Criterion]] = MappingProxyType(
             ScopeEvidence,
             ManagerEndorsement,
             Calibration,
+            Approval,
         )
     }
 )
@@ -218,7 +236,60 @@ CRITERION_KINDS: Mapping[str, type[Criterion]] = MappingProxyType(
 #: look-back (and a columnar executor's window) small and fixed.
 MAX_CYCLES = 40
 SCORE_KINDS = frozenset({"average_score", "score_floor", "meets_expectations"})
-APPROVAL_KINDS = frozenset({"manager_endorsement", "calibration"})
+APPROVAL_KINDS = frozenset({"manager_endorsement", "calibration", "approval"})
+#: Kinds of which a policy may hold several, told apart by their id or step.
+_NAMED = {"scope_evidence": "id", "approval": "step"}
+KEY_EXPECTED = (
+    "a criterion kind, or 'scope_evidence:<id>' or 'approval:<step>' for one requirement or step"
+)
+
+
+def criterion_key(criterion: Criterion) -> str:
+    """The key by which defaults and transitions match criteria.
+
+    The kind, and for evidence requirements and approval steps also their id:
+    ``average_score``, ``scope_evidence:cross-team-project``, ``approval:interview``.
+    """
+    if isinstance(criterion, ScopeEvidence):
+        return f"{criterion.kind}:{criterion.id}"
+    if isinstance(criterion, Approval):
+        return f"{criterion.kind}:{criterion.step}"
+    return criterion.kind
+
+
+def _drops(key: str, criterion: Criterion) -> bool:
+    # A bare kind drops every criterion of that kind, named or not.
+    return key in (criterion.kind, criterion_key(criterion))
+
+
+def merge_criteria(
+    base: Iterable[Criterion], override: Iterable[Criterion], drop: Iterable[str] = ()
+) -> tuple[Criterion, ...]:
+    """The criteria of ``base`` with those of ``override`` merged in by key.
+
+    An overriding criterion replaces the base criterion with the same `criterion_key`,
+    or is added when none has it; then every criterion a ``drop`` key names is removed.
+    The result lists criteria in the order of `CRITERION_KINDS` (base criteria first
+    within a kind), so that merged policies read the same however they were assembled.
+    """
+    merged = {criterion_key(c): c for c in base}
+    for criterion in override:
+        merged[criterion_key(criterion)] = criterion
+    dropped = list(drop)
+    kept = [c for c in merged.values() if not any(_drops(key, c) for key in dropped)]
+    order = {kind: index for index, kind in enumerate(CRITERION_KINDS)}
+    return tuple(sorted(kept, key=lambda c: order[c.kind]))
+
+
+def _key_problem(key: str) -> str | None:
+    kind, _, name = key.partition(":")
+    if kind not in CRITERION_KINDS:
+        return "unknown criterion kind"
+    if name and kind not in _NAMED:
+        return f"{kind!r} takes no id"
+    if ":" in key and not ID_PATTERN.match(name):
+        return "invalid id"
+    return None
 
 
 def _criteria(items: Iterable[Criterion]) -> PVector[Criterion]:
@@ -227,10 +298,15 @@ def _criteria(items: Iterable[Criterion]) -> PVector[Criterion]:
 
 @attrs.frozen(kw_only=True, cache_hash=True)
 class PromotionPolicy:
-    """The ordered criteria for one transition, or the default for a track's next steps.
+    """The ordered criteria for one transition, or the default for the next steps.
 
-    Give either ``track`` (the default for moving up one level on that track) or
-    ``from_level`` and ``to_level`` (one transition; ``to_family`` for a lateral move).
+    Give ``track`` (the default for moving up one level into that track's levels),
+    ``from_level`` and ``to_level`` (one transition; ``to_family`` for a lateral move),
+    or neither (the family default, for every step up one level in the family).
+
+    Defaults build on each other by `criterion_key`: a track default on the family
+    default, and a transition with ``inherit`` on the default for its target level;
+    ``drop`` removes inherited criteria by key. `Framework.policy` returns the result.
     """
 
     family: str
@@ -238,7 +314,11 @@ class PromotionPolicy:
     from_level: str | None = None
     to_level: str | None = None
     to_family: str | None = None
+    #: A transition that starts from the default criteria and overrides them by key.
+    inherit: bool = False
     criteria: PVector[Criterion] = attrs.field(converter=_criteria)
+    #: Keys of inherited criteria to leave out: ``sustained``, ``approval:interview``.
+    drop: PVector[str] = attrs.field(converter=_ids, factory=pvector)
     #: Raters whose scores count, in order of preference; empty means the framework's.
     raters: PVector[Rater] = attrs.field(converter=raters, factory=pvector)
     suppress: PVector[Suppression] = attrs.field(converter=suppressions, factory=pvector)
@@ -248,11 +328,12 @@ class PromotionPolicy:
         transition = self.from_level is not None or self.to_level is not None
         if self.track is not None and transition:
             check.add(("track",), "give either track or from_level/to_level, not both")
-        elif self.track is None and (self.from_level is None or self.to_level is None):
+        elif transition and (self.from_level is None or self.to_level is None):
             check.add(
                 ("to_level" if self.from_level is not None else "from_level",),
                 "a policy needs a track (its default) or both from_level and to_level",
             )
+        self._check_merging(check, transition)
         if self.to_family is not None and self.track is not None:
             check.add(("to_family",), "to_family belongs to a from_level/to_level transition")
         if self.to_family is not None and self.to_family == self.family:
@@ -269,6 +350,7 @@ class PromotionPolicy:
                 where = max(i for i, k in enumerate(kinds) if k == kind)
                 check.add(("criteria", where), f"more than one {kind!r} criterion")
         seen: set[str] = set()
+        steps: set[str] = set()
         for index, criterion in enumerate(self.criteria):
             at = ("criteria", index)
             if isinstance(criterion, Sustained | TimeInLevel):
@@ -295,6 +377,8 @@ class PromotionPolicy:
                 if criterion.id in seen:
                     check.add((*at, "id"), f"duplicate evidence requirement {criterion.id!r}")
                 seen.add(criterion.id)
+            if isinstance(criterion, Approval):
+                self._check_step(check, at, criterion, steps)
             if isinstance(criterion, AverageScore | ScoreFloor | MeetsExpectations):
                 # A competency listed twice would count twice in an average.
                 check.check_unique_values((*at, "competencies"), criterion.competencies)
@@ -322,7 +406,58 @@ class PromotionPolicy:
                     expected=f"a threshold of at least the floor {other.floor}",
                 )
 
+    @staticmethod
+    def _check_step(
+        check: Checker, at: tuple[Segment, ...], criterion: Approval, steps: set[str]
+    ) -> None:
+        check.check_id((*at, "step"), criterion.step)
+        if criterion.step in steps:
+            check.add((*at, "step"), f"duplicate approval step {criterion.step!r}")
+        steps.add(criterion.step)
+
+    def _check_merging(self, check: Checker, transition: bool) -> None:
+        if self.inherit and not transition:
+            check.add(
+                ("inherit",),
+                "inherit belongs to a transition: defaults build on the family default"
+                " by themselves",
+            )
+        if self.drop and self.track is None and not self.inherit:
+            check.add(
+                ("drop",),
+                "nothing to drop from: the family default inherits nothing"
+                if not transition
+                else "a transition drops inherited criteria only with inherit: true",
+            )
+        for index, key in enumerate(self.drop):
+            problem = _key_problem(key)
+            if problem:
+                check.add(("drop", index), problem, expected=KEY_EXPECTED, got=key)
+        check.check_unique_values(("drop",), self.drop)
+        if self.inherit or self.is_family_default:
+            # Merging matches criteria by key: two with one key could not be told apart.
+            self.check_keys(check)
+
+    def check_keys(self, check: Checker, prefix: tuple[Segment, ...] = ()) -> None:
+        """Report criteria that share a `criterion_key`, which merging cannot tell apart."""
+        seen: dict[str, int] = {}
+        for index, criterion in enumerate(self.criteria):
+            key = criterion_key(criterion)
+            if key in seen and key not in ("sustained", "time_in_level"):
+                check.add(
+                    (*prefix, "criteria", index),
+                    f"a second {key!r} criterion (the first is criteria[{seen[key]}]):"
+                    " defaults and the transitions that inherit them match criteria by"
+                    " kind (and id or step), so each may appear once",
+                )
+            seen.setdefault(key, index)
+
     @property
     def is_default(self) -> bool:
-        """Whether this is a track's default policy rather than one transition's."""
-        return self.track is not None
+        """Whether this is a default (of a track or a family) rather than one transition's."""
+        return self.from_level is None and self.to_level is None
+
+    @property
+    def is_family_default(self) -> bool:
+        """Whether this is its family's default, for steps on every track."""
+        return self.is_default and self.track is None

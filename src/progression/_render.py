@@ -81,11 +81,17 @@ def summary_text(framework: Framework) -> str:
         lines.append(f"  family {family.id}: {family.name}")
         for track in family.tracks:
             core = sum(c.kind is CompetencyKind.CORE for c in track.competencies)
+            # Each behaviour counts on its own: one is what a rater looks for.
+            behaviours = sum(
+                len(e.behaviours) for c in track.competencies for e in c.levels.values()
+            )
+            point = track.branches_from
+            branch = "" if point is None else f" (branches from {point.track} at {point.level})"
             lines.append(
-                f"    {track.kind.value} track {track.id}: "
+                f"    {track.kind.value} track {track.id}{branch}: "
                 + " > ".join(level.id for level in track.levels)
                 + f" ({len(track.levels)} levels; {len(track.competencies)} competencies,"
-                f" {core} core)"
+                f" {core} core; {behaviours} behaviours)"
             )
         if family.crossovers:
             lines.append(
@@ -103,9 +109,11 @@ def summary_text(framework: Framework) -> str:
                 f" (carries {len(path.transferable)} competencies, {len(path.gaps)} gaps)"
             )
     defaults = sum(policy.is_default for policy in framework.policies)
+    shared = sum(policy.is_family_default for policy in framework.policies)
     lines.append(
         f"  policies: {len(framework.policies)}"
-        f" ({defaults} track defaults, {len(framework.policies) - defaults} transitions)"
+        + (f" ({shared} family defaults," if shared else " (")
+        + f"{defaults - shared} track defaults, {len(framework.policies) - defaults} transitions)"
     )
     return _join(lines)
 

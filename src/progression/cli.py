@@ -18,11 +18,12 @@ from typing import TextIO
 
 import attrs
 
-from . import examples
+from . import examples, interchange
 from ._convert import unstructure
 from ._convert._schema import history_document_schema, json_schema
 from ._evaluation import Verdict, evaluate
 from ._formats import (
+    dump_framework,
     dumps,
     format_of,
     load_framework,
@@ -158,6 +159,23 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser(
         "demo", help="evaluate the bundled sample team against the engineering example"
+    )
+
+    import_ = commands.add_parser(
+        "import",
+        help="make a framework file from a framework published in another format",
+        description="Read an FT engineering-progression job family (ft) or a Monzo"
+        " progression-framework page (monzo), write it as a framework file and print what"
+        " was mapped, assumed, left out and is still to supply. Exit 0 on success, 1 when"
+        " the source is not in the format, 2 when it cannot be read.",
+    )
+    import_.add_argument("source_format", choices=("ft", "monzo"), metavar="{ft,monzo}")
+    import_.add_argument("source", metavar="SOURCE")
+    import_.add_argument(
+        "-o", "--output", metavar="OUT", help="the framework file to write (.yaml, .json, .toml)"
+    )
+    import_.add_argument(
+        "--generic", metavar="PAGE", help="monzo: the generic page, for topics without a title"
     )
     return parser
 
@@ -336,6 +354,29 @@ def _printable_reports(
     ]
 
 
+def _import(args: argparse.Namespace) -> int:
+    if args.source_format == "ft":
+        if args.generic is not None:
+            raise ProgressionError("--generic: only Monzo pages have a generic page")
+        imported = interchange.from_ft(args.source)
+    else:
+        imported = interchange.from_monzo(args.source, generic=args.generic)
+    if args.output is None:
+        # The framework is the output; the report goes beside it, to standard error.
+        sys.stdout.write(dump_framework(imported.framework))
+        print(imported.report.text(), file=sys.stderr)
+        return EXIT_OK
+    text = dump_framework(imported.framework, format=format_of(args.output))
+    try:
+        with open(args.output, "w", encoding="utf-8") as file:
+            file.write(text)
+    except OSError as exc:
+        raise UnreadableInput(f"{args.output}: cannot write: {exc.strerror or exc}") from None
+    print(imported.report.text())
+    print(f"Wrote {args.output}.")
+    return EXIT_OK
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "validate":
         return _validate(args.files, args.format)
@@ -363,6 +404,8 @@ def _run(args: argparse.Namespace) -> int:
         return _lint(args)
     if args.command == "demo":
         return _demo()
+    if args.command == "import":
+        return _import(args)
     raise AssertionError(f"unhandled command {args.command!r}")  # pragma: no cover
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import itertools
 import math
 from fractions import Fraction
 from typing import Any, TypeVar
@@ -26,6 +27,8 @@ from hypothesis import strategies as st
 from ._convert import unstructure
 from ._history import Cycle, Evidence, LevelAssignment, Rating, RatingHistory, Review
 from ._model import (
+    Behaviour,
+    BranchPoint,
     Cadence,
     Competency,
     CompetencyKind,
@@ -35,12 +38,14 @@ from ._model import (
     JobFamily,
     LateralPath,
     Level,
+    Link,
     RatingScale,
     Track,
     TrackKind,
     WayBack,
 )
 from ._policy import (
+    Approval,
     AverageScore,
     Calibration,
     Criterion,
@@ -52,22 +57,29 @@ from ._policy import (
     ScoreFloor,
     Sustained,
     TimeInLevel,
+    criterion_key,
+    merge_criteria,
 )
 from .exceptions import Segment
 
 __all__ = [
+    "APPROVAL_STEPS",
+    "behaviours",
     "criteria",
+    "expectations",
     "frameworks",
     "ids",
     "invalid_framework_data",
     "job_families",
     "levels",
+    "links",
     "metadata",
     "promotion_policies",
     "rating_histories",
     "rating_scales",
     "texts",
     "tracks",
+    "words",
 ]
 
 T = TypeVar("T")
@@ -75,6 +87,7 @@ T = TypeVar("T")
 _ID_START = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
+@functools.cache
 def ids() -> st.SearchStrategy[str]:
     """Valid ids: a letter or digit, then letters, digits, ``_``, ``-`` or ``.``."""
     return st.builds(
@@ -84,6 +97,7 @@ def ids() -> st.SearchStrategy[str]:
     )
 
 
+@functools.cache
 def texts(*, min_size: int = 0, max_size: int = 40) -> st.SearchStrategy[str]:
     """Human text in any script, punctuation and symbols included (no control characters)."""
     return st.text(
@@ -125,6 +139,60 @@ def metadata() -> st.SearchStrategy[dict[str, Any]]:
     return st.dictionaries(texts(max_size=10), values, max_size=4)
 
 
+@functools.cache
+def words(*, max_size: int = 40) -> st.SearchStrategy[str]:
+    """Text that says something: required text may not be empty or only spaces."""
+    return texts(min_size=1, max_size=max_size).filter(lambda text: bool(text.strip()))
+
+
+@functools.cache
+def links() -> st.SearchStrategy[Link]:
+    """Links: a URL-like text, with or without a label."""
+    return st.builds(Link, url=words(max_size=30), label=st.none() | words(max_size=15))
+
+
+@functools.cache
+def _annotations() -> st.SearchStrategy[dict[str, Any]]:
+    """Notes, links and an external id for an element, one time in four."""
+    some = st.fixed_dictionaries(
+        {},
+        optional={
+            "notes": words(max_size=30),
+            "links": st.lists(links(), min_size=1, max_size=2),
+            "external_id": words(max_size=12),
+        },
+    )
+    return st.integers(0, 3).flatmap(lambda n: some if n == 0 else st.just({}))
+
+
+@functools.cache
+def behaviours() -> st.SearchStrategy[Behaviour]:
+    """One behaviour: its text, sometimes examples, notes, links and an external id."""
+    examples = st.integers(0, 3).flatmap(
+        lambda n: st.lists(words(max_size=20), min_size=1, max_size=2) if n == 0 else st.just([])
+    )
+    return st.builds(
+        lambda text, examples, extra: Behaviour(text=text, examples=examples, **extra),
+        words(max_size=40),
+        examples,
+        _annotations(),
+    )
+
+
+@st.composite
+def expectations(
+    draw: st.DrawFn, *, scale: RatingScale | None = None, proficiency: bool = True
+) -> Expectation:
+    """An expectation of one to three behaviours, with a proficiency on ``scale`` or none."""
+    scale = scale or RatingScale()
+    return Expectation(
+        # Mostly one behaviour, as most frameworks write; sometimes a list.
+        behaviours=[draw(behaviours()) for _ in range(draw(st.sampled_from([1, 1, 1, 2, 3])))],
+        proficiency=draw(st.integers(scale.min, scale.max)) if proficiency else None,
+        **draw(_annotations()),
+    )
+
+
 @st.composite
 def levels(
     draw: st.DrawFn, *, level_ids: list[str] | None = None, start_rank: int = 1
@@ -138,12 +206,13 @@ def levels(
         out.append(
             Level(
                 id=level_id,
-                name=draw(texts(min_size=1, max_size=15)),
+                name=draw(words(max_size=15)),
                 rank=rank,
-                title=draw(st.none() | texts(min_size=1, max_size=20)),
-                alternative_titles=draw(st.lists(texts(min_size=1, max_size=10), max_size=2)),
-                scope=draw(texts(max_size=30)),
-                autonomy=draw(texts(max_size=30)),
+                title=draw(st.none() | words(max_size=20)),
+                alternative_titles=draw(st.lists(words(max_size=10), max_size=2)),
+                scope=draw(st.none() | words(max_size=30)),
+                autonomy=draw(st.none() | words(max_size=30)),
+                **draw(_annotations()),
             )
         )
         rank += 1
@@ -152,24 +221,36 @@ def levels(
 
 @st.composite
 def _competencies(
-    draw: st.DrawFn, level_ids: list[str], scale: RatingScale, competency_ids: list[str]
+    draw: st.DrawFn,
+    level_ids: list[str],
+    scale: RatingScale,
+    competency_ids: list[str],
+    proficiency: bool = True,
 ) -> list[Competency]:
-    return [
-        Competency(
-            id=competency_id,
-            name=draw(texts(min_size=1, max_size=15)),
-            kind=draw(st.sampled_from(CompetencyKind)),
-            summary=draw(texts(max_size=30)),
-            levels={
-                level_id: Expectation(
-                    description=draw(texts(max_size=40)),
-                    proficiency=draw(st.integers(scale.min, scale.max)),
-                )
-                for level_id in level_ids
-            },
+    out = []
+    for index, competency_id in enumerate(competency_ids):
+        # The first competency is expected at every level, so that every step has a
+        # competency to count; the others may start or end part of the way up.
+        first = draw(st.integers(0, len(level_ids) - 1)) if index else 0
+        last = draw(st.integers(first, len(level_ids) - 1)) if index else len(level_ids) - 1
+        span = level_ids[first : last + 1]
+        out.append(
+            Competency(
+                id=competency_id,
+                name=draw(words(max_size=15)),
+                kind=draw(st.sampled_from(CompetencyKind)),
+                summary=draw(st.none() | words(max_size=30)),
+                levels={
+                    level_id: draw(expectations(scale=scale, proficiency=proficiency))
+                    for level_id in span
+                },
+                # A bound at the track's end is said sometimes, though it goes without.
+                starts_at=span[0] if first or draw(st.integers(0, 4)) == 0 else None,
+                ends_at=span[-1] if last < len(level_ids) - 1 else None,
+                **draw(_annotations()),
+            )
         )
-        for competency_id in competency_ids
-    ]
+    return out
 
 
 @st.composite
@@ -180,49 +261,105 @@ def tracks(
     kind: TrackKind | None = None,
     level_ids: list[str] | None = None,
     track_id: str | None = None,
+    start_rank: int = 1,
+    branches_from: BranchPoint | None = None,
+    proficiency: bool = True,
 ) -> Track:
-    """A valid track: ordered levels, and competencies described at every level."""
+    """A valid track: ordered levels, competencies over a run of them, notes sometimes."""
     scale = scale or RatingScale()
-    chosen_levels = draw(levels(level_ids=level_ids))
+    chosen_levels = draw(levels(level_ids=level_ids, start_rank=start_rank))
     ids_ = [level.id for level in chosen_levels]
     competency_ids = draw(st.lists(ids(), min_size=1, max_size=4, unique=True))
     return Track(
         id=track_id or draw(ids()),
-        name=draw(texts(min_size=1, max_size=15)),
+        name=draw(words(max_size=15)),
         kind=kind or draw(st.sampled_from(TrackKind)),
         levels=chosen_levels,
-        competencies=draw(_competencies(ids_, scale, competency_ids)),
+        competencies=draw(_competencies(ids_, scale, competency_ids, proficiency)),
+        branches_from=branches_from,
+        **draw(_annotations()),
     )
 
 
 @st.composite
 def job_families(
-    draw: st.DrawFn, *, scale: RatingScale | None = None, family_id: str | None = None
+    draw: st.DrawFn,
+    *,
+    scale: RatingScale | None = None,
+    family_id: str | None = None,
+    proficiency: bool = True,
 ) -> JobFamily:
-    """A valid job family: an IC track, often a management track with crossover and way back."""
+    """A valid job family of one of three shapes.
+
+    An IC track alone; an IC and a management track with crossovers and ways back; or
+    a trunk of shared levels from which one or two tracks branch (an IC branch, a
+    management branch), with crossovers between the IC and management ladders.
+    """
     scale = scale or RatingScale()
-    with_management = draw(st.booleans())
-    level_ids = draw(st.lists(ids(), min_size=2 if with_management else 1, max_size=8, unique=True))
-    split = draw(st.integers(1, len(level_ids) - 1)) if with_management else len(level_ids)
-    track_ids = draw(st.lists(ids(), min_size=2, max_size=2, unique=True))
-    ic = draw(
-        tracks(scale=scale, kind=TrackKind.IC, level_ids=level_ids[:split], track_id=track_ids[0])
-    )
-    family_tracks = [ic]
-    crossovers: list[Crossover] = []
-    way_back: list[WayBack] = []
-    if with_management:
-        management = draw(
-            tracks(
-                scale=scale,
-                kind=TrackKind.MANAGEMENT,
-                level_ids=level_ids[split:],
-                track_id=track_ids[1],
+    shape = draw(st.sampled_from(["single", "dual", "branching"]))
+    count = {"single": 1, "dual": 2, "branching": 3}[shape]
+    level_ids = draw(st.lists(ids(), min_size=count, max_size=8, unique=True))
+    track_ids = draw(st.lists(ids(), min_size=3, max_size=3, unique=True))
+    cuts = (
+        sorted(
+            draw(
+                st.lists(
+                    st.integers(1, len(level_ids) - 1),
+                    min_size=count - 1,
+                    max_size=count - 1,
+                    unique=True,
+                )
             )
         )
-        family_tracks.append(management)
-        ic_ids = [level.id for level in ic.levels]
-        m_ids = [level.id for level in management.levels]
+        if count > 1
+        else []
+    )
+    parts = [level_ids[a:b] for a, b in zip([0, *cuts], [*cuts, len(level_ids)], strict=True)]
+    first = draw(
+        tracks(
+            scale=scale,
+            kind=TrackKind.IC,
+            level_ids=parts[0],
+            track_id=track_ids[0],
+            proficiency=proficiency,
+        )
+    )
+    family_tracks = [first]
+    if shape == "dual":
+        family_tracks.append(
+            draw(
+                tracks(
+                    scale=scale,
+                    kind=TrackKind.MANAGEMENT,
+                    level_ids=parts[1],
+                    track_id=track_ids[1],
+                    proficiency=proficiency,
+                )
+            )
+        )
+    elif shape == "branching":
+        for part, track_id, kind in zip(
+            parts[1:], track_ids[1:], (TrackKind.IC, TrackKind.MANAGEMENT), strict=False
+        ):
+            point = draw(st.sampled_from(list(first.levels)))
+            family_tracks.append(
+                draw(
+                    tracks(
+                        scale=scale,
+                        kind=kind,
+                        level_ids=part,
+                        track_id=track_id,
+                        start_rank=point.rank + 1,
+                        branches_from=BranchPoint(track=first.id, level=point.id),
+                        proficiency=proficiency,
+                    )
+                )
+            )
+    crossovers: list[Crossover] = []
+    way_back: list[WayBack] = []
+    ic_ids = [lv.id for t in family_tracks if t.kind is TrackKind.IC for lv in t.levels]
+    m_ids = [lv.id for t in family_tracks if t.kind is TrackKind.MANAGEMENT for lv in t.levels]
+    if m_ids:
         pairs = st.tuples(st.sampled_from(ic_ids), st.sampled_from(m_ids))
         for low, high in draw(st.lists(pairs, unique=True, max_size=2)):
             crossovers.append(
@@ -232,24 +369,38 @@ def job_families(
             way_back.append(WayBack(from_level=high, to_level=low, note=draw(texts(max_size=20))))
     return JobFamily(
         id=family_id or draw(ids()),
-        name=draw(texts(min_size=1, max_size=15)),
+        name=draw(words(max_size=15)),
         tracks=family_tracks,
         crossovers=crossovers,
         way_back=way_back,
+        **draw(_annotations()),
     )
 
 
 @st.composite
 def criteria(
-    draw: st.DrawFn, *, track: Track, scale: RatingScale, same_track: bool = True
+    draw: st.DrawFn,
+    *,
+    track: Track,
+    scale: RatingScale,
+    same_track: bool = True,
+    scores: bool = True,
 ) -> list[Criterion]:
-    """A valid criteria list for a policy on ``track`` (meets_expectations only within a track)."""
+    """A valid criteria list for a policy on ``track``, one criterion per key.
+
+    ``meets_expectations`` only within a track (``same_track``); without ``scores`` no
+    score criterion at all, as defaults shared by several tracks or merged with
+    others need. Competency lists always hold a competency expected at every level.
+    """
     known = [c.id for c in track.competencies]
-    subset = st.lists(st.sampled_from(known), unique=True, max_size=len(known))
+    anchor = known[0]
+    subset = st.lists(st.sampled_from(known), unique=True, max_size=len(known)).map(
+        lambda chosen: chosen if not chosen or anchor in chosen else [anchor, *chosen]
+    )
     out: list[Criterion] = []
     threshold = draw(_fractions_in(scale.min, scale.max))
-    if draw(st.booleans()):
-        weighted = draw(subset)
+    if scores and draw(st.booleans()):
+        weighted = draw(st.lists(st.sampled_from(known), unique=True, max_size=len(known)))
         out.append(
             AverageScore(
                 threshold=threshold,
@@ -258,7 +409,7 @@ def criteria(
                 competencies=draw(subset),
             )
         )
-    if draw(st.booleans()):
+    if scores and draw(st.booleans()):
         ceiling = math.floor(threshold) if out else scale.max
         out.append(
             ScoreFloor(
@@ -266,7 +417,8 @@ def criteria(
                 competencies=draw(subset),
             )
         )
-    if same_track and draw(st.booleans()):
+    expected = all(e.proficiency is not None for c in track.competencies for e in c.levels.values())
+    if scores and same_track and expected and draw(st.booleans()):
         out.append(MeetsExpectations(competencies=draw(subset)))
     if draw(st.booleans()):
         out.append(Sustained(cycles=draw(st.integers(1, 6))))
@@ -286,54 +438,111 @@ def criteria(
         out.append(ManagerEndorsement())
     if draw(st.booleans()):
         out.append(Calibration())
+    for step in draw(st.lists(st.sampled_from(APPROVAL_STEPS) | ids(), unique=True, max_size=2)):
+        out.append(Approval(step=step, description=draw(texts(max_size=20))))
     return draw(st.permutations(out))
+
+
+#: Approval steps organisations name, drawn beside random ids.
+APPROVAL_STEPS = ("promotion-panel", "interview", "application")
+
+
+def _routes(family: JobFamily) -> list[tuple[str, str, str | None, str]]:
+    """(from, to, to_family, route) for every step up a ladder and every path."""
+    routes: list[tuple[str, str, str | None, str]] = []
+    for track in family.tracks:
+        ladder = family.ladder(track.id)
+        for low, high in itertools.pairwise(ladder):
+            if (low.id, high.id, None, "promotion") not in routes:
+                routes.append((low.id, high.id, None, "promotion"))
+    moves: list[tuple[str, str, str | None]] = [
+        (c.from_level, c.to_level, None) for c in family.crossovers
+    ]
+    moves += [(w.from_level, w.to_level, None) for w in family.way_back]
+    moves += [(p.from_level, p.to_level, p.to_family) for p in family.lateral_paths]
+    for from_level, to_level, to_family in moves:
+        # A crossover from a shared level into a branch above it climbs a ladder.
+        route = family.route(from_level, to_level, to_family) or ""
+        if (from_level, to_level, to_family, route) not in routes:
+            routes.append((from_level, to_level, to_family, route))
+    return routes
 
 
 @st.composite
 def promotion_policies(draw: st.DrawFn, framework: Framework) -> list[PromotionPolicy]:
-    """Valid, non-overlapping policies for the families of ``framework``."""
+    """Valid, non-overlapping policies for the families of ``framework``.
+
+    Family defaults, track defaults that build on them (dropping some of their
+    criteria), transitions that stand alone and transitions that inherit.
+    """
     out: dict[tuple[str | None, ...], PromotionPolicy] = {}
+    scale = framework.scale
     for family in framework.job_families:
+        base: list[Criterion] = []
+        if draw(st.booleans()):
+            # Shared by every track, so it names no competency.
+            base = draw(criteria(track=family.tracks[0], scale=scale, scores=False))
+            out[(family.id, None, None, None, None)] = PromotionPolicy(
+                family=family.id, criteria=base, raters=draw(_raters())
+            )
+        defaults: dict[str, list[Criterion]] = {}
         for track in family.tracks:
             if draw(st.booleans()):
-                key: tuple[str | None, ...] = (family.id, track.id, None, None, None)
-                out[key] = PromotionPolicy(
-                    family=family.id,
-                    track=track.id,
-                    criteria=draw(criteria(track=track, scale=framework.scale)),
+                own = draw(criteria(track=track, scale=scale))
+                keys = sorted({criterion_key(c) for c in base})
+                drop = draw(st.lists(st.sampled_from(keys), unique=True)) if keys else []
+                out[(family.id, track.id, None, None, None)] = PromotionPolicy(
+                    family=family.id, track=track.id, criteria=own, drop=drop
                 )
-        routes: list[tuple[str, str, str | None, bool]] = []
-        for track in family.tracks:
-            for low, high in zip(track.levels, track.levels[1:], strict=False):
-                routes.append((low.id, high.id, None, True))
-        routes += [(c.from_level, c.to_level, None, False) for c in family.crossovers]
-        routes += [(w.from_level, w.to_level, None, False) for w in family.way_back]
-        routes += [(p.from_level, p.to_level, p.to_family, False) for p in family.lateral_paths]
-        for from_level, to_level, to_family, same in (
+                defaults[track.id] = list(merge_criteria(base, own, drop))
+            elif base:
+                defaults[track.id] = base
+        routes = _routes(family)
+        for from_level, to_level, to_family, route in (
             draw(st.lists(st.sampled_from(routes), max_size=3)) if routes else []
         ):
-            key = (family.id, None, from_level, to_level, to_family)
-            out[key] = PromotionPolicy(
+            promotion = route == "promotion"
+            scored = family.track_of(to_level if promotion else from_level)
+            inherited = defaults.get(family.track_of(to_level).id) if promotion else None
+            inherit = inherited is not None and draw(st.booleans())
+            own = draw(
+                criteria(track=scored, scale=scale, same_track=promotion, scores=not inherit)
+            )
+            dropped: list[str] = []
+            if inherit and inherited:
+                keys = sorted({criterion_key(c) for c in inherited})
+                dropped = draw(st.lists(st.sampled_from(keys), unique=True, max_size=2))
+            out[(family.id, None, from_level, to_level, to_family)] = PromotionPolicy(
                 family=family.id,
                 from_level=from_level,
                 to_level=to_level,
                 to_family=to_family,
-                criteria=draw(
-                    criteria(
-                        track=family.track_of(from_level), scale=framework.scale, same_track=same
-                    )
-                ),
-                raters=draw(st.lists(st.sampled_from(Rater), max_size=2, unique=True)),
+                inherit=inherit,
+                criteria=own,
+                drop=dropped,
+                raters=draw(_raters()),
             )
     return list(out.values())
 
 
+def _raters() -> st.SearchStrategy[list[Rater]]:
+    return st.lists(st.sampled_from(Rater), max_size=2, unique=True)
+
+
 @st.composite
 def frameworks(draw: st.DrawFn, *, max_families: int = 2) -> Framework:
-    """Valid frameworks: any scale and cadence, up to ``max_families`` families, policies."""
+    """Valid frameworks: any scale and cadence, up to ``max_families`` families, policies.
+
+    Families of every shape (`job_families`), proficiencies given or left out across
+    the framework, and every kind of policy (`promotion_policies`).
+    """
     scale = draw(rating_scales())
+    proficiency = draw(st.integers(0, 3)) > 0
     family_ids = draw(st.lists(ids(), min_size=1, max_size=max_families, unique=True))
-    families = [draw(job_families(scale=scale, family_id=family_id)) for family_id in family_ids]
+    families = [
+        draw(job_families(scale=scale, family_id=family_id, proficiency=proficiency))
+        for family_id in family_ids
+    ]
     if len(families) > 1:
         with_paths = []
         for family in families:
@@ -368,15 +577,24 @@ def frameworks(draw: st.DrawFn, *, max_families: int = 2) -> Framework:
         families = with_paths
     bare = Framework(
         id=draw(ids()),
-        name=draw(texts(min_size=1, max_size=20)),
-        version=draw(texts(min_size=1, max_size=8)),
+        name=draw(words(max_size=20)),
+        version=draw(words(max_size=8)),
         cadence=draw(st.sampled_from(Cadence)),
         scale=scale,
         job_families=families,
         raters=draw(st.lists(st.sampled_from(Rater), min_size=1, max_size=4, unique=True)),
         metadata=draw(metadata()),
+        **draw(_annotations()),
     )
     return attrs.evolve(bare, policies=draw(promotion_policies(bare)))
+
+
+#: The first cycle of generated histories, by cadence.
+_FIRST_CYCLE = {
+    Cadence.QUARTERLY: "2024-Q1",
+    Cadence.HALF_YEARLY: "2022-H1",
+    Cadence.ANNUAL: "2018-Y",
+}
 
 
 @st.composite
@@ -387,18 +605,19 @@ def rating_histories(
     cycles: int = 8,
     high_scores: bool = False,
 ) -> RatingHistory:
-    """A valid history for ``framework``: levels on one track, reviews over ``cycles`` cycles.
+    """A valid history for ``framework``: levels up one ladder, reviews over ``cycles`` cycles.
 
     Some cycles go unreviewed, some competencies unrated, some scores come from raters
-    that do not count; evidence uses the requirement ids of the family's policies.
-    With ``high_scores`` most scores sit in the top half of the scale, so that many
-    histories are ready.
+    that do not count; evidence uses the requirement ids of the family's policies and
+    approvals its approval steps. Scores are for the competencies of the track that
+    holds the level in force. With ``high_scores`` most scores sit in the top half of
+    the scale, so that many histories are ready.
     """
     family = draw(st.sampled_from(list(framework.job_families)))
     track = draw(st.sampled_from(list(family.tracks)))
     scale = framework.scale
-    first = Cycle.parse("2024-Q1" if framework.cadence is Cadence.QUARTERLY else "2022-H1")
-    level_ids = [level.id for level in track.levels]
+    first = Cycle.parse(_FIRST_CYCLE[framework.cadence])
+    level_ids = [level.id for level in family.ladder(track.id)]
     start = draw(st.integers(0, len(level_ids) - 1))
     assignments = [LevelAssignment(level=level_ids[start], since=first)]
     if start + 1 < len(level_ids) and draw(st.booleans()):
@@ -407,23 +626,19 @@ def rating_histories(
                 level=level_ids[start + 1], since=first.shift(draw(st.integers(1, cycles - 1)))
             )
         )
-    requirements = sorted(
-        {
-            c.id
-            for p in framework.policies
-            if p.family == family.id
-            for c in p.criteria
-            if isinstance(c, ScopeEvidence)
-        }
-    )
+    named = [c for p in framework.policies if p.family == family.id for c in p.criteria]
+    requirements = sorted({c.id for c in named if isinstance(c, ScopeEvidence)})
+    steps = sorted({c.step for c in named if isinstance(c, Approval)})
     middle = (scale.min + scale.max + 1) // 2
     score = st.integers(middle if high_scores else scale.min, scale.max)
     reviews = []
     for offset in range(cycles):
         if not draw(st.integers(0, 9)):  # about one cycle in ten goes unreviewed
             continue
+        cycle = first.shift(offset)
+        held = max((a for a in assignments if a.since <= cycle), key=lambda a: a.since)
         ratings = []
-        for competency in track.competencies:
+        for competency in family.track_of(held.level).competencies:
             if draw(st.integers(0, 19)):  # about one score in twenty is missing
                 ratings.append(
                     Rating(competency=competency.id, score=draw(score), rater=Rater.MANAGER)
@@ -446,17 +661,18 @@ def rating_histories(
         ]
         reviews.append(
             Review(
-                cycle=first.shift(offset),
+                cycle=cycle,
                 ratings=ratings,
                 evidence=evidence,
                 endorsed=draw(st.booleans()),
                 calibrated=draw(st.booleans()),
+                approvals=draw(st.lists(st.sampled_from(steps), unique=True)) if steps else [],
             )
         )
     return RatingHistory(
         employee=draw(ids()),
         family=family.id,
-        track=track.id if len(assignments) == 1 else family.track_of(assignments[-1].level).id,
+        track=track.id,
         levels=assignments,
         reviews=reviews,
     )
@@ -473,7 +689,8 @@ def invalid_framework_data(draw: st.DrawFn) -> tuple[dict[str, Any], tuple[Segme
     """A framework document with exactly one fault, and the path the error must name.
 
     The faults cover wrong types, unknown keys, duplicate ids, dangling references,
-    rank order, missing expectations and values outside the scale.
+    rank order, missing expectations, values outside the scale, unknown proficiency
+    labels, empty text and branch points that lead nowhere.
     """
     framework = draw(frameworks())
     data = copy.deepcopy(unstructure(framework))
@@ -483,8 +700,17 @@ def invalid_framework_data(draw: st.DrawFn) -> tuple[dict[str, Any], tuple[Segme
     track = family.tracks[t]
     track_path: tuple[Segment, ...] = ("job_families", f, "tracks", t)
     c = draw(st.integers(0, len(track.competencies) - 1))
-    level_id = draw(st.sampled_from([level.id for level in track.levels]))
-    faults = ["type", "unknown_key", "out_of_scale", "missing_expectation", "dangling_family"]
+    level_id = draw(st.sampled_from(sorted(track.competencies[c].levels)))
+    faults = [
+        "type",
+        "unknown_key",
+        "out_of_scale",
+        "unknown_label",
+        "missing_expectation",
+        "dangling_family",
+        "empty_name",
+        "dangling_branch",
+    ]
     if len(track.levels) > 1:
         faults += ["duplicate_level", "rank_order"]
     if len(track.competencies) > 1:
@@ -493,6 +719,27 @@ def invalid_framework_data(draw: st.DrawFn) -> tuple[dict[str, Any], tuple[Segme
         faults.append("dangling_policy_family")
     fault = draw(st.sampled_from(faults))
     track_data = _get(data, track_path)
+    expectation_path = (*track_path, "competencies", c, "levels", level_id)
+    if fault == "unknown_label":
+        # Labels match whatever their case and spacing: the fault must match none.
+        labels = {" ".join(label.split()).casefold() for label in framework.scale.labels.values()}
+        label = draw(
+            words(max_size=12).filter(lambda text: " ".join(text.split()).casefold() not in labels)
+        )
+        _get(data, expectation_path)["proficiency"] = label
+        return data, (*expectation_path, "proficiency")
+    if fault == "empty_name":
+        level_index = draw(st.integers(0, len(track.levels) - 1))
+        track_data["levels"][level_index]["name"] = draw(st.sampled_from(["", " ", "\t"]))
+        return data, (*track_path, "levels", level_index, "name")
+    if fault == "dangling_branch":
+        # A root track, so that the one fault is the level, not a circle of branches.
+        others = [o for o in family.tracks if o.id != track.id and o.branches_from is None]
+        parent = draw(st.sampled_from(others)) if others else track
+        track_data["branches_from"] = {"track": parent.id, "level": "no-such-level"}
+        if parent is track:
+            return data, (*track_path, "branches_from", "track")
+        return data, (*track_path, "branches_from", "level")
     if fault == "type":
         data["name"] = draw(st.integers() | st.lists(st.integers(), max_size=1))
         return data, ("name",)
@@ -502,8 +749,8 @@ def invalid_framework_data(draw: st.DrawFn) -> tuple[dict[str, Any], tuple[Segme
         return data, (*track_path, "levels", level_index, "colour")
     if fault == "out_of_scale":
         bad = draw(st.sampled_from([framework.scale.min - 1, framework.scale.max + 1]))
-        track_data["competencies"][c]["levels"][level_id]["proficiency"] = bad
-        return data, (*track_path, "competencies", c, "levels", level_id, "proficiency")
+        _get(data, expectation_path)["proficiency"] = bad
+        return data, (*expectation_path, "proficiency")
     if fault == "missing_expectation":
         del track_data["competencies"][c]["levels"][level_id]
         return data, (*track_path, "competencies", c, "levels")
@@ -542,6 +789,9 @@ def _type_strategies() -> dict[type, st.SearchStrategy[Any]]:
     return {
         RatingScale: rating_scales(),
         Level: levels().map(lambda ladder: ladder[0]),
+        Link: links(),
+        Behaviour: behaviours(),
+        Expectation: expectations(),
         Track: tracks(),
         Competency: tracks().map(lambda track: track.competencies[0]),
         JobFamily: job_families(),
@@ -567,6 +817,11 @@ def _type_strategies() -> dict[type, st.SearchStrategy[Any]]:
         ),
         ManagerEndorsement: st.just(ManagerEndorsement()),
         Calibration: st.just(Calibration()),
+        Approval: st.builds(
+            Approval,
+            step=st.sampled_from(APPROVAL_STEPS) | ids(),
+            description=texts(max_size=20),
+        ),
         PromotionPolicy: st.builds(
             PromotionPolicy,
             family=ids(),

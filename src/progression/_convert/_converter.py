@@ -6,6 +6,7 @@ import difflib
 import enum
 import re
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from fractions import Fraction
 from typing import Any, TypeVar, cast, get_args, get_origin
 
@@ -30,7 +31,7 @@ from pyrsistent.typing import PVector as _PVectorType
 from .._evaluation import CriterionResult, CycleCheck, Gap, Observed, Plan
 from .._history import CYCLE_EXPECTED, Cycle
 from .._lint import Finding
-from .._model import Framework
+from .._model import Behaviour, Expectation, Framework, Link, RatingScale
 from .._numbers import format_number, to_fraction
 from .._policy import CRITERION_KINDS, Criterion
 from .._validation import one_of, show
@@ -81,8 +82,12 @@ def describe(tp: Any) -> str:
         return 'a number (like 3.5 or "7/2")'
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return one_of(member.value for member in tp)
+    if tp in _TEXT_OR_MAPPING:
+        return f"a string or a mapping ({tp.__name__})"
     if isinstance(tp, type) and attrs.has(tp):
         return f"a mapping ({tp.__name__})"
+    if origin in (_PVectorType, _PSetType) and args and args[0] in _TEXT_OR_MAPPING:
+        return f"a list of strings or mappings ({args[0].__name__})"
     if origin in (_PVectorType, _PSetType) and args:
         return f"a list of {_plural(describe(args[0]))}"
     if origin is _PMapType and args:
@@ -288,6 +293,8 @@ def _overrides(cls: type[Any]) -> dict[str, Any]:
     }
     if cls is Framework:
         found["metadata"] = override(struct_hook=_structure_metadata, unstruct_hook=_thaw_sorted)
+    if cls is Expectation:
+        found["proficiency"] = override(struct_hook=_structure_proficiency)
     return found
 
 
@@ -345,6 +352,150 @@ def _structure_segments(value: object, _: type) -> tuple[str | int, ...]:
     return tuple(value)
 
 
+# --- shorthands: a plain string for a behaviour or link, description for one behaviour ---
+
+#: Values a file may write as a plain string: a behaviour's text, a link's URL.
+_TEXT_OR_MAPPING: dict[type[Any], str] = {Behaviour: "text", Link: "url"}
+#: Keys a type reads beside its fields: an expectation's one-behaviour shorthand.
+_SHORTHAND_KEYS: dict[type[Any], tuple[str, ...]] = {Expectation: ("description",)}
+
+
+_GENERATED: dict[type[Any], Callable[[object, type], Any]] = {}
+_GENERATED_UNSTRUCTURE: dict[type[Any], Callable[[Any], dict[str, Any]]] = {}
+
+
+def _generated(cls: type[Any]) -> Callable[[object, type], Any]:
+    """The plain attrs hook of a class that has a hook of its own around it."""
+    if cls not in _GENERATED:
+        _GENERATED[cls] = _attrs_hook(cls)
+    return _GENERATED[cls]
+
+
+def _generated_unstructure(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
+    if cls not in _GENERATED_UNSTRUCTURE:
+        _GENERATED_UNSTRUCTURE[cls] = _attrs_unstructure_hook(cls)
+    return _GENERATED_UNSTRUCTURE[cls]
+
+
+def _structure_text_or_mapping(cls: type[T]) -> Callable[[object, type], T]:
+    field = _TEXT_OR_MAPPING[cls]
+
+    def structure(value: object, _: type) -> T:
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, str):
+            try:
+                return cls(**{field: value})
+            except InvalidInput as exc:
+                # The string is the value itself: its problems belong at its own path.
+                raise InvalidFramework(
+                    attrs.evolve(p, segments=p.segments[1:]) for p in exc.problems
+                ) from None
+        if not isinstance(value, Mapping):
+            raise _Expected(describe(cls), value)
+        return cast(T, _generated(cls)(value, cls))
+
+    return structure
+
+
+def _unstructure_text_or_mapping(cls: type[Any]) -> Callable[[Any], Any]:
+    field = _TEXT_OR_MAPPING[cls]
+
+    def unstructure(value: Any) -> Any:
+        data = _generated_unstructure(cls)(value)
+        return data[field] if list(data) == [field] else data
+
+    return unstructure
+
+
+def _structure_expectation(value: object, cls: type) -> Expectation:
+    generated = _generated(Expectation)
+    if not isinstance(value, Mapping) or "description" not in value:
+        return cast(Expectation, generated(value, cls))
+    rest = {key: item for key, item in value.items() if key != "description"}
+    description = value["description"]
+    errors: list[Exception] = []
+    if "behaviours" in rest:
+        errors.append(_Expected("description or behaviours", None, _BOTH, show_got=False))
+    elif not isinstance(description, str):
+        errors.append(_Expected("a string", description))
+    else:
+        try:
+            rest["behaviours"] = [Behaviour(text=description)]
+        except InvalidInput as exc:
+            errors.append(
+                InvalidFramework(attrs.evolve(p, segments=p.segments[1:]) for p in exc.problems)
+            )
+    for error in errors:
+        error.add_note(AttributeValidationNote("description", "description", str))
+    # Placeholder text keeps the rest of the expectation checked along with it.
+    rest.setdefault("behaviours", ["-"])
+    try:
+        result = generated(rest, cls)
+    except (ClassValidationError, InvalidInput) as exc:
+        subs = list(exc.exceptions) if isinstance(exc, ClassValidationError) else [exc]
+        raise ClassValidationError("While structuring Expectation", [*errors, *subs], cls) from None
+    if errors:
+        raise ClassValidationError("While structuring Expectation", errors, cls)
+    return cast(Expectation, result)
+
+
+_BOTH = "give description (one behaviour) or behaviours, not both"
+
+
+def _unstructure_expectation(value: Expectation) -> dict[str, Any]:
+    data = _generated_unstructure(Expectation)(value)
+    if not value.shorthand:
+        return data
+    rest = {key: item for key, item in data.items() if key != "behaviours"}
+    return {"description": value.behaviours[0].text, **rest}
+
+
+# --- proficiency labels: a scale's label in a file stands for its point ---
+
+#: The labels of the scale of the framework being read, normalised, by point.
+_LABELS: ContextVar[RatingScale | None] = ContextVar("labels", default=None)
+
+
+def _label_key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _structure_proficiency(value: object, _: type) -> int | None:
+    if value is None or not isinstance(value, str):
+        return None if value is None else _structure_int(value, int)
+    scale = _LABELS.get()
+    if scale is None:
+        raise _Expected("an integer (labels are read with the framework's scale)", value)
+    exact = [point for point, label in scale.labels.items() if label == value]
+    loose = [p for p, label in scale.labels.items() if _label_key(label) == _label_key(value)]
+    if exact or len(loose) == 1:
+        return (exact or loose)[0]
+    labels = [scale.labels[point] for point in scale.points]
+    close = difflib.get_close_matches(value, labels, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise _Expected(
+        f"a point from {scale.min} to {scale.max} or its label: {one_of(labels)}",
+        value,
+        f"unknown proficiency label{hint}",
+    )
+
+
+def _structure_framework(value: object, cls: type) -> Framework:
+    generated = _generated(Framework)
+    scale: RatingScale | None = RatingScale()
+    if isinstance(value, Mapping) and "scale" in value:
+        try:
+            scale = converter.structure(value["scale"], RatingScale)
+        except Exception:  # reported when the framework's own scale is read
+            scale = None
+    token = _LABELS.set(scale)
+    try:
+        return cast(Framework, generated(value, cls))
+    finally:
+        _LABELS.reset(token)
+
+
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(Cycle, _structure_cycle)
@@ -379,6 +530,12 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook_factory(attrs.has, _attrs_hook)
     conv.register_unstructure_hook_factory(attrs.has, _attrs_unstructure_hook)
     conv.register_structure_hook(Criterion, _structure_criterion)
+    for cls in _TEXT_OR_MAPPING:
+        conv.register_structure_hook(cls, _structure_text_or_mapping(cls))
+        conv.register_unstructure_hook(cls, _unstructure_text_or_mapping(cls))
+    conv.register_structure_hook(Expectation, _structure_expectation)
+    conv.register_unstructure_hook(Expectation, _unstructure_expectation)
+    conv.register_structure_hook(Framework, _structure_framework)
     return conv
 
 
@@ -417,6 +574,7 @@ def problems_from(exc: BaseException, segments: tuple[Segment, ...] = ()) -> lis
         )
         if CRITERION_KINDS.get(getattr(exc.cl, "kind", "")) is exc.cl:
             known.insert(0, "kind")
+        known[:0] = _SHORTHAND_KEYS.get(exc.cl, ())
         expected = f"one of {', '.join(known)}" if len(known) > 1 else f"only {known[0]!r}"
         out = []
         for key in sorted(exc.extra_fields, key=str):

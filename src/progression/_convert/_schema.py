@@ -12,7 +12,16 @@ import attrs
 from pyrsistent.typing import PMap, PSet, PVector
 
 from .._history import Cycle, RatingHistory
-from .._model import Framework
+from .._model import (
+    Behaviour,
+    Competency,
+    Expectation,
+    Framework,
+    JobFamily,
+    Level,
+    Link,
+    Track,
+)
 from .._policy import CRITERION_KINDS, Criterion
 from ._converter import DERIVED
 
@@ -93,8 +102,9 @@ def _schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
     if tp is Cycle:
         return {
             "type": "string",
-            "pattern": r"^[0-9]{4}-(Q[1-4]|H[12])$",
-            "description": "A review cycle: a quarter (2026-Q3) or a half-year (2026-H2).",
+            "pattern": r"^[0-9]{4}-(Q[1-4]|H[12]|Y)$",
+            "description": "A review cycle: a quarter (2026-Q3), a half-year (2026-H2) or a"
+            " year (2026-Y).",
         }
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return {"enum": [member.value for member in tp]}
@@ -115,9 +125,57 @@ def _schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
             else {"anyOf": [_schema(o, defs) for o in options]}
         )
         return {"anyOf": [inner, {"type": "null"}]} if NoneType in args else inner
+    if tp in _TEXT_OR_MAPPING:
+        # A plain string stands for the value with only its main text.
+        return {"anyOf": [dict(_TEXT), _class(tp, defs)]}
     if isinstance(tp, type) and attrs.has(tp):
         return _class(tp, defs)
     raise TypeError(f"no JSON Schema for {tp!r}")
+
+
+#: Text that says something: required text, and optional text when given.
+_TEXT = {"type": "string", "pattern": r"\S"}
+#: Types a file may write as a plain string (a behaviour's text, a link's URL).
+_TEXT_OR_MAPPING = (Behaviour, Link)
+#: Fields that hold text which may not be empty or only spaces.
+_WORDS: dict[type[Any], tuple[str, ...]] = {
+    Framework: ("name", "version", "notes", "external_id"),
+    JobFamily: ("name", "notes", "external_id"),
+    Track: ("name", "notes", "external_id"),
+    Level: ("name", "title", "alternative_titles", "scope", "autonomy", "notes", "external_id"),
+    Competency: ("name", "summary", "notes", "external_id"),
+    Expectation: ("notes", "external_id"),
+    Behaviour: ("text", "examples", "notes", "external_id"),
+    Link: ("url", "label"),
+}
+
+
+def _words(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with every string in it required to hold more than spaces."""
+    if schema.get("type") == "string":
+        return {**schema, **_TEXT}
+    return {
+        key: _words(value)
+        if isinstance(value, dict)
+        else [_words(v) for v in value]
+        if key == "anyOf"
+        else value
+        for key, value in schema.items()
+    }
+
+
+def _expectation(properties: dict[str, Any]) -> dict[str, Any]:
+    """An expectation: ``description`` (one behaviour) or ``behaviours``, not both."""
+    properties["description"] = {**_TEXT, "description": "One behaviour: the shorthand."}
+    properties["behaviours"]["minItems"] = 1
+    properties["proficiency"] = {
+        "anyOf": [
+            {"type": "integer"},
+            {**_TEXT, "description": "A label of the scale."},
+            {"type": "null"},
+        ]
+    }
+    return {"oneOf": [{"required": ["description"]}, {"required": ["behaviours"]}]}
 
 
 def _class(cls: type[Any], defs: dict[str, Any]) -> dict[str, Any]:
@@ -141,16 +199,23 @@ def _class(cls: type[Any], defs: dict[str, Any]) -> dict[str, Any]:
                 }
             else:
                 properties[field.name] = _schema(field.type, defs)
+            if field.name in _WORDS.get(cls, ()):
+                properties[field.name] = _words(properties[field.name])
             if field.default is attrs.NOTHING:
                 required.append(field.name)
         for derived in DERIVED.get(cls, ()):
             # Written on output, ignored on input: optional, so both directions validate.
             properties[derived] = _DERIVED_SCHEMAS[derived]
+        extra: dict[str, Any] = {}
+        if cls is Expectation:
+            extra = _expectation(properties)
+            required.remove("behaviours")
         defs[name] = {
             "type": "object",
             "description": inspect.getdoc(cls) or name,
             "properties": properties,
             "required": required,
             "additionalProperties": False,
+            **extra,
         }
     return {"$ref": f"#/$defs/{name}"}

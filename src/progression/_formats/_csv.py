@@ -19,7 +19,7 @@ from .._history import (
 )
 from .._numbers import to_fraction
 from .._policy import Rater
-from .._validation import one_of, show
+from .._validation import ID_EXPECTED, ID_PATTERN, one_of, show
 from ..exceptions import InvalidHistory, Problem
 
 __all__ = ["EVENT_COLUMNS", "LEVEL_COLUMNS", "RATING_COLUMNS", "histories_from_csv"]
@@ -27,7 +27,7 @@ __all__ = ["EVENT_COLUMNS", "LEVEL_COLUMNS", "RATING_COLUMNS", "histories_from_c
 RATING_COLUMNS = ("employee_id", "cycle", "competency", "score")
 LEVEL_COLUMNS = ("employee_id", "family", "track", "level", "since")
 EVENT_COLUMNS = ("employee_id", "cycle", "event")
-_EVENTS = ("evidence", "endorsement", "calibration")
+_EVENTS = ("evidence", "endorsement", "calibration", "approval")
 
 
 class _Table:
@@ -130,6 +130,34 @@ def _rater(table: _Table, line: int, row: dict[str, str]) -> Rater | None:
     return None
 
 
+def _approval(events: _Table, line: int, row: dict[str, str], entry: dict[str, Any]) -> None:
+    """A named approval step passed in the cycle: its step is in the requirement cell."""
+    step = row.get("requirement", "")
+    extra = [name for name in ("value", "note") if row.get(name)]
+    if not step:
+        events.add(line, None, "an approval row needs a requirement", "the approval step's id")
+    elif not ID_PATTERN.match(step):
+        events.add(line, events.header.index("requirement"), "invalid id", ID_EXPECTED, step)
+    elif extra:
+        events.add(
+            line,
+            events.header.index(extra[0]),
+            f"an approval row takes no {', '.join(extra)}",
+            "those cells empty (they belong to evidence rows)",
+            row[extra[0]],
+        )
+    elif step in entry["approvals"]:
+        events.add(
+            line,
+            events.header.index("requirement"),
+            f"approval step {step!r} is recorded twice in this cycle",
+            "one approval row per employee, cycle and step",
+            step,
+        )
+    else:
+        entry["approvals"].append(step)
+
+
 def histories_from_csv(
     ratings_text: str,
     levels_text: str,
@@ -213,7 +241,14 @@ def histories_from_csv(
         reviews: dict[Cycle, dict[str, Any]] = people[employee]["reviews"]
         return reviews.setdefault(
             cycle,
-            {"ratings": [], "evidence": [], "endorsed": False, "calibrated": False, "lines": {}},
+            {
+                "ratings": [],
+                "evidence": [],
+                "endorsed": False,
+                "calibrated": False,
+                "approvals": [],
+                "lines": {},
+            },
         )
 
     for line, row in ratings.rows:
@@ -279,6 +314,8 @@ def histories_from_csv(
                 )
                 continue
             entry["endorsed" if event == "endorsement" else "calibrated"] = True
+        elif event == "approval":
+            _approval(events, line, row, entry)
         else:
             requirement = row.get("requirement", "")
             if not requirement:
@@ -318,6 +355,7 @@ def histories_from_csv(
                 evidence=e["evidence"],
                 endorsed=e["endorsed"],
                 calibrated=e["calibrated"],
+                approvals=e["approvals"],
             )
             for cycle, e in sorted(person["reviews"].items(), key=lambda item: item[0].ordinal)
         ]

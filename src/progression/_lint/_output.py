@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from ._rules import RULES, Finding, LintReport, Severity
@@ -57,7 +58,7 @@ def _suppressed_note(report: LintReport) -> str:
 
 def _element(path: str) -> str:
     # Findings about a description or a field belong to the element that holds it.
-    cut = path
+    cut = re.sub(r"\.behaviours\[[0-9]+\](\.text)?\Z", "", path)
     for marker in (".levels.", ".description", ".title", ".threshold", ".cycles", ".from_level"):
         index = cut.find(marker, cut.rfind("]"))
         if index > 0:

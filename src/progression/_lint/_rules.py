@@ -140,21 +140,28 @@ def _rule(code: str, severity: Severity, name: str, summary: str) -> Callable[[_
 def _descriptions(
     framework: Framework,
 ) -> Iterator[tuple[tuple[Segment, ...], Track, str, str]]:
-    """(path of the description, track, level id, text) for every expectation.
+    """(path of the behaviour's text, track, level id, text) for every behaviour.
 
     The one place that knows where behavioural descriptions live in the model: the
-    wording rules lint each text it yields, the level rules compare them.
+    wording rules lint each text it yields. Each behaviour of an expectation is read on
+    its own, at the path where a file written by progression holds its text
+    (``description`` for the one-behaviour shorthand, ``behaviours[i]`` otherwise).
     """
     for f_index, family in enumerate(framework.job_families):
         for t_index, track in enumerate(family.tracks):
             for c_index, competency in enumerate(track.competencies):
                 for level in track.levels:
-                    expectation = competency.levels[level.id]
-                    at: tuple[Segment, ...] = (
+                    expectation = competency.expectation(level.id)
+                    if expectation is None:
+                        continue
+                    base: tuple[Segment, ...] = (
                         "job_families", f_index, "tracks", t_index, "competencies", c_index,
-                        "levels", level.id, "description",
+                        "levels", level.id,
                     )  # fmt: skip
-                    yield at, track, level.id, expectation.description
+                    for where, behaviour in zip(
+                        expectation.behaviour_paths(), expectation.behaviours, strict=True
+                    ):
+                        yield (*base, *where), track, level.id, behaviour.text
 
 
 def _tracks(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], JobFamily, Track]]:
@@ -389,13 +396,16 @@ def _terms(text: str) -> tuple[str, ...]:
 def _neighbours(
     framework: Framework, *, identical: bool
 ) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
-    texts = {at: text for at, _, _, text in _descriptions(framework)}
     for base, _, track in _tracks(framework):
         for c_index, competency in enumerate(track.competencies):
             for low, high in zip(track.levels, track.levels[1:], strict=False):
-                below = (*base, "competencies", c_index, "levels", low.id, "description")
-                at = (*base, "competencies", c_index, "levels", high.id, "description")
-                first, second = texts[below], texts[at]
+                lower, upper = competency.expectation(low.id), competency.expectation(high.id)
+                if lower is None or upper is None:
+                    continue  # the competency starts or ends here: nothing to compare
+                first, second = lower.description, upper.description
+                at = (*base, "competencies", c_index, "levels", high.id)
+                if upper.shorthand:
+                    at = (*at, "description")
                 # Punctuation and case do not make a level different.
                 first_terms, second_terms = _terms(first), _terms(second)
                 same = first_terms == second_terms
@@ -422,24 +432,48 @@ def _neighbours(
 # --- size ------------------------------------------------------------------------------
 
 
+def _ladders(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], JobFamily, Track, str]]:
+    """Each track whose ladder ends at its own top, and the words for its ladder's size.
+
+    A branch's ladder counts the levels it shares with the track it branches from. A
+    track whose top level is where others branch (a trunk of shared levels) is left
+    out: its levels are counted in every branch.
+    """
+    for at, family, track in _tracks(framework):
+        top = track.levels[-1].id
+        if any(
+            t.branches_from is not None
+            and (t.branches_from.track, t.branches_from.level) == (track.id, top)
+            for t in family.tracks
+        ):
+            continue
+        ladder = family.ladder(track.id)
+        shared = len(ladder) - len(track.levels)
+        words = f"track {track.id!r} has {_plural(len(ladder), 'level')}"
+        point = track.branches_from
+        if shared and point is not None:
+            words += f" ({shared} shared with {point.track!r})"
+        yield at, family, track, words
+
+
 @_rule("PG201", Severity.WARNING, "too-few-levels", "A track has fewer than 4 levels.")
 def _few_levels(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
-    for at, _, track in _tracks(framework):
-        if len(track.levels) < 4:
+    for at, family, track, words in _ladders(framework):
+        if len(family.ladder(track.id)) < 4:
             yield (
                 (*at, "levels"),
-                f"track {track.id!r} has {_plural(len(track.levels), 'level')}",
+                words,
                 "four to seven levels let people see progress every year or two",
             )
 
 
 @_rule("PG202", Severity.WARNING, "too-many-levels", "A track has more than 7 levels.")
 def _many_levels(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
-    for at, _, track in _tracks(framework):
-        if len(track.levels) > 7:
+    for at, family, track, words in _ladders(framework):
+        if len(family.ladder(track.id)) > 7:
             yield (
                 (*at, "levels"),
-                f"track {track.id!r} has {len(track.levels)} levels",
+                words,
                 "merge levels whose scope and autonomy do not differ; seven is plenty",
             )
 
@@ -493,6 +527,9 @@ def _no_crossover(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], s
     for at, family, track in _tracks(framework):
         if track.kind is TrackKind.MANAGEMENT:
             ids = {level.id for level in track.levels}
+            shared = family.shared_levels(track.id)
+            if any(family.track_of(level.id).kind is TrackKind.IC for level in shared):
+                continue  # it branches from an IC ladder: ICs enter it by promotion
             if not any(c.to_level in ids for c in family.crossovers):
                 yield (
                     at,
@@ -523,9 +560,10 @@ def _no_way_back(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], st
     "The IC track stops below the top management level in rank.",
 )
 def _no_parity(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
+    tops = {at: track for at, _, track, _ in _ladders(framework)}
     for at, family, track in _tracks(framework):
-        if track.kind is not TrackKind.IC:
-            continue
+        if track.kind is not TrackKind.IC or at not in tops:
+            continue  # a trunk's top is not where its IC ladders end
         top = track.levels[-1].rank
         managers = [t for t in family.tracks if t.kind is TrackKind.MANAGEMENT]
         highest = max((t.levels[-1] for t in managers), key=lambda lv: lv.rank, default=None)
@@ -547,9 +585,13 @@ def _no_parity(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str,
 def _crossover_height(framework: Framework) -> Iterator[tuple[tuple[Segment, ...], str, str]]:
     for f_index, family in enumerate(framework.job_families):
         for c_index, crossover in enumerate(family.crossovers):
-            track = family.track_of(crossover.from_level)
-            ids = [level.id for level in track.levels]
-            above = len(ids) - ids.index(crossover.from_level) - 1
+            # Every IC ladder through the level counts: from a shared level, the best.
+            ladders = [
+                [level.id for level in family.ladder(t.id)]
+                for t in family.tracks_through(crossover.from_level)
+                if t.kind is TrackKind.IC
+            ]
+            above = max(len(ids) - ids.index(crossover.from_level) - 1 for ids in ladders)
             if above < 2:
                 yield (
                     ("job_families", f_index, "crossovers", c_index, "from_level"),
