@@ -773,3 +773,35 @@ def test_histories_written_as_csv_read_back_equal(
             assert value.origin.source == source
             assert value.origin.line is not None
             assert rows[value.origin.line][name] == getattr(value, name)
+
+
+WORDS = ["ada", "bo", "2026-Q2", "2026-H1", "delivery", "4", "x", "evidence", "endorsement"]
+MARKS = ["", " ", ",", ",", ",", '"', '""', '"a"b', "\n", "\r\n", "\r", "\u2028", "\x0b"]
+FRAGMENTS = st.sampled_from([*WORDS, *MARKS])
+# Loose text, and rows of about the right width with odd cells among good ones.
+BODIES = st.lists(FRAGMENTS, max_size=60).map("".join) | st.lists(
+    st.lists(FRAGMENTS, min_size=4, max_size=7).map(",".join), max_size=8
+).map(lambda rows: "".join(row + "\n" for row in rows))
+
+
+@given(BODIES, BODIES, BODIES, st.integers(1, 40))
+def test_any_text_loads_or_is_refused_alike_whatever_the_chunks(
+    ratings: str, levels: str, events: str, chunk: int
+) -> None:
+    texts = (
+        RATINGS_HEADER + ratings,
+        "employee_id,family,track,level,since\n" + levels,
+        EVENTS_HEADER + events,
+    )
+
+    def outcome() -> object:
+        try:
+            return histories_from_csv(*texts)
+        except InvalidHistory as error:
+            return [p.to_dict() for p in error.problems]
+
+    whole = outcome()
+    if isinstance(whole, list):
+        assert all(problem["line"] for problem in whole)
+    with mock.patch.object(_csv, "_CHUNK", chunk):
+        assert outcome() == whole
