@@ -211,49 +211,90 @@ def test_a_ratings_file_over_sixteen_megabytes_loads(tmp_path: Path) -> None:
         f"e{n:05d},engineering,ic,IC2,2024-Q1\n" for n in range(people)
     )
     quarters = [f"{2024 + q // 4}-Q{q % 4 + 1}" for q in range(8)]
-    # 1,000 people x 8 quarters x 80 competencies: 640,000 rows.
+    # 1,000 people x 8 quarters x 40 competencies with long names: 320,000 rows.
     rows = "".join(
-        f"e{n:05d},{quarter},competency-{c:02d},{(n + c) % 5 + 1},manager\n"
+        f"e{n:05d},{quarter},competency-with-a-long-name-{c:02d},{(n + c) % 5 + 1},manager\n"
         for n in range(people)
         for quarter in quarters
-        for c in range(80)
+        for c in range(40)
     )
     paths = write(tmp_path, RATINGS_HEADER + rows, levels)
     assert paths["path"].stat().st_size > _documents.MAX_BYTES
     histories = progression.load_history(**paths)
     assert len(histories) == people
-    assert sum(len(r.ratings) for h in histories for r in h.reviews) == 640_000
+    assert sum(len(r.ratings) for h in histories for r in h.reviews) == 320_000
     last = histories[-1].reviews[-1].ratings[-1]
     assert (last.competency, last.score, last.origin) == (
-        "competency-79",
-        (people - 1 + 79) % 5 + 1,
-        Origin(source=str(paths["path"]), line=640_001),
+        "competency-with-a-long-name-39",
+        (people - 1 + 39) % 5 + 1,
+        Origin(source=str(paths["path"]), line=320_001),
     )
 
 
-def test_loading_pauses_the_collector_and_restores_it(tmp_path: Path) -> None:
+def test_many_employees_do_not_crowd_repeated_names_out_of_the_lookup_tables() -> None:
+    levels = "employee_id,family,track,level,since\n" + "".join(
+        f"e{n},engineering,ic,IC2,2025-Q1\n" for n in range(100)
+    )
+    ratings = RATINGS_HEADER + "".join(
+        f"e{n},2026-Q2,{competency},4,\n" for n in range(100) for competency in ("a", "b")
+    )
+    slow: list[int] = []
+    original = _csv._Loader.rating_row
+
+    def spy(self: Any, table: Any, line: int, cells: list[str]) -> Any:
+        slow.append(line)
+        return original(self, table, line, cells)
+
+    with (
+        mock.patch.object(_csv, "_CACHE_LIMIT", 20),
+        mock.patch.object(_csv._Loader, "rating_row", spy),
+    ):
+        histories = histories_from_csv(ratings, levels)
+    assert len(histories) == 100
+    # Only the first rows meet a competency, score or rater not yet looked up.
+    assert slow == [2, 3]
+
+
+def test_the_collector_is_held_while_reading_and_runs_once_after_a_large_file(
+    tmp_path: Path,
+) -> None:
     paths = write(tmp_path, RATINGS_HEADER + "ada,2026-Q2,delivery,4,\n")
     seen: list[bool] = []
+    full: list[str] = []
     original = _csv._Loader.read_ratings
 
     def spy(self: Any, table: Any) -> None:
         seen.append(gc.isenabled())
         original(self, table)
 
-    with mock.patch.object(_csv._Loader, "read_ratings", spy):
-        assert gc.isenabled()
-        progression.load_history(**paths)
-        assert gc.isenabled()
-        gc.disable()
-        try:
-            progression.load_history(**paths)
-            assert not gc.isenabled()
-        finally:
-            gc.enable()
-        with pytest.raises(InvalidHistory):
-            load(tmp_path, RATINGS_HEADER + "ada,2026-Q2,delivery,four,\n")
-        assert gc.isenabled()
-    assert seen == [False, False, False]
+    def collected(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and info["generation"] == 2:
+            full.append(phase)
+
+    gc.callbacks.append(collected)
+    try:
+        with mock.patch.object(_csv._Loader, "read_ratings", spy):
+            assert gc.isenabled()
+            progression.load_history(**paths)  # too small to be worth a collection
+            assert gc.isenabled()
+            assert full == []
+            with mock.patch.object(_csv, "_COLLECT_AFTER", 0):
+                progression.load_history(**paths)
+            assert len(full) == 1
+            gc.disable()
+            try:
+                progression.load_history(**paths)
+                assert not gc.isenabled()
+            finally:
+                gc.enable()
+            with mock.patch.object(_csv, "_COLLECT_AFTER", 0), pytest.raises(InvalidHistory):
+                load(tmp_path, RATINGS_HEADER + "ada,2026-Q2,delivery,four,\n")
+            assert gc.isenabled()
+    finally:
+        gc.callbacks.remove(collected)
+    # Held in all four loads; collected once, after the large enough one that loaded.
+    assert seen == [False, False, False, False]
+    assert len(full) == 1
 
 
 # Bounds on one cell and one line.

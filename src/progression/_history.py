@@ -188,7 +188,8 @@ def _check_cadence(
     cycles += [(("reviews", index, "cycle"), review.cycle) for index, review in enumerate(reviews)]
     if not cycles:
         return
-    # The first level assignment sets the cadence: it is where the history starts.
+    # The first level assignment (else the first review) sets the cadence: it is where
+    # the history starts.
     (first_path, first), *rest = cycles
     for path, cycle in rest:
         if cycle.cadence is not first.cadence:
