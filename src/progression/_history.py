@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 from functools import lru_cache
+from typing import Any
 
 import attrs
 from pyrsistent import pvector
@@ -113,7 +114,11 @@ class Cycle:
 _LOCAL = {"local": True}
 
 
-@attrs.frozen(kw_only=True)
+# Origin and Rating are made once per row of a ratings file, a million times for a large
+# company: they go without a weak-reference slot, which would add 8 bytes to each.
+
+
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Origin:
     """Where a value was read: file, line and column, so that errors found later can say."""
 
@@ -122,7 +127,7 @@ class Origin:
     column: int | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, weakref_slot=False)
 class Rating:
     """One competency score in one cycle, with the role of whoever gave it."""
 
@@ -143,6 +148,7 @@ class Evidence:
     requirement: str
     note: str = ""
     value: Fraction | None = attrs.field(default=None, converter=_optional_fraction)
+    origin: Origin | None = attrs.field(default=None, eq=False, repr=False, metadata=_LOCAL)
 
 
 def _ratings(items: Iterable[Rating]) -> PVector[Rating]:
@@ -185,6 +191,30 @@ def _assignments(items: Iterable[LevelAssignment]) -> PVector[LevelAssignment]:
 
 def _reviews(items: Iterable[Review]) -> PVector[Review]:
     return pvector(items)
+
+
+def _check_cadence(
+    check: Checker, who: str, levels: PVector[LevelAssignment], reviews: PVector[Review]
+) -> None:
+    """Report each cycle whose cadence differs from the history's first one, at its path."""
+    cycles: list[tuple[tuple[str, int, str], Cycle]] = [
+        (("levels", index, "since"), assignment.since) for index, assignment in enumerate(levels)
+    ]
+    cycles += [(("reviews", index, "cycle"), review.cycle) for index, review in enumerate(reviews)]
+    if not cycles:
+        return
+    # The first level assignment (else the first review) sets the cadence: it is where
+    # the history starts.
+    (first_path, first), *rest = cycles
+    for path, cycle in rest:
+        if cycle.cadence is not first.cadence:
+            check.add(
+                path,
+                f"{who}: cycles of different cadences are mixed in one history",
+                expected=f"a {first.cadence.value} cycle like {first_path[0]}"
+                f"[{first_path[1]}].{first_path[2]} ({first})",
+                got=str(cycle),
+            )
 
 
 @attrs.frozen(kw_only=True, cache_hash=True)
@@ -230,13 +260,7 @@ class RatingHistory:
                     f"{who}: two level assignments start in {assignment.since}",
                 )
             starts.setdefault(assignment.since, index)
-        cadences = {c.cadence for c in (*seen, *starts)}
-        if len(cadences) > 1:
-            check.add(
-                (),
-                f"{who}: cycles of different cadences are mixed in one history"
-                f" ({', '.join(sorted(c.value for c in cadences))})",
-            )
+        _check_cadence(check, who, self.levels, self.reviews)
         check.raise_if_any(InvalidHistory)
 
     @staticmethod
@@ -256,3 +280,100 @@ class RatingHistory:
             if assignment.since <= cycle and (current is None or assignment.since > current.since):
                 current = assignment
         return current
+
+
+# Loaders that have already checked every value (the CSV reader checks each row as it
+# reads it) build values through the constructors below: no converter, validator or
+# history check runs a second time. For 800,000 ratings that is most of the loading time,
+# so each sets its slots directly.
+
+_new = object.__new__
+_Setter = Callable[[object, object], None]
+
+
+def _setters(cls: type[Any], *names: str) -> list[_Setter]:
+    """Slot setters for exactly the fields of ``cls``, in order: a new field fails here."""
+    fields = tuple(field.name for field in attrs.fields(cls))
+    if fields != names:
+        raise TypeError(f"{cls.__name__} has the fields {fields}, not {names}")
+    return [getattr(cls, name).__set__ for name in names]
+
+
+_ORIGIN = _setters(Origin, "source", "line", "column")
+_RATING = _setters(Rating, "competency", "score", "rater", "origin")
+_LEVEL = _setters(LevelAssignment, "level", "since", "origin")
+_EVIDENCE = _setters(Evidence, "requirement", "note", "value", "origin")
+_REVIEW = _setters(Review, "cycle", "ratings", "evidence", "endorsed", "calibrated", "approvals")
+_HISTORY = _setters(RatingHistory, "employee", "family", "track", "levels", "reviews")
+_HISTORY_HASH: _Setter = getattr(RatingHistory, "_attrs_cached_hash").__set__  # noqa: B009
+
+
+def unchecked_origin(source: str | None, line: int | None, column: int | None) -> Origin:
+    """`Origin` from values known to be right."""
+    origin: Origin = _new(Origin)
+    set_source, set_line, set_column = _ORIGIN
+    set_source(origin, source)
+    set_line(origin, line)
+    set_column(origin, column)
+    return origin
+
+
+def unchecked_rating(competency: str, score: int, rater: Rater, origin: Origin | None) -> Rating:
+    """`Rating` from values known to be right."""
+    rating: Rating = _new(Rating)
+    set_competency, set_score, set_rater, set_origin = _RATING
+    set_competency(rating, competency)
+    set_score(rating, score)
+    set_rater(rating, rater)
+    set_origin(rating, origin)
+    return rating
+
+
+def unchecked_level(level: str, since: Cycle, origin: Origin | None) -> LevelAssignment:
+    """`LevelAssignment` from values known to be right."""
+    assignment: LevelAssignment = _new(LevelAssignment)
+    for setter, value in zip(_LEVEL, (level, since, origin), strict=True):
+        setter(assignment, value)
+    return assignment
+
+
+def unchecked_evidence(
+    requirement: str, note: str, value: Fraction | None, origin: Origin | None
+) -> Evidence:
+    """`Evidence` from values known to be right (``value`` already exact)."""
+    evidence: Evidence = _new(Evidence)
+    for setter, field in zip(_EVIDENCE, (requirement, note, value, origin), strict=True):
+        setter(evidence, field)
+    return evidence
+
+
+def unchecked_review(  # noqa: PLR0917 - one argument per field, in field order
+    cycle: Cycle,
+    ratings: PVector[Rating],
+    evidence: PVector[Evidence],
+    endorsed: bool,
+    calibrated: bool,
+    approvals: PVector[str],
+) -> Review:
+    """`Review` from values known to be right, its lists already persistent vectors."""
+    review: Review = _new(Review)
+    for setter, value in zip(
+        _REVIEW, (cycle, ratings, evidence, endorsed, calibrated, approvals), strict=True
+    ):
+        setter(review, value)
+    return review
+
+
+def unchecked_history(
+    employee: str,
+    family: str,
+    track: str,
+    levels: PVector[LevelAssignment],
+    reviews: PVector[Review],
+) -> RatingHistory:
+    """`RatingHistory` from values known to pass its checks, lists already vectors."""
+    history: RatingHistory = _new(RatingHistory)
+    for setter, value in zip(_HISTORY, (employee, family, track, levels, reviews), strict=True):
+        setter(history, value)
+    _HISTORY_HASH(history, None)
+    return history

@@ -387,9 +387,4 @@ def load_history(
             f"{path}: CSV ratings need the level assignments too (levels=, or --levels at"
             " the command line)"
         )
-    return _csv.histories_from_csv(
-        read_text(path),
-        read_text(levels),
-        None if events is None else read_text(events),
-        sources=(str(path), str(levels), str(events)),
-    )
+    return _csv.load_csv(path, levels, events)
