@@ -22,6 +22,7 @@ from ._evaluation import (
 from ._formats import (
     Format,
     dump_framework,
+    dump_history,
     load_framework,
     load_history,
     loads_framework,
@@ -129,6 +130,7 @@ __all__ = [
     "WayBack",
     "converter",
     "dump_framework",
+    "dump_history",
     "evaluate",
     "examples",
     "json_schema",
