@@ -498,6 +498,43 @@ CASES = [
         ),
         at("$.policies[0].criteria[3]", "more than one 'sustained' criterion", line=65),
     ),
+    case(
+        "threshold-too-large-to-hold",
+        edit(("threshold: 3,", 'threshold: "1e999999999",')),
+        at(
+            "$.policies[0].criteria[0].threshold",
+            "number out of range",
+            "exponent from -100 to 100",
+            line=62,
+            column=42,
+        ),
+    ),
+    case(
+        "weight-too-precise-to-hold",
+        edit(("competencies: [craft]}", 'competencies: [craft], weights: {craft: "1e-31"}}')),
+        at(
+            "$.policies[0].criteria[0].weights.craft",
+            "number out of range",
+            "at most 30 digits",
+            line=62,
+        ),
+    ),
+    case(
+        "integer-too-large-to-hold",
+        edit(("rank: 2,", "rank: 1000000000000000000000000000000,")),
+        at(
+            f"{IC}.levels[1].rank",
+            "integer out of range",
+            "at most 30 digits",
+            line=17,
+            column=43,
+        ),
+    ),
+    case(
+        "scale-too-long",
+        edit(("  max: 5\n", "  max: 100000000\n")),
+        at("$.scale.max", "the scale is too long", "at most 100 points", line=6, column=8),
+    ),
     # Metadata.
     case(
         "metadata-with-null",
@@ -541,6 +578,22 @@ CASES = [
         "duplicate-key-in-json",
         '{\n  "id": "demo",\n  "id": "again"\n}\n',
         at("$", "malformed JSON", "duplicate key 'id'"),
+        format="json",
+    ),
+    case(
+        "list-as-a-yaml-key",
+        edit(("name: Demo\n", "name: Demo\n? [a, b]\n: 1\n")),
+        at("$", "malformed YAML", "a list cannot be a key", line=3, column=3),
+    ),
+    case(
+        "yaml-set",
+        edit(("owner: Engineering", "owner: !!set {a}")),
+        at("$", "malformed YAML", "tag:yaml.org,2002:set", line=71, column=10),
+    ),
+    case(
+        "lone-surrogate-in-json",
+        '{\n  "id": "demo",\n  "name": "\\ud800"\n}\n',
+        at("$.name", "lone surrogate", line=3, column=11),
         format="json",
     ),
     case(

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import progression
-from progression import Framework, examples, strategies
+from progression import Framework, RatingHistory, examples, strategies
 from progression._formats import FORMATS
 
 formats = pytest.mark.parametrize("fmt", FORMATS)
@@ -63,3 +63,22 @@ def test_examples_round_trip(fmt: Any, name: str) -> None:
     framework = examples.load(name)
     text = progression.dump_framework(framework, format=fmt)
     assert progression.loads_framework(text, format=fmt) == framework
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+@given(data=st.data())
+def test_dumped_histories_load_back_equal(fmt: Any, data: st.DataObject) -> None:
+    framework = data.draw(strategies.frameworks(max_families=1))
+    histories = data.draw(st.lists(strategies.rating_histories(framework), max_size=3))
+    text = progression.dump_history(histories, format=fmt)
+    loaded = progression.loads_history(text, format=fmt)
+    assert loaded == tuple(histories)
+    assert progression.dump_history(loaded, format=fmt) == text
+
+
+def test_one_history_dumps_as_a_list_of_one() -> None:
+    (history,) = examples.team()[:1]
+    assert isinstance(history, RatingHistory)
+    text = progression.dump_history(history)
+    assert text.startswith("employees:\n- employee: ")
+    assert progression.loads_history(text) == (history,)

@@ -22,6 +22,7 @@ from ._evaluation import (
 from ._formats import (
     Format,
     dump_framework,
+    dump_history,
     load_framework,
     load_history,
     loads_framework,
@@ -149,6 +150,7 @@ __all__ = [
     "converter",
     "criterion_key",
     "dump_framework",
+    "dump_history",
     "evaluate",
     "examples",
     "interchange",

@@ -94,6 +94,9 @@ class Cadence(enum.Enum):
     ANNUAL = "annual"
 
 
+#: The most points a rating scale may have; see the limits in the file format.
+MAX_SCALE_POINTS = 100
+
 DEFAULT_LABELS: PMap[int, str] = pmap(
     {1: "Learning", 2: "Developing", 3: "Proficient", 4: "Advanced", 5: "Expert"}
 )
@@ -119,6 +122,15 @@ class RatingScale:
 
     def __attrs_post_init__(self) -> None:
         check = Checker()
+        if self.max - self.min >= MAX_SCALE_POINTS:
+            # Checked first: the checks below visit every point.
+            check.add(
+                ("max",),
+                "the scale is too long",
+                expected=f"at most {MAX_SCALE_POINTS} points from min {self.min}",
+                got=self.max,
+            )
+            check.raise_if_any(InvalidFramework)
         if not self.labels:
             if (self.min, self.max) == (1, 5):
                 object.__setattr__(self, "labels", DEFAULT_LABELS)

@@ -2,25 +2,42 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from fractions import Fraction
 
 from ._numbers import format_number
-from .exceptions import InvalidInput, Problem, Segment
+from .exceptions import MAX_SHOWN, InvalidInput, Problem, Segment
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
 ID_EXPECTED = "an id: a letter or digit, then letters, digits, '_', '-' or '.'"
 
 
-def show(value: object, limit: int = 80) -> str:
-    """A bad value for messages, spelt as in the file; long values are cut, not dumped."""
+def show(value: object, limit: int = MAX_SHOWN) -> str:
+    """A bad value for messages, spelt as in the file; long values are cut, not dumped.
+
+    Numbers are cut too: a threshold of ``"1e400"`` is read before it is refused, and
+    its 401 digits would otherwise fill the message.
+    """
     if value is None or isinstance(value, bool):
         return {None: "null", True: "true", False: "false"}[value]
-    if isinstance(value, Fraction):
-        return format_number(value)
-    text = repr(value)
+    text = _spell(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _spell(value: object) -> str:
+    # Python refuses to spell integers of more than a few thousand digits, and a
+    # message has no use for them: their size is what matters.
+    parts = (value.numerator, value.denominator) if isinstance(value, Fraction) else (value,)
+    if any(isinstance(part, int) and part.bit_length() > _SPELT_BITS for part in parts):
+        bits = max(part.bit_length() for part in parts if isinstance(part, int))
+        return f"a number of about {int(bits * math.log10(2))} digits"
+    return format_number(value) if isinstance(value, Fraction) else repr(value)
+
+
+#: Integers up to about 300 digits are spelt out in messages (and then cut).
+_SPELT_BITS = 1000
 
 
 def article(word: str) -> str:

@@ -12,7 +12,8 @@ Every exception the library raises on purpose derives from `ProgressionError`::
 
 An `InvalidInput` never stops at the first fault: `problems` lists each one with the
 path of the element it is about (``$.job_families[0].tracks[1].levels[3].id``), the bad
-value and what was expected.
+value and what was expected. `str()` of the error shows a mistake repeated in many places
+once, with its count and first places (`InvalidInput.groups`).
 """
 
 from __future__ import annotations
@@ -29,26 +30,49 @@ __all__ = [
     "InvalidHistory",
     "InvalidInput",
     "Problem",
+    "ProblemGroup",
     "ProgressionError",
     "UnreadableInput",
+    "group_problems",
     "render_path",
 ]
 
 Segment = str | int
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
+#: Longest `Problem.got`: a bad value is quoted to be recognised, not reproduced.
+MAX_SHOWN = 80
 
 
-def render_path(segments: Iterable[Segment]) -> str:
-    """Render path segments as ``$.a[0].b``; keys that are not plain names are quoted."""
+def render_path(segments: Iterable[object]) -> str:
+    """Render path segments as ``$.a[0].b``; keys that are not plain names are quoted.
+
+    Segments are usually strings and list indexes, but a YAML mapping may have keys of
+    any scalar type (``{null: 4}``, ``{2.5: x}``); those are spelt as YAML spells them.
+    """
     out = ["$"]
     for segment in segments:
-        if isinstance(segment, int):
+        if segment is None or isinstance(segment, bool):
+            out.append(f"[{_SCALARS[segment]}]")
+        elif isinstance(segment, int):
             out.append(f"[{segment}]")
-        elif _IDENTIFIER.match(segment):
+        elif isinstance(segment, str) and _IDENTIFIER.match(segment):
             out.append(f".{segment}")
         else:
-            out.append(f"[{segment!r}]")
+            out.append(f"[{_cut(repr(segment))}]")
     return "".join(out)
+
+
+_SCALARS = {None: "null", True: "true", False: "false"}
+
+
+def _cut(text: str | None, limit: int = MAX_SHOWN) -> str | None:
+    if text is None or len(text) <= limit:
+        return text
+    return text[: limit - 3] + "..."
+
+
+def _cut_got(text: str | None) -> str | None:
+    return _cut(text)
 
 
 @attrs.frozen(kw_only=True)
@@ -58,7 +82,8 @@ class Problem:
     segments: tuple[Segment, ...] = ()
     message: str
     expected: str | None = None
-    got: str | None = None
+    #: Cut at `MAX_SHOWN` characters, however it was built.
+    got: str | None = attrs.field(default=None, converter=_cut_got)
     source: str | None = None
     line: int | None = None
     column: int | None = None
@@ -67,6 +92,19 @@ class Problem:
     def path(self) -> str:
         """The JSONPath-like location, such as ``$.tracks[1].levels[3].id``."""
         return render_path(self.segments)
+
+    @property
+    def location(self) -> str:
+        """``source:line:column: path``, leaving out what is not known."""
+        where = ""
+        if self.source is not None:
+            where = self.source
+            if self.line is not None:
+                where += f":{self.line}"
+                if self.column is not None:
+                    where += f":{self.column}"
+            where += ": "
+        return where + self.path
 
     def to_dict(self) -> dict[str, object]:
         """The problem as plain data, for ``--format json`` and services."""
@@ -81,15 +119,54 @@ class Problem:
         }
 
     def __str__(self) -> str:
-        where = ""
-        if self.source is not None:
-            where = self.source
-            if self.line is not None:
-                where += f":{self.line}"
-                if self.column is not None:
-                    where += f":{self.column}"
-            where += ": "
-        return f"{where}{self.path}: {self.message}"
+        return f"{self.location}: {self.message}"
+
+
+#: How many places a repeated problem lists before it counts the rest.
+GROUP_SHOWN = 3
+
+
+@attrs.frozen
+class ProblemGroup:
+    """One mistake repeated: problems with the same message in different places."""
+
+    #: Every problem of the group, in the order found.
+    problems: tuple[Problem, ...]
+
+    @property
+    def message(self) -> str:
+        """What is wrong, the same for every problem of the group."""
+        return self.problems[0].message
+
+    @property
+    def count(self) -> int:
+        """How many times the mistake was found."""
+        return len(self.problems)
+
+    def text(self, shown: int = GROUP_SHOWN) -> str:
+        """The problem itself if it occurs once; else the message, count and first places."""
+        if self.count == 1:
+            return str(self.problems[0])
+        lines = [f"{self.message} ({self.count} times):"]
+        lines.extend(f"  {p.location}" for p in self.problems[:shown])
+        if self.count > shown:
+            lines.append(f"  and {self.count - shown} more")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+def group_problems(problems: Iterable[Problem]) -> tuple[ProblemGroup, ...]:
+    """Problems grouped by what they say (message, expected, got), first found first.
+
+    A typo repeated in 17,000 rows is one group of 17,000 problems: people read it once,
+    with its first places, while every problem stays in the group.
+    """
+    found: dict[tuple[str, str | None, str | None], list[Problem]] = {}
+    for problem in problems:
+        found.setdefault((problem.message, problem.expected, problem.got), []).append(problem)
+    return tuple(ProblemGroup(tuple(group)) for group in found.values())
 
 
 class ProgressionError(Exception):
@@ -103,10 +180,15 @@ class InvalidInput(ProgressionError, ValueError):
         self.problems: tuple[Problem, ...] = tuple(problems)
         super().__init__(self.problems)
 
+    def groups(self) -> tuple[ProblemGroup, ...]:
+        """The problems grouped by what they say; see `group_problems`."""
+        return group_problems(self.problems)
+
     def __str__(self) -> str:
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''}"
-        return head + ":\n" + "\n".join(f"  {p}" for p in self.problems)
+        lines = ["  " + line for group in self.groups() for line in group.text().splitlines()]
+        return head + ":\n" + "\n".join(lines)
 
 
 class InvalidFramework(InvalidInput):

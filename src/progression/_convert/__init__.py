@@ -1,5 +1,21 @@
 """The conversion engine: one cattrs converter, its problems, and the JSON Schema."""
 
-from ._converter import DERIVED, converter, describe, problems_from, structure, unstructure
+from ._converter import (
+    DERIVED,
+    converter,
+    describe,
+    make_converter,
+    problems_from,
+    structure,
+    unstructure,
+)
 
-__all__ = ["DERIVED", "converter", "describe", "problems_from", "structure", "unstructure"]
+__all__ = [
+    "DERIVED",
+    "converter",
+    "describe",
+    "make_converter",
+    "problems_from",
+    "structure",
+    "unstructure",
+]

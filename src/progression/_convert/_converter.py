@@ -32,7 +32,7 @@ from .._evaluation import CriterionResult, CycleCheck, Gap, Observed, Plan
 from .._history import CYCLE_EXPECTED, Cycle
 from .._lint import Finding
 from .._model import Behaviour, Expectation, Framework, Link, RatingScale
-from .._numbers import format_number, to_fraction
+from .._numbers import OutOfRange, format_number, to_fraction
 from .._policy import CRITERION_KINDS, Criterion
 from .._validation import one_of, show
 from ..exceptions import (
@@ -46,6 +46,7 @@ __all__ = [
     "DERIVED",
     "converter",
     "describe",
+    "make_converter",
     "problems_from",
     "structure",
     "unstructure",
@@ -86,9 +87,11 @@ def describe(tp: Any) -> str:
         return f"a string or a mapping ({tp.__name__})"
     if isinstance(tp, type) and attrs.has(tp):
         return f"a mapping ({tp.__name__})"
+    if tp in _TEXT_OR_MAPPING:
+        return f"a string or a mapping ({tp.__name__})"
     if origin in (_PVectorType, _PSetType) and args and args[0] in _TEXT_OR_MAPPING:
         return f"a list of strings or mappings ({args[0].__name__})"
-    if origin in (_PVectorType, _PSetType) and args:
+    if (origin in (_PVectorType, _PSetType) and args) or _is_homogeneous_tuple(tp):
         return f"a list of {_plural(describe(args[0]))}"
     if origin is _PMapType and args:
         return f"a mapping of {_plural(describe(args[1]))}"
@@ -132,6 +135,8 @@ def _structure_fraction(value: object, _: type) -> Fraction:
         raise _Expected(describe(Fraction), value)
     try:
         return to_fraction(value)
+    except OutOfRange as exc:
+        raise _Expected(exc.expected, value, "number out of range") from None
     except (ValueError, ZeroDivisionError, TypeError):
         raise _Expected(describe(Fraction), value, "not a number") from None
 
@@ -157,26 +162,63 @@ def _structure_enum(cls: type[enum.Enum]) -> Callable[[object, type], enum.Enum]
     return structure
 
 
-def _structure_key(value: object, tp: Any) -> Any:
-    # JSON and TOML keys are always strings, so integer keys arrive spelled as text.
-    if tp is int and isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value):
+def _structure_key(conv: cattrs.Converter, value: object, tp: Any) -> Any:
+    # JSON and TOML keys are always strings, so integer keys arrive spelled as text
+    # (no longer than an integer a document may hold, so int() stays cheap).
+    if tp is int and isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,30}", value):
         return int(value)
-    return converter.structure(value, tp)
+    return conv.structure(value, tp)
 
 
-def _sequence_hook(build: Callable[[Any], Any]) -> Callable[[Any], Callable[[object, type], Any]]:
-    """A hook factory for PVector[X] or PSet[X], built on cattrs' tuple hook.
+def _is_homogeneous_tuple(tp: Any) -> bool:
+    args = get_args(tp)
+    return get_origin(tp) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _tuple_hook(tp: Any, conv: cattrs.Converter) -> Callable[[object, type], Any]:
+    """Structures ``tuple[X, ...]`` from a list, keeping the index of every bad item.
+
+    Anything but a list is one problem: cattrs' own hook would read a string as a
+    tuple of its characters and fail on a number with a bare TypeError.
+    """
+    item_type = get_args(tp)[0]
+    item_hook = conv.get_structure_hook(item_type)
+
+    def structure(value: object, _: type) -> Any:
+        if not isinstance(value, list | tuple):
+            raise _Expected(describe(tp), value)
+        result = []
+        errors: list[Exception] = []
+        for index, item in enumerate(value):
+            try:
+                result.append(item_hook(item, item_type))
+            except Exception as exc:
+                exc.add_note(
+                    IterableValidationNote(f"Structuring {tp} @ index {index}", index, item_type)
+                )
+                # Without its traceback: it would hold this frame, and so this list.
+                errors.append(exc.with_traceback(None))
+        if errors:
+            raise IterableValidationError(f"While structuring {describe(tp)}", errors, tp)
+        return tuple(result)
+
+    return structure
+
+
+def _sequence_hook(
+    build: Callable[[Any], Any],
+) -> Callable[[Any, cattrs.Converter], Callable[[object, type], Any]]:
+    """A hook factory for PVector[X] or PSet[X], built on the tuple hook.
 
     The tuple hook keeps the index of every bad item in error paths; ``build`` then
     makes the persistent collection.
     """
 
-    def factory(tp: Any) -> Callable[[object, type], Any]:
+    def factory(tp: Any, conv: cattrs.Converter) -> Callable[[object, type], Any]:
         (item_type,) = get_args(tp) or (Any,)
-        as_tuple = converter.get_structure_hook(tuple[item_type, ...])  # type: ignore[valid-type]
+        as_tuple = conv.get_structure_hook(tuple[item_type, ...])  # type: ignore[valid-type]
 
         def structure(value: object, _: type) -> Any:
-            # Without this a string would structure as a tuple of its characters.
             if not isinstance(value, list | tuple):
                 raise _Expected(describe(tp), value)
             return build(as_tuple(value, tuple[item_type, ...]))  # type: ignore[valid-type]
@@ -186,9 +228,9 @@ def _sequence_hook(build: Callable[[Any], Any]) -> Callable[[Any], Callable[[obj
     return factory
 
 
-def _pmap_hook(tp: Any) -> Callable[[object, type], Any]:
+def _pmap_hook(tp: Any, conv: cattrs.Converter) -> Callable[[object, type], Any]:
     key_type, value_type = get_args(tp) or (Any, Any)
-    value_hook = converter.get_structure_hook(value_type)
+    value_hook = conv.get_structure_hook(value_type)
 
     def structure(value: object, _: type) -> Any:
         if not isinstance(value, Mapping):
@@ -197,12 +239,13 @@ def _pmap_hook(tp: Any) -> Callable[[object, type], Any]:
         errors: list[Exception] = []
         for key, item in value.items():
             try:
-                result[_structure_key(key, key_type)] = value_hook(item, value_type)
+                result[_structure_key(conv, key, key_type)] = value_hook(item, value_type)
             except Exception as exc:
                 exc.add_note(
                     IterableValidationNote(f"Structuring mapping @ key {key!r}", key, value_type)
                 )
-                errors.append(exc)
+                # Without its traceback: it would hold this frame, and so this list.
+                errors.append(exc.with_traceback(None))
         if errors:
             raise IterableValidationError(f"While structuring {describe(tp)}", errors, tp)
         return pmap(result)
@@ -225,14 +268,17 @@ def _is(origin: Any, runtime: type | None = None) -> Callable[[Any], bool]:
     return matches
 
 
-def _unstructure_sorted_map(value: Mapping[Any, Any]) -> dict[Any, Any]:
-    return {key: converter.unstructure(value[key]) for key in sorted(value)}
+def _sorted_map_unstructurer(
+    _: Any, conv: cattrs.Converter
+) -> Callable[[Mapping[Any, Any]], dict[Any, Any]]:
+    def unstructure_map(value: Mapping[Any, Any]) -> dict[Any, Any]:
+        return {key: conv.unstructure(value[key]) for key in sorted(value)}
+
+    return unstructure_map
 
 
-def _attrs_hook(cls: type[T]) -> Callable[[object, type], T]:
-    generated = make_dict_structure_fn(
-        cls, converter, _cattrs_forbid_extra_keys=True, **_overrides(cls)
-    )
+def _attrs_hook(cls: type[T], conv: cattrs.Converter) -> Callable[[object, type], T]:
+    generated = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True, **_overrides(cls))
     names = [a.name for a in attrs.fields(cast(Any, cls)) if not a.metadata.get("local")]
 
     derived = DERIVED.get(cls, ())
@@ -265,10 +311,10 @@ DERIVED: dict[type[Any], tuple[str, ...]] = {
 }
 
 
-def _attrs_unstructure_hook(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
-    generated = make_dict_unstructure_fn(
-        cls, converter, _cattrs_omit_if_default=True, **_overrides(cls)
-    )
+def _attrs_unstructure_hook(
+    cls: type[Any], conv: cattrs.Converter
+) -> Callable[[Any], dict[str, Any]]:
+    generated = make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, **_overrides(cls))
     kind = CRITERION_KINDS.get(getattr(cls, "kind", None) or "")
     if kind is cls:
         return lambda value: {"kind": cls.kind, **generated(value)}
@@ -276,7 +322,7 @@ def _attrs_unstructure_hook(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
     if derived:
         return lambda value: {
             **generated(value),
-            **{name: converter.unstructure(getattr(value, name)) for name in derived},
+            **{name: conv.unstructure(getattr(value, name)) for name in derived},
         }
     return generated
 
@@ -312,9 +358,16 @@ def _thaw_sorted(value: Any) -> Any:
     return value
 
 
-def _structure_criterion(value: object, _: type) -> Criterion:
+def _criterion_hook(_: Any, conv: cattrs.Converter) -> Callable[[object, type], Criterion]:
     # Done by hand rather than with cattrs' tagged unions, which report an unknown
     # tag as a missing field.
+    def structure(value: object, _: type) -> Criterion:
+        return _structure_criterion(conv, value)
+
+    return structure
+
+
+def _structure_criterion(conv: cattrs.Converter, value: object) -> Criterion:
     if not isinstance(value, Mapping):
         raise _Expected(describe(Criterion), value)
     if "kind" not in value:
@@ -332,7 +385,7 @@ def _structure_criterion(value: object, _: type) -> Criterion:
         exc.add_note(AttributeValidationNote("kind", "kind", str))
         raise ClassValidationError("While structuring a criterion", [exc], dict)
     rest = {key: item for key, item in value.items() if key != "kind"}
-    return converter.structure(rest, cls)
+    return conv.structure(rest, cls)
 
 
 def _structure_cycle(value: object, _: type) -> Cycle:
@@ -360,27 +413,15 @@ _TEXT_OR_MAPPING: dict[type[Any], str] = {Behaviour: "text", Link: "url"}
 _SHORTHAND_KEYS: dict[type[Any], tuple[str, ...]] = {Expectation: ("description",)}
 
 
-_GENERATED: dict[type[Any], Callable[[object, type], Any]] = {}
-_GENERATED_UNSTRUCTURE: dict[type[Any], Callable[[Any], dict[str, Any]]] = {}
+def _is_text_or_mapping(tp: Any) -> bool:
+    return any(tp is cls for cls in _TEXT_OR_MAPPING)
 
 
-def _generated(cls: type[Any]) -> Callable[[object, type], Any]:
-    """The plain attrs hook of a class that has a hook of its own around it."""
-    if cls not in _GENERATED:
-        _GENERATED[cls] = _attrs_hook(cls)
-    return _GENERATED[cls]
-
-
-def _generated_unstructure(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
-    if cls not in _GENERATED_UNSTRUCTURE:
-        _GENERATED_UNSTRUCTURE[cls] = _attrs_unstructure_hook(cls)
-    return _GENERATED_UNSTRUCTURE[cls]
-
-
-def _structure_text_or_mapping(cls: type[T]) -> Callable[[object, type], T]:
+def _text_or_mapping_hook(cls: Any, conv: cattrs.Converter) -> Callable[[object, type], Any]:
     field = _TEXT_OR_MAPPING[cls]
+    generated = _attrs_hook(cls, conv)
 
-    def structure(value: object, _: type) -> T:
+    def structure(value: object, _: type) -> Any:
         if isinstance(value, cls):
             return value
         if isinstance(value, str):
@@ -393,67 +434,81 @@ def _structure_text_or_mapping(cls: type[T]) -> Callable[[object, type], T]:
                 ) from None
         if not isinstance(value, Mapping):
             raise _Expected(describe(cls), value)
-        return cast(T, _generated(cls)(value, cls))
+        return generated(value, cls)
 
     return structure
 
 
-def _unstructure_text_or_mapping(cls: type[Any]) -> Callable[[Any], Any]:
+def _text_or_mapping_unstructure_hook(cls: Any, conv: cattrs.Converter) -> Callable[[Any], Any]:
     field = _TEXT_OR_MAPPING[cls]
+    generated = _attrs_unstructure_hook(cls, conv)
 
     def unstructure(value: Any) -> Any:
-        data = _generated_unstructure(cls)(value)
+        data = generated(value)
         return data[field] if list(data) == [field] else data
 
     return unstructure
 
 
-def _structure_expectation(value: object, cls: type) -> Expectation:
-    generated = _generated(Expectation)
-    if not isinstance(value, Mapping) or "description" not in value:
-        return cast(Expectation, generated(value, cls))
-    rest = {key: item for key, item in value.items() if key != "description"}
-    description = value["description"]
-    errors: list[Exception] = []
-    if "behaviours" in rest:
-        errors.append(_Expected("description or behaviours", None, _BOTH, show_got=False))
-    elif not isinstance(description, str):
-        errors.append(_Expected("a string", description))
-    else:
+def _expectation_hook(_: Any, conv: cattrs.Converter) -> Callable[[object, type], Expectation]:
+    generated = _attrs_hook(Expectation, conv)
+
+    def structure(value: object, cls: type) -> Expectation:
+        if not isinstance(value, Mapping) or "description" not in value:
+            return generated(value, cls)
+        rest = {key: item for key, item in value.items() if key != "description"}
+        description = value["description"]
+        errors: list[Exception] = []
+        if "behaviours" in rest:
+            errors.append(_Expected("description or behaviours", None, _BOTH, show_got=False))
+        elif not isinstance(description, str):
+            errors.append(_Expected("a string", description))
+        else:
+            try:
+                rest["behaviours"] = [Behaviour(text=description)]
+            except InvalidInput as exc:
+                errors.append(
+                    InvalidFramework(attrs.evolve(p, segments=p.segments[1:]) for p in exc.problems)
+                )
+        for error in errors:
+            error.add_note(AttributeValidationNote("description", "description", str))
+        # Placeholder text keeps the rest of the expectation checked along with it.
+        rest.setdefault("behaviours", ["-"])
         try:
-            rest["behaviours"] = [Behaviour(text=description)]
-        except InvalidInput as exc:
-            errors.append(
-                InvalidFramework(attrs.evolve(p, segments=p.segments[1:]) for p in exc.problems)
-            )
-    for error in errors:
-        error.add_note(AttributeValidationNote("description", "description", str))
-    # Placeholder text keeps the rest of the expectation checked along with it.
-    rest.setdefault("behaviours", ["-"])
-    try:
-        result = generated(rest, cls)
-    except (ClassValidationError, InvalidInput) as exc:
-        subs = list(exc.exceptions) if isinstance(exc, ClassValidationError) else [exc]
-        raise ClassValidationError("While structuring Expectation", [*errors, *subs], cls) from None
-    if errors:
-        raise ClassValidationError("While structuring Expectation", errors, cls)
-    return cast(Expectation, result)
+            result = generated(rest, cls)
+        except (ClassValidationError, InvalidInput) as exc:
+            subs = list(exc.exceptions) if isinstance(exc, ClassValidationError) else [exc]
+            raise ClassValidationError(
+                "While structuring Expectation", [*errors, *subs], cls
+            ) from None
+        if errors:
+            raise ClassValidationError("While structuring Expectation", errors, cls)
+        return result
+
+    return structure
 
 
 _BOTH = "give description (one behaviour) or behaviours, not both"
 
 
-def _unstructure_expectation(value: Expectation) -> dict[str, Any]:
-    data = _generated_unstructure(Expectation)(value)
-    if not value.shorthand:
-        return data
-    rest = {key: item for key, item in data.items() if key != "behaviours"}
-    return {"description": value.behaviours[0].text, **rest}
+def _expectation_unstructure_hook(
+    _: Any, conv: cattrs.Converter
+) -> Callable[[Expectation], dict[str, Any]]:
+    generated = _attrs_unstructure_hook(Expectation, conv)
+
+    def unstructure(value: Expectation) -> dict[str, Any]:
+        data = generated(value)
+        if not value.shorthand:
+            return data
+        rest = {key: item for key, item in data.items() if key != "behaviours"}
+        return {"description": value.behaviours[0].text, **rest}
+
+    return unstructure
 
 
 # --- proficiency labels: a scale's label in a file stands for its point ---
 
-#: The labels of the scale of the framework being read, normalised, by point.
+#: The scale of the framework being read, whose labels a proficiency may name.
 _LABELS: ContextVar[RatingScale | None] = ContextVar("labels", default=None)
 
 
@@ -481,25 +536,36 @@ def _structure_proficiency(value: object, _: type) -> int | None:
     )
 
 
-def _structure_framework(value: object, cls: type) -> Framework:
-    generated = _generated(Framework)
-    scale: RatingScale | None = RatingScale()
-    if isinstance(value, Mapping) and "scale" in value:
+def _framework_hook(_: Any, conv: cattrs.Converter) -> Callable[[object, type], Framework]:
+    generated = _attrs_hook(Framework, conv)
+
+    def structure(value: object, cls: type) -> Framework:
+        scale: RatingScale | None = RatingScale()
+        if isinstance(value, Mapping) and "scale" in value:
+            try:
+                scale = conv.structure(value["scale"], RatingScale)
+            except Exception:  # reported when the framework's own scale is read
+                scale = None
+        token = _LABELS.set(scale)
         try:
-            scale = converter.structure(value["scale"], RatingScale)
-        except Exception:  # reported when the framework's own scale is read
-            scale = None
-    token = _LABELS.set(scale)
-    try:
-        return cast(Framework, generated(value, cls))
-    finally:
-        _LABELS.reset(token)
+            return generated(value, cls)
+        finally:
+            _LABELS.reset(token)
+
+    return structure
 
 
-def _make_converter() -> cattrs.Converter:
+def make_converter() -> cattrs.Converter:
+    """A new converter with progression's hooks, independent of every other one.
+
+    Every hook that structures or unstructures a part uses the converter it was made
+    for (cattrs hands it to the hook factories), so a hook registered on one converter
+    never reaches into another.
+    """
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(Cycle, _structure_cycle)
     conv.register_structure_hook(Observed, _structure_observed)
+    conv.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook)
     # Segments are a path's parts: strings and list indices, kept as they are.
     conv.register_structure_hook_factory(
         lambda tp: tp == tuple[str | int, ...], lambda _: _structure_segments
@@ -518,30 +584,28 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook_factory(_is(_PMapType), _pmap_hook)
     conv.register_unstructure_hook_factory(
         _is(_PVectorType, _PVectorRuntime),
-        lambda _: lambda value: [conv.unstructure(item) for item in value],
+        lambda _, c: lambda value: [c.unstructure(item) for item in value],
     )
     conv.register_unstructure_hook_factory(
         _is(_PSetType, _PSetRuntime),
-        lambda _: lambda value: [conv.unstructure(item) for item in sorted(value)],
+        lambda _, c: lambda value: [c.unstructure(item) for item in sorted(value)],
     )
-    conv.register_unstructure_hook_factory(
-        _is(_PMapType, _PMapRuntime), lambda _: _unstructure_sorted_map
-    )
+    conv.register_unstructure_hook_factory(_is(_PMapType, _PMapRuntime), _sorted_map_unstructurer)
     conv.register_structure_hook_factory(attrs.has, _attrs_hook)
     conv.register_unstructure_hook_factory(attrs.has, _attrs_unstructure_hook)
-    conv.register_structure_hook(Criterion, _structure_criterion)
-    for cls in _TEXT_OR_MAPPING:
-        conv.register_structure_hook(cls, _structure_text_or_mapping(cls))
-        conv.register_unstructure_hook(cls, _unstructure_text_or_mapping(cls))
-    conv.register_structure_hook(Expectation, _structure_expectation)
-    conv.register_unstructure_hook(Expectation, _unstructure_expectation)
-    conv.register_structure_hook(Framework, _structure_framework)
+    conv.register_structure_hook_factory(lambda tp: tp == Criterion, _criterion_hook)
+    conv.register_structure_hook_factory(_is_text_or_mapping, _text_or_mapping_hook)
+    conv.register_unstructure_hook_factory(_is_text_or_mapping, _text_or_mapping_unstructure_hook)
+    conv.register_structure_hook_factory(lambda tp: tp is Expectation, _expectation_hook)
+    conv.register_unstructure_hook_factory(
+        lambda tp: tp is Expectation, _expectation_unstructure_hook
+    )
+    conv.register_structure_hook_factory(lambda tp: tp is Framework, _framework_hook)
     return conv
 
 
-#: The converter behind every load and dump. The hook factories above look it up as a
-#: module global when they first run, which is after this assignment.
-converter: cattrs.Converter = _make_converter()
+#: The converter behind every load and dump.
+converter: cattrs.Converter = make_converter()
 
 
 def problems_from(exc: BaseException, segments: tuple[Segment, ...] = ()) -> list[Problem]:
@@ -583,7 +647,7 @@ def problems_from(exc: BaseException, segments: tuple[Segment, ...] = ()) -> lis
             out.append(
                 Problem(
                     segments=(*segments, key),
-                    message=f"unknown key {key!r}{hint}: expected {expected}",
+                    message=f"unknown key {show(key)}{hint}: expected {expected}",
                     expected=expected,
                     got=show(key),
                 )
@@ -605,15 +669,12 @@ def structure(data: object, cls: type[T], *, error: type[InvalidInput] = Invalid
     """Build a value of ``cls`` from plain data; every fault is raised at once as ``error``."""
     try:
         return converter.structure(data, cls)
-    except (
-        ClassValidationError,
-        IterableValidationError,
-        ForbiddenExtraKeysError,
-        _Expected,
-    ) as exc:
-        raise error(problems_from(exc)) from None
     except InvalidInput as exc:
         raise error(exc.problems) from None
+    except Exception as exc:
+        # Whatever the data, the caller gets ``error``: a fault no hook foresaw still
+        # becomes a problem at the path where it happened.
+        raise error(problems_from(exc)) from None
 
 
 def unstructure(value: object) -> Any:
