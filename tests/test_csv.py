@@ -111,7 +111,6 @@ def test_rows_become_histories_with_their_origins(tmp_path: Path) -> None:
                 ratings=[Rating(competency="delivery", score=4)],
                 evidence=[Evidence(requirement="plan", note="Queue plan", value=Fraction(7, 2))],
                 endorsed=True,
-                approvals=["panel"],
             ),
         ],
     )
@@ -158,6 +157,7 @@ def test_unchecked_constructors_equal_the_checked_ones() -> None:
                 ratings=[Rating(competency="delivery", score=4, rater=Rater.PEER, origin=here)],
                 evidence=[Evidence(requirement="plan", note="a note", value="2.5", origin=here)],
                 endorsed=True,
+                approvals=["panel"],
             )
         ],
     )
@@ -513,7 +513,7 @@ def test_whole_number_scores(score: str, value: int) -> None:
         ("7/2", Fraction(7, 2)),
         ("-1.25", Fraction(-5, 4)),
         (".5", Fraction(1, 2)),
-        ("1e30", Fraction(10**30)),
+        ("1e29", Fraction(10**29)),
         ("25E-1", Fraction(5, 2)),
         ("+4", Fraction(4)),
     ],

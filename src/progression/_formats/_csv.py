@@ -40,7 +40,7 @@ from .._history import (
     unchecked_review,
 )
 from .._model import Cadence
-from .._numbers import to_fraction
+from .._numbers import NUMBER_LIMIT, OutOfRange, to_fraction
 from .._policy import Rater
 from .._validation import ID_EXPECTED, ID_PATTERN, one_of, show
 from ..exceptions import InvalidHistory, Problem, UnreadableInput
@@ -67,10 +67,6 @@ MAX_CELL = 64 * 1024
 MAX_ROW = 1024 * 1024
 #: Scores have at most this many digits: any real scale fits, and no huge number is built.
 MAX_SCORE_DIGITS = 9
-#: Evidence values: at most this many digits, and an exponent (``2.5e3``) at most this
-#: large either way, checked on the text before any exact number is made from it.
-MAX_VALUE_DIGITS = 30
-MAX_VALUE_EXPONENT = 30
 #: Lookup tables for cell texts stop growing here, so that a file of a million distinct
 #: spellings costs no more than the values it holds.
 _CACHE_LIMIT = 65_536
@@ -851,27 +847,21 @@ class _Loader:
         """Whether an evidence cell is valid, and its exact value (None when empty)."""
         if not text:
             return True, None
-        found = _VALUE.match(text)
         problem = "not a number"
-        if found is not None:
-            digits = found["digits"] or (found["numerator"] + found["denominator"])
-            exponent = found["exponent"]
-            if sum(c.isdigit() for c in digits) > MAX_VALUE_DIGITS or (
-                exponent is not None
-                and (len(exponent.lstrip("+-0")) > 2 or abs(int(exponent)) > MAX_VALUE_EXPONENT)
-            ):
+        if _VALUE.match(text) is not None:
+            # The exact number parser bounds digits and exponents before it builds
+            # anything, so a huge exponent costs no more to refuse than a small one.
+            try:
+                return True, to_fraction(text)
+            except OutOfRange:
                 problem = "number out of bounds"
-            else:
-                try:
-                    return True, to_fraction(text)
-                except (ValueError, ArithmeticError):
-                    pass  # a zero denominator, or a bound of the exact number parser
+            except (ValueError, ArithmeticError):
+                pass  # a zero denominator
         table.add(
             line,
             table.column["value"],
             problem,
-            f"a number such as 3, 2.5 or 7/2, with at most {MAX_VALUE_DIGITS} digits and an"
-            f" exponent of at most {MAX_VALUE_EXPONENT}",
+            f"a number such as 3, 2.5 or 7/2: {NUMBER_LIMIT}",
             text,
         )
         return False, None
