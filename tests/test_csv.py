@@ -323,6 +323,26 @@ def test_a_cell_over_the_bound_is_a_problem_not_a_csv_error() -> None:
     assert found[0].path == "$[1].note"
 
 
+def test_a_lower_bound_set_in_the_csv_module_is_kept_alike_with_or_without_quotes() -> None:
+    plain = EVENTS_HEADER + "ada,2026-Q2,evidence,plan,," + "x" * 150 + "\n"
+    quoted = EVENTS_HEADER + 'ada,2026-Q2,evidence,plan,,"' + "x" * 150 + '"\n'
+    before = csv.field_size_limit(100)
+    try:
+        for events in (plain, quoted):
+            (found,) = problems(RATINGS_HEADER, events=events)
+            assert where(found) == ("events.csv", 2, 6)
+            assert found.message.startswith("a cell longer than 100 characters")
+    finally:
+        csv.field_size_limit(before)
+
+
+def test_a_csv_error_with_no_place_found_is_still_a_problem() -> None:
+    with mock.patch.object(_csv, "_quoting_fault", return_value=None):
+        (found,) = problems(RATINGS_HEADER + 'ada,2026-Q2,"delivery"x,4,\n')
+    assert where(found) == ("ratings.csv", 2, None)
+    assert found.message.startswith("malformed CSV: ")
+
+
 def test_a_line_over_the_bound_is_reported_and_the_lines_after_keep_their_numbers() -> None:
     ratings = RATINGS_HEADER + "ada," + "z" * MAX_ROW + "\nada,2026-Q2,delivery,four,\n"
     found = problems(ratings)

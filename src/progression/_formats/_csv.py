@@ -115,6 +115,7 @@ class _Table:
         self.header: list[str] = []
         self.column: dict[str, int] = {}
         self.multiline: frozenset[int] = frozenset()
+        self.bound = MAX_CELL  # the most characters in a cell, for the chunk being read
         self._rows = self._read()
         found = next(self._rows, None)
         self.readable = not self.problems and self._check_header(found, required, optional)
@@ -242,7 +243,9 @@ class _Table:
         carry: list[str] = []  # the lines of a row that goes on in the next chunk
         for chunk, quoted, ended in self._chunks():
             lines = carry + chunk if carry else chunk
-            long = bool(lines) and max(map(len, lines)) > MAX_CELL
+            # The csv module's own bound on a cell is set for the whole process.
+            bound = self.bound = min(MAX_CELL, csv.field_size_limit())
+            long = bool(lines) and max(map(len, lines)) > bound
             if not quoted and not carry:
                 # Without quotes, CSV is cells between commas: splitting is the same, and
                 # faster. Every row is on one line.
@@ -283,7 +286,7 @@ class _Table:
                 except csv.Error as exc:
                     first, last = done + 1, base + reader.line_num
                     text = "".join(lines[first - before - 1 : last - before])
-                    fault = _quoting_fault(text, min(MAX_CELL, csv.field_size_limit()))
+                    fault = _quoting_fault(text, bound)
                     if fault and fault[2] == "open" and not ended and last == before + len(lines):
                         # The row goes on in the next chunk, unless it is too long already.
                         carry = lines[first - before - 1 :]
@@ -331,12 +334,12 @@ class _Table:
             )
             return False
         for index, cell in enumerate(cells):
-            if len(cell) > MAX_CELL:
+            if len(cell) > self.bound:
                 self.add(
                     first,
                     index,
-                    f"a cell longer than {MAX_CELL:,} characters",
-                    f"at most {MAX_CELL:,} characters in a cell",
+                    f"a cell longer than {self.bound:,} characters",
+                    f"at most {self.bound:,} characters in a cell",
                 )
                 return False
             if last > first and index not in multiline and _LINE_BREAK.search(cell):
@@ -364,8 +367,8 @@ class _Table:
             self.add(
                 first,
                 index,
-                f"a cell longer than {MAX_CELL:,} characters" + runs_on,
-                f"at most {MAX_CELL:,} characters in a cell",
+                f"a cell longer than {self.bound:,} characters" + runs_on,
+                f"at most {self.bound:,} characters in a cell",
             )
         elif kind == "open":
             self.add(first, index, "a quoted cell is never closed" + runs_on, "a closing quote")
