@@ -1,5 +1,6 @@
 """Invariants of the evaluator, checked on generated histories for every bundled framework."""
 
+import itertools
 import random
 from collections.abc import Sequence
 from typing import TypeVar
@@ -193,28 +194,23 @@ def bound_cases(draw: st.DrawFn) -> tuple[Framework, RatingHistory]:
 
 
 def compiled_policies(framework: Framework, history: RatingHistory) -> list[CompiledPolicy]:
-    """Every policy of the history's family, compiled for each move it can govern."""
+    """The policy in force for every move of the history's family, compiled for it."""
     family = framework.family(history.family)
+    moves: list[tuple[str, str, str | None]] = []
+    for track in family.tracks:
+        ladder = family.ladder(track.id)
+        moves += [(low.id, high.id, None) for low, high in itertools.pairwise(ladder)]
+    moves += [(c.from_level, c.to_level, None) for c in family.crossovers]
+    moves += [(w.from_level, w.to_level, None) for w in family.way_back]
+    moves += [(p.from_level, p.to_level, p.to_family) for p in family.lateral_paths]
     found = []
-    for policy in framework.policies:
-        if policy.family != family.id:
+    for from_level, to_level, to_family in dict.fromkeys(moves):
+        policy = framework.policy(family.id, from_level, to_level, to_family)
+        if policy is None:
             continue
-        if policy.track is not None:
-            track = family.track(policy.track)
-            moves = [(track, track, b.id) for b in track.levels[1:]]
-        else:
-            assert policy.from_level is not None
-            assert policy.to_level is not None
-            target_family = framework.family(policy.to_family or family.id)
-            moves = [
-                (
-                    family.track_of(policy.from_level),
-                    target_family.track_of(policy.to_level),
-                    policy.to_level,
-                )
-            ]
-        for track, target, level in moves:
-            found.append(compile_policy(policy, track, target, level, tuple(framework.raters)))
+        target = framework.family(to_family or family.id).track_of(to_level)
+        track = family.track_of(from_level)
+        found.append(compile_policy(policy, track, target, to_level, tuple(framework.raters)))
     return found
 
 

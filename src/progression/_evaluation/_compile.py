@@ -24,7 +24,9 @@ Contract for columnar executors (names are stable)
 - ``time_in_level``: the cycles required at the current level, or None.
 - ``evidence``: the evidence steps, each with ``id``, ``count`` and ``min_value`` (an
   exact `Fraction`, or None for "any record").
-- ``endorsement`` and ``calibration``: whether the policy asks for each approval.
+- ``endorsement`` and ``calibration``: whether the policy asks for each approval;
+  ``approvals``: the named approval steps it asks for, in policy order (each passed
+  when the review of ``as_of`` lists it in ``Review.approvals``).
 - ``raters``: the raters whose scores count, most preferred first.
 - ``required``: (competency, proficiency the target level expects) for the gaps.
 """
@@ -39,6 +41,7 @@ from .._model import Track
 from .._policy import PromotionPolicy, Rater
 from ._kinds import (
     KINDS,
+    ApprovalKind,
     CalibrationKind,
     Context,
     Kind,
@@ -73,6 +76,7 @@ class CompiledPolicy:
     evidence: tuple[ScopeEvidenceKind, ...]
     endorsement: bool
     calibration: bool
+    approvals: tuple[str, ...]
     #: The ids of the current track's competencies, in order.
     competencies: tuple[str, ...]
     required: tuple[tuple[str, int], ...]
@@ -110,7 +114,13 @@ def compile_policy(
         else step
         for step in steps
     ]
-    required = tuple((c.id, c.levels[target_level].proficiency) for c in target.competencies)
+    # Gaps only where the target level expects the competency and states a proficiency.
+    required = tuple(
+        (c.id, proficiency)
+        for c in target.competencies
+        if (expectation := c.expectation(target_level)) is not None
+        and (proficiency := expectation.proficiency) is not None
+    )
     return CompiledPolicy(
         policy=policy,
         track=track,
@@ -125,6 +135,7 @@ def compile_policy(
         evidence=tuple(s for s in steps if isinstance(s, ScopeEvidenceKind)),
         endorsement=any(isinstance(s, ManagerEndorsementKind) for s in steps),
         calibration=any(isinstance(s, CalibrationKind) for s in steps),
+        approvals=tuple(s.step for s in steps if isinstance(s, ApprovalKind)),
         competencies=known,
         required=required,
         gap_ids=tuple(c for c, _ in required),

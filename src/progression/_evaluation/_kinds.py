@@ -64,6 +64,7 @@ from .._model import Cadence, Track
 from .._numbers import show_number
 from .._policy import (
     CRITERION_KINDS,
+    Approval,
     AverageScore,
     Calibration,
     Criterion,
@@ -88,6 +89,7 @@ from ._wording import period, show, span
 __all__ = [
     "CODES",
     "KINDS",
+    "ApprovalKind",
     "AverageScoreKind",
     "CalibrationKind",
     "Context",
@@ -599,16 +601,22 @@ class MeetsExpectationsKind(_ShortfallKind):
 
     @classmethod
     def compile(cls, criterion: MeetsExpectations, context: Context) -> MeetsExpectationsKind:
-        """The target level's proficiency per counted competency both tracks have."""
-        target_ids = {c.id for c in context.target.competencies}
-        counted = tuple(c for c in (criterion.competencies or context.known) if c in target_ids)
+        """The target level's proficiency per counted competency it expects one of."""
         level = context.target_level
+        # Only a proficiency the target level states can be met: a competency it does
+        # not expect, or expects without a proficiency, has nothing to compare with.
+        expected = {}
+        for competency in context.target.competencies:
+            expectation = competency.expectation(level)
+            if expectation is not None and expectation.proficiency is not None:
+                expected[competency.id] = expectation.proficiency
+        counted = tuple(c for c in (criterion.competencies or context.known) if c in expected)
         return cls(
             criterion=criterion,
             position=context.position,
             competencies=counted,
             required=0,
-            needs=tuple(context.target.competency(c).levels[level].proficiency for c in counted),
+            needs=tuple(expected[c] for c in counted),
         )
 
     def observe(self, values: Sequence[int], below: int) -> int:
@@ -912,6 +920,41 @@ class CalibrationKind(_ApprovalKind):
         return review.calibrated
 
 
+@attrs.frozen(eq=False, kw_only=True)
+class ApprovalKind(_ApprovalKind):
+    """``approval``: the review of ``as_of`` records the named step among its approvals."""
+
+    criterion_type: ClassVar[type[Criterion]] = Approval
+    reasons: ClassVar[Mapping[str, Outcome]] = MappingProxyType(
+        {"given": PASSED, "not_given": FAILED}
+    )
+    yes: ClassVar[str] = "given"
+    no: ClassVar[str] = "not_given"
+    words: ClassVar[tuple[str, str, str]] = ("approval step", "given", "not given")
+
+    criterion: Approval
+    step: str
+
+    @classmethod
+    def compile(cls, criterion: Approval, context: Context) -> ApprovalKind:
+        """The step's name."""
+        return cls(criterion=criterion, step=criterion.step)
+
+    def given(self, review: Review) -> bool:
+        """Whether the step is among the review's ``approvals``."""
+        return self.step in review.approvals
+
+    @classmethod
+    def message(cls, result: CriterionResult) -> str:
+        """``approval step promotion-panel given in 2026-Q3 (A panel of two directors)``."""
+        criterion = result.criterion
+        assert isinstance(criterion, Approval)
+        what, yes, no = cls.words
+        about = f" ({criterion.description.rstrip('.')})" if criterion.description else ""
+        given = yes if result.outcome is PASSED else no
+        return f"{what} {criterion.step} {given} in {span(result.cycles)}{about}"
+
+
 def _registry(kinds: Iterable[type[Kind]]) -> Mapping[type[Criterion], type[Kind]]:
     registry = {kind.criterion_type: kind for kind in kinds}
     if set(registry) != set(CRITERION_KINDS.values()):  # pragma: no cover - a kind missing
@@ -930,6 +973,7 @@ KINDS: Mapping[type[Criterion], type[Kind]] = _registry(
         ScopeEvidenceKind,
         ManagerEndorsementKind,
         CalibrationKind,
+        ApprovalKind,
     ]
 )
 
