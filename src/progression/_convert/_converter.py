@@ -196,8 +196,7 @@ def _tuple_hook(tp: Any, conv: cattrs.Converter) -> Callable[[object, type], Any
                 exc.add_note(
                     IterableValidationNote(f"Structuring {tp} @ index {index}", index, item_type)
                 )
-                # Without its traceback: it would hold this frame, and so this list.
-                errors.append(exc.with_traceback(None))
+                errors.append(exc)
         if errors:
             raise IterableValidationError(f"While structuring {describe(tp)}", errors, tp)
         return tuple(result)
@@ -244,8 +243,7 @@ def _pmap_hook(tp: Any, conv: cattrs.Converter) -> Callable[[object, type], Any]
                 exc.add_note(
                     IterableValidationNote(f"Structuring mapping @ key {key!r}", key, value_type)
                 )
-                # Without its traceback: it would hold this frame, and so this list.
-                errors.append(exc.with_traceback(None))
+                errors.append(exc)
         if errors:
             raise IterableValidationError(f"While structuring {describe(tp)}", errors, tp)
         return pmap(result)

@@ -720,7 +720,7 @@ def _history_format(format: object, source: str | None) -> None:
 
 
 def loads_history(
-    text: str, *, format: Literal["yaml", "json"] = "yaml", source: str | None = None
+    text: str, *, format: Format = "yaml", source: str | None = None
 ) -> tuple[RatingHistory, ...]:
     """Rating histories from YAML or JSON text: one employee, a list, or ``{employees: [...]}``.
 
@@ -742,7 +742,7 @@ def loads_history(
 def dump_history(
     histories: RatingHistory | Iterable[RatingHistory],
     *,
-    format: Literal["yaml", "json"] = "yaml",
+    format: Format = "yaml",
 ) -> str:
     """Deterministic YAML or JSON text that `loads_history` reads back as equal histories.
 
@@ -784,7 +784,6 @@ def load_history(
             )
         fmt = format_of(path)
         _history_format(fmt, str(path))
-        assert fmt != "toml"
         return loads_history(read_text(path), format=fmt, source=str(path))
     if levels is None:
         raise UnreadableInput(
