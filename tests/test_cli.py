@@ -203,9 +203,9 @@ UNSAFE = re.compile(
     "\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 )
 CLEAR_SCREEN = "\x1b[2J"
-NAME = f"Evil {CLEAR_SCREEN}\x1b]0;title\x07 \x9b31m name \u202e \ud800"
+NAME = f"Evil {CLEAR_SCREEN}\x1b]0;title\x07 \x9b31m name \u202e"
 FAMILY = "Fam\x1b[31mily\nforged line"
-EMPLOYEE = "e\x1b[31m1\ud800\x85"
+EMPLOYEE = "e\x1b[31m1\x85"
 
 
 def assert_safe(text: str) -> None:
@@ -218,14 +218,27 @@ def nasty_framework(tmp_path: Path) -> Path:
     data = yaml.safe_load(examples.text("people"))
     data["name"] = NAME
     data["job_families"][0]["name"] = FAMILY
-    data["metadata"] = {"note\ud800": "\x1b[2J"}
+    data["metadata"] = {"note\x1b[2J": "\x1b[2J"}
     competency = data["job_families"][0]["tracks"][0]["competencies"][0]
     competency["levels"]["P1"]["description"] = "Is passionate and communicates effectively."
     data["suppress"] = [{"code": "PG102", "reason": f"short {CLEAR_SCREEN}\nforged line"}]
     path = tmp_path / "nasty.json"
-    # json.dumps escapes the surrogate as \ud800: valid JSON that Python reads back.
     path.write_text(json.dumps(data), encoding="utf-8")
     return path
+
+
+def test_a_lone_surrogate_is_refused_with_its_path_and_printed_escaped(
+    tmp_path: Path, capsys: Capture
+) -> None:
+    data = yaml.safe_load(examples.text("people"))
+    data["name"] = "Evil \ud800"
+    path = tmp_path / "surrogate.json"
+    # json.dumps escapes the surrogate as \ud800: valid JSON that Python reads back.
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["validate", str(path)]) == 1
+    out, err = capsys.readouterr()
+    assert_safe(out + err)
+    assert "$.name" in out + err
 
 
 @pytest.fixture
@@ -250,7 +263,7 @@ def test_summary_escapes_control_characters_and_surrogates(
     assert_safe(out)
     lines = out.splitlines()
     assert lines[0].startswith(
-        r"people: Evil \x1b[2J\x1b]0;title\x07 \x9b31m name \u202e \ud800 (version"
+        r"people: Evil \x1b[2J\x1b]0;title\x07 \x9b31m name \u202e (version"
     )
     assert lines[1] == r"  family people: Fam\x1b[31mily\nforged line"
     assert len(lines) == 4
@@ -263,7 +276,7 @@ def test_evaluate_escapes_the_employee_in_text_and_keeps_it_in_json(
     assert main(["evaluate", str(nasty_framework), str(nasty_history)]) == 0
     out, _ = capsys.readouterr()
     assert_safe(out)
-    assert out.startswith(r"e\x1b[31m1\ud800\x85: P1 -> P2 (promotion)")
+    assert out.startswith(r"e\x1b[31m1\x85: P1 -> P2 (promotion)")
 
     assert main(["evaluate", "--format", "json", str(nasty_framework), str(nasty_history)]) == 0
     out, _ = capsys.readouterr()
