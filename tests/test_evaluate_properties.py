@@ -25,7 +25,7 @@ from progression import (
     examples,
     strategies,
 )
-from progression._evaluation import CompiledPolicy, bind, compile_policy, evaluate_bound
+from progression._evaluation import CompiledPolicy, bind, compile_move, evaluate_bound
 from progression._policy import SCORE_KINDS
 
 T = TypeVar("T")
@@ -205,12 +205,9 @@ def compiled_policies(framework: Framework, history: RatingHistory) -> list[Comp
     moves += [(p.from_level, p.to_level, p.to_family) for p in family.lateral_paths]
     found = []
     for from_level, to_level, to_family in dict.fromkeys(moves):
-        policy = framework.policy(family.id, from_level, to_level, to_family)
-        if policy is None:
-            continue
-        target = framework.family(to_family or family.id).track_of(to_level)
-        track = family.track_of(from_level)
-        found.append(compile_policy(policy, track, target, to_level, tuple(framework.raters)))
+        compiled = compile_move(framework, family.id, from_level, to_level, to_family)
+        if compiled is not None:
+            found.append(compiled)
     return found
 
 
