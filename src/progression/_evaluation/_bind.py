@@ -61,17 +61,14 @@ def _competency_ids(track: Track) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1024)
-def _rated_at(family: JobFamily, level_id: str, own_track: str) -> frozenset[str]:
+def _rated_at(family: JobFamily, level_id: str) -> frozenset[str]:
     """The competencies a person at ``level_id`` may be rated on.
 
-    Those of the level's track, and at a level tracks branch from, those of the branch
-    the history's track names, or of every branch while it names the level's own track
-    (no branch chosen yet): a promotion into a branch counts the branch's competencies
-    expected at its first level, so they are rated before it.
+    Those of the level's track and, at a level tracks branch from, those of every
+    branch ahead: a promotion into a branch counts the branch's competencies expected
+    at its first level, so they are rated before it, whichever branch the history names.
     """
-    owner, *branches = family.tracks_through(level_id)
-    chosen = [t for t in branches if own_track in (owner.id, t.id)]
-    return frozenset().union(*(_competency_ids(t) for t in (owner, *chosen)))
+    return frozenset().union(*(_competency_ids(t) for t in family.tracks_through(level_id)))
 
 
 class Binding:
@@ -186,8 +183,8 @@ def bind(framework: Framework, history: RatingHistory) -> Binding:
     Raises:
         InvalidHistory: the family, track or a level is unknown, a cycle is of the other
             cadence, or a rating names a competency not on the track of the level held
-            in its cycle (nor, at a level tracks branch from, on the branch the history
-            may step into) or a score outside the scale. Every problem is listed, with the
+            in its cycle (nor, at a level tracks branch from, on a branch ahead) or a
+            score outside the scale. Every problem is listed, with the
             file, line and column where the history was read from a file.
     """
     who = f"employee {history.employee!r}"
@@ -274,7 +271,7 @@ def _check_assignments(
 def _index(binding: Binding, who: str) -> None:
     """One pass over the ratings: check each, and group each cycle's scores by rater."""
     framework, history, family = binding.framework, binding.history, binding.family
-    allowed_at = [_rated_at(family, level, history.track) for level in binding._levels]
+    allowed_at = [_rated_at(family, level) for level in binding._levels]
     fallback = _competency_ids(family.track(history.track))
     starts = binding._starts
     low, high = framework.scale.min, framework.scale.max
