@@ -3,11 +3,11 @@
 import itertools
 import random
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import attrs
 import jsonschema
-from hypothesis import assume, given
+from hypothesis import assume, event, given
 from hypothesis import strategies as st
 
 import progression
@@ -15,6 +15,7 @@ from progression import (
     Cycle,
     EvaluationError,
     Framework,
+    MeetsExpectations,
     Outcome,
     Rating,
     RatingHistory,
@@ -25,7 +26,7 @@ from progression import (
     examples,
     strategies,
 )
-from progression._evaluation import CompiledPolicy, bind, compile_policy, evaluate_bound
+from progression._evaluation import CompiledPolicy, bind, compile_move, evaluate_bound
 from progression._policy import SCORE_KINDS
 
 T = TypeVar("T")
@@ -33,36 +34,80 @@ FRAMEWORKS = {name: examples.load(name) for name in examples.names()}
 framework_names = st.sampled_from(sorted(FRAMEWORKS))
 
 
-def verdict_or_none(framework: Framework, history: RatingHistory) -> Verdict | None:
+class Case(NamedTuple):
+    """A framework, a history for it, a target (None for the default) and its verdict."""
+
+    framework: Framework
+    history: RatingHistory
+    target: str | None
+    verdict: Verdict
+
+
+def verdict_or_none(
+    framework: Framework, history: RatingHistory, target: str | None = None
+) -> Verdict | None:
     try:
-        return evaluate(framework, history)
+        return evaluate(framework, history, target=target)
     except EvaluationError:
-        return None  # at the top of a track there is no default target
+        return None  # at the top of a track, say, or where the ladder branches
+
+
+def targets_with_a_policy(framework: Framework, history: RatingHistory) -> list[str]:
+    """Every move from the latest level of the history that a policy governs."""
+    latest = max(history.cycles())
+    held = history.level_at(latest)
+    if held is None:
+        return []
+    family = framework.family(history.family)
+    found: list[tuple[str, str | None]] = [
+        (level.id, None) for level in family.next_levels(held.level)
+    ]
+    found += [(c.to_level, None) for c in family.crossovers if c.from_level == held.level]
+    found += [(w.to_level, None) for w in family.way_back if w.from_level == held.level]
+    found += [(p.to_level, p.to_family) for p in family.lateral_paths if p.from_level == held.level]
+    return [
+        level if to_family is None else f"{to_family}/{level}"
+        for level, to_family in found
+        if framework.policy(family.id, held.level, level, to_family) is not None
+    ]
 
 
 @st.composite
-def cases(draw: st.DrawFn, high_scores: bool = False) -> tuple[Framework, RatingHistory, Verdict]:
-    framework = FRAMEWORKS[draw(framework_names)]
+def cases(draw: st.DrawFn, high_scores: bool = False) -> Case:
+    """A bundled or a generated framework (every model shape), a history and its verdict.
+
+    Where the default target gives no verdict, a move a policy governs is the target.
+    """
+    if draw(st.booleans()):
+        framework = FRAMEWORKS[draw(framework_names)]
+    else:
+        framework = draw(strategies.frameworks())
     history = draw(strategies.rating_histories(framework, high_scores=high_scores))
+    target = None
     verdict = verdict_or_none(framework, history)
+    if verdict is None:
+        options = targets_with_a_policy(framework, history)
+        assume(options)
+        target = draw(st.sampled_from(options))
+        verdict = verdict_or_none(framework, history, target)
     assume(verdict is not None)
     assert verdict is not None
-    return framework, history, verdict
+    return Case(framework, history, target, verdict)
 
 
 @given(case=cases())
-def test_evaluation_is_deterministic(case: tuple[Framework, RatingHistory, Verdict]) -> None:
-    framework, history, verdict = case
-    again = evaluate(framework, history)
+def test_evaluation_is_deterministic(case: Case) -> None:
+    framework, history, target, verdict = case
+    again = evaluate(framework, history, target=target)
     assert again == verdict
     assert progression.unstructure(again) == progression.unstructure(verdict)
 
 
 @given(case=cases())
 def test_status_is_ready_exactly_when_every_criterion_passed(
-    case: tuple[Framework, RatingHistory, Verdict],
+    case: Case,
 ) -> None:
-    _, _, verdict = case
+    verdict = case.verdict
     assert (verdict.status is Status.READY) == all(r.passed for r in verdict.criteria)
     failed = any(r.outcome is Outcome.FAILED for r in verdict.criteria)
     assert (verdict.status is Status.NOT_READY) == failed
@@ -70,10 +115,8 @@ def test_status_is_ready_exactly_when_every_criterion_passed(
 
 
 @given(case=cases(), seed=st.randoms(use_true_random=False))
-def test_input_order_changes_nothing(
-    case: tuple[Framework, RatingHistory, Verdict], seed: random.Random
-) -> None:
-    framework, history, verdict = case
+def test_input_order_changes_nothing(case: Case, seed: random.Random) -> None:
+    framework, history, target, verdict = case
 
     def shuffled(items: Sequence[T]) -> list[T]:
         out = list(items)
@@ -87,14 +130,12 @@ def test_input_order_changes_nothing(
         for review in history.reviews
     ]
     mixed = attrs.evolve(history, reviews=shuffled(reviews), levels=shuffled(list(history.levels)))
-    assert evaluate(framework, mixed) == verdict
+    assert evaluate(framework, mixed, target=target) == verdict
 
 
 @given(case=cases(high_scores=True), data=st.data())
-def test_raising_a_score_never_makes_things_worse(
-    case: tuple[Framework, RatingHistory, Verdict], data: st.DataObject
-) -> None:
-    framework, history, verdict = case
+def test_raising_a_score_never_makes_things_worse(case: Case, data: st.DataObject) -> None:
+    framework, history, target, verdict = case
     rated = [
         (r_index, s_index)
         for r_index, review in enumerate(history.reviews)
@@ -114,7 +155,7 @@ def test_raising_a_score_never_makes_things_worse(
             r_index, attrs.evolve(review, ratings=review.ratings.set(s_index, better))
         ),
     )
-    after = evaluate(framework, raised)
+    after = evaluate(framework, raised, target=target)
     if verdict.status is Status.READY:
         assert after.status is Status.READY
     for before_result, after_result in zip(verdict.criteria, after.criteria, strict=True):
@@ -123,8 +164,8 @@ def test_raising_a_score_never_makes_things_worse(
 
 
 @given(case=cases())
-def test_verdict_json_round_trips(case: tuple[Framework, RatingHistory, Verdict]) -> None:
-    _, _, verdict = case
+def test_verdict_json_round_trips(case: Case) -> None:
+    verdict = case.verdict
     data = progression.unstructure(verdict)
     assert progression.structure(data, Verdict) == verdict
     text = progression._formats.dumps(data, "json")
@@ -133,12 +174,15 @@ def test_verdict_json_round_trips(case: tuple[Framework, RatingHistory, Verdict]
 
 @given(case=cases())
 def test_applying_the_plan_makes_the_next_cycle_qualify(
-    case: tuple[Framework, RatingHistory, Verdict],
+    case: Case,
 ) -> None:
-    framework, history, verdict = case
+    framework, history, _, verdict = case
     assume(verdict.plan is not None and verdict.plan.achievable)
     assert verdict.plan is not None
-    policy = framework.policy(history.family, str(verdict.current_level), verdict.target_level)
+    lateral = verdict.target_family if verdict.target_family != history.family else None
+    policy = framework.policy(
+        history.family, str(verdict.current_level), verdict.target_level, lateral
+    )
     assume(policy is not None)
     assert policy is not None
     rater = (policy.raters or framework.raters)[0]
@@ -149,8 +193,12 @@ def test_applying_the_plan_makes_the_next_cycle_qualify(
             order = list(policy.raters or framework.raters)
             for rating in sorted(chosen, key=lambda r: order.index(r.rater), reverse=True):
                 latest[rating.competency] = rating.score
-    track = framework.family(history.family).track_of(str(verdict.current_level))
-    scores = {c.id: latest.get(c.id, framework.scale.min) for c in track.competencies}
+    # Every competency that may be rated at the level: its track's and any branch's ahead.
+    family = framework.family(history.family)
+    rated = {
+        c.id for t in family.tracks_through(str(verdict.current_level)) for c in t.competencies
+    }
+    scores = {c: latest.get(c, framework.scale.min) for c in sorted(rated)}
     for increase in verdict.plan.increases:
         scores[increase.competency] = increase.to_score
     following = verdict.as_of.shift(1)
@@ -164,7 +212,8 @@ def test_applying_the_plan_makes_the_next_cycle_qualify(
             ),
         ],
     )
-    after = evaluate(framework, extended, target=verdict.target_level, as_of=following)
+    target = verdict.target_level if lateral is None else f"{lateral}/{verdict.target_level}"
+    after = evaluate(framework, extended, target=target, as_of=following)
     for result in after.criteria:
         if result.criterion.kind in SCORE_KINDS:
             assert result.checks[-1].outcome is Outcome.PASSED, result.message
@@ -176,9 +225,9 @@ HISTORY_SCHEMA = progression.json_schema(RatingHistory)
 
 @given(case=cases())
 def test_verdict_json_matches_the_published_schema(
-    case: tuple[Framework, RatingHistory, Verdict],
+    case: Case,
 ) -> None:
-    _, history, verdict = case
+    _, history, _, verdict = case
     jsonschema.validate(progression.unstructure(verdict), VERDICT_SCHEMA)
     jsonschema.validate(progression.unstructure(history), HISTORY_SCHEMA)
 
@@ -193,10 +242,15 @@ def bound_cases(draw: st.DrawFn) -> tuple[Framework, RatingHistory]:
     return framework, draw(strategies.rating_histories(framework))
 
 
-def compiled_policies(framework: Framework, history: RatingHistory) -> list[CompiledPolicy]:
-    """The policy in force for every move of the history's family, compiled for it."""
+Move = tuple[str, str, str | None]
+
+
+def compiled_moves(
+    framework: Framework, history: RatingHistory
+) -> list[tuple[Move, CompiledPolicy]]:
+    """Every move of the history's family a policy governs, with that policy compiled."""
     family = framework.family(history.family)
-    moves: list[tuple[str, str, str | None]] = []
+    moves: list[Move] = []
     for track in family.tracks:
         ladder = family.ladder(track.id)
         moves += [(low.id, high.id, None) for low, high in itertools.pairwise(ladder)]
@@ -204,14 +258,16 @@ def compiled_policies(framework: Framework, history: RatingHistory) -> list[Comp
     moves += [(w.from_level, w.to_level, None) for w in family.way_back]
     moves += [(p.from_level, p.to_level, p.to_family) for p in family.lateral_paths]
     found = []
-    for from_level, to_level, to_family in dict.fromkeys(moves):
-        policy = framework.policy(family.id, from_level, to_level, to_family)
-        if policy is None:
-            continue
-        target = framework.family(to_family or family.id).track_of(to_level)
-        track = family.track_of(from_level)
-        found.append(compile_policy(policy, track, target, to_level, tuple(framework.raters)))
+    for move in dict.fromkeys(moves):
+        compiled = compile_move(framework, family.id, *move)
+        if compiled is not None:
+            found.append((move, compiled))
     return found
+
+
+def compiled_policies(framework: Framework, history: RatingHistory) -> list[CompiledPolicy]:
+    """The policy in force for every move of the history's family, compiled for it."""
+    return [compiled for _, compiled in compiled_moves(framework, history)]
 
 
 @given(case=bound_cases())
@@ -299,9 +355,9 @@ def test_score_decisions_work_elementwise_as_on_single_scores(
 
 @given(case=cases())
 def test_the_engine_builds_the_values_the_public_constructors_build(
-    case: tuple[Framework, RatingHistory, Verdict],
+    case: Case,
 ) -> None:
-    _, _, verdict = case
+    verdict = case.verdict
     # attrs.evolve goes through __init__ with its converters: the same value results.
     rebuilt = attrs.evolve(
         verdict,
@@ -317,20 +373,20 @@ def test_the_engine_builds_the_values_the_public_constructors_build(
 
 @given(case=cases())
 def test_a_timeline_holds_the_verdict_evaluate_gives_at_each_cycle(
-    case: tuple[Framework, RatingHistory, Verdict],
+    case: Case,
 ) -> None:
-    framework, history, _ = case
-    story = progression.timeline(framework, history)
+    framework, history, target, _ = case
+    story = progression.timeline(framework, history, target=target)
     assert story.verdicts
     for verdict in story.verdicts:
-        assert evaluate(framework, history, as_of=verdict.as_of) == verdict
+        assert evaluate(framework, history, target=target, as_of=verdict.as_of) == verdict
 
 
 @given(case=cases(), data=st.data())
 def test_one_binding_gives_each_target_the_verdict_evaluate_gives(
-    case: tuple[Framework, RatingHistory, Verdict], data: st.DataObject
+    case: Case, data: st.DataObject
 ) -> None:
-    framework, history, _ = case
+    framework, history, _, _ = case
     family = framework.family(history.family)
     levels = [lv.id for t in family.tracks for lv in t.levels]
     targets = data.draw(st.lists(st.sampled_from(levels), min_size=1, max_size=4))
@@ -345,3 +401,66 @@ def test_one_binding_gives_each_target_the_verdict_evaluate_gives(
         except EvaluationError as error:
             got = error.code
         assert got == expected
+
+
+# --- the new model shapes ---------------------------------------------------------------
+
+
+@given(case=bound_cases())
+def test_an_ambiguous_default_names_every_branch_and_each_can_be_targeted(
+    case: tuple[Framework, RatingHistory],
+) -> None:
+    framework, history = case
+    error = outcome(framework, history, None)
+    if not (isinstance(error, EvaluationError) and error.code == "ambiguous_target"):
+        return
+    event("ambiguous default target")
+    held = history.level_at(max(history.cycles()))
+    assert held is not None
+    options = framework.family(history.family).next_levels(held.level)
+    assert len(options) > 1
+    for option in options:
+        assert repr(option.id) in error.message
+        found = outcome(framework, history, option.id)
+        if isinstance(found, EvaluationError):
+            assert found.code == "no_policy"
+        else:
+            assert (found.route, found.target_level) == ("promotion", option.id)
+
+
+def outcome(
+    framework: Framework, history: RatingHistory, target: str | None
+) -> Verdict | EvaluationError:
+    """The verdict, or the evaluation error in its place."""
+    try:
+        return evaluate(framework, history, target=target)
+    except EvaluationError as error:
+        return error
+
+
+@given(case=bound_cases())
+def test_score_steps_count_what_the_framework_says_a_move_counts(
+    case: tuple[Framework, RatingHistory],
+) -> None:
+    framework, history = case
+    family = framework.family(history.family)
+    for (from_level, to_level, to_family), compiled in compiled_moves(framework, history):
+        for step in compiled.scores:
+            counted = framework.counted_competencies(
+                family.id, from_level, to_level, step.criterion, to_family
+            )
+            level = compiled.target_level
+            stated = [
+                c
+                for c in counted
+                if not isinstance(step.criterion, MeetsExpectations)
+                or compiled.target.competency(c).levels[level].proficiency is not None
+            ]
+            assert step.competencies == tuple(stated)
+        # Gaps: every competency the target level expects with a stated proficiency.
+        expected = [
+            (c.id, e.proficiency)
+            for c in compiled.target.competencies
+            if (e := c.expectation(compiled.target_level)) is not None and e.proficiency is not None
+        ]
+        assert list(compiled.required) == expected

@@ -9,17 +9,21 @@ family ``other`` reached by a lateral path from ``L3``. Histories are written co
 
 from __future__ import annotations
 
+import json
 import pickle
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
+from pathlib import Path
 
 import attrs
 import pytest
 
 import progression
 from progression import (
+    Approval,
     AverageScore,
+    BranchPoint,
     Cadence,
     Calibration,
     Competency,
@@ -176,6 +180,7 @@ def history(
     levels: Sequence[tuple[str, str]] = (("L2", "2025-Q1"),),
     endorsed: Iterable[str] = (),
     calibrated: Iterable[str] = (),
+    approvals: Mapping[str, Sequence[str]] | None = None,
     evidence: Mapping[str, Sequence[Evidence]] | None = None,
     ratings: Mapping[str, Sequence[Rating]] | None = None,
     rater: Rater = Rater.MANAGER,
@@ -187,13 +192,17 @@ def history(
     """A history from compact data: scores per cycle in the order of ``competencies``.
 
     ``None`` in a score list leaves that competency unrated; ``ratings`` adds ratings
-    as given (other raters, say) to a cycle.
+    as given (other raters, say) to a cycle; ``approvals`` lists the named approval
+    steps passed in a cycle.
     """
     scores = scores or {}
     evidence = evidence or {}
     ratings = ratings or {}
+    approvals = approvals or {}
     endorsed, calibrated = set(endorsed), set(calibrated)
-    cycles = sorted({*scores, *endorsed, *calibrated, *evidence, *ratings}, key=Cycle.parse)
+    cycles = sorted(
+        {*scores, *endorsed, *calibrated, *approvals, *evidence, *ratings}, key=Cycle.parse
+    )
     reviews = [
         Review(
             cycle=Cycle.parse(cycle),
@@ -208,6 +217,7 @@ def history(
             evidence=evidence.get(cycle, ()),
             endorsed=cycle in endorsed,
             calibrated=cycle in calibrated,
+            approvals=approvals.get(cycle, ()),
         )
         for cycle in cycles
     ]
@@ -816,6 +826,93 @@ def test_ready_when_approvals_are_given_is_met_except_approval_too() -> None:
     )
     assert verdict.status is Status.READY
     assert verdict.met_except_approval is True
+
+
+# --- named approval steps -------------------------------------------------------------
+
+PANEL = Approval(step="promotion-panel", description="A panel of two directors.")
+
+
+@pytest.mark.parametrize(
+    ("approvals", "code", "outcome", "message"),
+    [
+        (
+            {"2026-Q3": ["promotion-panel"]},
+            "approval.given",
+            Outcome.PASSED,
+            "approval step promotion-panel given in 2026-Q3 (A panel of two directors)",
+        ),
+        (
+            {"2026-Q2": ["promotion-panel"], "2026-Q3": ["interview"]},
+            "approval.not_given",
+            Outcome.FAILED,
+            "approval step promotion-panel not given in 2026-Q3 (A panel of two directors)",
+        ),
+        (
+            {},
+            "approval.not_given",
+            Outcome.FAILED,
+            "approval step promotion-panel not given in 2026-Q3 (A panel of two directors)",
+        ),
+    ],
+)
+def test_a_named_step_counts_only_when_the_review_evaluated_lists_it(
+    approvals: dict[str, list[str]], code: str, outcome: Outcome, message: str
+) -> None:
+    data = {"2026-Q2": [4, 4, 4, 4], "2026-Q3": [4, 4, 4, 4]}
+    verdict = progression.evaluate(
+        framework(ic(AVERAGE, PANEL)), history(data, approvals=approvals)
+    )
+    step = result(verdict, "approval")
+    assert (step.code, step.outcome) == (code, outcome)
+    assert (step.observed, step.required) == (outcome is Outcome.PASSED, True)
+    assert list(step.cycles) == cycles("2026-Q3")
+    assert step.message == message
+    assert verdict.status is (Status.READY if outcome is Outcome.PASSED else Status.NOT_READY)
+    # Only the approval is missing, if anything: ready pending approval.
+    assert verdict.met_except_approval is True
+
+
+def test_a_cycle_evaluated_without_a_review_has_no_approval_step() -> None:
+    record = history({"2026-Q2": [4, 4, 4, 4]}, approvals={"2026-Q2": ["promotion-panel"]})
+    verdict = progression.evaluate(framework(ic(PANEL)), record, as_of="2026-Q3")
+    assert codes(verdict) == ["approval.not_given"]
+    assert result(verdict, "approval").message.startswith(
+        "approval step promotion-panel not given in 2026-Q3"
+    )
+
+
+def test_each_named_step_is_judged_on_its_own_and_the_missing_one_is_named() -> None:
+    interview = Approval(step="interview")
+    record = history({"2026-Q3": [4, 4, 4, 4]}, approvals={"2026-Q3": ["interview"]})
+    verdict = progression.evaluate(framework(ic(AVERAGE, interview, PANEL)), record)
+    assert codes(verdict) == ["average_score.met", "approval.given", "approval.not_given"]
+    assert verdict.status is Status.NOT_READY
+    assert verdict.met_except_approval is True
+    assert verdict.summary == (
+        "ada: L2 -> L3: ready pending approval: approval step promotion-panel not given in"
+        " 2026-Q3 (A panel of two directors)"
+    )
+    assert verdict.plan is not None
+    assert verdict.plan.others[-1].startswith("approval step promotion-panel not given")
+
+
+def test_a_step_does_not_make_up_for_a_score_criterion_that_failed() -> None:
+    record = history({"2026-Q3": [3, 3, 3, 3]}, approvals={"2026-Q3": ["promotion-panel"]})
+    verdict = progression.evaluate(framework(ic(AVERAGE, PANEL)), record)
+    assert codes(verdict) == ["average_score.below_threshold", "approval.given"]
+    assert verdict.met_except_approval is False
+
+
+def test_a_compiled_policy_lists_its_named_steps_for_executors() -> None:
+    from progression._evaluation import compile_move
+
+    compiled = compile_move(
+        framework(ic(AVERAGE, PANEL, Approval(step="interview"))), "eng", "L2", "L3"
+    )
+    assert compiled is not None
+    assert compiled.approvals == ("promotion-panel", "interview")
+    assert (compiled.endorsement, compiled.calibration) == (False, False)
 
 
 # --- which rater counts ---------------------------------------------------------------
@@ -1451,6 +1548,394 @@ def test_scores_by_different_raters_for_one_competency_and_cycle_are_allowed() -
 def test_two_scores_by_one_rater_are_rejected_with_the_employee_named() -> None:
     with pytest.raises(InvalidHistory, match="ada"):
         history({"2026-Q3": [3, 3, 3, 3]}, ratings={"2026-Q3": [Rating(competency="a", score=4)]})
+
+
+# --- competencies expected over part of a track ---------------------------------------
+
+
+def part_way(*policies: PromotionPolicy) -> Framework:
+    """One track L1..L4: ``a`` everywhere, ``lead`` from L3, ``basics`` up to L2, and
+    ``craft``, whose L3 expectation states no proficiency."""
+
+    def competency(
+        cid: str, needs: Mapping[str, int | None], starts: str | None, ends: str | None
+    ) -> Competency:
+        return Competency(
+            id=cid,
+            name=cid.upper(),
+            kind=CompetencyKind.CORE,
+            levels={
+                lv: Expectation(description=f"{cid} at {lv}", proficiency=need)
+                for lv, need in needs.items()
+            },
+            starts_at=starts,
+            ends_at=ends,
+        )
+
+    ic_track = Track(
+        id="ic",
+        name="IC",
+        kind=TrackKind.IC,
+        levels=[Level(id=f"L{n}", name=f"L{n}", rank=n) for n in range(1, 5)],
+        competencies=[
+            competency("a", {"L1": 1, "L2": 2, "L3": 3, "L4": 4}, None, None),
+            competency("lead", {"L3": 3, "L4": 4}, "L3", None),
+            competency("basics", {"L1": 2, "L2": 3}, None, "L2"),
+            competency("craft", {"L1": 2, "L2": 3, "L3": None, "L4": 4}, None, None),
+        ],
+    )
+    family = JobFamily(id="eng", name="Engineering", tracks=[ic_track])
+    return Framework(id="p", name="P", version="1", job_families=[family], policies=policies)
+
+
+PART_WAY = ("a", "lead", "basics", "craft")
+
+
+def test_a_competency_first_expected_at_the_target_level_counts_for_the_step_into_it() -> None:
+    fw = part_way(ic(AVERAGE, ScoreFloor(floor=3)))
+    # At L2: a 4, lead 3 (expected from L3), basics 2 (ends at L2), craft 4.
+    record = history({"2026-Q3": [4, 3, 2, 4]}, competencies=PART_WAY)
+    verdict = progression.evaluate(fw, record)
+    assert (verdict.current_level, verdict.target_level) == ("L2", "L3")
+    # L3 is judged: a, lead and craft count; basics, which ends at L2, does not.
+    assert fw.counted_competencies("eng", "L2", "L3", AVERAGE) == ("a", "lead", "craft")
+    average = result(verdict, "average_score")
+    assert average.observed == Fraction(11, 3)
+    assert result(verdict, "score_floor").code == "score_floor.met"
+    assert verdict.status is Status.READY
+    # Gaps against L3: craft states no proficiency there, basics is not expected.
+    assert [(g.competency, g.score, g.required) for g in verdict.gaps] == [
+        ("lead", 3, 3),
+        ("a", 4, 3),
+    ]
+
+
+def test_a_competency_first_expected_at_the_target_level_must_be_rated_before_it() -> None:
+    fw = part_way(ic(AVERAGE, ScoreFloor(floor=3)))
+    record = history({"2026-Q3": [4, None, 2, 4]}, competencies=PART_WAY)
+    verdict = progression.evaluate(fw, record)
+    assert verdict.status is Status.INSUFFICIENT_DATA
+    assert [(r.code, list(r.competencies)) for r in verdict.criteria] == [
+        ("average_score.unrated", ["lead"]),
+        ("score_floor.unrated", ["lead"]),
+    ]
+    assert result(verdict, "average_score").message == "no counted score in 2026-Q3 for lead"
+    assert [(g.competency, g.score) for g in verdict.gaps][-1] == ("lead", None)
+    assert verdict.plan is not None
+    assert list(verdict.plan.increases) == [
+        Increase(competency="lead", from_score=None, to_score=3)
+    ]
+
+
+def test_a_competency_that_ends_below_the_target_level_is_not_counted() -> None:
+    fw = part_way(ic(ScoreFloor(floor=3)))
+    # basics is rated 1 at L2, but ends there: the step to L3 does not judge it.
+    up = progression.evaluate(fw, history({"2026-Q3": [3, 3, 1, 3]}, competencies=PART_WAY))
+    assert up.status is Status.READY
+    # The step from L1 to L2 judges L2, which still expects basics (and not lead).
+    record = history({"2026-Q3": [3, 1, 1, 3]}, competencies=PART_WAY, levels=[("L1", "2025-Q1")])
+    below = progression.evaluate(fw, record)
+    floor = result(below, "score_floor")
+    assert (floor.code, list(floor.competencies)) == ("score_floor.below_floor", ["basics"])
+    assert "basics below 3 in 2026-Q3 (lowest 1)" in floor.message
+
+
+def test_a_target_level_without_a_stated_proficiency_leaves_out_its_gap() -> None:
+    fw = part_way(ic(AVERAGE))
+    record = history({"2026-Q3": [4, 4, None, 4]}, competencies=PART_WAY)
+    verdict = progression.evaluate(fw, record)
+    assert "craft" not in [g.competency for g in verdict.gaps]
+    assert result(verdict, "average_score").observed == 4
+
+
+def test_meets_expectations_compiles_only_the_proficiencies_the_target_states() -> None:
+    # A framework refuses meets_expectations where it would need a missing proficiency;
+    # compiled on its own, the criterion leaves such a competency out.
+    from progression._evaluation import compile_policy
+    from progression._evaluation._kinds import MeetsExpectationsKind
+
+    fw = part_way(ic(AVERAGE))
+    track = fw.family("eng").track("ic")
+    policy = PromotionPolicy(family="eng", track="ic", criteria=[MeetsExpectations()])
+    compiled = compile_policy(
+        policy, track, track, "L3", tuple(fw.raters), counted=(("a", "lead", "craft"),)
+    )
+    (step,) = compiled.scores
+    assert isinstance(step, MeetsExpectationsKind)
+    assert (step.competencies, step.needs) == (("a", "lead"), (3, 3))
+    assert compiled.columns == ("a", "lead")
+    assert compiled.required == (("a", 3), ("lead", 3))
+    with pytest.raises(ValueError, match="counted lists 0 criteria, the policy has 1"):
+        compile_policy(policy, track, track, "L3", tuple(fw.raters), counted=())
+
+
+def test_part_way_competencies_are_evaluated_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from progression.cli import main
+
+    fw = part_way(ic(AVERAGE))
+    (tmp_path / "fw.yaml").write_text(progression.dump_framework(fw, format="yaml"))
+    record = history({"2026-Q3": [4, None, 2, 4]}, competencies=PART_WAY)
+    (tmp_path / "h.json").write_text(json.dumps(progression.unstructure([record])))
+    status = main(["evaluate", str(tmp_path / "fw.yaml"), str(tmp_path / "h.json")])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "ada: L2 -> L3 (promotion), as of 2026-Q3: INSUFFICIENT DATA" in out
+    assert "average_score.unrated" in out
+    assert "no counted score in 2026-Q3 for lead" in out
+
+
+# --- branching tracks -------------------------------------------------------------------
+
+
+def branching(*policies: PromotionPolicy) -> Framework:
+    """A trunk (J1, J2) from whose top an IC branch (S1) and a manager branch (H1) start.
+
+    Every track rates ``craft``; the IC branch adds ``design`` and the manager branch
+    ``people``, each expected from the branch's first level.
+    """
+
+    def competency(cid: str, needs: Mapping[str, int]) -> Competency:
+        return Competency(
+            id=cid,
+            name=cid.upper(),
+            kind=CompetencyKind.CORE,
+            levels={
+                lv: Expectation(description=f"{cid} at {lv}", proficiency=n)
+                for lv, n in needs.items()
+            },
+        )
+
+    point = BranchPoint(track="trunk", level="J2")
+    tracks = [
+        Track(
+            id="trunk",
+            name="Shared",
+            kind=TrackKind.IC,
+            levels=[Level(id="J1", name="J1", rank=1), Level(id="J2", name="J2", rank=2)],
+            competencies=[competency("craft", {"J1": 2, "J2": 3})],
+        ),
+        Track(
+            id="ic",
+            name="IC",
+            kind=TrackKind.IC,
+            branches_from=point,
+            levels=[Level(id="S1", name="S1", rank=3)],
+            competencies=[competency("craft", {"S1": 4}), competency("design", {"S1": 3})],
+        ),
+        Track(
+            id="manager",
+            name="Manager",
+            kind=TrackKind.MANAGEMENT,
+            branches_from=point,
+            levels=[Level(id="H1", name="H1", rank=3)],
+            competencies=[competency("craft", {"H1": 3}), competency("people", {"H1": 4})],
+        ),
+    ]
+    family = JobFamily(id="eng", name="Engineering", tracks=tracks)
+    return Framework(id="b", name="B", version="1", job_families=[family], policies=policies)
+
+
+BRANCH_POLICIES = (
+    PromotionPolicy(family="eng", criteria=[TimeInLevel(cycles=2)]),
+    PromotionPolicy(family="eng", track="ic", criteria=[AverageScore(threshold="3.5")]),
+    PromotionPolicy(
+        family="eng",
+        track="manager",
+        criteria=[MeetsExpectations(), Approval(step="interview")],
+    ),
+)
+TRUNK_SCORES = {"2026-Q2": [4, 4, 4], "2026-Q3": [4, 3, 4]}
+
+
+def trunk_history(track_id: str = "trunk", **kwargs: object) -> RatingHistory:
+    """At J2 since 2026-Q1, rated for craft and for what each branch ahead adds."""
+    rated = {
+        "trunk": ("craft", "design", "people"),
+        "ic": ("craft", "design"),
+        "manager": ("craft", "people"),
+    }
+    return history(
+        TRUNK_SCORES,
+        levels=[("J1", "2025-Q1"), ("J2", "2026-Q1")],
+        competencies=rated[track_id],
+        track_id=track_id,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def test_the_default_target_where_the_trunk_branches_is_ambiguous_and_names_each() -> None:
+    with pytest.raises(EvaluationError) as raised:
+        progression.evaluate(branching(*BRANCH_POLICIES), trunk_history())
+    error = raised.value
+    assert (error.code, error.employee) == ("ambiguous_target", "ada")
+    assert error.code in EvaluationError.CODES
+    assert error.message == (
+        "employee 'ada' is at 'J2', where the ladder branches, and the history's track"
+        " 'trunk' has not chosen a branch: give a target, one of 'S1' (track 'ic') or 'H1'"
+        " (track 'manager')"
+    )
+
+
+def test_a_promotion_from_the_trunk_into_the_ic_branch() -> None:
+    fw = branching(*BRANCH_POLICIES)
+    verdict = progression.evaluate(fw, trunk_history(), target="S1")
+    assert (verdict.route, verdict.current_level, verdict.target_level) == ("promotion", "J2", "S1")
+    # The IC branch's default over the family default; S1 is judged: craft and design.
+    assert codes(verdict) == ["average_score.met", "time_in_level.met"]
+    average = result(verdict, "average_score")
+    assert average.observed == Fraction(7, 2)
+    assert [(g.competency, g.score, g.required) for g in verdict.gaps] == [
+        ("craft", 4, 4),
+        ("design", 3, 3),
+    ]
+    assert verdict.status is Status.READY
+
+
+def test_a_promotion_from_the_trunk_into_the_manager_branch() -> None:
+    fw = branching(*BRANCH_POLICIES)
+    verdict = progression.evaluate(fw, trunk_history(), target="H1")
+    assert (verdict.route, verdict.target_level) == ("promotion", "H1")
+    assert codes(verdict) == [
+        "meets_expectations.met",
+        "time_in_level.met",
+        "approval.not_given",
+    ]
+    assert verdict.met_except_approval is True
+    # H1 expects craft 3 and people 4: the manager branch's own competencies count.
+    assert [(g.competency, g.score, g.required) for g in verdict.gaps] == [
+        ("people", 4, 4),
+        ("craft", 4, 3),
+    ]
+    short = progression.evaluate(
+        fw,
+        attrs.evolve(
+            trunk_history(approvals={"2026-Q3": ["interview"]}),
+            reviews=[
+                review
+                if review.cycle != Q("2026-Q3")
+                else attrs.evolve(
+                    review,
+                    ratings=[
+                        Rating(competency="craft", score=4),
+                        Rating(competency="people", score=3),
+                    ],
+                )
+                for review in trunk_history(approvals={"2026-Q3": ["interview"]}).reviews
+            ],
+        ),
+        target="H1",
+    )
+    expectations = result(short, "meets_expectations")
+    assert (expectations.code, list(expectations.competencies)) == (
+        "meets_expectations.below_expectation",
+        ["people"],
+    )
+
+
+def test_a_history_on_a_branch_goes_up_its_own_branch_by_default() -> None:
+    fw = branching(*BRANCH_POLICIES)
+    manager = progression.evaluate(fw, trunk_history("manager"))
+    assert (manager.target_level, manager.route) == ("H1", "promotion")
+    assert progression.evaluate(fw, trunk_history("ic")).target_level == "S1"
+    # Below the branch point every ladder leads to the same level.
+    low = history({"2026-Q3": [3]}, levels=[("J1", "2026-Q1")], competencies=("craft",))
+    assert progression.evaluate(fw, attrs.evolve(low, track="trunk")).target_level == "J2"
+
+
+def test_a_shared_level_accepts_ratings_for_every_branch_ahead_and_no_more() -> None:
+    fw = branching(*BRANCH_POLICIES)
+    # On the IC branch at J2, a what-if into the manager branch is rated for it too.
+    on_ic = attrs.evolve(trunk_history(), track="ic")
+    assert progression.evaluate(fw, on_ic, target="H1").met_except_approval
+    # At S1, a level of the IC branch alone, the manager branch's competency is unknown.
+    at_s1 = history(
+        {"2026-Q3": [4, 4, 4]},
+        levels=[("S1", "2026-Q1")],
+        competencies=("craft", "design", "people"),
+        track_id="ic",
+    )
+    with pytest.raises(InvalidHistory) as raised:
+        progression.evaluate(fw, at_s1, target="S1")
+    assert [p.message for p in raised.value.problems] == [
+        "employee 'ada': cycle 2026-Q3: unknown competency 'people' for the level held then,"
+        " expected 'craft' or 'design'"
+    ]
+
+
+def test_the_timeline_of_a_trunk_history_leaves_out_the_cycles_that_need_a_target() -> None:
+    fw = branching(*BRANCH_POLICIES)
+    record = trunk_history()
+    line = progression.timeline(fw, record)
+    # From 2026-Q1 on the default target is ambiguous: no verdict without a target.
+    assert [str(v.as_of) for v in line.verdicts] == [
+        "2025-Q1",
+        "2025-Q2",
+        "2025-Q3",
+        "2025-Q4",
+    ]
+    into_ic = progression.timeline(fw, record, target="S1")
+    assert [str(v.as_of) for v in into_ic.verdicts][-1] == "2026-Q3"
+    assert into_ic.became_ready == cycles("2026-Q2")
+
+
+# --- annual cycles ----------------------------------------------------------------------
+
+
+def test_an_annual_framework_counts_time_and_runs_in_years() -> None:
+    fw = framework(ic(AVERAGE, Sustained(cycles=2), TimeInLevel(cycles=3)), cadence=Cadence.ANNUAL)
+    record = history({"2024-Y": [3, 3, 3, 3], "2025-Y": [4, 4, 4, 4]}, levels=[("L2", "2023-Y")])
+    verdict = progression.evaluate(fw, record)
+    time, average = result(verdict, "time_in_level"), result(verdict, "average_score")
+    assert verdict.as_of == Q("2025-Y")
+    assert verdict.status is Status.NOT_READY
+    assert time.message == "3 years in level, needs 3"
+    assert list(time.cycles) == cycles("2023-Y", "2024-Y", "2025-Y")
+    assert average.message == "average 3 in 2024-Y, needs >= 3.5"
+    assert result(verdict, "sustained").message == (
+        "score criteria held in 1 of the last 2 consecutive cycles up to 2025-Y"
+    )
+    assert verdict.earliest == Q("2026-Y")
+    assert verdict.plan is not None
+    assert verdict.plan.sentence == "Keep the average at 3.5 or above for 2 years."
+
+
+def test_an_annual_framework_is_ready_after_two_qualifying_years() -> None:
+    fw = framework(ic(AVERAGE, Sustained(cycles=2), TimeInLevel(cycles=2)), cadence=Cadence.ANNUAL)
+    record = history({"2024-Y": [4, 4, 4, 4], "2025-Y": [4, 3, 4, 3]}, levels=[("L2", "2024-Y")])
+    verdict = progression.evaluate(fw, record)
+    assert verdict.status is Status.READY
+    assert verdict.ready_since == Q("2024-Y")
+    assert result(verdict, "sustained").message == (
+        "score criteria held for 2 consecutive cycles (needs 2)"
+    )
+    assert result(verdict, "time_in_level").message == "2 years in level, needs 2"
+    assert verdict.summary == "ada: L2 -> L3: ready (qualifying since 2024-Y)"
+
+
+def test_an_annual_time_in_level_one_year_short_fails_and_says_year() -> None:
+    fw = framework(ic(TimeInLevel(cycles=2), ManagerEndorsement()), cadence=Cadence.ANNUAL)
+    verdict = progression.evaluate(fw, history({"2025-Y": [4, 4, 4, 4]}, levels=[("L2", "2025-Y")]))
+    assert result(verdict, "time_in_level").message == "1 year in level, needs 2"
+    assert verdict.plan is not None
+    assert verdict.plan.sentence == (
+        "1 year in level, needs 2; manager endorsement not given in 2025-Y."
+    )
+    assert verdict.earliest == Q("2026-Y")
+
+
+def test_cycles_of_another_cadence_against_an_annual_framework_are_named() -> None:
+    fw = framework(ic(AVERAGE), cadence=Cadence.ANNUAL)
+    with pytest.raises(InvalidHistory) as raised:
+        progression.evaluate(fw, history({"2026-Q3": [4, 4, 4, 4]}, levels=[("L2", "2026-Q1")]))
+    assert [p.message for p in raised.value.problems] == [
+        "employee 'ada': level assignment from 2026-Q1: not an annual cycle",
+        "employee 'ada': review 2026-Q3: not an annual cycle",
+    ]
+    record = history({"2025-Y": [4, 4, 4, 4]}, levels=[("L2", "2024-Y")])
+    with pytest.raises(EvaluationError, match="cycle 2026-Q1 is not annual like the framework"):
+        progression.evaluate(fw, record, as_of="2026-Q1")
 
 
 # --- the bundled example --------------------------------------------------------------

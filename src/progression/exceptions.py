@@ -217,12 +217,22 @@ class EvaluationError(ProgressionError, ValueError):
       be checked without one;
     - ``no_next_level``: the current level is the top of its track and no target was
       given;
+    - ``ambiguous_target``: no target was given and the history's track has not chosen
+      among the branches that start at the current level (the message names each);
     - ``no_route``: no promotion, crossover, way back or lateral path leads to the target;
     - ``no_policy``: a route leads there, but no policy covers the move.
     """
 
     CODES: ClassVar[frozenset[str]] = frozenset(
-        {"no_cycle", "bad_cycle", "no_level", "no_next_level", "no_route", "no_policy"}
+        {
+            "no_cycle",
+            "bad_cycle",
+            "no_level",
+            "no_next_level",
+            "ambiguous_target",
+            "no_route",
+            "no_policy",
+        }
     )
 
     def __init__(self, message: str, *, code: str, employee: str | None = None) -> None:

@@ -610,8 +610,9 @@ def rating_histories(
     Some cycles go unreviewed, some competencies unrated, some scores come from raters
     that do not count; evidence uses the requirement ids of the family's policies and
     approvals its approval steps. Scores are for the competencies of the track that
-    holds the level in force. With ``high_scores`` most scores sit in the top half of
-    the scale, so that many histories are ready.
+    holds the level in force and, at a level tracks branch from, of the branches the
+    history may step into (its own, or every one from the trunk). With ``high_scores``
+    most scores sit in the top half of the scale, so that many histories are ready.
     """
     family = draw(st.sampled_from(list(framework.job_families)))
     track = draw(st.sampled_from(list(family.tracks)))
@@ -638,7 +639,7 @@ def rating_histories(
         cycle = first.shift(offset)
         held = max((a for a in assignments if a.since <= cycle), key=lambda a: a.since)
         ratings = []
-        for competency in family.track_of(held.level).competencies:
+        for competency in _rated(family, held.level, track.id):
             if draw(st.integers(0, 19)):  # about one score in twenty is missing
                 ratings.append(
                     Rating(competency=competency.id, score=draw(score), rater=Rater.MANAGER)
@@ -676,6 +677,20 @@ def rating_histories(
         levels=assignments,
         reviews=reviews,
     )
+
+
+def _rated(family: JobFamily, level_id: str, track_id: str) -> list[Competency]:
+    """The competencies rated at a level: its track's, then those of the branches ahead.
+
+    A competency id two tracks share is rated once (by its id, as the evaluator reads it).
+    """
+    owner, *branches = family.tracks_through(level_id)
+    chosen = [t for t in branches if track_id in (owner.id, t.id)]
+    found: dict[str, Competency] = {}
+    for track in (owner, *chosen):
+        for competency in track.competencies:
+            found.setdefault(competency.id, competency)
+    return list(found.values())
 
 
 def _get(data: Any, path: tuple[Segment, ...]) -> Any:

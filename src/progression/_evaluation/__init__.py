@@ -7,7 +7,7 @@ indexed against a framework) and `._engine` (`evaluate` and `timeline`).
 """
 
 from ._bind import Binding, bind
-from ._compile import CompiledPolicy, compile_policy
+from ._compile import CompiledPolicy, compile_move, compile_policy, counted_per_criterion
 from ._engine import evaluate, evaluate_bound, timeline
 from ._kinds import CODES, KINDS
 from ._results import (
@@ -39,7 +39,9 @@ __all__ = [
     "Timeline",
     "Verdict",
     "bind",
+    "compile_move",
     "compile_policy",
+    "counted_per_criterion",
     "evaluate",
     "evaluate_bound",
     "timeline",

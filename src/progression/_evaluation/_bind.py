@@ -21,7 +21,7 @@ from pyrsistent.typing import PVector
 from .._history import Cycle, Origin, RatingHistory, Review
 from .._model import Framework, JobFamily, Track
 from .._policy import Rater
-from .._validation import one_of, show
+from .._validation import article, one_of, show
 from ..exceptions import InvalidHistory, Problem, Segment
 
 __all__ = ["Binding", "bind"]
@@ -58,6 +58,17 @@ def _problem(
 @lru_cache(maxsize=1024)
 def _competency_ids(track: Track) -> frozenset[str]:
     return frozenset(c.id for c in track.competencies)
+
+
+@lru_cache(maxsize=1024)
+def _rated_at(family: JobFamily, level_id: str) -> frozenset[str]:
+    """The competencies a person at ``level_id`` may be rated on.
+
+    Those of the level's track and, at a level tracks branch from, those of every
+    branch ahead: a promotion into a branch counts the branch's competencies expected
+    at its first level, so they are rated before it, whichever branch the history names.
+    """
+    return frozenset().union(*(_competency_ids(t) for t in family.tracks_through(level_id)))
 
 
 class Binding:
@@ -172,7 +183,8 @@ def bind(framework: Framework, history: RatingHistory) -> Binding:
     Raises:
         InvalidHistory: the family, track or a level is unknown, a cycle is of the other
             cadence, or a rating names a competency not on the track of the level held
-            in its cycle or a score outside the scale. Every problem is listed, with the
+            in its cycle (nor, at a level tracks branch from, on a branch ahead) or a
+            score outside the scale. Every problem is listed, with the
             file, line and column where the history was read from a file.
     """
     who = f"employee {history.employee!r}"
@@ -226,7 +238,7 @@ def _check_assignments(
             problems.append(
                 _problem(
                     ("levels", index, "since"),
-                    f"{who}: level assignment from {since}: not a {cadence.value} cycle",
+                    f"{who}: level assignment from {since}: not {article(cadence.value)} cycle",
                     origin=assignment.origin,
                 )
             )
@@ -247,7 +259,7 @@ def _check_assignments(
             problems.append(
                 _problem(
                     ("reviews", index, "cycle"),
-                    f"{who}: review {review.cycle}: not a {cadence.value} cycle",
+                    f"{who}: review {review.cycle}: not {article(cadence.value)} cycle",
                     # A review has no place of its own: its first rating's line is near.
                     origin=Origin(source=first.source, line=first.line) if first else None,
                 )
@@ -259,7 +271,7 @@ def _check_assignments(
 def _index(binding: Binding, who: str) -> None:
     """One pass over the ratings: check each, and group each cycle's scores by rater."""
     framework, history, family = binding.framework, binding.history, binding.family
-    allowed_at = [_competency_ids(family.track_of(level)) for level in binding._levels]
+    allowed_at = [_rated_at(family, level) for level in binding._levels]
     fallback = _competency_ids(family.track(history.track))
     starts = binding._starts
     low, high = framework.scale.min, framework.scale.max

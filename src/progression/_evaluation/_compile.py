@@ -1,17 +1,26 @@
 """A policy compiled for one move: integer steps, shared by the engine and columnar executors.
 
-`compile_policy` turns a `PromotionPolicy`, the current and target tracks and the
-target level into a `CompiledPolicy`: one step per criterion (an instance of its kind
-from `._kinds`), in policy order, plus the integer data an executor over many employees
-needs. Compiled policies are cached: every employee making the same move shares one.
+`compile_policy` turns a `PromotionPolicy`, the current and target tracks, the target
+level and the competencies each score criterion counts (`counted_per_criterion`) into a
+`CompiledPolicy`: one step per criterion (an instance of its kind from `._kinds`), in
+policy order, plus the integer data an executor over many employees needs. Compiled
+policies are cached: every employee making the same move shares one. `compile_move`
+does all of it for a move named by its levels, as the engine does.
+
+Which competencies a score criterion counts is `Framework.counted_competencies`: those
+expected at the level being judged (the target level for a step up a ladder, the
+current level for a crossover, a way back or a lateral move), narrowed by the
+criterion's own ``competencies``. `meets_expectations` counts only those the target
+level states a proficiency for: there is nothing else to compare a score with.
 
 Contract for columnar executors (names are stable)
 --------------------------------------------------
 
-- ``columns``: the counted competency ids, in the track's order: the union of every
-  score step's ``competencies``. An executor keeps one integer column per id per cycle
-  (the counted score; see `Binding.counted` for which rater counts) plus a mask of
-  which are rated, and one flag per cycle for "reviewed at all".
+- ``columns``: the counted competency ids: the union of every score step's
+  ``competencies``, in the order of the current track, then of the target track. An
+  executor keeps one integer column per id per cycle (the counted score; see
+  `Binding.counted` for which rater counts) plus a mask of which are rated, and one
+  flag per cycle for "reviewed at all".
 - ``scores``: the score steps in policy order. Each has ``competencies``, ``columns``
   (indices into ``columns``) and ``decide(values)``, the pure per-cycle decision that
   works elementwise on numpy integer arrays; `._kinds` documents the rules for
@@ -28,7 +37,9 @@ Contract for columnar executors (names are stable)
   ``approvals``: the named approval steps it asks for, in policy order (each passed
   when the review of ``as_of`` lists it in ``Review.approvals``).
 - ``raters``: the raters whose scores count, most preferred first.
-- ``required``: (competency, proficiency the target level expects) for the gaps.
+- ``required``: (competency, proficiency the target level expects) for the gaps: the
+  competencies of the target track the target level expects and states a proficiency
+  for.
 """
 
 from __future__ import annotations
@@ -37,8 +48,8 @@ from functools import lru_cache
 
 import attrs
 
-from .._model import Track
-from .._policy import PromotionPolicy, Rater
+from .._model import Framework, Track
+from .._policy import AverageScore, MeetsExpectations, PromotionPolicy, Rater, ScoreFloor
 from ._kinds import (
     KINDS,
     ApprovalKind,
@@ -53,7 +64,11 @@ from ._kinds import (
     TimeInLevelKind,
 )
 
-__all__ = ["CompiledPolicy", "compile_policy"]
+__all__ = ["CompiledPolicy", "compile_move", "compile_policy", "counted_per_criterion"]
+
+#: The competencies each criterion of a policy counts, in policy order (empty for the
+#: criteria that are not score criteria).
+Counted = tuple[tuple[str, ...], ...]
 
 
 @attrs.frozen(eq=False, kw_only=True)
@@ -61,7 +76,7 @@ class CompiledPolicy:
     """A policy compiled for one move; see the module docstring for the contract."""
 
     policy: PromotionPolicy
-    #: The current level's track, whose competencies are rated and counted.
+    #: The current level's track, whose competencies are rated.
     track: Track
     #: The target level's track and the target level.
     target: Track
@@ -79,6 +94,8 @@ class CompiledPolicy:
     approvals: tuple[str, ...]
     #: The ids of the current track's competencies, in order.
     competencies: tuple[str, ...]
+    #: The competencies each criterion counts, in policy order.
+    counted: Counted
     required: tuple[tuple[str, int], ...]
     #: The competency ids of `required`, in order.
     gap_ids: tuple[str, ...]
@@ -88,6 +105,67 @@ class CompiledPolicy:
         return all(step.qualifies(scores) for step in self.scores)
 
 
+def counted_per_criterion(
+    framework: Framework,
+    family_id: str,
+    from_level: str | None,
+    to_level: str,
+    policy: PromotionPolicy,
+    *,
+    to_family: str | None = None,
+) -> Counted:
+    """The competencies each criterion of ``policy`` counts on a move, in policy order.
+
+    `Framework.counted_competencies` for each score criterion; with no ``from_level``
+    (no current level), the move is a step up the employee's own ladder, so the target
+    level is judged, as for any promotion.
+    """
+    found: list[tuple[str, ...]] = []
+    for criterion in policy.criteria:
+        if not isinstance(criterion, AverageScore | ScoreFloor | MeetsExpectations):
+            found.append(())
+        elif from_level is not None:
+            found.append(
+                framework.counted_competencies(
+                    family_id, from_level, to_level, criterion, to_family
+                )
+            )
+        else:
+            track = framework.family(family_id).track_of(to_level)
+            expected = [c.id for c in track.competencies if c.expects(to_level)]
+            found.append(tuple(c for c in criterion.competencies or expected if c in expected))
+    return tuple(found)
+
+
+def compile_move(
+    framework: Framework,
+    family_id: str,
+    from_level: str,
+    to_level: str,
+    to_family: str | None = None,
+) -> CompiledPolicy | None:
+    """The policy in force for a move (`Framework.policy`), compiled; None without one.
+
+    `KeyError` if the family or a level is unknown.
+    """
+    policy = framework.policy(family_id, from_level, to_level, to_family)
+    if policy is None:
+        return None
+    family = framework.family(family_id)
+    target = framework.family(to_family or family_id).track_of(to_level)
+    counted = counted_per_criterion(
+        framework, family_id, from_level, to_level, policy, to_family=to_family
+    )
+    return compile_policy(
+        policy,
+        family.track_of(from_level),
+        target,
+        to_level,
+        tuple(framework.raters),
+        counted=counted,
+    )
+
+
 @lru_cache(maxsize=512)
 def compile_policy(
     policy: PromotionPolicy,
@@ -95,18 +173,32 @@ def compile_policy(
     target: Track,
     target_level: str,
     framework_raters: tuple[Rater, ...],
+    *,
+    counted: Counted,
 ) -> CompiledPolicy:
-    """Compile ``policy`` for a move from ``track`` to ``target_level`` on ``target``."""
+    """Compile ``policy`` for a move from ``track`` to ``target_level`` on ``target``.
+
+    ``counted`` holds the competencies each criterion counts (`counted_per_criterion`).
+    """
+    if len(counted) != len(policy.criteria):
+        raise ValueError(
+            f"counted lists {len(counted)} criteria, the policy has {len(policy.criteria)}"
+        )
     known = tuple(c.id for c in track.competencies)
     steps: list[Kind] = []
     position = 0
-    for criterion in policy.criteria:
+    for criterion, competencies in zip(policy.criteria, counted, strict=True):
         kind = KINDS[type(criterion)]
-        step = kind.compile(criterion, Context(track, target, target_level, known, position))
+        context = Context(track, target, target_level, competencies, position)
+        step = kind.compile(criterion, context)
         position += kind.scored
         steps.append(step)
-    counted = {c for step in steps if isinstance(step, ScoreKind) for c in step.competencies}
-    columns = tuple(c for c in known if c in counted)
+    scored = {c for step in steps if isinstance(step, ScoreKind) for c in step.competencies}
+    order = [*known, *(c.id for c in target.competencies)]
+    # A listed competency outside both tracks cannot be counted (the framework refuses
+    # it), but sorting it last keeps every counted id a column.
+    order += sorted(scored - set(order))
+    columns = tuple(dict.fromkeys(c for c in order if c in scored))
     where = {c: i for i, c in enumerate(columns)}
     steps = [
         attrs.evolve(step, columns=tuple(where[c] for c in step.competencies))
@@ -137,6 +229,7 @@ def compile_policy(
         calibration=any(isinstance(s, CalibrationKind) for s in steps),
         approvals=tuple(s.step for s in steps if isinstance(s, ApprovalKind)),
         competencies=known,
+        counted=counted,
         required=required,
         gap_ids=tuple(c for c, _ in required),
     )

@@ -16,10 +16,10 @@ from pyrsistent import pvector
 from pyrsistent.typing import PVector
 
 from .._history import Cycle, RatingHistory, Review
-from .._model import Framework
+from .._model import Framework, JobFamily
 from ..exceptions import EvaluationError
 from ._bind import Binding, Scores, bind
-from ._compile import CompiledPolicy, compile_policy
+from ._compile import CompiledPolicy, compile_policy, counted_per_criterion
 from ._kinds import ScoreKind
 from ._results import (
     CriterionResult,
@@ -105,7 +105,7 @@ class _Move:
 @attrs.frozen
 class _NoMove:
     code: str
-    #: The reason, with ``{employee}`` where the employee is named.
+    #: The reason, with ``{employee!r}`` where the employee is named.
     text: str
 
 
@@ -126,19 +126,15 @@ def _move(
                 "employee {employee!r} has no level assignment on or before the cycle"
                 " evaluated, so there is no next level: give a target",
             )
-        following = family.track_of(current).next_level(current)
-        if following is None:
-            return _NoMove(
-                "no_next_level",
-                f"employee {{employee!r}} is at {current!r}, the top of its track:"
-                " give a target (a crossover, a way back or a lateral path)",
-            )
-        target_level, route = following.id, "promotion"
+        found = _next_level(family, own_track, current)
+        if isinstance(found, _NoMove):
+            return found
+        target_level, route = found, "promotion"
     elif current is None:
-        # Without a current level only the track default can apply: the step up the
-        # employee's own track is the one route left to assume.
+        # Without a current level only a default can apply: a step up the employee's own
+        # ladder is the one route left to assume.
         try:
-            own = family.track_of(target_level).id == own_track and target_family == family.id
+            own = target_family == family.id and target_level in _ladder(family, own_track)
         except KeyError:
             own = False
         if not own:
@@ -149,19 +145,20 @@ def _move(
             )
         route = "promotion"
     else:
-        found = family.route(current, target_level, target_family)
-        if found is None:
+        found_route = family.route(current, target_level, target_family)
+        if found_route is None:
             return _NoMove(
                 "no_route",
                 f"no route leads from {current!r} to {target!r} in family {family.id!r}:"
                 " expected a higher level on the same track, a crossover, a way back or a"
                 " lateral path (written family/level)",
             )
-        route = found
+        route = found_route
+    target_track = framework.family(target_family).track_of(target_level)
     policy = (
         framework.policy(family.id, current, target_level, target_family)
         if current is not None
-        else framework.track_default(family.id, own_track)
+        else framework.track_default(family.id, target_track.id)
     )
     if policy is None:
         return _NoMove(
@@ -170,9 +167,49 @@ def _move(
             " policy (or a track default for steps up one level)",
         )
     track = family.track_of(current) if current else family.track(own_track)
-    target_track = framework.family(target_family).track_of(target_level)
-    compiled = compile_policy(policy, track, target_track, target_level, tuple(framework.raters))
+    lateral = target_family if target_family != family.id else None
+    counted = counted_per_criterion(
+        framework, family.id, current, target_level, policy, to_family=lateral
+    )
+    compiled = compile_policy(
+        policy, track, target_track, target_level, tuple(framework.raters), counted=counted
+    )
     return _Move(target_family, target_level, route, compiled)
+
+
+def _ladder(family: JobFamily, track_id: str) -> list[str]:
+    """The level ids of a track's ladder; `KeyError` for an unknown track."""
+    return [level.id for level in family.ladder(track_id)]
+
+
+def _next_level(family: JobFamily, own_track: str, current: str) -> str | _NoMove:
+    """The default target: the next level up the employee's ladder, or why there is none.
+
+    The ladder is that of the history's track when it runs through the current level
+    (a branch shares the levels below its branch point), else that of the current
+    level's own track (after a crossover, say). At the top of that ladder, a level from
+    which tracks branch leads into each: one branch is the target, several need one.
+    """
+    on = own_track if current in _ladder(family, own_track) else family.track_of(current).id
+    following = family.next_level(current, on)
+    if following is not None:
+        return following.id
+    options = family.next_levels(current)
+    if len(options) == 1:
+        return options[0].id
+    if options:
+        names = [f"{lv.id!r} (track {family.track_of(lv.id).id!r})" for lv in options]
+        return _NoMove(
+            "ambiguous_target",
+            f"employee {{employee!r}} is at {current!r}, where the ladder branches, and the"
+            f" history's track {own_track!r} has not chosen a branch: give a target, one of"
+            f" {', '.join(names[:-1])} or {names[-1]}",
+        )
+    return _NoMove(
+        "no_next_level",
+        f"employee {{employee!r}} is at {current!r}, the top of its track:"
+        " give a target (a crossover, a way back or a lateral path)",
+    )
 
 
 # --- one verdict ------------------------------------------------------------------------
@@ -236,9 +273,9 @@ def _verdict_at(binding: Binding, as_of: Cycle, target: str | None) -> Verdict:
         )
     if isinstance(move, _NoMove):
         employee = history.employee
-        raise EvaluationError(
-            move.text.format(employee=employee), code=move.code, employee=employee
-        )
+        # Not str.format: a target the caller gave may hold braces of its own.
+        text = move.text.replace("{employee!r}", repr(employee))
+        raise EvaluationError(text, code=move.code, employee=employee)
     compiled = move.compiled
     memo = binding.memo.get(compiled)
     if memo is None:

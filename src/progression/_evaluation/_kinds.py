@@ -166,13 +166,14 @@ def _gather(competencies: tuple[str, ...]) -> Callable[[Scores], tuple[int, ...]
 class Context:
     """What a criterion compiles against: the tracks and level of the move."""
 
-    #: The current level's track: the competencies rated and counted.
+    #: The current level's track, on which the scores are given.
     track: Track
     #: The target level's track, whose expectations `meets_expectations` reads.
     target: Track
     target_level: str
-    #: The ids of the current track's competencies, in order.
-    known: tuple[str, ...]
+    #: The competencies the criterion counts (`Framework.counted_competencies`): those
+    #: expected at the level judged, narrowed by the criterion's own list.
+    counted: tuple[str, ...]
     #: The place of the next score step among the policy's score steps.
     position: int
 
@@ -409,7 +410,7 @@ class AverageScoreKind(ScoreKind):
     @classmethod
     def compile(cls, criterion: AverageScore, context: Context) -> AverageScoreKind:
         """Weights scaled to integers; the threshold as numerator and denominator."""
-        counted = tuple(criterion.competencies) or context.known
+        counted = context.counted
         raw = [criterion.weights.get(c, Fraction(1)) for c in counted]
         scale = math.lcm(*(w.denominator for w in raw))
         weights = tuple(int(w * scale) for w in raw)
@@ -559,7 +560,7 @@ class ScoreFloorKind(_ShortfallKind):
     @classmethod
     def compile(cls, criterion: ScoreFloor, context: Context) -> ScoreFloorKind:
         """The floor, once per counted competency."""
-        counted = tuple(criterion.competencies) or context.known
+        counted = context.counted
         return cls(
             criterion=criterion,
             position=context.position,
@@ -610,7 +611,7 @@ class MeetsExpectationsKind(_ShortfallKind):
             expectation = competency.expectation(level)
             if expectation is not None and expectation.proficiency is not None:
                 expected[competency.id] = expectation.proficiency
-        counted = tuple(c for c in (criterion.competencies or context.known) if c in expected)
+        counted = tuple(c for c in context.counted if c in expected)
         return cls(
             criterion=criterion,
             position=context.position,

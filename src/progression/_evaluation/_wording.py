@@ -23,10 +23,17 @@ def show(value: bool | int | Fraction | None) -> str:
     return show_number(value)
 
 
+#: What one cycle of each cadence is called.
+_CYCLE_WORDS = {
+    Cadence.QUARTERLY: "quarter",
+    Cadence.HALF_YEARLY: "half-year",
+    Cadence.ANNUAL: "year",
+}
+
+
 def period(cadence: Cadence, count: int) -> str:
-    """``2 quarters``, ``1 half-year``."""
-    word = "quarter" if cadence is Cadence.QUARTERLY else "half-year"
-    return f"{count} {word}{'s' if count != 1 else ''}"
+    """``2 quarters``, ``1 half-year``, ``3 years``."""
+    return f"{count} {_CYCLE_WORDS[cadence]}{'s' if count != 1 else ''}"
 
 
 def and_list(items: Sequence[str]) -> str:
