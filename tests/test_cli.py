@@ -262,9 +262,7 @@ def test_summary_escapes_control_characters_and_surrogates(
     out, err = capsys.readouterr()
     assert_safe(out)
     lines = out.splitlines()
-    assert lines[0].startswith(
-        r"people: Evil \x1b[2J\x1b]0;title\x07 \x9b31m name \u202e (version"
-    )
+    assert lines[0].startswith(r"people: Evil \x1b[2J\x1b]0;title\x07 \x9b31m name \u202e (version")
     assert lines[1] == r"  family people: Fam\x1b[31mily\nforged line"
     assert len(lines) == 4
     assert err == ""

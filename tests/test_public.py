@@ -32,7 +32,10 @@ from progression.exceptions import UnreadableInput
 
 PUBLIC = [
     "RULES",
+    "Approval",
     "AverageScore",
+    "Behaviour",
+    "BranchPoint",
     "Cadence",
     "Calibration",
     "Competency",
@@ -57,6 +60,7 @@ PUBLIC = [
     "LateralPath",
     "Level",
     "LevelAssignment",
+    "Link",
     "LintReport",
     "ManagerEndorsement",
     "MeetsExpectations",
@@ -89,9 +93,12 @@ PUBLIC = [
     "Verdict",
     "WayBack",
     "converter",
+    "criterion_key",
     "dump_framework",
+    "dump_history",
     "evaluate",
     "examples",
+    "interchange",
     "json_schema",
     "lint",
     "lint_description",
@@ -99,24 +106,30 @@ PUBLIC = [
     "load_history",
     "loads_framework",
     "loads_history",
+    "merge_criteria",
     "structure",
     "timeline",
     "unstructure",
 ]
 
 STRATEGIES = [
+    "APPROVAL_STEPS",
+    "behaviours",
     "criteria",
+    "expectations",
     "frameworks",
     "ids",
     "invalid_framework_data",
     "job_families",
     "levels",
+    "links",
     "metadata",
     "promotion_policies",
     "rating_histories",
     "rating_scales",
     "texts",
     "tracks",
+    "words",
 ]
 
 EXAMPLES = ["UnknownExample", "load", "names", "team", "team_files", "text"]
