@@ -16,7 +16,7 @@ from fractions import Fraction
 from ._evaluation import Outcome, Status, Verdict
 from ._model import CompetencyKind, Framework
 from ._numbers import show_number
-from .exceptions import Problem
+from .exceptions import Problem, group_problems
 
 __all__ = [
     "json_safe",
@@ -119,8 +119,8 @@ def summary_text(framework: Framework) -> str:
 
 
 def problems_text(problems: Iterable[Problem]) -> str:
-    """One problem a line, each with its file, line and column where known."""
-    return _join(str(problem) for problem in problems)
+    """One problem a line, with file, line and column; a repeated mistake shown once."""
+    return _join(group.text() for group in group_problems(problems))
 
 
 _MARK = {Outcome.PASSED: "pass", Outcome.FAILED: "FAIL", Outcome.UNDECIDED: "????"}
