@@ -155,6 +155,29 @@ class Binding:
         index = bisect_right(self._starts, ordinal) - 1
         return self._stays[index] if index >= 0 else None
 
+    def stretches(self, last: int) -> list[tuple[int, int, str | None, int | None]]:
+        """The cycles from the first the history mentions to ``last``, cut where the level changes.
+
+        Each stretch is (first ordinal, last ordinal, level held, start of the stay at
+        it): `level_at` and `stay_start` of every cycle in it, found once.
+        """
+        starts = self._starts
+        mentioned = [*self.reviews, *starts[:1]]
+        if not mentioned:
+            return []
+        found: list[tuple[int, int, str | None, int | None]] = []
+        low = min(mentioned)
+        while low <= last:
+            index = bisect_right(starts, low) - 1
+            # The next assignment starts after ``low``: bisect_right passed every equal one.
+            high = last if index + 1 == len(starts) else min(last, starts[index + 1] - 1)
+            if index >= 0:
+                found.append((low, high, self._levels[index], self._stays[index]))
+            else:
+                found.append((low, high, None, None))
+            low = high + 1
+        return found
+
     def counted(self, raters: tuple[Rater, ...]) -> dict[int, Scores]:
         """Each reviewed cycle's counted scores: per competency, the most preferred rater's.
 
