@@ -618,6 +618,9 @@ class _Run:
             emp = ev["employee"][mine]
             cycle = ev["cycle"][mine].astype(np.int64)
             numerator, denominator = ev["numerator"][mine], ev["denominator"][mine]
+            if numerator.dtype != object:
+                numerator = numerator.astype(np.int64)
+                denominator = denominator.astype(np.int64)
             least = step.min_value
             if (
                 least is not None

@@ -14,7 +14,7 @@ objects; ``N`` employees, ``C`` cycles, ``K`` competencies)
   level row, in the order of those rows). Everything below indexes employees by their
   position here, their *code*.
 - ``_families``, ``_tracks``, ``_levels``: the id dictionaries; ``_family`` and
-  ``_track`` (int32, ``N``) are each employee's codes into them (-1 without a level row).
+  ``_track`` (int16, ``N``) are each employee's codes into them (-1 without a level row).
   ``_track`` is the track of the latest level assignment, as the CSV loader reads it.
 - ``_assignments``: the level assignments, sorted by employee then ``since``: a dict of
   equal-length arrays ``employee``, ``level`` (codes into ``_levels``), ``since`` (cycle
@@ -41,8 +41,8 @@ objects; ``N`` employees, ``C`` cycles, ``K`` competencies)
   ``cycle`` (ordinals), ``kind`` (an index into `EVENT_KINDS`), ``name`` (codes into
   ``_names``: the requirement of evidence, the step of an approval; -1 for others),
   ``numerator`` and ``denominator`` (the exact value of evidence, ``denominator`` 0
-  without one; int64, or Python integers in object arrays for values too large),
-  ``row``; and ``note``, a pyarrow string array.
+  without one; int32, or Python integers in object arrays for values too large),
+  ``row``; and ``note``, a pyarrow dictionary array of the notes.
 - ``_problems``: the rows refused while loading, as ``(employee code or -1, Problem)``:
   an employee with one is reported, not evaluated.
 
@@ -184,11 +184,18 @@ def _encode(
     if column.num_chunks == 0:
         return np.zeros(0, np.int32), []
     combined = column.unify_dictionaries().combine_chunks()
-    indices = (
-        combined.indices.cast(pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
-    ).astype(np.int32)
     texts = combined.dictionary.cast(pa.string()).to_pylist()
-    present = indices[indices >= 0]
+    if combined.null_count:
+        indices = (
+            combined.indices.cast(pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
+        ).astype(np.int32)
+        present = indices[indices >= 0]
+    else:
+        # No nulls: the indices as they are, however small their type, without a copy.
+        indices = combined.indices.to_numpy(zero_copy_only=False)
+        if indices.dtype.kind == "u":
+            indices = indices.astype(np.int64)
+        present = indices
     if ordered:
         first = np.full(len(texts), len(indices), np.int64)
         # Written last to first, so that each entry keeps its first row.
@@ -197,10 +204,9 @@ def _encode(
         visit = np.argsort(first, kind="stable")
     else:
         visit = np.arange(len(texts))
-    used = np.zeros(len(texts), bool)
-    used[present] = True
+    used = np.bincount(present, minlength=len(texts)) > 0
     merged: dict[str, int] = {}
-    remap = np.full(len(texts) + 1, -1, np.int32)
+    remap = np.full(len(texts) + 1, -1, _codes_for(len(texts)) if len(texts) < 2**15 else np.int32)
     for index in visit:
         text = texts[index]
         value = text.strip() if text is not None else ""
@@ -579,7 +585,7 @@ class Population:
                 "event": pa.array(EVENT_KINDS, pa.string()).take(pa.array(ev["kind"], pa.int64())),
                 "requirement": pa.array([names[int(n)] for n in ev["name"]], pa.string()),
                 "value": pa.array(values, pa.string()),
-                "note": ev["note"],
+                "note": ev["note"].cast(pa.string()),
             }
         )
         return ratings, levels, events
@@ -831,7 +837,7 @@ class _Cycles:
     def codes(self, column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per row: ordinal, cadence index (-1 when not a cycle, -2 when empty)."""
         codes, texts = _encode(column)
-        ordinals = np.zeros(len(texts) + 1, np.int64)
+        ordinals = np.zeros(len(texts) + 1, np.int32)
         cadences = np.full(len(texts) + 1, -1, np.int8)
         cadences[-1] = -2
         order = list(Cadence)
@@ -1105,8 +1111,13 @@ def _build(
         if np.iinfo(t).min < low and high <= np.iinfo(t).max
     )
     unrated = int(np.iinfo(dtype).min)
-    emp_v, cyc_v = r_emp[valid_r].astype(np.int64), r_cycle[valid_r] - first
-    comp_v, rater_v = r_comp[valid_r].astype(np.int64), r_rater[valid_r].astype(np.int64)
+    everything = len(valid_r) == len(r_bad)
+
+    def pick(values: np.ndarray) -> np.ndarray:
+        return values if everything else values[valid_r]
+
+    emp_v, cyc_v = pick(r_emp).astype(np.int64), pick(r_cycle) - first
+    comp_v, rater_v = pick(r_comp).astype(np.int64), pick(r_rater).astype(np.int64)
     # The order of the rows within each review, learned from the rows: an export sorted
     # by employee and cycle then keeps one row number per employee (see the layout).
     nesting, comp_rank, rater_rank = _learn_order(
@@ -1129,7 +1140,7 @@ def _build(
     steps = np.diff(key)
     same_emp = emp_v[1:] == emp_v[:-1]
     changes = int(np.count_nonzero(~same_emp))
-    distinct = len(np.unique(emp_v)) if len(emp_v) else 0
+    distinct = int(np.count_nonzero(np.bincount(emp_v, minlength=1))) if len(emp_v) else 0
     in_order = bool(np.all(steps[same_emp] >= 0)) and changes + 1 == max(distinct, 1)
     sort = np.arange(len(key)) if in_order else np.argsort(key, kind="stable")
     skey = key[sort]
@@ -1150,8 +1161,9 @@ def _build(
             "one score per employee, cycle, competency and rater",
             str(int(r_score[at])),
         )
-    sort = np.delete(sort, repeat)
-    stored = valid_r[sort]
+    if len(repeat):
+        sort = np.delete(sort, repeat)
+    stored = valid_r if in_order and not len(repeat) else valid_r[sort]
     if in_order and len(stored) > 1:
         # One row number per employee only if their stored rows follow one another.
         together = r_emp[stored][1:] == r_emp[stored][:-1]
@@ -1237,15 +1249,15 @@ def _build(
         "_families": tuple(f for f in families if f is not None),
         "_tracks": tuple(t for t in tracks if t is not None),
         "_levels": tuple(lv for lv in level_names if lv is not None),
-        "_family": family_all,
-        "_track": track,
+        "_family": family_all.astype(_codes_for(len(families))),
+        "_track": track.astype(_codes_for(len(tracks))),
         "_assignments": {
             "employee": a_emp.astype(np.int32),
-            "level": l_level[by].astype(np.int32),
+            "level": l_level[by].astype(_codes_for(len(level_names))),
             "since": l_since[by].astype(np.int32),
             "row": by.astype(np.int32),
         },
-        "_assignment_offsets": offsets,
+        "_assignment_offsets": offsets.astype(np.int32 if len(by) < 2**31 else np.int64),
         "_cadence": cadence,
         "_first": first,
         "_cycles": count,
@@ -1271,6 +1283,11 @@ def _build(
     for name, value in values.items():
         object.__setattr__(population, name, value)
     return population
+
+
+def _codes_for(count: int) -> type[np.signedinteger[Any]]:
+    """The smallest signed integer type for codes into ``count`` ids, and -1."""
+    return np.int16 if count < 2**15 else np.int32
 
 
 def _topological(before: np.ndarray, after: np.ndarray, count: int) -> np.ndarray | None:
@@ -1328,9 +1345,15 @@ def _learn_order(  # noqa: PLR0917 - the rows' columns
 def _scores(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     """Scores as int64 and whether each is a whole number of at most 9 digits."""
     if pa.types.is_integer(column.type):
-        values = column.fill_null(0).to_numpy().astype(np.int64)
-        ok = ~column.is_null().to_numpy(zero_copy_only=False)
-        ok &= np.abs(values) < 10**MAX_SCORE_DIGITS
+        if column.null_count:
+            values = column.fill_null(0).to_numpy()
+            ok = ~column.is_null().to_numpy(zero_copy_only=False)
+        else:
+            values = column.to_numpy()
+            ok = np.ones(len(values), bool)
+        if values.dtype.itemsize >= 4 or values.dtype.kind == "u":
+            values = values.astype(np.int64)
+            ok &= np.abs(values) < 10**MAX_SCORE_DIGITS
         return values, ok
     codes, texts = _encode(column)
     parsed = np.zeros(len(texts) + 1, np.int64)
@@ -1562,19 +1585,22 @@ def _events(  # noqa: PLR0917 - the columns read so far
         v is not None and (abs(v.numerator) >= _SMALL or v.denominator >= _SMALL) for v in values
     )
     numerator = np.array(
-        [0 if v is None else v.numerator for v in values], object if big else np.int64
+        [0 if v is None else v.numerator for v in values], object if big else np.int32
     )
     denominator = np.array(
-        [0 if v is None else v.denominator for v in values], object if big else np.int64
+        [0 if v is None else v.denominator for v in values], object if big else np.int32
     )
     return {
         "employee": emp[keep].astype(np.int32),
         "cycle": cycle[keep].astype(np.int32),
         "kind": kind[keep],
-        "name": np.where(evidence[keep] | approval[keep], name[keep], -1).astype(np.int32),
+        "name": np.where(evidence[keep] | approval[keep], name[keep], -1).astype(
+            _codes_for(len(names))
+        ),
         "numerator": numerator,
         "denominator": denominator,
         "row": keep.astype(np.int32),
-        "note": note.take(pa.array(keep, pa.int64())).fill_null(""),
+        # Notes repeat (templates, empty cells): each text once.
+        "note": pc.dictionary_encode(note.take(pa.array(keep, pa.int64())).fill_null("")),
         "_names": tuple(names),
     }
