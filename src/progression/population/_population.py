@@ -277,6 +277,7 @@ class Population:
         "_rating_rows",
         "_rating_rows_sorted",
         "_reviewed",
+        "_score_range",
         "_score_rows",
         "_scores",
         "_sources",
@@ -300,6 +301,8 @@ class Population:
     _scores: dict[Rater, np.ndarray]
     _score_rows: dict[Rater, np.ndarray | None]
     _unrated: int
+    #: The lowest and highest score stored (0, 0 without any).
+    _score_range: tuple[int, int]
     _rater_ids: dict[Rater, np.ndarray]
     _rater_id_cells: dict[Rater, dict[str, np.ndarray]]
     _rating_nesting: str
@@ -1265,6 +1268,7 @@ def _build(
         "_scores": cubes,
         "_score_rows": cube_rows,
         "_unrated": unrated,
+        "_score_range": (low, high),
         "_rater_ids": usual_ids,
         "_rater_id_cells": other_ids,
         "_rater_names": rater_names,
