@@ -31,7 +31,8 @@ objects; ``N`` employees, ``C`` cycles, ``K`` competencies)
   employees its rows are for (a role few employees are rated by, such as ``self``).
   ``_cube(rater, codes)`` gives the rows of any employees, ``(len(codes), C, K)``.
 - ``_rater_ids``: with a ``rater_id`` column, ``{Rater: ndarray}``: each employee's
-  usual rater id for the role (int32 codes into ``_rater_names``, -1 for none), and
+  usual rater id for the role (int32 codes into ``_rater_names``, a pyarrow string
+  array, -1 for none), and
   ``_rater_id_cells[rater]`` the scores given by anyone else (arrays ``employee,
   cycle, competency, rater_id``); ``_rater_id_cube(rater)`` gives the dense
   ``(N, C, K)`` cube of rater ids. Empty without the column.
@@ -168,27 +169,24 @@ class _Rows:
         return f"line {row + 2}" if self.lines else f"row {row}"
 
 
-def _encode(
-    column: pa.ChunkedArray, *, ordered: bool = False
-) -> tuple[np.ndarray, list[str | None]]:
-    """Codes (int32, -1 for a null or blank cell) and the stripped distinct texts.
+def _encode_array(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """Codes (-1 for a null or blank cell) and the distinct texts, stripped, as an array.
 
     Texts that read the same once stripped share a code; dictionary columns (Parquet
     read with ``read_dictionary``, pandas categoricals) are used as they are, without
-    the entries no row uses. ``ordered`` numbers the texts in order of first appearance.
+    the entries no row uses. Every step runs over arrays: a million distinct ids cost
+    no Python loop.
     """
     if not pa.types.is_dictionary(column.type):
         if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
             column = column.cast(pa.string())
         column = pc.dictionary_encode(column)
     if column.num_chunks == 0:
-        return np.zeros(0, np.int32), []
+        return np.zeros(0, np.int32), pa.array([], pa.string())
     combined = column.unify_dictionaries().combine_chunks()
-    texts = combined.dictionary.cast(pa.string()).to_pylist()
+    dictionary = combined.dictionary.cast(pa.string())
     if combined.null_count:
-        indices = (
-            combined.indices.cast(pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
-        ).astype(np.int32)
+        indices = combined.indices.cast(pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
         present = indices[indices >= 0]
     else:
         # No nulls: the indices as they are, however small their type, without a copy.
@@ -196,48 +194,74 @@ def _encode(
         if indices.dtype.kind == "u":
             indices = indices.astype(np.int64)
         present = indices
-    if ordered:
-        first = np.full(len(texts), len(indices), np.int64)
-        # Written last to first, so that each entry keeps its first row.
-        rows = np.flatnonzero(indices >= 0)[::-1]
-        first[present[::-1]] = rows
-        visit = np.argsort(first, kind="stable")
+    stripped = pc.utf8_trim_whitespace(dictionary)
+    used = np.bincount(present, minlength=len(dictionary)) > 0
+    used &= pc.fill_null(pc.not_equal(stripped, ""), False).to_numpy(zero_copy_only=False)
+    if stripped.equals(dictionary):
+        distinct, same = dictionary, np.arange(len(dictionary))
     else:
-        visit = np.arange(len(texts))
-    used = np.bincount(present, minlength=len(texts)) > 0
-    merged: dict[str, int] = {}
-    remap = np.full(len(texts) + 1, -1, _codes_for(len(texts)) if len(texts) < 2**15 else np.int32)
-    for index in visit:
-        text = texts[index]
-        value = text.strip() if text is not None else ""
-        if value and used[index]:
-            remap[index] = merged.setdefault(value, len(merged))
-    names: list[str | None] = list(merged)
-    return remap[indices], names
+        merged = pc.dictionary_encode(stripped)
+        distinct = merged.dictionary
+        same = merged.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    keep = np.zeros(len(distinct), bool)
+    keep[same[used]] = True
+    number = np.cumsum(keep) - 1
+    kind = np.int16 if len(distinct) < 2**15 else np.int32
+    remap = np.full(len(dictionary) + 1, -1, kind)
+    remap[:-1] = np.where(used, number[same], -1)
+    return remap[indices], distinct.filter(pa.array(keep))
 
 
-def _employees(column: pa.ChunkedArray, ids: dict[str, int], order: list[str]) -> np.ndarray:
-    """Each row's employee code; employees not met before are added, first row first."""
-    local, names = _encode(column)
-    remap = np.full(len(names) + 1, -1, np.int32)
-    new = []
-    for index, name in enumerate(names):
-        assert name is not None
-        found = ids.get(name)
-        if found is None:
-            new.append(index)
+def _encode(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
+    """`_encode_array` with the texts as a list: for the columns of few distinct texts."""
+    codes, names = _encode_array(column)
+    return codes, names.to_pylist()
+
+
+class _Employees:
+    """The employee ids met so far, in order, and the codes of a column's rows."""
+
+    def __init__(self) -> None:
+        self.chunks: list[pa.Array] = []
+        self.count = 0
+        self._all: pa.Array | None = None
+
+    def all(self) -> pa.Array:
+        if self._all is None:
+            self._all = pa.concat_arrays(self.chunks) if self.chunks else pa.array([], pa.string())
+        return self._all
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, code: int) -> str:
+        return str(self.all()[code].as_py())
+
+    def add(self, column: pa.ChunkedArray) -> np.ndarray:
+        """Each row's employee code; ids not met before are added, first row first."""
+        local, names = _encode_array(column)
+        if self.count:
+            found = np.array(
+                pc.index_in(names, value_set=self.all()).cast(pa.int64()).fill_null(-1),
+                np.int64,
+            )
         else:
-            remap[index] = found
-    if new:
-        rows = np.flatnonzero(np.isin(local, new))
-        _, first = np.unique(local[rows], return_index=True)
-        for index in local[rows[np.sort(first)]]:
-            name = names[int(index)]
-            assert name is not None
-            remap[index] = ids[name] = len(order)
-            order.append(name)
-    codes: np.ndarray = remap[local]
-    return codes
+            found = np.full(len(names), -1, np.int64)
+        new = np.flatnonzero(found < 0)
+        if len(new):
+            fresh = np.zeros(len(names) + 1, bool)
+            fresh[new] = True
+            rows = np.flatnonzero(fresh[local])
+            first = np.full(len(names), len(local), np.int64)
+            np.minimum.at(first, local[rows], rows)
+            ordered = new[np.argsort(first[new], kind="stable")]
+            found[ordered] = self.count + np.arange(len(ordered))
+            self.chunks.append(names.take(pa.array(ordered)))
+            self.count += len(ordered)
+            self._all = None
+        remap = np.append(found, -1).astype(np.int32)
+        codes: np.ndarray = remap[local]
+        return codes
 
 
 def _raw(column: pa.ChunkedArray, row: int) -> str:
@@ -307,7 +331,7 @@ class Population:
     _rater_id_cells: dict[Rater, dict[str, np.ndarray]]
     _rating_nesting: str
     _rater_order: tuple[Rater, ...]
-    _rater_names: tuple[str, ...]
+    _rater_names: pa.Array
     _reviewed: np.ndarray
     _events: dict[str, Any]
     _names: tuple[str, ...]
@@ -878,17 +902,8 @@ def _build(
     event_rows = _Rows(sources[2], lines[2])
 
     # --- levels: the employees, their family, track and assignments ---------------------
-    l_emp, employee_names = _encode(levels.column("employee_id"), ordered=True)
-    ids: dict[str, int] = {}
-    order: list[str] = []
-    remap = np.empty(len(employee_names) + 1, np.int32)
-    remap[-1] = -1
-    for index, name in enumerate(employee_names):
-        assert name is not None
-        remap[index] = ids.setdefault(name, len(ids))
-        if remap[index] == len(order):
-            order.append(name)
-    l_emp = remap[l_emp]
+    order = _Employees()
+    l_emp = order.add(levels.column("employee_id"))
     l_family, families = _encode(levels.column("family"))
     l_track, tracks = _encode(levels.column("track"))
     l_level, level_names = _encode(levels.column("level"))
@@ -991,10 +1006,10 @@ def _build(
     by = np.delete(by, twice + 1)
     # Employees all of whose level rows were refused still count as placed: their other
     # rows are checked, but not reported for lacking a level row (as the CSV loader).
-    placed_names = set(order)
+    placed = len(order)
 
     # --- ratings --------------------------------------------------------------------------
-    r_emp = _employees(ratings.column("employee_id"), ids, order)
+    r_emp = order.add(ratings.column("employee_id"))
     r_cycle, r_cadence, _ = cycles.codes(ratings.column("cycle"))
     r_comp, competencies = _encode(ratings.column("competency"))
     r_score, r_score_ok = _scores(ratings.column("score"))
@@ -1041,26 +1056,27 @@ def _build(
         )
     r_bad |= r_rater < 0
     r_bad |= foreign(rating_rows, r_emp, r_cadence, "cycle", ratings.column("cycle"))
-    rater_ids: tuple[np.ndarray, list[str | None]] | None = None
+    rater_ids: tuple[np.ndarray, pa.Array] | None = None
     if "rater_id" in ratings.column_names:
-        rater_ids = _encode(ratings.column("rater_id"))
+        rater_ids = _encode_array(ratings.column("rater_id"))
 
     # --- events ---------------------------------------------------------------------------
     if events is not None and events.num_rows:
-        e_emp = _employees(events.column("employee_id"), ids, order)
+        e_emp = order.add(events.column("employee_id"))
         e_cycle, e_cadence, _ = cycles.codes(events.column("cycle"))
     else:
         e_emp = np.zeros(0, np.int32)
         e_cycle = np.zeros(0, np.int64)
         e_cadence = np.zeros(0, np.int8)
-    for name, _cycle in empty:
-        if name not in ids:
-            ids[name] = len(order)
-            order.append(name)
+    empty_codes = (
+        order.add(pa.chunked_array([pa.array([name for name, _ in empty], pa.string())]))
+        if empty
+        else np.zeros(0, np.int32)
+    )
     n = len(order)
 
     # Employees with rows but no level row: one problem per table, at their first row.
-    unplaced = [i for i, name in enumerate(order) if name not in placed_names]
+    unplaced = list(range(placed, n))
     e_unplaced = np.zeros(len(e_emp), bool)
     for table_rows, emp, refused in ((rating_rows, r_emp, r_bad), (event_rows, e_emp, e_unplaced)):
         if not unplaced or not len(emp):
@@ -1175,9 +1191,9 @@ def _build(
     cube_rows: dict[Rater, np.ndarray | None] = {}
     usual_ids: dict[Rater, np.ndarray] = {}
     other_ids: dict[Rater, dict[str, np.ndarray]] = {}
-    rater_names: tuple[str, ...] = ()
+    rater_names: pa.Array = pa.array([], pa.string())
     if rater_ids is not None:
-        rater_names = tuple(n for n in rater_ids[1] if n is not None)
+        rater_names = rater_ids[1]
     reviewed = np.zeros((n, max(count, 0)), bool)
     for index, rater in enumerate(RATERS):
         mine = stored[r_rater[stored] == index]
@@ -1227,9 +1243,9 @@ def _build(
     # --- reviewed cycles --------------------------------------------------------------------
     if len(ev["employee"]):
         reviewed[ev["employee"], ev["cycle"] - first] = True
-    for name, cycle_text in empty:
+    for code, (_, cycle_text) in zip(empty_codes, empty, strict=True):
         ordinal = Cycle.parse(cycle_text).ordinal
-        reviewed[ids[name], ordinal - first] = True
+        reviewed[int(code), ordinal - first] = True
 
     # --- assignments by employee --------------------------------------------------------
     a_emp = l_emp[by]
@@ -1248,7 +1264,7 @@ def _build(
     problems = [*level_rows.found, *rating_rows.found, *event_rows.found]
     population: Population = object.__new__(Population)
     values: dict[str, Any] = {
-        "_employees": pa.array(order, pa.string()),
+        "_employees": order.all(),
         "_families": tuple(f for f in families if f is not None),
         "_tracks": tuple(t for t in tracks if t is not None),
         "_levels": tuple(lv for lv in level_names if lv is not None),
@@ -1411,7 +1427,7 @@ def _events(  # noqa: PLR0917 - the columns read so far
     cycle: np.ndarray,
     cadence: np.ndarray,
     cadence_index: int,
-    order: list[str],
+    order: _Employees,
     foreign: Any,
     unplaced: np.ndarray,
 ) -> dict[str, Any]:
@@ -1449,7 +1465,7 @@ def _events(  # noqa: PLR0917 - the columns read so far
     bad |= kind < 0
     columns = events.column_names
 
-    def text_column(name: str) -> tuple[np.ndarray, list[str | None]]:
+    def text_column(name: str) -> tuple[np.ndarray, list[str]]:
         if name in columns:
             return _encode(events.column(name))
         return np.full(count, -1, np.int32), []
