@@ -110,6 +110,7 @@ PUBLIC = [
     "structure",
     "timeline",
     "unstructure",
+    "with_policy",
 ]
 
 STRATEGIES = [
