@@ -133,7 +133,7 @@ STRATEGIES = [
     "words",
 ]
 
-EXAMPLES = ["UnknownExample", "load", "names", "team", "team_files", "text"]
+EXAMPLES = ["UnknownExample", "load", "names", "population", "team", "team_files", "text"]
 
 # Public names that are neither classes nor functions, so have no module of their own.
 TYPE_ALIASES = {"Criterion", "Format", "Metadata", "Observed"}
