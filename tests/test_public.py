@@ -27,7 +27,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import progression
-from progression import _hypothesis_hook, examples, exceptions, strategies
+from progression import _hypothesis_hook, examples, exceptions, population, strategies
 from progression.exceptions import UnreadableInput
 
 PUBLIC = [
@@ -135,6 +135,8 @@ STRATEGIES = [
 
 EXAMPLES = ["UnknownExample", "load", "names", "population", "team", "team_files", "text"]
 
+POPULATION = ["LevelFit", "RaterDrift", "level_fit", "rater_drift"]
+
 # Public names that are neither classes nor functions, so have no module of their own.
 TYPE_ALIASES = {"Criterion", "Format", "Metadata", "Observed"}
 VALUES: dict[str, type] = {
@@ -154,8 +156,13 @@ def export_order(name: str) -> tuple[int, str]:
 
 @pytest.mark.parametrize(
     ("module", "names"),
-    [(progression, PUBLIC), (strategies, STRATEGIES), (examples, EXAMPLES)],
-    ids=["progression", "strategies", "examples"],
+    [
+        (progression, PUBLIC),
+        (strategies, STRATEGIES),
+        (examples, EXAMPLES),
+        (population, POPULATION),
+    ],
+    ids=["progression", "strategies", "examples", "population"],
 )
 def test_all_is_exactly_the_public_names_in_order(
     module: types.ModuleType, names: list[str]
@@ -184,6 +191,8 @@ def test_every_public_name_reports_a_public_module() -> None:
             assert value.__module__ == "progression.strategies", name
     for name in EXAMPLES:
         assert getattr(examples, name).__module__ == "progression.examples", name
+    for name in POPULATION:
+        assert getattr(population, name).__module__ == "progression.population", name
 
 
 def test_the_exceptions_stay_in_their_public_module() -> None:
