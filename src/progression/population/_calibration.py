@@ -138,7 +138,7 @@ def level_fit(framework: Framework, population: Any) -> LevelFit:
     module docstring for the distance and the rules; employees without a current level
     of the framework or without any latest score are left out.
     """
-    columns = Columns.build(framework, population)
+    columns = Columns.build(framework, population, raters=False)
     count, width, competencies = columns.counted.shape
     latest = np.full((count, competencies), MISSING, np.int16)
     for t in range(width):

@@ -81,7 +81,8 @@ def _distinct(column: pa.ChunkedArray) -> list[str]:
     """The distinct non-null texts of a column: in its dictionary's order, if it has one."""
     column = column.combine_chunks()
     if pa.types.is_dictionary(column.type):
-        used = np.unique(column.indices.drop_null().to_numpy(zero_copy_only=False))
+        indices = column.indices.drop_null().to_numpy(zero_copy_only=False)
+        used = np.flatnonzero(np.bincount(indices, minlength=len(column.dictionary)))
         values = column.dictionary.cast(pa.string()).to_pylist()
         return list(dict.fromkeys(values[i] for i in used))
     distinct: list[str] = pc.unique(column.cast(pa.string()).drop_null()).to_pylist()
@@ -110,9 +111,18 @@ class Columns:
 
     @classmethod
     def build(
-        cls, framework: Framework, population: Any, *, roles: tuple[Rater, ...] = ()
+        cls,
+        framework: Framework,
+        population: Any,
+        *,
+        roles: tuple[Rater, ...] = (),
+        raters: bool = True,
     ) -> Columns:
-        """Lay out ``population`` for ``framework``; ``roles`` also keeps those roles' scores."""
+        """Lay out ``population`` for ``framework``.
+
+        ``roles`` also keeps those roles' scores; without ``raters``, ``counted_by``
+        is left empty (level fit does not need it).
+        """
         ratings, assignments = long_tables(population)
         employees = _distinct(assignments["employee_id"])
         families = tuple(f.id for f in framework.job_families)
@@ -174,23 +184,24 @@ class Columns:
             r_role = np.where(blank, names.index(Rater.MANAGER.value), r_role)
         else:
             r_role = np.full(len(r_emp), list(Rater).index(Rater.MANAGER), np.int32)
-        raters: list[str] = []
-        if "rater_id" in ratings.column_names:
-            raters = _distinct(ratings["rater_id"])
-            r_by = _codes(ratings["rater_id"], raters)
+        rater_ids: list[str] = []
+        if raters and "rater_id" in ratings.column_names:
+            rater_ids = _distinct(ratings["rater_id"])
+            r_by = _codes(ratings["rater_id"], rater_ids)
         else:
             r_by = np.full(len(r_emp), -1, np.int32)
         keep = (r_emp >= 0) & (r_comp >= 0)
         cell = (r_emp.astype(np.int64) * width + r_cycle) * len(competencies) + r_comp
         size = count * width * len(competencies)
         counted = np.full(size, MISSING, np.int16)
-        counted_by = np.full(size, -1, np.int32)
+        counted_by = np.full(size if raters else 0, -1, np.int32)
         all_roles = list(Rater)
         # Worst first, so that a preferred rater's score overwrites another's.
         for rater in reversed(list(framework.raters)):
             rows = keep & (r_role == all_roles.index(rater))
             counted[cell[rows]] = r_score[rows]
-            counted_by[cell[rows]] = r_by[rows]
+            if raters:
+                counted_by[cell[rows]] = r_by[rows]
         by_role = {}
         for rater in roles:
             scores = np.full(size, MISSING, np.int16)
@@ -206,12 +217,12 @@ class Columns:
             held=held,
             first=first,
             counted=counted.reshape(shape),
-            counted_by=counted_by.reshape(shape),
+            counted_by=counted_by.reshape(shape if raters else (0, width, len(competencies))),
             by_role=by_role,
             cadence_cycles=cycles,
             competencies=competencies,
             levels=levels,
-            raters=tuple(raters),
+            raters=tuple(rater_ids),
             families=families,
             tracks=tracks,
         )
