@@ -135,7 +135,16 @@ STRATEGIES = [
 
 EXAMPLES = ["UnknownExample", "load", "names", "population", "team", "team_files", "text"]
 
-POPULATION = ["LevelFit", "RaterDrift", "level_fit", "rater_drift"]
+POPULATION = [
+    "LevelFit",
+    "Population",
+    "PopulationVerdicts",
+    "RaterDrift",
+    "evaluate_partition",
+    "evaluate_population",
+    "level_fit",
+    "rater_drift",
+]
 
 # Public names that are neither classes nor functions, so have no module of their own.
 TYPE_ALIASES = {"Criterion", "Format", "Metadata", "Observed"}

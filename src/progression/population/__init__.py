@@ -1,23 +1,45 @@
-"""Analyses of a whole company at once: level fit and rater drift (extra ``population``).
+"""Population engine and analyses: a whole company at once (extra ``population``).
 
-Needs numpy and pyarrow: ``pip install 'progression[population]'``; plots need
-matplotlib.
+Needs the ``population`` extra (numpy and pyarrow, and matplotlib for plots):
+``pip install 'progression[population]'``. pandas and polars tables are accepted, and
+produced, when they are installed.
+
+- `Population` holds many employees' histories as columns (`Population.from_tables`,
+  `Population.read`, `Population.from_histories`);
+- `evaluate_population` gives every employee's verdict and criteria in flat Arrow
+  tables (`PopulationVerdicts`), equal to what `progression.evaluate` gives each
+  employee, with bad input reported per employee in an errors table;
+- `evaluate_partition` is the one pure function over a partition holding whole
+  employees, for Dask, Ray or Spark;
+- `level_fit` and `rater_drift` ask how the team maps to the levels and whether raters
+  agree (`LevelFit`, `RaterDrift`).
 """
 
 from __future__ import annotations
 
 try:
-    import numpy  # noqa: F401 - checked here, so that the error names the extra
+    import numpy  # noqa: F401
     import pyarrow  # noqa: F401
-except ImportError as exc:  # pragma: no cover - the test environment has the extra
+except ImportError as exc:  # pragma: no cover - exercised without the extra
     raise ImportError(
-        f"progression.population needs numpy and pyarrow ({exc}):"
+        "progression.population needs numpy and pyarrow:"
         " pip install 'progression[population]'"
     ) from exc
 
 from .. import _public
 from ._calibration import LevelFit, RaterDrift, level_fit, rater_drift
+from ._population import Population
+from ._verdicts import PopulationVerdicts, evaluate_partition, evaluate_population
 
-__all__ = ["LevelFit", "RaterDrift", "level_fit", "rater_drift"]
+__all__ = [
+    "LevelFit",
+    "Population",
+    "PopulationVerdicts",
+    "RaterDrift",
+    "evaluate_partition",
+    "evaluate_population",
+    "level_fit",
+    "rater_drift",
+]
 
 _public.publish(__name__, globals(), __all__)
