@@ -596,13 +596,17 @@ class _Run:
         if found is None:
             ev = self.pop._events
             name = {n: i for i, n in enumerate(self.pop._names)}.get(step.id, -2)
-            mine = np.flatnonzero((ev["kind"] == EVENT_KINDS.index("evidence")) & (ev["name"] == name))
+            mine = np.flatnonzero(
+                (ev["kind"] == EVENT_KINDS.index("evidence")) & (ev["name"] == name)
+            )
             emp = ev["employee"][mine]
             cycle = ev["cycle"][mine].astype(np.int64)
             numerator, denominator = ev["numerator"][mine], ev["denominator"][mine]
             least = step.min_value
-            if least is not None and numerator.dtype != object and (
-                abs(least.numerator) >= 2**31 or least.denominator >= 2**31
+            if (
+                least is not None
+                and numerator.dtype != object
+                and (abs(least.numerator) >= 2**31 or least.denominator >= 2**31)
             ):
                 numerator, denominator = numerator.astype(object), denominator.astype(object)
             inside = self.placed[emp] & (cycle >= self.since[emp]) & (cycle <= self.end[emp])
@@ -754,7 +758,11 @@ class _Run:
                 row = line - 2
                 if not one_line:
                     line = None
-            if problem.segments and isinstance(problem.segments[0], int) and problem.source in lines:
+            if (
+                problem.segments
+                and isinstance(problem.segments[0], int)
+                and problem.source in lines
+            ):
                 row = problem.segments[0]
             columns["source"].append(problem.source)
             columns["line"].append(line)
@@ -764,9 +772,7 @@ class _Run:
             columns["code"].append(kind)
             columns["expected"].append(problem.expected)
             columns["got"].append(problem.got)
-            problems.append(
-                problem if line == problem.line else _with_line(problem, line)
-            )
+            problems.append(problem if line == problem.line else _with_line(problem, line))
         table = pa.table(
             {"employee_id": employees, **{n: v for n, v in columns.items()}},
             schema=ERRORS_SCHEMA,

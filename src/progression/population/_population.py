@@ -334,7 +334,11 @@ class Population:
         lines: list[bool] = []
         for path, dictionary in zip(
             paths,
-            (("employee_id", "cycle", "competency", "rater", "rater_id"), ("family", "track", "level", "since"), ("employee_id", "cycle", "event", "requirement")),
+            (
+                ("employee_id", "cycle", "competency", "rater", "rater_id"),
+                ("family", "track", "level", "since"),
+                ("employee_id", "cycle", "event", "requirement"),
+            ),
             strict=True,
         ):
             if path is None:
@@ -376,7 +380,13 @@ class Population:
             for assignment in history.levels:
                 for name, value in zip(
                     _LEVEL_COLUMNS,
-                    (employee, history.family, history.track, assignment.level, str(assignment.since)),
+                    (
+                        employee,
+                        history.family,
+                        history.track,
+                        assignment.level,
+                        str(assignment.since),
+                    ),
                     strict=True,
                 ):
                     levels[name].append(value)
@@ -564,9 +574,7 @@ class Population:
             kind = EVENT_KINDS[int(ev["kind"][i])]
             if kind == "evidence":
                 denominator = int(ev["denominator"][i])
-                value = (
-                    None if denominator == 0 else Fraction(int(ev["numerator"][i]), denominator)
-                )
+                value = None if denominator == 0 else Fraction(int(ev["numerator"][i]), denominator)
                 evidence.append(
                     unchecked_evidence(
                         self._names[int(ev["name"][i])],
@@ -693,8 +701,7 @@ def _check_columns(table: pa.Table, required: Sequence[str], source: str) -> Non
         raise InvalidHistory(
             [
                 Problem(
-                    message=f"missing column {name!r}: expected a table with"
-                    f" {', '.join(required)}",
+                    message=f"missing column {name!r}: expected a table with {', '.join(required)}",
                     expected=f"a table with {', '.join(required)}",
                     source=source,
                 )
@@ -975,7 +982,9 @@ def _build(  # noqa: PLR0915 - one pass over each table, in order
             )
 
     # --- events: kinds, names, values -----------------------------------------------------
-    ev = _events(events, event_rows, e_emp, e_cycle, e_cadence, cadence_index, order, foreign, e_unplaced)
+    ev = _events(
+        events, event_rows, e_emp, e_cycle, e_cadence, cadence_index, order, foreign, e_unplaced
+    )
     names = ev.pop("_names")
 
     # --- the cycle axis -------------------------------------------------------------------
@@ -999,7 +1008,8 @@ def _build(  # noqa: PLR0915 - one pass over each table, in order
     low = int(scores_valid.min()) if len(scores_valid) else 0
     high = int(scores_valid.max()) if len(scores_valid) else 0
     dtype = next(
-        t for t in (np.int8, np.int16, np.int32, np.int64)
+        t
+        for t in (np.int8, np.int16, np.int32, np.int64)
         if np.iinfo(t).min < low and high <= np.iinfo(t).max
     )
     unrated = int(np.iinfo(dtype).min)

@@ -63,8 +63,10 @@ def _summary(verdicts: pa.Table) -> pa.Table:
     grouped = grouped.rename_columns(
         [n.removesuffix("_sum") if n.endswith("_sum") else n for n in grouped.column_names]
     )
-    return grouped.select(SUMMARY_SCHEMA.names).sort_by([(k, "ascending") for k in keys]).cast(
-        SUMMARY_SCHEMA
+    return (
+        grouped.select(SUMMARY_SCHEMA.names)
+        .sort_by([(k, "ascending") for k in keys])
+        .cast(SUMMARY_SCHEMA)
     )
 
 
@@ -195,9 +197,7 @@ class PopulationVerdicts:
         )
 
     def __repr__(self) -> str:
-        return (
-            f"<PopulationVerdicts: {len(self)} employees, {self.errors.num_rows} errors>"
-        )
+        return f"<PopulationVerdicts: {len(self)} employees, {self.errors.num_rows} errors>"
 
 
 def evaluate_population(
