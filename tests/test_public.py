@@ -27,7 +27,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import progression
-from progression import _hypothesis_hook, examples, exceptions, population, strategies
+import progression.population
+from progression import _hypothesis_hook, examples, exceptions, strategies
 from progression.exceptions import UnreadableInput
 
 PUBLIC = [
@@ -169,7 +170,7 @@ def export_order(name: str) -> tuple[int, str]:
         (progression, PUBLIC),
         (strategies, STRATEGIES),
         (examples, EXAMPLES),
-        (population, POPULATION),
+        (progression.population, POPULATION),
     ],
     ids=["progression", "strategies", "examples", "population"],
 )
@@ -201,7 +202,9 @@ def test_every_public_name_reports_a_public_module() -> None:
     for name in EXAMPLES:
         assert getattr(examples, name).__module__ == "progression.examples", name
     for name in POPULATION:
-        assert getattr(population, name).__module__ == "progression.population", name
+        obj = getattr(progression.population, name)
+        assert obj.__module__ == "progression.population", name
+        assert obj.__qualname__ == name, name
 
 
 def test_the_exceptions_stay_in_their_public_module() -> None:
@@ -423,3 +426,5 @@ def test_every_public_name_is_in_the_api_reference() -> None:
     # The errors are documented with their module, progression.exceptions.
     assert sorted(names) == sorted(set(PUBLIC) - {"examples"} - set(exceptions.__all__))
     assert len(names) == len(set(names))
+    wing = re.findall(r"^::: progression\.population\.(\w+)$", text, re.MULTILINE)
+    assert sorted(wing) == sorted(POPULATION)

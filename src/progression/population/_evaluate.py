@@ -15,8 +15,8 @@ over arrays first; only the employees they flag are bound one by one. An employe
 columnar path cannot decide is evaluated by the single evaluator and counted in
 `PopulationVerdicts.fallbacks`; with the checks above, none is.
 
-Rows of the criteria table come by move group, each employee's criteria together in
-policy order; the verdicts table is in the population's order.
+Rows of the criteria table follow the population's order, each employee's criteria in
+policy order, as the verdicts table does.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ VERDICTS_SCHEMA = pa.schema(
 )
 CRITERIA_SCHEMA = pa.schema(
     [
-        ("employee_id", pa.string()),
+        ("employee_id", _text),
         ("position", pa.int16()),
         ("kind", _text),
         ("code", _text),
@@ -221,7 +221,16 @@ class _Run:
         else:
             # The latest cycle the history mentions: a review or a level change.
             any_review = self.reviewed.any(axis=1)
-            last_review = self.first + self.count - 1 - np.argmax(self.reviewed[:, ::-1], axis=1)
+            last_review = (
+                self.first
+                + self.count
+                - 1
+                - (
+                    np.argmax(self.reviewed[:, ::-1], axis=1)
+                    if self.count
+                    else np.zeros(n, np.int64)
+                )
+            )
             last_review = np.where(any_review, last_review, np.iinfo(np.int64).min)
             last_since = np.full(n, np.iinfo(np.int64).min, np.int64)
             last_since[has_levels] = a["since"][offsets[1:][has_levels] - 1]
@@ -281,7 +290,7 @@ class _Run:
         suspect = np.zeros(n, bool)
         if pop._cadence is not framework.cadence:
             return pop._family >= 0
-        families = []
+        families: list[Any] = []
         for name in pop._families:
             try:
                 families.append(framework.family(name))
@@ -348,13 +357,28 @@ class _Run:
             family * width + a["level"][np.maximum(marks, 0)] if len(a["level"]) else 0,
             family * width + levels + np.maximum(pop._track, 0)[:, None],
         )
-        for cube in pop._scores.values():
-            for lo in range(0, n, CHUNK):
+        least, most = pop._score_range
+        in_scale = low <= least and most <= high
+        steady_all = (row == row[:, :1]).all(axis=1)
+        for rater, cube in pop._scores.items():
+            rows = pop._score_rows[rater]
+            codes = np.arange(n) if rows is None else rows
+            for lo in range(0, len(cube), CHUNK):
                 part = cube[lo : lo + CHUNK]
+                who = codes[lo : lo + CHUNK]
                 rated = part != pop._unrated
-                off_scale = rated & ((part < low) | (part > high))
-                unknown = rated & ~allowed[row[lo : lo + CHUNK]]
-                suspect[lo : lo + CHUNK] |= (off_scale | unknown).any(axis=(1, 2))
+                held = row[who]
+                # Most employees hold one level throughout: the competencies ever rated
+                # are checked once; those whose level changed, cycle by cycle.
+                steady = steady_all[who]
+                bad = np.zeros(len(who), bool)
+                ever = rated[steady].any(axis=1)
+                bad[steady] = (ever & ~allowed[held[steady, 0]]).any(axis=1)
+                moving = ~steady
+                bad[moving] = (rated[moving] & ~allowed[held[moving]]).any(axis=(1, 2))
+                if not in_scale:
+                    bad |= (rated & ((part < low) | (part > high))).any(axis=(1, 2))
+                suspect[who] |= bad
 
     def single(self, code: int, fallback: bool) -> None:
         """One employee through the single evaluator: its problems, error, or verdict."""
@@ -410,10 +434,10 @@ class _Run:
         for code, problem in pop._problems:
             self.error(code, problem, "invalid_row")
         unplaced = pop._family < 0
-        for code in np.flatnonzero(unplaced & (self.error_count == 0)):
-            employee = pop._employees[int(code)].as_py()
+        for lone in np.flatnonzero(unplaced & (self.error_count == 0)):
+            employee = pop._employees[int(lone)].as_py()
             self.error(
-                int(code),
+                int(lone),
                 Problem(
                     message=f"employee {employee!r} has no row in {pop._sources[1]}: expected"
                     " every employee to have a level assignment",
@@ -424,12 +448,12 @@ class _Run:
             )
         refused = self.error_count > 0
         suspect = self.suspects() & ~refused & ~unplaced
-        for code in np.flatnonzero(suspect):
-            self.single(int(code), fallback=True)
+        for one in np.flatnonzero(suspect):
+            self.single(int(one), fallback=True)
         ready = ~refused & ~unplaced & ~suspect
         no_cycle = ready & ~self.has_cycle
-        for code in np.flatnonzero(no_cycle):
-            self.single(int(code), fallback=False)
+        for one in np.flatnonzero(no_cycle):
+            self.single(int(one), fallback=False)
         ready &= self.has_cycle
         tracks, levels = len(pop._tracks), len(pop._levels)
         key = (pop._family.astype(np.int64) * tracks + pop._track) * (levels + 1) + (
@@ -438,7 +462,9 @@ class _Run:
         chosen = np.flatnonzero(ready)
         order = chosen[np.argsort(key[chosen], kind="stable")]
         keys = key[order]
-        bounds = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else []
+        bounds: list[int] = (
+            np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]).tolist() if len(keys) else []
+        )
         for b, start in enumerate(bounds):
             stop = bounds[b + 1] if b + 1 < len(bounds) else len(order)
             group = order[start:stop]
@@ -479,20 +505,23 @@ class _Run:
             reviewed = self.reviewed[idx]
             values, rated = self._counted(compiled, idx)
             outcomes = []
-            for step in compiled.scores:
-                outcome, key, known = step.check_columns(
-                    [values[i] for i in step.columns], [rated[i] for i in step.columns], reviewed
+            for checked in compiled.scores:
+                outcome, key, known = checked.check_columns(
+                    [values[i] for i in checked.columns],
+                    [rated[i] for i in checked.columns],
+                    reviewed,
                 )
-                full_outcome = np.full((n, span), 1, np.int8)
-                full_key = np.zeros((n, span), np.int64)
-                full_known = np.zeros((n, span), bool)
-                full_outcome[:, pre : pre + count] = outcome
-                full_key[:, pre : pre + count] = key
-                full_known[:, pre : pre + count] = known
-                outcomes.append((full_outcome, full_key, full_known))
-            full_reviewed = np.zeros((n, span), bool)
-            full_reviewed[:, pre : pre + count] = reviewed
-            qualifies = np.logical_and.reduce([o == 0 for o, _, _ in outcomes])
+                outcomes.append(
+                    (
+                        _padded(outcome, pre, span, 1),
+                        _padded(key, pre, span, 0),
+                        _padded(known, pre, span, False),
+                    )
+                )
+            full_reviewed = _padded(reviewed, pre, span, False)
+            qualifies = outcomes[0][0] == 0
+            for o, _, _ in outcomes[1:]:
+                qualifies &= o == 0
             position = end - low
             broken = np.maximum.accumulate(
                 np.where(qualifies, -1, np.arange(span)[None, :]), axis=1
@@ -501,10 +530,10 @@ class _Run:
             window = position[:, None] - width + 1 + np.arange(width)[None, :]
             wr = rows[:, None]
             window_reviewed = full_reviewed[wr, window]
-            for step, (o, k, kn) in zip(compiled.scores, outcomes, strict=True):
+            for score, (o, k, kn) in zip(compiled.scores, outcomes, strict=True):
                 ow = o[wr, window]
                 window_failed |= (ow == 1).any(axis=1)
-                scored[step.position] = step.result_columns(
+                scored[score.position] = score.result_columns(
                     ow, k[wr, window], kn[wr, window], window_reviewed
                 )
         results: list[Columns] = []
@@ -571,20 +600,25 @@ class _Run:
     def _counted(self, compiled: CompiledPolicy, idx: np.ndarray) -> tuple[list[Any], list[Any]]:
         """Each counted column's score (the most preferred rater's) and whether rated."""
         pop = self.pop
-        cubes = [(r, pop._scores[r][idx]) for r in reversed(compiled.raters) if r in pop._scores]
+        cubes = [(r, pop._cube(r, idx)) for r in reversed(compiled.raters) if r in pop._scores]
         unrated = pop._unrated
         values, rated = [], []
         shape = (len(idx), self.count)
         for competency in compiled.columns:
             k = self.competency.get(competency)
-            value = np.zeros(shape, np.int64)
-            given = np.zeros(shape, bool)
-            if k is not None:
-                for _, cube in cubes:
-                    cell = cube[:, :, k]
-                    here = cell != unrated
-                    value = np.where(here, cell, value)
-                    given |= here
+            if k is None or not cubes:
+                values.append(np.zeros(shape, np.int64))
+                rated.append(np.zeros(shape, bool))
+                continue
+            # The least preferred rater first: each more preferred score replaces it.
+            cell = cubes[0][1][:, :, k]
+            given = cell != unrated
+            value = cell.astype(np.int64)
+            for _, cube in cubes[1:]:
+                cell = cube[:, :, k]
+                here = cell != unrated
+                value = np.where(here, cell, value)
+                given |= here
             values.append(value)
             rated.append(given)
         return values, rated
@@ -602,6 +636,9 @@ class _Run:
             emp = ev["employee"][mine]
             cycle = ev["cycle"][mine].astype(np.int64)
             numerator, denominator = ev["numerator"][mine], ev["denominator"][mine]
+            if numerator.dtype != object:
+                numerator = numerator.astype(np.int64)
+                denominator = denominator.astype(np.int64)
             least = step.min_value
             if (
                 least is not None
@@ -681,26 +718,33 @@ class _Run:
             ],
             schema=VERDICTS_SCHEMA,
         )
-        criteria = self._criteria(names)
+        criteria = self._criteria()
         errors, problems = self._errors()
         return Tables(verdicts, criteria, errors, problems, self.fallbacks)
 
-    def _criteria(self, names: list[str]) -> pa.Table:
+    def _criteria(self) -> pa.Table:
         if not self.blocks:
             return CRITERIA_SCHEMA.empty_table()
-        employees, kinds, positions, pairs, observed, required = [], [], [], [], [], []
-        for idx, kind, codes, obs, req in self.blocks:
-            count, steps = obs.shape
-            employees.append(np.repeat(idx, steps))
-            kinds.append(np.broadcast_to(kind, (count, steps)).ravel())
-            positions.append(np.tile(np.arange(steps, dtype=np.int16), count))
-            pairs.append(codes.transpose(0, 2, 1).reshape(-1, 2))
-            observed.append(obs.ravel())
-            required.append(np.ascontiguousarray(req).ravel())
-        employee = np.concatenate(employees)
-        pair = np.concatenate(pairs)
-        obs_index = np.concatenate(observed)
-        req_index = np.concatenate(required)
+        # Rows in the population's order: each block's rows go to their employees' places.
+        per_employee = np.zeros(self.n, np.int64)
+        for idx, _, _, obs, _ in self.blocks:
+            per_employee[idx] = obs.shape[1]
+        starts = np.cumsum(per_employee) - per_employee
+        total = int(per_employee.sum())
+        employee = np.repeat(np.arange(self.n, dtype=np.int32), per_employee)
+        position = (np.arange(total) - np.repeat(starts, per_employee)).astype(np.int16)
+        # The code says the kind and the outcome: only it and the values are placed.
+        code = np.empty(total, np.int16)
+        obs_index = np.empty(total, np.int32)
+        req_index = np.empty(total, np.int32)
+        for idx, _, codes, obs, req in self.blocks:
+            at = starts[idx][:, None] + np.arange(obs.shape[1])[None, :]
+            code[at] = codes[:, 0, :]
+            obs_index[at] = obs
+            req_index[at] = req
+        kind_names = sorted({c.partition(".")[0] for c in _CODES})
+        kind_of = np.array([kind_names.index(c.partition(".")[0]) for c in _CODES], np.int32)
+        outcome_of = np.array([_OUTCOMES.index(CODES[c].value) for c in _CODES], np.int32)
         parts = self.values.parts
         texts = [p[0] if p[0] is not None else "" for p in parts]
         numerators = np.array([0 if p[1] is None else p[1] for p in parts] + [0], np.int64)
@@ -727,11 +771,11 @@ class _Run:
 
         return pa.table(
             [
-                self.pop._employees.take(pa.array(employee, pa.int64())),
-                pa.array(np.concatenate(positions), pa.int16()),
-                text(np.concatenate(kinds), names),
-                text(pair[:, 0], _CODES),
-                text(pair[:, 1], _OUTCOMES),
+                pa.DictionaryArray.from_arrays(pa.array(employee), self.pop._employees),
+                pa.array(position, pa.int16()),
+                text(kind_of[code], kind_names),
+                text(code, _CODES),
+                text(outcome_of[code], _OUTCOMES),
                 *value_columns(obs_index),
                 *value_columns(req_index),
             ],
@@ -774,10 +818,23 @@ class _Run:
             columns["got"].append(problem.got)
             problems.append(problem if line == problem.line else _with_line(problem, line))
         table = pa.table(
-            {"employee_id": employees, **{n: v for n, v in columns.items()}},
+            {"employee_id": employees, **columns},
             schema=ERRORS_SCHEMA,
         )
         return table, problems
+
+
+def _padded(values: Any, before: int, width: int, fill: Any) -> Any:
+    """``values`` (employees x cycles) placed at ``before`` in ``width`` cycles of ``fill``.
+
+    Cycles outside the population's have no review: an outcome of failed, nothing known.
+    """
+    values = np.asarray(values)
+    if before == 0 and values.shape[1] == width:
+        return values
+    found = np.full((values.shape[0], width), fill, values.dtype)
+    found[:, before : before + values.shape[1]] = values
+    return found
 
 
 def _with_line(problem: Problem, line: int | None) -> Problem:

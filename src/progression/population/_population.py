@@ -14,7 +14,7 @@ objects; ``N`` employees, ``C`` cycles, ``K`` competencies)
   level row, in the order of those rows). Everything below indexes employees by their
   position here, their *code*.
 - ``_families``, ``_tracks``, ``_levels``: the id dictionaries; ``_family`` and
-  ``_track`` (int32, ``N``) are each employee's codes into them (-1 without a level row).
+  ``_track`` (int16, ``N``) are each employee's codes into them (-1 without a level row).
   ``_track`` is the track of the latest level assignment, as the CSV loader reads it.
 - ``_assignments``: the level assignments, sorted by employee then ``since``: a dict of
   equal-length arrays ``employee``, ``level`` (codes into ``_levels``), ``since`` (cycle
@@ -24,26 +24,36 @@ objects; ``N`` employees, ``C`` cycles, ``K`` competencies)
   ``_cycles`` is ``C``. Cycle index ``c`` is the ordinal ``_first + c``.
 - ``_competencies``: the competency ids rated, in order of first appearance (``K``).
 - ``_scores``: one dense score cube per rater role present, ``{Rater: ndarray}``, each
-  shaped ``(N, C, K)`` and indexed employee x cycle x competency, of the smallest
+  shaped ``(rows, C, K)`` and indexed employee x cycle x competency, of the smallest
   signed integer type holding every score; a cell holds ``_unrated`` (the type's
-  minimum, below every score) when that rater gave no score.
-- ``_rater_ids``: with a ``rater_id`` column, ``{Rater: ndarray}`` of int32 cubes of the
-  same shape holding codes into ``_rater_names`` (-1 where unrated); else empty.
+  minimum, below every score) when that rater gave no score. ``_score_rows[rater]`` is
+  None when the cube has a row per employee (most roles), else the sorted codes of the
+  employees its rows are for (a role few employees are rated by, such as ``self``).
+  ``_cube(rater, codes)`` gives the rows of any employees, ``(len(codes), C, K)``.
+- ``_rater_ids``: with a ``rater_id`` column, ``{Rater: ndarray}``: each employee's
+  usual rater id for the role (int32 codes into ``_rater_names``, a pyarrow string
+  array, -1 for none), and
+  ``_rater_id_cells[rater]`` the scores given by anyone else (arrays ``employee,
+  cycle, competency, rater_id``); ``_rater_id_cube(rater)`` gives the dense
+  ``(N, C, K)`` cube of rater ids. Empty without the column.
 - ``_reviewed``: which cycles have a review at all (any rating, of any rater, or any
   event), as bits: ``numpy.unpackbits(_reviewed, axis=1, count=C)`` gives ``(N, C)``.
 - ``_events``: the events, sorted by employee then cycle: a dict of arrays ``employee``,
   ``cycle`` (ordinals), ``kind`` (an index into `EVENT_KINDS`), ``name`` (codes into
   ``_names``: the requirement of evidence, the step of an approval; -1 for others),
   ``numerator`` and ``denominator`` (the exact value of evidence, ``denominator`` 0
-  without one; int64, or Python integers in object arrays for values too large),
-  ``row``; and ``note``, a pyarrow string array.
+  without one; int32, or Python integers in object arrays for values too large),
+  ``row``; and ``note``, a pyarrow dictionary array of the notes.
 - ``_problems``: the rows refused while loading, as ``(employee code or -1, Problem)``:
   an employee with one is reported, not evaluated.
 
-Ratings keep no row number each: when every employee's rating rows are together and in
-the order of the cube (cycle, competency, rater), ``_rating_rows`` holds each employee's
-first row (``N``) and ``_rating_rows_sorted`` is False; otherwise it holds the row of
-every stored score in cube order and ``_rating_rows_sorted`` is True.
+Ratings keep no row number each. Within a review the rows' order (one rater's scores
+after another's, or one competency's after another's, each in a consistent order) is
+learned when loading: ``_rating_nesting`` (``"rater"`` or ``"competency"``),
+``_rater_order`` and the order of ``_competencies`` say it. When every employee's rows
+are together and in that order, ``_rating_rows`` holds each employee's first row
+(``N``) and ``_rating_rows_sorted`` is False; otherwise it holds the row of every stored
+score in that order and ``_rating_rows_sorted`` is True.
 """
 
 from __future__ import annotations
@@ -88,6 +98,12 @@ _RATER_BY_NAME = {r.value: r for r in Rater}
 _LEVEL_COLUMNS = ("employee_id", "family", "track", "level", "since")
 _RATING_COLUMNS = ("employee_id", "cycle", "competency", "score")
 _EVENT_COLUMNS = ("employee_id", "cycle", "event")
+#: Columns read from Parquet as dictionaries: repeated texts, each decoded once.
+_DICTIONARY_COLUMNS = (
+    ("employee_id", "cycle", "competency", "rater", "rater_id"),
+    ("family", "track", "level", "since"),
+    ("employee_id", "cycle", "event", "requirement"),
+)
 #: Evidence values whose parts stay below this multiply exactly in 64 bits.
 _SMALL = 2**31
 
@@ -153,29 +169,99 @@ class _Rows:
         return f"line {row + 2}" if self.lines else f"row {row}"
 
 
-def _encode(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str | None]]:
-    """Codes (int32, -1 for a null or blank cell) and the stripped distinct texts.
+def _encode_array(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """Codes (-1 for a null or blank cell) and the distinct texts, stripped, as an array.
 
     Texts that read the same once stripped share a code; dictionary columns (Parquet
-    read with ``read_dictionary``, pandas categoricals) are used as they are.
+    read with ``read_dictionary``, pandas categoricals) are used as they are, without
+    the entries no row uses. Every step runs over arrays: a million distinct ids cost
+    no Python loop.
     """
     if not pa.types.is_dictionary(column.type):
         if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
             column = column.cast(pa.string())
         column = pc.dictionary_encode(column)
     if column.num_chunks == 0:
-        return np.zeros(0, np.int32), []
+        return np.zeros(0, np.int32), pa.array([], pa.string())
     combined = column.unify_dictionaries().combine_chunks()
-    indices = combined.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
-    texts = combined.dictionary.cast(pa.string()).to_pylist()
-    merged: dict[str, int] = {}
-    remap = np.empty(len(texts) + 1, np.int32)
-    remap[-1] = -1
-    for index, text in enumerate(texts):
-        value = text.strip() if text is not None else ""
-        remap[index] = merged.setdefault(value, len(merged)) if value else -1
-    names: list[str | None] = list(merged)
-    return remap[indices], names
+    dictionary = combined.dictionary.cast(pa.string())
+    if combined.null_count:
+        indices = combined.indices.cast(pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
+        present = indices[indices >= 0]
+    else:
+        # No nulls: the indices as they are, however small their type, without a copy.
+        indices = combined.indices.to_numpy(zero_copy_only=False)
+        if indices.dtype.kind == "u":
+            indices = indices.astype(np.int64)
+        present = indices
+    stripped = pc.utf8_trim_whitespace(dictionary)
+    used = np.bincount(present, minlength=len(dictionary)) > 0
+    used &= pc.fill_null(pc.not_equal(stripped, ""), False).to_numpy(zero_copy_only=False)
+    if stripped.equals(dictionary):
+        distinct, same = dictionary, np.arange(len(dictionary))
+    else:
+        merged = pc.dictionary_encode(stripped)
+        distinct = merged.dictionary
+        same = merged.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    keep = np.zeros(len(distinct), bool)
+    keep[same[used]] = True
+    number = np.cumsum(keep) - 1
+    kind = np.int16 if len(distinct) < 2**15 else np.int32
+    remap = np.full(len(dictionary) + 1, -1, kind)
+    remap[:-1] = np.where(used, number[same], -1)
+    return remap[indices], distinct.filter(pa.array(keep))
+
+
+def _encode(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
+    """`_encode_array` with the texts as a list: for the columns of few distinct texts."""
+    codes, names = _encode_array(column)
+    return codes, names.to_pylist()
+
+
+class _Employees:
+    """The employee ids met so far, in order, and the codes of a column's rows."""
+
+    def __init__(self) -> None:
+        self.chunks: list[pa.Array] = []
+        self.count = 0
+        self._all: pa.Array | None = None
+
+    def all(self) -> pa.Array:
+        if self._all is None:
+            self._all = pa.concat_arrays(self.chunks) if self.chunks else pa.array([], pa.string())
+        return self._all
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, code: int) -> str:
+        return str(self.all()[code].as_py())
+
+    def add(self, column: pa.ChunkedArray) -> np.ndarray:
+        """Each row's employee code; ids not met before are added, first row first."""
+        local, names = _encode_array(column)
+        if self.count:
+            found = np.array(
+                pc.index_in(names, value_set=self.all()).cast(pa.int64()).fill_null(-1),
+                np.int64,
+            )
+        else:
+            found = np.full(len(names), -1, np.int64)
+        new = np.flatnonzero(found < 0)
+        if len(new):
+            fresh = np.zeros(len(names) + 1, bool)
+            fresh[new] = True
+            rows = np.flatnonzero(fresh[local])
+            first = np.full(len(names), len(local), np.int64)
+            np.minimum.at(first, local[rows], rows)
+            ordered = new[np.argsort(first[new], kind="stable")]
+            found[ordered] = self.count + np.arange(len(ordered))
+            self.chunks.append(names.take(pa.array(ordered)))
+            self.count += len(ordered)
+            self._all = None
+        remap = np.append(found, -1).astype(np.int32)
+        codes: np.ndarray = remap[local]
+        return codes
 
 
 def _raw(column: pa.ChunkedArray, row: int) -> str:
@@ -194,6 +280,7 @@ class Population:
     __slots__ = (
         "_assignment_offsets",
         "_assignments",
+        "_cache",
         "_cadence",
         "_competencies",
         "_cycles",
@@ -206,11 +293,16 @@ class Population:
         "_lines",
         "_names",
         "_problems",
+        "_rater_id_cells",
         "_rater_ids",
         "_rater_names",
+        "_rater_order",
+        "_rating_nesting",
         "_rating_rows",
         "_rating_rows_sorted",
         "_reviewed",
+        "_score_range",
+        "_score_rows",
         "_scores",
         "_sources",
         "_track",
@@ -231,9 +323,15 @@ class Population:
     _cycles: int
     _competencies: tuple[str, ...]
     _scores: dict[Rater, np.ndarray]
+    _score_rows: dict[Rater, np.ndarray | None]
     _unrated: int
+    #: The lowest and highest score stored (0, 0 without any).
+    _score_range: tuple[int, int]
     _rater_ids: dict[Rater, np.ndarray]
-    _rater_names: tuple[str, ...]
+    _rater_id_cells: dict[Rater, dict[str, np.ndarray]]
+    _rating_nesting: str
+    _rater_order: tuple[Rater, ...]
+    _rater_names: pa.Array
     _reviewed: np.ndarray
     _events: dict[str, Any]
     _names: tuple[str, ...]
@@ -242,6 +340,8 @@ class Population:
     _rating_rows_sorted: bool
     _sources: tuple[str, str, str]
     _lines: tuple[bool, bool, bool]
+    #: Arrays derived on demand, such as each employee's first stored score.
+    _cache: dict[str, Any]
 
     def __init__(self) -> None:
         raise TypeError("use Population.from_tables, Population.read or Population.from_histories")
@@ -272,6 +372,8 @@ class Population:
         total += self._assignment_offsets.nbytes + self._reviewed.nbytes
         total += sum(a.nbytes for a in self._scores.values())
         total += sum(a.nbytes for a in self._rater_ids.values())
+        total += sum(a.nbytes for c in self._rater_id_cells.values() for a in c.values())
+        total += sum(r.nbytes for r in self._score_rows.values() if r is not None)
         total += self._rating_rows.nbytes
         for name, value in self._events.items():
             if name == "note":
@@ -332,15 +434,7 @@ class Population:
         paths = (ratings, levels, events)
         tables: list[pa.Table | None] = []
         lines: list[bool] = []
-        for path, dictionary in zip(
-            paths,
-            (
-                ("employee_id", "cycle", "competency", "rater", "rater_id"),
-                ("family", "track", "level", "since"),
-                ("employee_id", "cycle", "event", "requirement"),
-            ),
-            strict=True,
-        ):
+        for path, dictionary in zip(paths, _DICTIONARY_COLUMNS, strict=True):
             if path is None:
                 tables.append(None)
                 lines.append(False)
@@ -412,13 +506,13 @@ class Population:
                 if review.calibrated:
                     rows.append(("calibration", "", None, ""))
                 rows += [("approval", step, None, "") for step in review.approvals]
-                for event, requirement, value, note in rows:
-                    for name, cell in zip(
+                for event, requirement, amount, note in rows:
+                    for column, cell in zip(
                         ("employee_id", "cycle", "event", "requirement", "value", "note"),
-                        (employee, cycle, event, requirement, value, note),
+                        (employee, cycle, event, requirement, amount, note),
                         strict=True,
                     ):
-                        events[name].append(cell)
+                        events[column].append(cell)
                 if not review.ratings and not rows:
                     empty.append((employee, cycle))
         string = pa.string()
@@ -455,14 +549,19 @@ class Population:
             if cube is None:
                 continue
             e, c, k = np.nonzero(cube != self._unrated)
-            parts.append((e, c, k, cube[e, c, k], RATERS.index(rater)))
+            score = cube[e, c, k]
+            rows = self._score_rows[rater]
+            if rows is not None:
+                e = rows[e]
+            parts.append((e, c, k, score, self._rater_order.index(rater)))
         if parts:
             e = np.concatenate([p[0] for p in parts])
             c = np.concatenate([p[1] for p in parts])
             k = np.concatenate([p[2] for p in parts])
             s = np.concatenate([p[3] for p in parts]).astype(np.int64)
             r = np.concatenate([np.full(len(p[0]), p[4], np.int8) for p in parts])
-            order = np.lexsort((r, k, c, e))
+            # In the order the rows came in, as far as it was learned.
+            order = np.lexsort((k, r, c, e) if self._rating_nesting == "rater" else (r, k, c, e))
             e, c, k, s, r = e[order], c[order], k[order], s[order], r[order]
         else:
             e = c = k = s = np.zeros(0, np.int64)
@@ -476,7 +575,7 @@ class Population:
                     pa.array(k, pa.int64())
                 ),
                 "score": pa.array(s, pa.int64()),
-                "rater": pa.array([r.value for r in RATERS], pa.string()).take(
+                "rater": pa.array([r.value for r in self._rater_order], pa.string()).take(
                     pa.array(r, pa.int64())
                 ),
             }
@@ -513,7 +612,7 @@ class Population:
                 "event": pa.array(EVENT_KINDS, pa.string()).take(pa.array(ev["kind"], pa.int64())),
                 "requirement": pa.array([names[int(n)] for n in ev["name"]], pa.string()),
                 "value": pa.array(values, pa.string()),
-                "note": ev["note"],
+                "note": ev["note"].cast(pa.string()),
             }
         )
         return ratings, levels, events
@@ -551,20 +650,21 @@ class Population:
         reviewed = np.unpackbits(self._reviewed[code], count=self._cycles).astype(bool)
         by_cycle: dict[int, list[Rating]] = {}
         rows = self._rows_of(code)
+        grids = [(r, self._cells(r, code)) for r in self._rater_order if r in self._scores]
+        if self._rating_nesting == "rater":
+            order = [(r, grid, k) for r, grid in grids for k in range(len(self._competencies))]
+        else:
+            order = [(r, grid, k) for k in range(len(self._competencies)) for r, grid in grids]
         position = 0
         for c in range(self._cycles):
-            for k in range(len(self._competencies)):
-                for rater in RATERS:
-                    cube = self._scores.get(rater)
-                    if cube is None or cube[code, c, k] == self._unrated:
-                        continue
-                    origin = _origin(ratings_source, int(rows[position]), self._lines[0])
-                    position += 1
-                    by_cycle.setdefault(first + c, []).append(
-                        unchecked_rating(
-                            self._competencies[k], int(cube[code, c, k]), rater, origin
-                        )
-                    )
+            for rater, grid, k in order:
+                if grid is None or grid[c, k] == self._unrated:
+                    continue
+                origin = _origin(ratings_source, int(rows[position]), self._lines[0])
+                position += 1
+                by_cycle.setdefault(first + c, []).append(
+                    unchecked_rating(self._competencies[k], int(grid[c, k]), rater, origin)
+                )
         ev = self._events
         start, stop = np.searchsorted(ev["employee"], [code, code + 1])
         extra: dict[int, tuple[list[Evidence], list[bool], list[str]]] = {}
@@ -590,20 +690,20 @@ class Population:
             else:
                 steps.append(self._names[int(ev["name"][i])])
         ordinals = sorted(
-            {first + c for c in np.flatnonzero(reviewed)} | set(by_cycle) | set(extra)
+            {first + int(c) for c in np.flatnonzero(reviewed)} | set(by_cycle) | set(extra)
         )
         empty: Any = pvector()
         reviews = []
         for ordinal in ordinals:
-            evidence, flags, steps = extra.get(ordinal, ([], [False, False], []))
+            records, marks, named = extra.get(ordinal, ([], [False, False], []))
             reviews.append(
                 unchecked_review(
                     Cycle.from_ordinal(ordinal, cadence),
                     pvector(by_cycle.get(ordinal, [])),
-                    pvector(evidence) if evidence else empty,
-                    flags[0],
-                    flags[1],
-                    pvector(steps) if steps else empty,
+                    pvector(records) if records else empty,
+                    marks[0],
+                    marks[1],
+                    pvector(named) if named else empty,
                 )
             )
         family = int(self._family[code])
@@ -619,18 +719,63 @@ class Population:
     # --- private helpers --------------------------------------------------------------
 
     def _rows_of(self, code: int) -> np.ndarray:
-        """The rating rows of one employee's stored scores, in cube order."""
-        counts = self._rated_counts()
+        """The rating rows of one employee's stored scores, in the order they came in."""
+        starts = self._cache.get("rating_starts")
+        if starts is None:
+            counts = np.zeros(len(self), np.int64)
+            for rater, cube in self._scores.items():
+                per_row = (cube != self._unrated).reshape(len(cube), -1).sum(axis=1)
+                rows = self._score_rows[rater]
+                if rows is None:
+                    counts += per_row
+                else:
+                    counts[rows] += per_row
+            starts = self._cache["rating_starts"] = np.r_[0, np.cumsum(counts)]
+        count = int(starts[code + 1] - starts[code])
         if self._rating_rows_sorted:
-            start = int(counts[:code].sum())
-            return self._rating_rows[start : start + int(counts[code])]
-        return int(self._rating_rows[code]) + np.arange(int(counts[code]))
+            return self._rating_rows[int(starts[code]) : int(starts[code]) + count]
+        return int(self._rating_rows[code]) + np.arange(count)
 
-    def _rated_counts(self) -> np.ndarray:
-        total = np.zeros(len(self), np.int64)
-        for cube in self._scores.values():
-            total += (cube != self._unrated).reshape(len(self), -1).sum(axis=1)
-        return total
+    def _cells(self, rater: Rater, code: int) -> np.ndarray | None:
+        """One employee's scores by one rater, ``(C, K)``; None without any."""
+        cube = self._scores.get(rater)
+        if cube is None:
+            return None
+        rows = self._score_rows[rater]
+        if rows is None:
+            return np.asarray(cube[code])
+        at = int(np.searchsorted(rows, code))
+        return np.asarray(cube[at]) if at < len(rows) and rows[at] == code else None
+
+    def _cube(self, rater: Rater, codes: np.ndarray) -> np.ndarray:
+        """The scores of one rater for the employees ``codes`` (sorted), ``(len, C, K)``."""
+        cube = self._scores[rater]
+        rows = self._score_rows[rater]
+        if rows is None:
+            return np.asarray(cube[codes])
+        found = np.full((len(codes), *cube.shape[1:]), self._unrated, cube.dtype)
+        at = np.minimum(np.searchsorted(rows, codes), max(len(rows) - 1, 0))
+        hit = rows[at] == codes if len(rows) else np.zeros(len(codes), bool)
+        found[hit] = cube[at[hit]]
+        return found
+
+    def _rater_id_cube(self, rater: Rater) -> np.ndarray:
+        """Each score's ``rater_id`` by one rater, ``(N, C, K)`` codes into ``_rater_names``.
+
+        -1 where that rater gave no score (or without a ``rater_id`` column).
+        """
+        n = len(self)
+        shape = (n, self._cycles, len(self._competencies))
+        if rater not in self._scores:
+            return np.full(shape, -1, np.int32)
+        rated = self._cube(rater, np.arange(n)) != self._unrated
+        usual = self._rater_ids.get(rater)
+        if usual is None:
+            return np.full(shape, -1, np.int32)
+        found = np.where(rated, usual[:, None, None], -1).astype(np.int32)
+        other = self._rater_id_cells[rater]
+        found[other["employee"], other["cycle"], other["competency"]] = other["rater_id"]
+        return found
 
 
 def _origin(source: str, row: int, lines: bool) -> Origin:
@@ -719,7 +864,7 @@ class _Cycles:
     def codes(self, column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per row: ordinal, cadence index (-1 when not a cycle, -2 when empty)."""
         codes, texts = _encode(column)
-        ordinals = np.zeros(len(texts) + 1, np.int64)
+        ordinals = np.zeros(len(texts) + 1, np.int32)
         cadences = np.full(len(texts) + 1, -1, np.int8)
         cadences[-1] = -2
         order = list(Cadence)
@@ -737,7 +882,7 @@ class _Cycles:
         return ordinals[codes], cadences[codes], codes
 
 
-def _build(  # noqa: PLR0915 - one pass over each table, in order
+def _build(
     ratings: pa.Table,
     levels: pa.Table,
     events: pa.Table | None,
@@ -757,22 +902,12 @@ def _build(  # noqa: PLR0915 - one pass over each table, in order
     event_rows = _Rows(sources[2], lines[2])
 
     # --- levels: the employees, their family, track and assignments ---------------------
-    l_emp, employee_names = _encode(levels.column("employee_id"))
-    ids: dict[str, int] = {}
-    order: list[str] = []
-    remap = np.empty(len(employee_names) + 1, np.int32)
-    remap[-1] = -1
-    for index, name in enumerate(employee_names):
-        assert name is not None
-        remap[index] = ids.setdefault(name, len(ids))
-        if remap[index] == len(order):
-            order.append(name)
-    l_emp = remap[l_emp]
+    order = _Employees()
+    l_emp = order.add(levels.column("employee_id"))
     l_family, families = _encode(levels.column("family"))
     l_track, tracks = _encode(levels.column("track"))
     l_level, level_names = _encode(levels.column("level"))
     l_since, l_cadence, _ = cycles.codes(levels.column("since"))
-    rows = np.arange(levels.num_rows)
     bad = np.zeros(levels.num_rows, bool)
     for name, codes in (
         ("employee_id", l_emp),
@@ -857,34 +992,24 @@ def _build(  # noqa: PLR0915 - one pass over each table, in order
         (l_emp[by][1:] == l_emp[by][:-1]) & (l_since[by][1:] == l_since[by][:-1])
     )
     for i in twice:
-        row = int(by[i + 1])
-        employee = int(l_emp[row])
+        at = int(by[i + 1])
+        employee = int(l_emp[at])
         level_rows.add(
             employee,
-            row,
+            at,
             "since",
             f"employee {order[employee]!r} has two level assignments starting in"
-            f" {Cycle.from_ordinal(int(l_since[row]), cadence)}",
+            f" {Cycle.from_ordinal(int(l_since[at]), cadence)}",
             "one level assignment per employee and cycle",
-            _raw(levels.column("since"), row),
+            _raw(levels.column("since"), at),
         )
     by = np.delete(by, twice + 1)
-    del rows
     # Employees all of whose level rows were refused still count as placed: their other
     # rows are checked, but not reported for lacking a level row (as the CSV loader).
-    placed_names = set(order)
+    placed = len(order)
 
     # --- ratings --------------------------------------------------------------------------
-    r_emp_local, r_names = _encode(ratings.column("employee_id"))
-    r_remap = np.empty(len(r_names) + 1, np.int32)
-    r_remap[-1] = -1
-    for index, name in enumerate(r_names):
-        assert name is not None
-        if name not in ids:
-            ids[name] = len(order)
-            order.append(name)
-        r_remap[index] = ids[name]
-    r_emp = r_remap[r_emp_local]
+    r_emp = order.add(ratings.column("employee_id"))
     r_cycle, r_cadence, _ = cycles.codes(ratings.column("cycle"))
     r_comp, competencies = _encode(ratings.column("competency"))
     r_score, r_score_ok = _scores(ratings.column("score"))
@@ -931,41 +1056,33 @@ def _build(  # noqa: PLR0915 - one pass over each table, in order
         )
     r_bad |= r_rater < 0
     r_bad |= foreign(rating_rows, r_emp, r_cadence, "cycle", ratings.column("cycle"))
-    rater_ids: tuple[np.ndarray, list[str | None]] | None = None
+    rater_ids: tuple[np.ndarray, pa.Array] | None = None
     if "rater_id" in ratings.column_names:
-        rater_ids = _encode(ratings.column("rater_id"))
+        rater_ids = _encode_array(ratings.column("rater_id"))
 
     # --- events ---------------------------------------------------------------------------
     if events is not None and events.num_rows:
-        e_emp_local, e_names = _encode(events.column("employee_id"))
-        e_remap = np.empty(len(e_names) + 1, np.int32)
-        e_remap[-1] = -1
-        for index, name in enumerate(e_names):
-            assert name is not None
-            if name not in ids:
-                ids[name] = len(order)
-                order.append(name)
-            e_remap[index] = ids[name]
-        e_emp = e_remap[e_emp_local]
+        e_emp = order.add(events.column("employee_id"))
         e_cycle, e_cadence, _ = cycles.codes(events.column("cycle"))
     else:
         e_emp = np.zeros(0, np.int32)
         e_cycle = np.zeros(0, np.int64)
         e_cadence = np.zeros(0, np.int8)
-    for name, _cycle in empty:
-        if name not in ids:
-            ids[name] = len(order)
-            order.append(name)
+    empty_codes = (
+        order.add(pa.chunked_array([pa.array([name for name, _ in empty], pa.string())]))
+        if empty
+        else np.zeros(0, np.int32)
+    )
     n = len(order)
 
     # Employees with rows but no level row: one problem per table, at their first row.
-    unplaced = [i for i, name in enumerate(order) if name not in placed_names]
+    unplaced = list(range(placed, n))
     e_unplaced = np.zeros(len(e_emp), bool)
-    for table_rows, emp, bad_rows in ((rating_rows, r_emp, r_bad), (event_rows, e_emp, e_unplaced)):
+    for table_rows, emp, refused in ((rating_rows, r_emp, r_bad), (event_rows, e_emp, e_unplaced)):
         if not unplaced or not len(emp):
             continue
         mask = np.isin(emp, unplaced)
-        bad_rows |= mask
+        refused |= mask  # noqa: PLW2901 - in place: the table's own array
         seen: set[int] = set()
         for row in np.flatnonzero(mask):
             employee = int(emp[row])
@@ -1013,59 +1130,104 @@ def _build(  # noqa: PLR0915 - one pass over each table, in order
         if np.iinfo(t).min < low and high <= np.iinfo(t).max
     )
     unrated = int(np.iinfo(dtype).min)
-    emp_v, cyc_v = r_emp[valid_r].astype(np.int64), r_cycle[valid_r] - first
-    comp_v, rater_v = r_comp[valid_r].astype(np.int64), r_rater[valid_r].astype(np.int64)
-    key = ((emp_v * max(count, 1) + cyc_v) * max(k_count, 1) + comp_v) * len(RATERS) + rater_v
-    # Sorted rows (each employee's together, in cube order) keep one row number each.
+    everything = len(valid_r) == len(r_bad)
+
+    def pick(values: np.ndarray) -> np.ndarray:
+        return values if everything else values[valid_r]
+
+    emp_v, cyc_v = pick(r_emp).astype(np.int64), pick(r_cycle) - first
+    comp_v, rater_v = pick(r_comp).astype(np.int64), pick(r_rater).astype(np.int64)
+    # The order of the rows within each review, learned from the rows: an export sorted
+    # by employee and cycle then keeps one row number per employee (see the layout).
+    nesting, comp_rank, rater_rank = _learn_order(
+        emp_v, cyc_v, comp_v, rater_v, k_count, len(RATERS)
+    )
+    competencies = [competencies[int(i)] for i in np.argsort(comp_rank)]
+    r_comp = np.where(r_comp >= 0, comp_rank[np.maximum(r_comp, 0)], -1).astype(np.int32)
+    comp_v = comp_rank[comp_v]
+    outer, inner = (
+        (rater_rank[rater_v], comp_v)
+        if nesting == "rater"
+        else (
+            comp_v,
+            rater_rank[rater_v],
+        )
+    )
+    n_inner = k_count if nesting == "rater" else len(RATERS)
+    n_outer = len(RATERS) if nesting == "rater" else k_count
+    key = ((emp_v * max(count, 1) + cyc_v) * max(n_outer, 1) + outer) * max(n_inner, 1) + inner
     steps = np.diff(key)
     same_emp = emp_v[1:] == emp_v[:-1]
     changes = int(np.count_nonzero(~same_emp))
-    distinct = len(np.unique(emp_v)) if len(emp_v) else 0
+    distinct = int(np.count_nonzero(np.bincount(emp_v, minlength=1))) if len(emp_v) else 0
     in_order = bool(np.all(steps[same_emp] >= 0)) and changes + 1 == max(distinct, 1)
-    if in_order:
-        sort = np.arange(len(key))
-    else:
-        sort = np.argsort(key, kind="stable")
+    sort = np.arange(len(key)) if in_order else np.argsort(key, kind="stable")
     skey = key[sort]
     repeat = np.flatnonzero(skey[1:] == skey[:-1]) + 1
     for i in repeat:
-        row = int(valid_r[sort[i]])
+        at = int(valid_r[sort[i]])
         first_row_of = int(valid_r[sort[i - 1]])
-        employee = int(r_emp[row])
-        rater_name = RATERS[int(r_rater[row])].value
-        competency = competencies[int(r_comp[row])]
-        cycle = Cycle.from_ordinal(int(r_cycle[row]), cadence)
+        employee = int(r_emp[at])
+        rater_name = RATERS[int(r_rater[at])].value
+        competency = competencies[int(r_comp[at])]
+        cycle = Cycle.from_ordinal(int(r_cycle[at]), cadence)
         rating_rows.add(
             employee,
-            row,
+            at,
             "score",
             f"employee {order[employee]!r}, cycle {cycle}: a second {rater_name} score for"
             f" {competency!r} (the first is on {rating_rows.where(first_row_of)})",
             "one score per employee, cycle, competency and rater",
-            str(int(r_score[row])),
+            str(int(r_score[at])),
         )
-    sort = np.delete(sort, repeat)
-    stored = valid_r[sort]
+    if len(repeat):
+        sort = np.delete(sort, repeat)
+    stored = valid_r if in_order and not len(repeat) else valid_r[sort]
     if in_order and len(stored) > 1:
         # One row number per employee only if their stored rows follow one another.
         together = r_emp[stored][1:] == r_emp[stored][:-1]
         in_order = bool(np.all(np.diff(stored)[together] == 1))
     cubes: dict[Rater, np.ndarray] = {}
-    ids_cubes: dict[Rater, np.ndarray] = {}
-    rater_names: tuple[str, ...] = ()
+    cube_rows: dict[Rater, np.ndarray | None] = {}
+    usual_ids: dict[Rater, np.ndarray] = {}
+    other_ids: dict[Rater, dict[str, np.ndarray]] = {}
+    rater_names: pa.Array = pa.array([], pa.string())
     if rater_ids is not None:
-        rater_names = tuple(n for n in rater_ids[1] if n is not None)
+        rater_names = rater_ids[1]
+    reviewed = np.zeros((n, max(count, 0)), bool)
     for index, rater in enumerate(RATERS):
         mine = stored[r_rater[stored] == index]
         if not len(mine):
             continue
-        cube = np.full((n, count, k_count), unrated, dtype)
-        cube[r_emp[mine], r_cycle[mine] - first, r_comp[mine]] = r_score[mine].astype(dtype)
+        emp_m, cyc_m, comp_m = r_emp[mine], r_cycle[mine] - first, r_comp[mine]
+        reviewed[emp_m, cyc_m] = True
+        rated = np.zeros(n, bool)
+        rated[emp_m] = True
+        if np.count_nonzero(rated) * 4 >= n * 3:
+            rows: np.ndarray | None = None
+            at = emp_m
+            cube = np.full((n, count, k_count), unrated, dtype)
+        else:
+            # Few employees rated by this role: a cube of their rows only.
+            rows = np.flatnonzero(rated).astype(np.int32)
+            at = np.searchsorted(rows, emp_m)
+            cube = np.full((len(rows), count, k_count), unrated, dtype)
+        cube[at, cyc_m, comp_m] = r_score[mine].astype(dtype)
         cubes[rater] = cube
+        cube_rows[rater] = rows
         if rater_ids is not None:
-            id_cube = np.full((n, count, k_count), -1, np.int32)
-            id_cube[r_emp[mine], r_cycle[mine] - first, r_comp[mine]] = rater_ids[0][mine]
-            ids_cubes[rater] = id_cube
+            # Most employees have one rater per role: their id once, the rest by cell.
+            given = rater_ids[0][mine]
+            usual = np.full(n, -1, np.int32)
+            usual[emp_m[::-1]] = given[::-1]
+            differ = given != usual[emp_m]
+            usual_ids[rater] = usual
+            other_ids[rater] = {
+                "employee": emp_m[differ].astype(np.int32),
+                "cycle": cyc_m[differ].astype(np.int32),
+                "competency": comp_m[differ].astype(np.int32),
+                "rater_id": given[differ].astype(np.int32),
+            }
     if in_order and len(stored):
         rating_first = np.zeros(n, np.int32)
         emp_stored = r_emp[stored]
@@ -1076,16 +1238,14 @@ def _build(  # noqa: PLR0915 - one pass over each table, in order
         rating_rows_array = np.zeros(n, np.int32)
     else:
         rating_rows_array = stored.astype(np.int32)
+    rater_order = tuple(RATERS[int(i)] for i in np.argsort(rater_rank))
 
     # --- reviewed cycles --------------------------------------------------------------------
-    reviewed = np.zeros((n, max(count, 0)), bool)
-    for cube in cubes.values():
-        reviewed |= (cube != unrated).any(axis=2)
     if len(ev["employee"]):
         reviewed[ev["employee"], ev["cycle"] - first] = True
-    for name, cycle_text in empty:
+    for code, (_, cycle_text) in zip(empty_codes, empty, strict=True):
         ordinal = Cycle.parse(cycle_text).ordinal
-        reviewed[ids[name], ordinal - first] = True
+        reviewed[int(code), ordinal - first] = True
 
     # --- assignments by employee --------------------------------------------------------
     a_emp = l_emp[by]
@@ -1104,27 +1264,32 @@ def _build(  # noqa: PLR0915 - one pass over each table, in order
     problems = [*level_rows.found, *rating_rows.found, *event_rows.found]
     population: Population = object.__new__(Population)
     values: dict[str, Any] = {
-        "_employees": pa.array(order, pa.string()),
+        "_employees": order.all(),
         "_families": tuple(f for f in families if f is not None),
         "_tracks": tuple(t for t in tracks if t is not None),
         "_levels": tuple(lv for lv in level_names if lv is not None),
-        "_family": family_all,
-        "_track": track,
+        "_family": family_all.astype(_codes_for(len(families))),
+        "_track": track.astype(_codes_for(len(tracks))),
         "_assignments": {
             "employee": a_emp.astype(np.int32),
-            "level": l_level[by].astype(np.int32),
+            "level": l_level[by].astype(_codes_for(len(level_names))),
             "since": l_since[by].astype(np.int32),
             "row": by.astype(np.int32),
         },
-        "_assignment_offsets": offsets,
+        "_assignment_offsets": offsets.astype(np.int32 if len(by) < 2**31 else np.int64),
         "_cadence": cadence,
         "_first": first,
         "_cycles": count,
         "_competencies": tuple(c for c in competencies if c is not None),
         "_scores": cubes,
+        "_score_rows": cube_rows,
         "_unrated": unrated,
-        "_rater_ids": ids_cubes,
+        "_score_range": (low, high),
+        "_rater_ids": usual_ids,
+        "_rater_id_cells": other_ids,
         "_rater_names": rater_names,
+        "_rating_nesting": nesting,
+        "_rater_order": rater_order,
         "_reviewed": np.packbits(reviewed, axis=1),
         "_events": ev,
         "_names": names,
@@ -1133,18 +1298,82 @@ def _build(  # noqa: PLR0915 - one pass over each table, in order
         "_rating_rows_sorted": not in_order,
         "_sources": sources,
         "_lines": lines,
+        "_cache": {},
     }
     for name, value in values.items():
         object.__setattr__(population, name, value)
     return population
 
 
+def _codes_for(count: int) -> type[np.signedinteger[Any]]:
+    """The smallest signed integer type for codes into ``count`` ids, and -1."""
+    return np.int16 if count < 2**15 else np.int32
+
+
+def _topological(before: np.ndarray, after: np.ndarray, count: int) -> np.ndarray | None:
+    """Each of ``count`` items' rank in an order where every ``before`` precedes its ``after``.
+
+    None when no order can: a pair of equal items, or a cycle. Among items free at once,
+    the smaller code goes first.
+    """
+    edges = np.zeros(count * count, bool)
+    edges[before.astype(np.int64) * count + after] = True
+    graph = edges.reshape(count, count)
+    if graph.diagonal().any():
+        return None
+    waiting = graph.sum(axis=0)
+    rank = np.full(count, -1, np.int64)
+    for place in range(count):
+        free = np.flatnonzero((waiting == 0) & (rank < 0))
+        if not len(free):
+            return None
+        item = int(free[0])
+        rank[item] = place
+        waiting = waiting - graph[item]
+    return rank
+
+
+def _learn_order(  # noqa: PLR0917 - the rows' columns
+    emp: np.ndarray,
+    cycle: np.ndarray,
+    competency: np.ndarray,
+    rater: np.ndarray,
+    competencies: int,
+    raters: int,
+) -> tuple[str, np.ndarray, np.ndarray]:
+    """How the rows of a review follow one another: ``(nesting, competency rank, rater rank)``.
+
+    ``nesting`` says which comes first within a review: ``"rater"`` (all of one rater's
+    scores, then the next rater's) or ``"competency"``. The ranks order competencies and
+    raters as the rows do. Without a consistent order, the codes' own order.
+    """
+    same = (emp[1:] == emp[:-1]) & (cycle[1:] == cycle[:-1])
+    for nesting in ("rater", "competency"):
+        outer, inner = (rater, competency) if nesting == "rater" else (competency, rater)
+        n_outer, n_inner = (raters, competencies) if nesting == "rater" else (competencies, raters)
+        change = same & (outer[1:] != outer[:-1])
+        stay = same & (outer[1:] == outer[:-1])
+        outer_rank = _topological(outer[:-1][change], outer[1:][change], n_outer)
+        inner_rank = _topological(inner[:-1][stay], inner[1:][stay], n_inner)
+        if outer_rank is not None and inner_rank is not None:
+            if nesting == "rater":
+                return nesting, inner_rank, outer_rank
+            return nesting, outer_rank, inner_rank
+    return "rater", np.arange(competencies), np.arange(raters)
+
+
 def _scores(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     """Scores as int64 and whether each is a whole number of at most 9 digits."""
     if pa.types.is_integer(column.type):
-        values = column.fill_null(0).to_numpy().astype(np.int64)
-        ok = ~column.is_null().to_numpy(zero_copy_only=False)
-        ok &= np.abs(values) < 10**MAX_SCORE_DIGITS
+        if column.null_count:
+            values = column.fill_null(0).to_numpy()
+            ok = ~column.is_null().to_numpy(zero_copy_only=False)
+        else:
+            values = column.to_numpy()
+            ok = np.ones(len(values), bool)
+        if values.dtype.itemsize >= 4 or values.dtype.kind == "u":
+            values = values.astype(np.int64)
+            ok &= np.abs(values) < 10**MAX_SCORE_DIGITS
         return values, ok
     codes, texts = _encode(column)
     parsed = np.zeros(len(texts) + 1, np.int64)
@@ -1198,7 +1427,7 @@ def _events(  # noqa: PLR0917 - the columns read so far
     cycle: np.ndarray,
     cadence: np.ndarray,
     cadence_index: int,
-    order: list[str],
+    order: _Employees,
     foreign: Any,
     unplaced: np.ndarray,
 ) -> dict[str, Any]:
@@ -1236,7 +1465,7 @@ def _events(  # noqa: PLR0917 - the columns read so far
     bad |= kind < 0
     columns = events.column_names
 
-    def text_column(name: str) -> tuple[np.ndarray, list[str | None]]:
+    def text_column(name: str) -> tuple[np.ndarray, list[str]]:
         if name in columns:
             return _encode(events.column(name))
         return np.full(count, -1, np.int32), []
@@ -1376,19 +1605,22 @@ def _events(  # noqa: PLR0917 - the columns read so far
         v is not None and (abs(v.numerator) >= _SMALL or v.denominator >= _SMALL) for v in values
     )
     numerator = np.array(
-        [0 if v is None else v.numerator for v in values], object if big else np.int64
+        [0 if v is None else v.numerator for v in values], object if big else np.int32
     )
     denominator = np.array(
-        [0 if v is None else v.denominator for v in values], object if big else np.int64
+        [0 if v is None else v.denominator for v in values], object if big else np.int32
     )
     return {
         "employee": emp[keep].astype(np.int32),
         "cycle": cycle[keep].astype(np.int32),
         "kind": kind[keep],
-        "name": np.where(evidence[keep] | approval[keep], name[keep], -1).astype(np.int32),
+        "name": np.where(evidence[keep] | approval[keep], name[keep], -1).astype(
+            _codes_for(len(names))
+        ),
         "numerator": numerator,
         "denominator": denominator,
         "row": keep.astype(np.int32),
-        "note": note.take(pa.array(keep, pa.int64())).fill_null(""),
+        # Notes repeat (templates, empty cells): each text once.
+        "note": pc.dictionary_encode(note.take(pa.array(keep, pa.int64())).fill_null("")),
         "_names": tuple(names),
     }
