@@ -140,26 +140,21 @@ class Columns:
         shape = (count, width, len(competencies))
         counted = np.full(shape, MISSING, np.int16)
         counted_by = np.full(shape if raters else (0, width, len(competencies)), -1, np.int32)
+        everyone = np.arange(count)
         for rater in reversed(list(framework.raters)):
-            cube = pop._scores.get(rater)
-            if cube is None or not known:
+            if rater not in pop._scores or not known:
                 continue
-            scores = cube[:, :, known]
+            scores = pop._cube(rater, everyone)[:, :, known]
             here = scores != pop._unrated
             counted[:, :, target] = np.where(here, scores, counted[:, :, target])
-            ids = pop._rater_ids.get(rater)
-            if raters and ids is not None:
-                counted_by[:, :, target] = np.where(
-                    here, ids[:, :, known], counted_by[:, :, target]
-                )
-            elif raters:
-                counted_by[:, :, target] = np.where(here, -1, counted_by[:, :, target])
+            if raters:
+                ids = pop._rater_id_cube(rater)[:, :, known]
+                counted_by[:, :, target] = np.where(here, ids, counted_by[:, :, target])
         by_role = {}
         for rater in roles:
             scores = np.full(shape, MISSING, np.int16)
-            cube = pop._scores.get(rater)
-            if cube is not None and known:
-                mine = cube[:, :, known].astype(np.int16)
+            if rater in pop._scores and known:
+                mine = pop._cube(rater, everyone)[:, :, known].astype(np.int16)
                 scores[:, :, target] = np.where(mine != pop._unrated, mine, MISSING)
             by_role[rater] = scores
         return cls(
@@ -174,10 +169,16 @@ class Columns:
             by_role=by_role,
             competencies=competencies,
             levels=levels,
-            raters=tuple(pop._rater_names),
+            raters=tuple(_texts(pop._rater_names)),
             families=families,
             tracks=tracks,
         )
+
+
+def _texts(names: Any) -> list[str]:
+    """A dictionary of names as Python strings (a pyarrow array or a sequence)."""
+    found: list[str] = names.to_pylist() if hasattr(names, "to_pylist") else list(names)
+    return found
 
 
 def _index(items: tuple[Any, ...], item: Any) -> int:
