@@ -766,7 +766,7 @@ def load_history(
     """Rating histories from a YAML or JSON file, or from CSV exports.
 
     For CSV, ``path`` is the long table of ratings
-    (``employee_id,cycle,competency,score[,rater]``), ``levels`` the level assignments
+    (``employee_id,cycle,competency,score[,rater][,rater_id]``), ``levels`` the levels
     (``employee_id,family,track,level,since``) and ``events`` the optional evidence,
     endorsements and calibrations (``employee_id,cycle,event[,requirement,value,note]``).
 
