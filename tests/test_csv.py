@@ -642,9 +642,9 @@ def test_evidence_values_are_exact(value: str, exact: Fraction) -> None:
 )
 def test_a_bad_evidence_value_is_refused_quickly(value: str) -> None:
     events = EVENTS_HEADER + f"ada,2026-Q2,evidence,plan,{value},\n"
-    started = time.perf_counter()
+    started = time.process_time()
     (found,) = problems(RATINGS_HEADER, events=events)
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
     assert where(found) == ("events.csv", 2, 5)
     assert found.message.startswith(("not a number", "number out of bounds"))
 
@@ -720,10 +720,10 @@ def test_a_mistake_repeated_in_many_rows_is_kept_every_time_and_stays_fast() -> 
         ratings = RATINGS_HEADER + "ada,2026-Q2,delivery,4,boss\n" * rows
         best = float("inf")
         for _ in range(3):
-            started = time.perf_counter()
+            started = time.process_time()
             with pytest.raises(InvalidHistory) as caught:
                 histories_from_csv(ratings, LEVELS)
-            best = min(best, time.perf_counter() - started)
+            best = min(best, time.process_time() - started)
             assert len(caught.value.problems) == rows
         return best
 
