@@ -19,7 +19,7 @@ from .._history import Cycle, RatingHistory, Review
 from .._model import Framework, JobFamily
 from ..exceptions import EvaluationError
 from ._bind import Binding, Scores, bind
-from ._compile import CompiledPolicy, compile_policy, counted_per_criterion
+from ._compile import SCALAR, STATUSES, CompiledPolicy, compile_policy, counted_per_criterion
 from ._kinds import ScoreKind
 from ._results import (
     CriterionResult,
@@ -40,6 +40,7 @@ from ._results import (
 __all__ = ["evaluate", "evaluate_bound", "timeline"]
 
 PASSED, FAILED, UNDECIDED = Outcome.PASSED, Outcome.FAILED, Outcome.UNDECIDED
+_STATUSES = tuple(Status(name) for name in STATUSES)
 _NO_INCREASES: PVector[Increase] = pvector()
 
 
@@ -404,12 +405,7 @@ class _Evaluation:
         parts = self._memo.parts
         results = [step.result(self) for step in compiled.steps]
         outcomes = {result.outcome for result in results}
-        if FAILED in outcomes:
-            status = Status.NOT_READY
-        elif UNDECIDED in outcomes:
-            status = Status.INSUFFICIENT_DATA
-        else:
-            status = Status.READY
+        status = _STATUSES[compiled.status(FAILED in outcomes, UNDECIDED in outcomes, SCALAR)]
         met_except_approval = True
         if status is not Status.READY:
             for i in parts.judged:
@@ -418,10 +414,9 @@ class _Evaluation:
                     break
         run = self.run() if self.has_scores else 0
         ready_since = None
+        since, placed = self.since or 0, self.since is not None
         if status is Status.READY:
-            start = self.end - run + 1 if self.has_scores else self.end
-            # Qualifying at the previous level was for another move: not counted.
-            ready_since = self.cycle(start if self.since is None else max(start, self.since))
+            ready_since = self.cycle(compiled.ready_start(self.end, run, since, placed, SCALAR))
         history, framework = self.binding.history, self.binding.framework
         return new_verdict(
             history.employee,
@@ -443,26 +438,12 @@ class _Evaluation:
         )
 
     def _earliest(self, run: int, status: Status) -> Cycle | None:
-        """First cycle in which time in level and the sustained run can both be met.
-
-        Assumes scores qualify from the next cycle on (or keep qualifying). For a verdict
-        that is not ready it is never earlier than the next cycle.
-        """
-        end, compiled = self.end, self.compiled
-        found = None
-        if self.has_scores:
-            found = (end - run + 1 if run else end + 1) + compiled.sustain - 1
-        if compiled.time_in_level is not None:
-            if self.since is None:
-                return None
-            time = self.since + compiled.time_in_level - 1
-            found = time if found is None or time > found else found
-        if found is None:
-            found = end
-        if status is not Status.READY and found <= end:
-            # Not ready now: whatever else is missing, the soonest is the next cycle.
-            found = end + 1
-        return Cycle.from_ordinal(found, self.cadence)
+        """First cycle in which time in level and the sustained run can both be met."""
+        since, placed = self.since or 0, self.since is not None
+        found, known = self.compiled.earliest(
+            self.end, run, since, placed, status is Status.READY, SCALAR
+        )
+        return Cycle.from_ordinal(found, self.cadence) if known else None
 
     def _gaps(self, parts: _Parts) -> PVector[Gap]:
         scores = self._memo.counted.get(self.end) or {}
