@@ -9,7 +9,9 @@ pandas and polars tables are accepted, and produced, when they are installed.
   tables (`PopulationVerdicts`), equal to what `progression.evaluate` gives each
   employee, with bad input reported per employee in an errors table;
 - `evaluate_partition` is the one pure function over a partition holding whole
-  employees, for Dask, Ray or Spark.
+  employees, for Dask, Ray or Spark;
+- `evaluate_dask` runs it over ``dask.dataframe`` inputs (the ``dask`` extra:
+  ``pip install 'progression[dask]'``).
 """
 
 from __future__ import annotations
@@ -24,9 +26,16 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra
     ) from exc
 
 from .. import _public
+from ._dask import evaluate_dask
 from ._population import Population
 from ._verdicts import PopulationVerdicts, evaluate_partition, evaluate_population
 
-__all__ = ["Population", "PopulationVerdicts", "evaluate_partition", "evaluate_population"]
+__all__ = [
+    "Population",
+    "PopulationVerdicts",
+    "evaluate_dask",
+    "evaluate_partition",
+    "evaluate_population",
+]
 
 _public.publish(__name__, globals(), __all__)
