@@ -136,7 +136,8 @@ def broken(draw: st.DrawFn, history: RatingHistory, framework: Framework) -> Rat
     review = reviews[index]
     ratings = list(review.ratings)
     scale = framework.scale
-    if ratings and draw(st.booleans()):
+    replace = draw(st.booleans())
+    if ratings and replace:
         at = draw(st.integers(0, len(ratings) - 1))
         score = draw(st.sampled_from([scale.min - 1, scale.max + 1, scale.max + 200]))
         ratings[at] = attrs.evolve(ratings[at], score=score)
@@ -156,9 +157,7 @@ def populations(draw: st.DrawFn) -> tuple[Framework, list[RatingHistory], str | 
     count = draw(st.integers(1, 6))
     histories = []
     for index in range(count):
-        history = draw(
-            strategies.rating_histories(framework, high_scores=draw(st.booleans()))
-        )
+        history = draw(strategies.rating_histories(framework, high_scores=draw(st.booleans())))
         if not draw(st.integers(0, 5)):
             history = draw(broken(history, framework))
         histories.append(attrs.evolve(history, employee=f"e{index}"))
@@ -197,7 +196,9 @@ def test_the_long_tables_hold_the_same_population(
     first = evaluate_population(framework, population, target=target, as_of=as_of)
     second = evaluate_population(framework, again, target=target, as_of=as_of)
     # A review with neither ratings nor events has no row in the tables: it may differ.
-    empty = any(not r.ratings and not r.evidence and not r.approvals for h in histories for r in h.reviews)
+    empty = any(
+        not r.ratings and not r.evidence and not r.approvals for h in histories for r in h.reviews
+    )
     if not empty:
         assert first.verdicts.equals(second.verdicts)
         assert first.criteria.to_pylist() == second.criteria.to_pylist()

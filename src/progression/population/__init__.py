@@ -21,8 +21,7 @@ try:
     import pyarrow  # noqa: F401
 except ImportError as exc:  # pragma: no cover - exercised without the extra
     raise ImportError(
-        "progression.population needs numpy and pyarrow:"
-        " pip install 'progression[population]'"
+        "progression.population needs numpy and pyarrow: pip install 'progression[population]'"
     ) from exc
 
 from .. import _public

@@ -15,8 +15,8 @@ over arrays first; only the employees they flag are bound one by one. An employe
 columnar path cannot decide is evaluated by the single evaluator and counted in
 `PopulationVerdicts.fallbacks`; with the checks above, none is.
 
-Rows of the criteria table come by move group, each employee's criteria together in
-policy order; the verdicts table is in the population's order.
+Rows of the criteria table follow the population's order, each employee's criteria in
+policy order, as the verdicts table does.
 """
 
 from __future__ import annotations
@@ -221,7 +221,16 @@ class _Run:
         else:
             # The latest cycle the history mentions: a review or a level change.
             any_review = self.reviewed.any(axis=1)
-            last_review = self.first + self.count - 1 - np.argmax(self.reviewed[:, ::-1], axis=1)
+            last_review = (
+                self.first
+                + self.count
+                - 1
+                - (
+                    np.argmax(self.reviewed[:, ::-1], axis=1)
+                    if self.count
+                    else np.zeros(n, np.int64)
+                )
+            )
             last_review = np.where(any_review, last_review, np.iinfo(np.int64).min)
             last_since = np.full(n, np.iinfo(np.int64).min, np.int64)
             last_since[has_levels] = a["since"][offsets[1:][has_levels] - 1]
@@ -281,7 +290,7 @@ class _Run:
         suspect = np.zeros(n, bool)
         if pop._cadence is not framework.cadence:
             return pop._family >= 0
-        families = []
+        families: list[Any] = []
         for name in pop._families:
             try:
                 families.append(framework.family(name))
@@ -410,10 +419,10 @@ class _Run:
         for code, problem in pop._problems:
             self.error(code, problem, "invalid_row")
         unplaced = pop._family < 0
-        for code in np.flatnonzero(unplaced & (self.error_count == 0)):
-            employee = pop._employees[int(code)].as_py()
+        for lone in np.flatnonzero(unplaced & (self.error_count == 0)):
+            employee = pop._employees[int(lone)].as_py()
             self.error(
-                int(code),
+                int(lone),
                 Problem(
                     message=f"employee {employee!r} has no row in {pop._sources[1]}: expected"
                     " every employee to have a level assignment",
@@ -424,12 +433,12 @@ class _Run:
             )
         refused = self.error_count > 0
         suspect = self.suspects() & ~refused & ~unplaced
-        for code in np.flatnonzero(suspect):
-            self.single(int(code), fallback=True)
+        for one in np.flatnonzero(suspect):
+            self.single(int(one), fallback=True)
         ready = ~refused & ~unplaced & ~suspect
         no_cycle = ready & ~self.has_cycle
-        for code in np.flatnonzero(no_cycle):
-            self.single(int(code), fallback=False)
+        for one in np.flatnonzero(no_cycle):
+            self.single(int(one), fallback=False)
         ready &= self.has_cycle
         tracks, levels = len(pop._tracks), len(pop._levels)
         key = (pop._family.astype(np.int64) * tracks + pop._track) * (levels + 1) + (
@@ -438,7 +447,9 @@ class _Run:
         chosen = np.flatnonzero(ready)
         order = chosen[np.argsort(key[chosen], kind="stable")]
         keys = key[order]
-        bounds = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else []
+        bounds: list[int] = (
+            np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]).tolist() if len(keys) else []
+        )
         for b, start in enumerate(bounds):
             stop = bounds[b + 1] if b + 1 < len(bounds) else len(order)
             group = order[start:stop]
@@ -479,9 +490,11 @@ class _Run:
             reviewed = self.reviewed[idx]
             values, rated = self._counted(compiled, idx)
             outcomes = []
-            for step in compiled.scores:
-                outcome, key, known = step.check_columns(
-                    [values[i] for i in step.columns], [rated[i] for i in step.columns], reviewed
+            for checked in compiled.scores:
+                outcome, key, known = checked.check_columns(
+                    [values[i] for i in checked.columns],
+                    [rated[i] for i in checked.columns],
+                    reviewed,
                 )
                 full_outcome = np.full((n, span), 1, np.int8)
                 full_key = np.zeros((n, span), np.int64)
@@ -501,10 +514,10 @@ class _Run:
             window = position[:, None] - width + 1 + np.arange(width)[None, :]
             wr = rows[:, None]
             window_reviewed = full_reviewed[wr, window]
-            for step, (o, k, kn) in zip(compiled.scores, outcomes, strict=True):
+            for score, (o, k, kn) in zip(compiled.scores, outcomes, strict=True):
                 ow = o[wr, window]
                 window_failed |= (ow == 1).any(axis=1)
-                scored[step.position] = step.result_columns(
+                scored[score.position] = score.result_columns(
                     ow, k[wr, window], kn[wr, window], window_reviewed
                 )
         results: list[Columns] = []
@@ -596,13 +609,17 @@ class _Run:
         if found is None:
             ev = self.pop._events
             name = {n: i for i, n in enumerate(self.pop._names)}.get(step.id, -2)
-            mine = np.flatnonzero((ev["kind"] == EVENT_KINDS.index("evidence")) & (ev["name"] == name))
+            mine = np.flatnonzero(
+                (ev["kind"] == EVENT_KINDS.index("evidence")) & (ev["name"] == name)
+            )
             emp = ev["employee"][mine]
             cycle = ev["cycle"][mine].astype(np.int64)
             numerator, denominator = ev["numerator"][mine], ev["denominator"][mine]
             least = step.min_value
-            if least is not None and numerator.dtype != object and (
-                abs(least.numerator) >= 2**31 or least.denominator >= 2**31
+            if (
+                least is not None
+                and numerator.dtype != object
+                and (abs(least.numerator) >= 2**31 or least.denominator >= 2**31)
             ):
                 numerator, denominator = numerator.astype(object), denominator.astype(object)
             inside = self.placed[emp] & (cycle >= self.since[emp]) & (cycle <= self.end[emp])
@@ -684,19 +701,27 @@ class _Run:
     def _criteria(self, names: list[str]) -> pa.Table:
         if not self.blocks:
             return CRITERIA_SCHEMA.empty_table()
-        employees, kinds, positions, pairs, observed, required = [], [], [], [], [], []
+        # Rows in the population's order: each block's rows go to their employees' places.
+        per_employee = np.zeros(self.n, np.int64)
+        for idx, _, _, obs, _ in self.blocks:
+            per_employee[idx] = obs.shape[1]
+        starts = np.cumsum(per_employee) - per_employee
+        total = int(per_employee.sum())
+        employee = np.empty(total, np.int64)
+        position = np.empty(total, np.int16)
+        kinds = np.empty(total, np.int32)
+        pair = np.empty((total, 2), np.int16)
+        obs_index = np.empty(total, np.int64)
+        req_index = np.empty(total, np.int64)
         for idx, kind, codes, obs, req in self.blocks:
-            count, steps = obs.shape
-            employees.append(np.repeat(idx, steps))
-            kinds.append(np.broadcast_to(kind, (count, steps)).ravel())
-            positions.append(np.tile(np.arange(steps, dtype=np.int16), count))
-            pairs.append(codes.transpose(0, 2, 1).reshape(-1, 2))
-            observed.append(obs.ravel())
-            required.append(np.ascontiguousarray(req).ravel())
-        employee = np.concatenate(employees)
-        pair = np.concatenate(pairs)
-        obs_index = np.concatenate(observed)
-        req_index = np.concatenate(required)
+            steps = obs.shape[1]
+            at = starts[idx][:, None] + np.arange(steps)[None, :]
+            employee[at] = idx[:, None]
+            position[at] = np.arange(steps, dtype=np.int16)[None, :]
+            kinds[at] = kind
+            pair[at] = codes.transpose(0, 2, 1)
+            obs_index[at] = obs
+            req_index[at] = req
         parts = self.values.parts
         texts = [p[0] if p[0] is not None else "" for p in parts]
         numerators = np.array([0 if p[1] is None else p[1] for p in parts] + [0], np.int64)
@@ -724,8 +749,8 @@ class _Run:
         return pa.table(
             [
                 self.pop._employees.take(pa.array(employee, pa.int64())),
-                pa.array(np.concatenate(positions), pa.int16()),
-                text(np.concatenate(kinds), names),
+                pa.array(position, pa.int16()),
+                text(kinds, names),
                 text(pair[:, 0], _CODES),
                 text(pair[:, 1], _OUTCOMES),
                 *value_columns(obs_index),
@@ -754,7 +779,11 @@ class _Run:
                 row = line - 2
                 if not one_line:
                     line = None
-            if problem.segments and isinstance(problem.segments[0], int) and problem.source in lines:
+            if (
+                problem.segments
+                and isinstance(problem.segments[0], int)
+                and problem.source in lines
+            ):
                 row = problem.segments[0]
             columns["source"].append(problem.source)
             columns["line"].append(line)
@@ -764,11 +793,9 @@ class _Run:
             columns["code"].append(kind)
             columns["expected"].append(problem.expected)
             columns["got"].append(problem.got)
-            problems.append(
-                problem if line == problem.line else _with_line(problem, line)
-            )
+            problems.append(problem if line == problem.line else _with_line(problem, line))
         table = pa.table(
-            {"employee_id": employees, **{n: v for n, v in columns.items()}},
+            {"employee_id": employees, **columns},
             schema=ERRORS_SCHEMA,
         )
         return table, problems

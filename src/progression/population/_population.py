@@ -88,6 +88,12 @@ _RATER_BY_NAME = {r.value: r for r in Rater}
 _LEVEL_COLUMNS = ("employee_id", "family", "track", "level", "since")
 _RATING_COLUMNS = ("employee_id", "cycle", "competency", "score")
 _EVENT_COLUMNS = ("employee_id", "cycle", "event")
+#: Columns read from Parquet as dictionaries: repeated texts, each decoded once.
+_DICTIONARY_COLUMNS = (
+    ("employee_id", "cycle", "competency", "rater", "rater_id"),
+    ("family", "track", "level", "since"),
+    ("employee_id", "cycle", "event", "requirement"),
+)
 #: Evidence values whose parts stay below this multiply exactly in 64 bits.
 _SMALL = 2**31
 
@@ -153,11 +159,14 @@ class _Rows:
         return f"line {row + 2}" if self.lines else f"row {row}"
 
 
-def _encode(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str | None]]:
+def _encode(
+    column: pa.ChunkedArray, *, ordered: bool = False
+) -> tuple[np.ndarray, list[str | None]]:
     """Codes (int32, -1 for a null or blank cell) and the stripped distinct texts.
 
     Texts that read the same once stripped share a code; dictionary columns (Parquet
-    read with ``read_dictionary``, pandas categoricals) are used as they are.
+    read with ``read_dictionary``, pandas categoricals) are used as they are, without
+    the entries no row uses. ``ordered`` numbers the texts in order of first appearance.
     """
     if not pa.types.is_dictionary(column.type):
         if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
@@ -166,16 +175,53 @@ def _encode(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str | None]]:
     if column.num_chunks == 0:
         return np.zeros(0, np.int32), []
     combined = column.unify_dictionaries().combine_chunks()
-    indices = combined.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
+    indices = (
+        combined.indices.cast(pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
+    ).astype(np.int32)
     texts = combined.dictionary.cast(pa.string()).to_pylist()
+    present = indices[indices >= 0]
+    if ordered:
+        first = np.full(len(texts), len(indices), np.int64)
+        # Written last to first, so that each entry keeps its first row.
+        rows = np.flatnonzero(indices >= 0)[::-1]
+        first[present[::-1]] = rows
+        visit = np.argsort(first, kind="stable")
+    else:
+        visit = np.arange(len(texts))
+    used = np.zeros(len(texts), bool)
+    used[present] = True
     merged: dict[str, int] = {}
-    remap = np.empty(len(texts) + 1, np.int32)
-    remap[-1] = -1
-    for index, text in enumerate(texts):
+    remap = np.full(len(texts) + 1, -1, np.int32)
+    for index in visit:
+        text = texts[index]
         value = text.strip() if text is not None else ""
-        remap[index] = merged.setdefault(value, len(merged)) if value else -1
+        if value and used[index]:
+            remap[index] = merged.setdefault(value, len(merged))
     names: list[str | None] = list(merged)
     return remap[indices], names
+
+
+def _employees(column: pa.ChunkedArray, ids: dict[str, int], order: list[str]) -> np.ndarray:
+    """Each row's employee code; employees not met before are added, first row first."""
+    local, names = _encode(column)
+    remap = np.full(len(names) + 1, -1, np.int32)
+    new = []
+    for index, name in enumerate(names):
+        assert name is not None
+        found = ids.get(name)
+        if found is None:
+            new.append(index)
+        else:
+            remap[index] = found
+    if new:
+        rows = np.flatnonzero(np.isin(local, new))
+        _, first = np.unique(local[rows], return_index=True)
+        for index in local[rows[np.sort(first)]]:
+            name = names[int(index)]
+            assert name is not None
+            remap[index] = ids[name] = len(order)
+            order.append(name)
+    return remap[local]
 
 
 def _raw(column: pa.ChunkedArray, row: int) -> str:
@@ -332,11 +378,7 @@ class Population:
         paths = (ratings, levels, events)
         tables: list[pa.Table | None] = []
         lines: list[bool] = []
-        for path, dictionary in zip(
-            paths,
-            (("employee_id", "cycle", "competency", "rater", "rater_id"), ("family", "track", "level", "since"), ("employee_id", "cycle", "event", "requirement")),
-            strict=True,
-        ):
+        for path, dictionary in zip(paths, _DICTIONARY_COLUMNS, strict=True):
             if path is None:
                 tables.append(None)
                 lines.append(False)
@@ -376,7 +418,13 @@ class Population:
             for assignment in history.levels:
                 for name, value in zip(
                     _LEVEL_COLUMNS,
-                    (employee, history.family, history.track, assignment.level, str(assignment.since)),
+                    (
+                        employee,
+                        history.family,
+                        history.track,
+                        assignment.level,
+                        str(assignment.since),
+                    ),
                     strict=True,
                 ):
                     levels[name].append(value)
@@ -402,13 +450,13 @@ class Population:
                 if review.calibrated:
                     rows.append(("calibration", "", None, ""))
                 rows += [("approval", step, None, "") for step in review.approvals]
-                for event, requirement, value, note in rows:
-                    for name, cell in zip(
+                for event, requirement, amount, note in rows:
+                    for column, cell in zip(
                         ("employee_id", "cycle", "event", "requirement", "value", "note"),
-                        (employee, cycle, event, requirement, value, note),
+                        (employee, cycle, event, requirement, amount, note),
                         strict=True,
                     ):
-                        events[name].append(cell)
+                        events[column].append(cell)
                 if not review.ratings and not rows:
                     empty.append((employee, cycle))
         string = pa.string()
@@ -564,9 +612,7 @@ class Population:
             kind = EVENT_KINDS[int(ev["kind"][i])]
             if kind == "evidence":
                 denominator = int(ev["denominator"][i])
-                value = (
-                    None if denominator == 0 else Fraction(int(ev["numerator"][i]), denominator)
-                )
+                value = None if denominator == 0 else Fraction(int(ev["numerator"][i]), denominator)
                 evidence.append(
                     unchecked_evidence(
                         self._names[int(ev["name"][i])],
@@ -582,20 +628,20 @@ class Population:
             else:
                 steps.append(self._names[int(ev["name"][i])])
         ordinals = sorted(
-            {first + c for c in np.flatnonzero(reviewed)} | set(by_cycle) | set(extra)
+            {first + int(c) for c in np.flatnonzero(reviewed)} | set(by_cycle) | set(extra)
         )
         empty: Any = pvector()
         reviews = []
         for ordinal in ordinals:
-            evidence, flags, steps = extra.get(ordinal, ([], [False, False], []))
+            records, marks, named = extra.get(ordinal, ([], [False, False], []))
             reviews.append(
                 unchecked_review(
                     Cycle.from_ordinal(ordinal, cadence),
                     pvector(by_cycle.get(ordinal, [])),
-                    pvector(evidence) if evidence else empty,
-                    flags[0],
-                    flags[1],
-                    pvector(steps) if steps else empty,
+                    pvector(records) if records else empty,
+                    marks[0],
+                    marks[1],
+                    pvector(named) if named else empty,
                 )
             )
         family = int(self._family[code])
@@ -693,8 +739,7 @@ def _check_columns(table: pa.Table, required: Sequence[str], source: str) -> Non
         raise InvalidHistory(
             [
                 Problem(
-                    message=f"missing column {name!r}: expected a table with"
-                    f" {', '.join(required)}",
+                    message=f"missing column {name!r}: expected a table with {', '.join(required)}",
                     expected=f"a table with {', '.join(required)}",
                     source=source,
                 )
@@ -730,7 +775,7 @@ class _Cycles:
         return ordinals[codes], cadences[codes], codes
 
 
-def _build(  # noqa: PLR0915 - one pass over each table, in order
+def _build(
     ratings: pa.Table,
     levels: pa.Table,
     events: pa.Table | None,
@@ -750,7 +795,7 @@ def _build(  # noqa: PLR0915 - one pass over each table, in order
     event_rows = _Rows(sources[2], lines[2])
 
     # --- levels: the employees, their family, track and assignments ---------------------
-    l_emp, employee_names = _encode(levels.column("employee_id"))
+    l_emp, employee_names = _encode(levels.column("employee_id"), ordered=True)
     ids: dict[str, int] = {}
     order: list[str] = []
     remap = np.empty(len(employee_names) + 1, np.int32)
@@ -850,16 +895,16 @@ def _build(  # noqa: PLR0915 - one pass over each table, in order
         (l_emp[by][1:] == l_emp[by][:-1]) & (l_since[by][1:] == l_since[by][:-1])
     )
     for i in twice:
-        row = int(by[i + 1])
-        employee = int(l_emp[row])
+        at = int(by[i + 1])
+        employee = int(l_emp[at])
         level_rows.add(
             employee,
-            row,
+            at,
             "since",
             f"employee {order[employee]!r} has two level assignments starting in"
-            f" {Cycle.from_ordinal(int(l_since[row]), cadence)}",
+            f" {Cycle.from_ordinal(int(l_since[at]), cadence)}",
             "one level assignment per employee and cycle",
-            _raw(levels.column("since"), row),
+            _raw(levels.column("since"), at),
         )
     by = np.delete(by, twice + 1)
     del rows
@@ -868,16 +913,7 @@ def _build(  # noqa: PLR0915 - one pass over each table, in order
     placed_names = set(order)
 
     # --- ratings --------------------------------------------------------------------------
-    r_emp_local, r_names = _encode(ratings.column("employee_id"))
-    r_remap = np.empty(len(r_names) + 1, np.int32)
-    r_remap[-1] = -1
-    for index, name in enumerate(r_names):
-        assert name is not None
-        if name not in ids:
-            ids[name] = len(order)
-            order.append(name)
-        r_remap[index] = ids[name]
-    r_emp = r_remap[r_emp_local]
+    r_emp = _employees(ratings.column("employee_id"), ids, order)
     r_cycle, r_cadence, _ = cycles.codes(ratings.column("cycle"))
     r_comp, competencies = _encode(ratings.column("competency"))
     r_score, r_score_ok = _scores(ratings.column("score"))
@@ -930,16 +966,7 @@ def _build(  # noqa: PLR0915 - one pass over each table, in order
 
     # --- events ---------------------------------------------------------------------------
     if events is not None and events.num_rows:
-        e_emp_local, e_names = _encode(events.column("employee_id"))
-        e_remap = np.empty(len(e_names) + 1, np.int32)
-        e_remap[-1] = -1
-        for index, name in enumerate(e_names):
-            assert name is not None
-            if name not in ids:
-                ids[name] = len(order)
-                order.append(name)
-            e_remap[index] = ids[name]
-        e_emp = e_remap[e_emp_local]
+        e_emp = _employees(events.column("employee_id"), ids, order)
         e_cycle, e_cadence, _ = cycles.codes(events.column("cycle"))
     else:
         e_emp = np.zeros(0, np.int32)
@@ -954,11 +981,11 @@ def _build(  # noqa: PLR0915 - one pass over each table, in order
     # Employees with rows but no level row: one problem per table, at their first row.
     unplaced = [i for i, name in enumerate(order) if name not in placed_names]
     e_unplaced = np.zeros(len(e_emp), bool)
-    for table_rows, emp, bad_rows in ((rating_rows, r_emp, r_bad), (event_rows, e_emp, e_unplaced)):
+    for table_rows, emp, refused in ((rating_rows, r_emp, r_bad), (event_rows, e_emp, e_unplaced)):
         if not unplaced or not len(emp):
             continue
         mask = np.isin(emp, unplaced)
-        bad_rows |= mask
+        refused |= mask  # noqa: PLW2901 - in place: the table's own array
         seen: set[int] = set()
         for row in np.flatnonzero(mask):
             employee = int(emp[row])
@@ -975,7 +1002,9 @@ def _build(  # noqa: PLR0915 - one pass over each table, in order
             )
 
     # --- events: kinds, names, values -----------------------------------------------------
-    ev = _events(events, event_rows, e_emp, e_cycle, e_cadence, cadence_index, order, foreign, e_unplaced)
+    ev = _events(
+        events, event_rows, e_emp, e_cycle, e_cadence, cadence_index, order, foreign, e_unplaced
+    )
     names = ev.pop("_names")
 
     # --- the cycle axis -------------------------------------------------------------------
@@ -999,7 +1028,8 @@ def _build(  # noqa: PLR0915 - one pass over each table, in order
     low = int(scores_valid.min()) if len(scores_valid) else 0
     high = int(scores_valid.max()) if len(scores_valid) else 0
     dtype = next(
-        t for t in (np.int8, np.int16, np.int32, np.int64)
+        t
+        for t in (np.int8, np.int16, np.int32, np.int64)
         if np.iinfo(t).min < low and high <= np.iinfo(t).max
     )
     unrated = int(np.iinfo(dtype).min)
@@ -1012,27 +1042,24 @@ def _build(  # noqa: PLR0915 - one pass over each table, in order
     changes = int(np.count_nonzero(~same_emp))
     distinct = len(np.unique(emp_v)) if len(emp_v) else 0
     in_order = bool(np.all(steps[same_emp] >= 0)) and changes + 1 == max(distinct, 1)
-    if in_order:
-        sort = np.arange(len(key))
-    else:
-        sort = np.argsort(key, kind="stable")
+    sort = np.arange(len(key)) if in_order else np.argsort(key, kind="stable")
     skey = key[sort]
     repeat = np.flatnonzero(skey[1:] == skey[:-1]) + 1
     for i in repeat:
-        row = int(valid_r[sort[i]])
+        at = int(valid_r[sort[i]])
         first_row_of = int(valid_r[sort[i - 1]])
-        employee = int(r_emp[row])
-        rater_name = RATERS[int(r_rater[row])].value
-        competency = competencies[int(r_comp[row])]
-        cycle = Cycle.from_ordinal(int(r_cycle[row]), cadence)
+        employee = int(r_emp[at])
+        rater_name = RATERS[int(r_rater[at])].value
+        competency = competencies[int(r_comp[at])]
+        cycle = Cycle.from_ordinal(int(r_cycle[at]), cadence)
         rating_rows.add(
             employee,
-            row,
+            at,
             "score",
             f"employee {order[employee]!r}, cycle {cycle}: a second {rater_name} score for"
             f" {competency!r} (the first is on {rating_rows.where(first_row_of)})",
             "one score per employee, cycle, competency and rater",
-            str(int(r_score[row])),
+            str(int(r_score[at])),
         )
     sort = np.delete(sort, repeat)
     stored = valid_r[sort]

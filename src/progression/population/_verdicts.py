@@ -63,8 +63,10 @@ def _summary(verdicts: pa.Table) -> pa.Table:
     grouped = grouped.rename_columns(
         [n.removesuffix("_sum") if n.endswith("_sum") else n for n in grouped.column_names]
     )
-    return grouped.select(SUMMARY_SCHEMA.names).sort_by([(k, "ascending") for k in keys]).cast(
-        SUMMARY_SCHEMA
+    return (
+        grouped.select(SUMMARY_SCHEMA.names)
+        .sort_by([(k, "ascending") for k in keys])
+        .cast(SUMMARY_SCHEMA)
     )
 
 
@@ -77,7 +79,8 @@ class PopulationVerdicts:
             met_except_approval, ready_since, earliest, errors`` (statuses as
             `progression.Status` values, cycles as text; null where the employee has
             errors instead of a verdict; ``errors`` counts their rows in `errors`).
-        criteria: One row per employee and criterion: ``employee_id, position`` (the
+        criteria: One row per employee and criterion, in the order of `verdicts`:
+            ``employee_id, position`` (the
             criterion's index in its policy), ``kind, code, outcome``, the observed
             value as exact text (``observed``: ``3.5``, ``10/3``, ``true``), as
             ``observed_numerator`` and ``observed_denominator`` (null when larger than
@@ -106,7 +109,7 @@ class PopulationVerdicts:
         "verdicts",
     )
 
-    def __init__(  # noqa: PLR0913 - the tables and what made them
+    def __init__(
         self,
         *,
         verdicts: pa.Table,
@@ -130,7 +133,7 @@ class PopulationVerdicts:
 
     def __len__(self) -> int:
         """The number of employees."""
-        return self.verdicts.num_rows
+        return int(self.verdicts.num_rows)
 
     def _table(self, table: str) -> pa.Table:
         if table not in _TABLES:
@@ -165,7 +168,7 @@ class PopulationVerdicts:
             EvaluationError: the employee cannot be evaluated (see `errors`).
         """
         population = self._population
-        found = pc.index(population.employees, employee_id).as_py()
+        found = int(pc.index(population.employees, employee_id).as_py())
         if found < 0:
             raise KeyError(employee_id)
         return evaluate(
@@ -195,9 +198,7 @@ class PopulationVerdicts:
         )
 
     def __repr__(self) -> str:
-        return (
-            f"<PopulationVerdicts: {len(self)} employees, {self.errors.num_rows} errors>"
-        )
+        return f"<PopulationVerdicts: {len(self)} employees, {self.errors.num_rows} errors>"
 
 
 def evaluate_population(
