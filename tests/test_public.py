@@ -135,7 +135,13 @@ STRATEGIES = [
 
 EXAMPLES = ["UnknownExample", "load", "names", "population", "team", "team_files", "text"]
 
-POPULATION = ["Population", "PopulationVerdicts", "evaluate_partition", "evaluate_population"]
+POPULATION = [
+    "Population",
+    "PopulationVerdicts",
+    "evaluate_dask",
+    "evaluate_partition",
+    "evaluate_population",
+]
 
 # Public names that are neither classes nor functions, so have no module of their own.
 TYPE_ALIASES = {"Criterion", "Format", "Metadata", "Observed"}
