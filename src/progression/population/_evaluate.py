@@ -357,13 +357,16 @@ class _Run:
             family * width + a["level"][np.maximum(marks, 0)] if len(a["level"]) else 0,
             family * width + levels + np.maximum(pop._track, 0)[:, None],
         )
-        for cube in pop._scores.values():
-            for lo in range(0, n, CHUNK):
+        for rater, cube in pop._scores.items():
+            rows = pop._score_rows[rater]
+            codes = np.arange(n) if rows is None else rows
+            for lo in range(0, len(cube), CHUNK):
                 part = cube[lo : lo + CHUNK]
+                who = codes[lo : lo + CHUNK]
                 rated = part != pop._unrated
                 off_scale = rated & ((part < low) | (part > high))
-                unknown = rated & ~allowed[row[lo : lo + CHUNK]]
-                suspect[lo : lo + CHUNK] |= (off_scale | unknown).any(axis=(1, 2))
+                unknown = rated & ~allowed[row[who]]
+                suspect[who] |= (off_scale | unknown).any(axis=(1, 2))
 
     def single(self, code: int, fallback: bool) -> None:
         """One employee through the single evaluator: its problems, error, or verdict."""
@@ -584,7 +587,7 @@ class _Run:
     def _counted(self, compiled: CompiledPolicy, idx: np.ndarray) -> tuple[list[Any], list[Any]]:
         """Each counted column's score (the most preferred rater's) and whether rated."""
         pop = self.pop
-        cubes = [(r, pop._scores[r][idx]) for r in reversed(compiled.raters) if r in pop._scores]
+        cubes = [(r, pop._cube(r, idx)) for r in reversed(compiled.raters) if r in pop._scores]
         unrated = pop._unrated
         values, rated = [], []
         shape = (len(idx), self.count)

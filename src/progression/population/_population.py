@@ -24,11 +24,17 @@ objects; ``N`` employees, ``C`` cycles, ``K`` competencies)
   ``_cycles`` is ``C``. Cycle index ``c`` is the ordinal ``_first + c``.
 - ``_competencies``: the competency ids rated, in order of first appearance (``K``).
 - ``_scores``: one dense score cube per rater role present, ``{Rater: ndarray}``, each
-  shaped ``(N, C, K)`` and indexed employee x cycle x competency, of the smallest
+  shaped ``(rows, C, K)`` and indexed employee x cycle x competency, of the smallest
   signed integer type holding every score; a cell holds ``_unrated`` (the type's
-  minimum, below every score) when that rater gave no score.
-- ``_rater_ids``: with a ``rater_id`` column, ``{Rater: ndarray}`` of int32 cubes of the
-  same shape holding codes into ``_rater_names`` (-1 where unrated); else empty.
+  minimum, below every score) when that rater gave no score. ``_score_rows[rater]`` is
+  None when the cube has a row per employee (most roles), else the sorted codes of the
+  employees its rows are for (a role few employees are rated by, such as ``self``).
+  ``_cube(rater, codes)`` gives the rows of any employees, ``(len(codes), C, K)``.
+- ``_rater_ids``: with a ``rater_id`` column, ``{Rater: ndarray}``: each employee's
+  usual rater id for the role (int32 codes into ``_rater_names``, -1 for none), and
+  ``_rater_id_cells[rater]`` the scores given by anyone else (arrays ``employee,
+  cycle, competency, rater_id``); ``_rater_id_cube(rater)`` gives the dense
+  ``(N, C, K)`` cube of rater ids. Empty without the column.
 - ``_reviewed``: which cycles have a review at all (any rating, of any rater, or any
   event), as bits: ``numpy.unpackbits(_reviewed, axis=1, count=C)`` gives ``(N, C)``.
 - ``_events``: the events, sorted by employee then cycle: a dict of arrays ``employee``,
@@ -40,10 +46,13 @@ objects; ``N`` employees, ``C`` cycles, ``K`` competencies)
 - ``_problems``: the rows refused while loading, as ``(employee code or -1, Problem)``:
   an employee with one is reported, not evaluated.
 
-Ratings keep no row number each: when every employee's rating rows are together and in
-the order of the cube (cycle, competency, rater), ``_rating_rows`` holds each employee's
-first row (``N``) and ``_rating_rows_sorted`` is False; otherwise it holds the row of
-every stored score in cube order and ``_rating_rows_sorted`` is True.
+Ratings keep no row number each. Within a review the rows' order (one rater's scores
+after another's, or one competency's after another's, each in a consistent order) is
+learned when loading: ``_rating_nesting`` (``"rater"`` or ``"competency"``),
+``_rater_order`` and the order of ``_competencies`` say it. When every employee's rows
+are together and in that order, ``_rating_rows`` holds each employee's first row
+(``N``) and ``_rating_rows_sorted`` is False; otherwise it holds the row of every stored
+score in that order and ``_rating_rows_sorted`` is True.
 """
 
 from __future__ import annotations
@@ -221,7 +230,8 @@ def _employees(column: pa.ChunkedArray, ids: dict[str, int], order: list[str]) -
             assert name is not None
             remap[index] = ids[name] = len(order)
             order.append(name)
-    return remap[local]
+    codes: np.ndarray = remap[local]
+    return codes
 
 
 def _raw(column: pa.ChunkedArray, row: int) -> str:
@@ -240,6 +250,7 @@ class Population:
     __slots__ = (
         "_assignment_offsets",
         "_assignments",
+        "_cache",
         "_cadence",
         "_competencies",
         "_cycles",
@@ -252,11 +263,15 @@ class Population:
         "_lines",
         "_names",
         "_problems",
+        "_rater_id_cells",
         "_rater_ids",
         "_rater_names",
+        "_rater_order",
+        "_rating_nesting",
         "_rating_rows",
         "_rating_rows_sorted",
         "_reviewed",
+        "_score_rows",
         "_scores",
         "_sources",
         "_track",
@@ -277,8 +292,12 @@ class Population:
     _cycles: int
     _competencies: tuple[str, ...]
     _scores: dict[Rater, np.ndarray]
+    _score_rows: dict[Rater, np.ndarray | None]
     _unrated: int
     _rater_ids: dict[Rater, np.ndarray]
+    _rater_id_cells: dict[Rater, dict[str, np.ndarray]]
+    _rating_nesting: str
+    _rater_order: tuple[Rater, ...]
     _rater_names: tuple[str, ...]
     _reviewed: np.ndarray
     _events: dict[str, Any]
@@ -288,6 +307,8 @@ class Population:
     _rating_rows_sorted: bool
     _sources: tuple[str, str, str]
     _lines: tuple[bool, bool, bool]
+    #: Arrays derived on demand, such as each employee's first stored score.
+    _cache: dict[str, Any]
 
     def __init__(self) -> None:
         raise TypeError("use Population.from_tables, Population.read or Population.from_histories")
@@ -318,6 +339,8 @@ class Population:
         total += self._assignment_offsets.nbytes + self._reviewed.nbytes
         total += sum(a.nbytes for a in self._scores.values())
         total += sum(a.nbytes for a in self._rater_ids.values())
+        total += sum(a.nbytes for c in self._rater_id_cells.values() for a in c.values())
+        total += sum(r.nbytes for r in self._score_rows.values() if r is not None)
         total += self._rating_rows.nbytes
         for name, value in self._events.items():
             if name == "note":
@@ -493,14 +516,19 @@ class Population:
             if cube is None:
                 continue
             e, c, k = np.nonzero(cube != self._unrated)
-            parts.append((e, c, k, cube[e, c, k], RATERS.index(rater)))
+            score = cube[e, c, k]
+            rows = self._score_rows[rater]
+            if rows is not None:
+                e = rows[e]
+            parts.append((e, c, k, score, self._rater_order.index(rater)))
         if parts:
             e = np.concatenate([p[0] for p in parts])
             c = np.concatenate([p[1] for p in parts])
             k = np.concatenate([p[2] for p in parts])
             s = np.concatenate([p[3] for p in parts]).astype(np.int64)
             r = np.concatenate([np.full(len(p[0]), p[4], np.int8) for p in parts])
-            order = np.lexsort((r, k, c, e))
+            # In the order the rows came in, as far as it was learned.
+            order = np.lexsort((k, r, c, e) if self._rating_nesting == "rater" else (r, k, c, e))
             e, c, k, s, r = e[order], c[order], k[order], s[order], r[order]
         else:
             e = c = k = s = np.zeros(0, np.int64)
@@ -514,7 +542,7 @@ class Population:
                     pa.array(k, pa.int64())
                 ),
                 "score": pa.array(s, pa.int64()),
-                "rater": pa.array([r.value for r in RATERS], pa.string()).take(
+                "rater": pa.array([r.value for r in self._rater_order], pa.string()).take(
                     pa.array(r, pa.int64())
                 ),
             }
@@ -589,20 +617,21 @@ class Population:
         reviewed = np.unpackbits(self._reviewed[code], count=self._cycles).astype(bool)
         by_cycle: dict[int, list[Rating]] = {}
         rows = self._rows_of(code)
+        grids = [(r, self._cells(r, code)) for r in self._rater_order if r in self._scores]
+        if self._rating_nesting == "rater":
+            order = [(r, grid, k) for r, grid in grids for k in range(len(self._competencies))]
+        else:
+            order = [(r, grid, k) for k in range(len(self._competencies)) for r, grid in grids]
         position = 0
         for c in range(self._cycles):
-            for k in range(len(self._competencies)):
-                for rater in RATERS:
-                    cube = self._scores.get(rater)
-                    if cube is None or cube[code, c, k] == self._unrated:
-                        continue
-                    origin = _origin(ratings_source, int(rows[position]), self._lines[0])
-                    position += 1
-                    by_cycle.setdefault(first + c, []).append(
-                        unchecked_rating(
-                            self._competencies[k], int(cube[code, c, k]), rater, origin
-                        )
-                    )
+            for rater, grid, k in order:
+                if grid is None or grid[c, k] == self._unrated:
+                    continue
+                origin = _origin(ratings_source, int(rows[position]), self._lines[0])
+                position += 1
+                by_cycle.setdefault(first + c, []).append(
+                    unchecked_rating(self._competencies[k], int(grid[c, k]), rater, origin)
+                )
         ev = self._events
         start, stop = np.searchsorted(ev["employee"], [code, code + 1])
         extra: dict[int, tuple[list[Evidence], list[bool], list[str]]] = {}
@@ -657,18 +686,63 @@ class Population:
     # --- private helpers --------------------------------------------------------------
 
     def _rows_of(self, code: int) -> np.ndarray:
-        """The rating rows of one employee's stored scores, in cube order."""
-        counts = self._rated_counts()
+        """The rating rows of one employee's stored scores, in the order they came in."""
+        starts = self._cache.get("rating_starts")
+        if starts is None:
+            counts = np.zeros(len(self), np.int64)
+            for rater, cube in self._scores.items():
+                per_row = (cube != self._unrated).reshape(len(cube), -1).sum(axis=1)
+                rows = self._score_rows[rater]
+                if rows is None:
+                    counts += per_row
+                else:
+                    counts[rows] += per_row
+            starts = self._cache["rating_starts"] = np.r_[0, np.cumsum(counts)]
+        count = int(starts[code + 1] - starts[code])
         if self._rating_rows_sorted:
-            start = int(counts[:code].sum())
-            return self._rating_rows[start : start + int(counts[code])]
-        return int(self._rating_rows[code]) + np.arange(int(counts[code]))
+            return self._rating_rows[int(starts[code]) : int(starts[code]) + count]
+        return int(self._rating_rows[code]) + np.arange(count)
 
-    def _rated_counts(self) -> np.ndarray:
-        total = np.zeros(len(self), np.int64)
-        for cube in self._scores.values():
-            total += (cube != self._unrated).reshape(len(self), -1).sum(axis=1)
-        return total
+    def _cells(self, rater: Rater, code: int) -> np.ndarray | None:
+        """One employee's scores by one rater, ``(C, K)``; None without any."""
+        cube = self._scores.get(rater)
+        if cube is None:
+            return None
+        rows = self._score_rows[rater]
+        if rows is None:
+            return np.asarray(cube[code])
+        at = int(np.searchsorted(rows, code))
+        return np.asarray(cube[at]) if at < len(rows) and rows[at] == code else None
+
+    def _cube(self, rater: Rater, codes: np.ndarray) -> np.ndarray:
+        """The scores of one rater for the employees ``codes`` (sorted), ``(len, C, K)``."""
+        cube = self._scores[rater]
+        rows = self._score_rows[rater]
+        if rows is None:
+            return np.asarray(cube[codes])
+        found = np.full((len(codes), *cube.shape[1:]), self._unrated, cube.dtype)
+        at = np.minimum(np.searchsorted(rows, codes), max(len(rows) - 1, 0))
+        hit = rows[at] == codes if len(rows) else np.zeros(len(codes), bool)
+        found[hit] = cube[at[hit]]
+        return found
+
+    def _rater_id_cube(self, rater: Rater) -> np.ndarray:
+        """Each score's ``rater_id`` by one rater, ``(N, C, K)`` codes into ``_rater_names``.
+
+        -1 where that rater gave no score (or without a ``rater_id`` column).
+        """
+        n = len(self)
+        shape = (n, self._cycles, len(self._competencies))
+        if rater not in self._scores:
+            return np.full(shape, -1, np.int32)
+        rated = self._cube(rater, np.arange(n)) != self._unrated
+        usual = self._rater_ids.get(rater)
+        if usual is None:
+            return np.full(shape, -1, np.int32)
+        found = np.where(rated, usual[:, None, None], -1).astype(np.int32)
+        other = self._rater_id_cells[rater]
+        found[other["employee"], other["cycle"], other["competency"]] = other["rater_id"]
+        return found
 
 
 def _origin(source: str, row: int, lines: bool) -> Origin:
@@ -810,7 +884,6 @@ def _build(
     l_track, tracks = _encode(levels.column("track"))
     l_level, level_names = _encode(levels.column("level"))
     l_since, l_cadence, _ = cycles.codes(levels.column("since"))
-    rows = np.arange(levels.num_rows)
     bad = np.zeros(levels.num_rows, bool)
     for name, codes in (
         ("employee_id", l_emp),
@@ -907,7 +980,6 @@ def _build(
             _raw(levels.column("since"), at),
         )
     by = np.delete(by, twice + 1)
-    del rows
     # Employees all of whose level rows were refused still count as placed: their other
     # rows are checked, but not reported for lacking a level row (as the CSV loader).
     placed_names = set(order)
@@ -1035,8 +1107,25 @@ def _build(
     unrated = int(np.iinfo(dtype).min)
     emp_v, cyc_v = r_emp[valid_r].astype(np.int64), r_cycle[valid_r] - first
     comp_v, rater_v = r_comp[valid_r].astype(np.int64), r_rater[valid_r].astype(np.int64)
-    key = ((emp_v * max(count, 1) + cyc_v) * max(k_count, 1) + comp_v) * len(RATERS) + rater_v
-    # Sorted rows (each employee's together, in cube order) keep one row number each.
+    # The order of the rows within each review, learned from the rows: an export sorted
+    # by employee and cycle then keeps one row number per employee (see the layout).
+    nesting, comp_rank, rater_rank = _learn_order(
+        emp_v, cyc_v, comp_v, rater_v, k_count, len(RATERS)
+    )
+    competencies = [competencies[int(i)] for i in np.argsort(comp_rank)]
+    r_comp = np.where(r_comp >= 0, comp_rank[np.maximum(r_comp, 0)], -1).astype(np.int32)
+    comp_v = comp_rank[comp_v]
+    outer, inner = (
+        (rater_rank[rater_v], comp_v)
+        if nesting == "rater"
+        else (
+            comp_v,
+            rater_rank[rater_v],
+        )
+    )
+    n_inner = k_count if nesting == "rater" else len(RATERS)
+    n_outer = len(RATERS) if nesting == "rater" else k_count
+    key = ((emp_v * max(count, 1) + cyc_v) * max(n_outer, 1) + outer) * max(n_inner, 1) + inner
     steps = np.diff(key)
     same_emp = emp_v[1:] == emp_v[:-1]
     changes = int(np.count_nonzero(~same_emp))
@@ -1068,21 +1157,46 @@ def _build(
         together = r_emp[stored][1:] == r_emp[stored][:-1]
         in_order = bool(np.all(np.diff(stored)[together] == 1))
     cubes: dict[Rater, np.ndarray] = {}
-    ids_cubes: dict[Rater, np.ndarray] = {}
+    cube_rows: dict[Rater, np.ndarray | None] = {}
+    usual_ids: dict[Rater, np.ndarray] = {}
+    other_ids: dict[Rater, dict[str, np.ndarray]] = {}
     rater_names: tuple[str, ...] = ()
     if rater_ids is not None:
         rater_names = tuple(n for n in rater_ids[1] if n is not None)
+    reviewed = np.zeros((n, max(count, 0)), bool)
     for index, rater in enumerate(RATERS):
         mine = stored[r_rater[stored] == index]
         if not len(mine):
             continue
-        cube = np.full((n, count, k_count), unrated, dtype)
-        cube[r_emp[mine], r_cycle[mine] - first, r_comp[mine]] = r_score[mine].astype(dtype)
+        emp_m, cyc_m, comp_m = r_emp[mine], r_cycle[mine] - first, r_comp[mine]
+        reviewed[emp_m, cyc_m] = True
+        rated = np.zeros(n, bool)
+        rated[emp_m] = True
+        if np.count_nonzero(rated) * 4 >= n * 3:
+            rows: np.ndarray | None = None
+            at = emp_m
+            cube = np.full((n, count, k_count), unrated, dtype)
+        else:
+            # Few employees rated by this role: a cube of their rows only.
+            rows = np.flatnonzero(rated).astype(np.int32)
+            at = np.searchsorted(rows, emp_m)
+            cube = np.full((len(rows), count, k_count), unrated, dtype)
+        cube[at, cyc_m, comp_m] = r_score[mine].astype(dtype)
         cubes[rater] = cube
+        cube_rows[rater] = rows
         if rater_ids is not None:
-            id_cube = np.full((n, count, k_count), -1, np.int32)
-            id_cube[r_emp[mine], r_cycle[mine] - first, r_comp[mine]] = rater_ids[0][mine]
-            ids_cubes[rater] = id_cube
+            # Most employees have one rater per role: their id once, the rest by cell.
+            given = rater_ids[0][mine]
+            usual = np.full(n, -1, np.int32)
+            usual[emp_m[::-1]] = given[::-1]
+            differ = given != usual[emp_m]
+            usual_ids[rater] = usual
+            other_ids[rater] = {
+                "employee": emp_m[differ].astype(np.int32),
+                "cycle": cyc_m[differ].astype(np.int32),
+                "competency": comp_m[differ].astype(np.int32),
+                "rater_id": given[differ].astype(np.int32),
+            }
     if in_order and len(stored):
         rating_first = np.zeros(n, np.int32)
         emp_stored = r_emp[stored]
@@ -1093,11 +1207,9 @@ def _build(
         rating_rows_array = np.zeros(n, np.int32)
     else:
         rating_rows_array = stored.astype(np.int32)
+    rater_order = tuple(RATERS[int(i)] for i in np.argsort(rater_rank))
 
     # --- reviewed cycles --------------------------------------------------------------------
-    reviewed = np.zeros((n, max(count, 0)), bool)
-    for cube in cubes.values():
-        reviewed |= (cube != unrated).any(axis=2)
     if len(ev["employee"]):
         reviewed[ev["employee"], ev["cycle"] - first] = True
     for name, cycle_text in empty:
@@ -1139,9 +1251,13 @@ def _build(
         "_cycles": count,
         "_competencies": tuple(c for c in competencies if c is not None),
         "_scores": cubes,
+        "_score_rows": cube_rows,
         "_unrated": unrated,
-        "_rater_ids": ids_cubes,
+        "_rater_ids": usual_ids,
+        "_rater_id_cells": other_ids,
         "_rater_names": rater_names,
+        "_rating_nesting": nesting,
+        "_rater_order": rater_order,
         "_reviewed": np.packbits(reviewed, axis=1),
         "_events": ev,
         "_names": names,
@@ -1150,10 +1266,63 @@ def _build(
         "_rating_rows_sorted": not in_order,
         "_sources": sources,
         "_lines": lines,
+        "_cache": {},
     }
     for name, value in values.items():
         object.__setattr__(population, name, value)
     return population
+
+
+def _topological(before: np.ndarray, after: np.ndarray, count: int) -> np.ndarray | None:
+    """Each of ``count`` items' rank in an order where every ``before`` precedes its ``after``.
+
+    None when no order can: a pair of equal items, or a cycle. Among items free at once,
+    the smaller code goes first.
+    """
+    edges = np.zeros(count * count, bool)
+    edges[before.astype(np.int64) * count + after] = True
+    graph = edges.reshape(count, count)
+    if graph.diagonal().any():
+        return None
+    waiting = graph.sum(axis=0)
+    rank = np.full(count, -1, np.int64)
+    for place in range(count):
+        free = np.flatnonzero((waiting == 0) & (rank < 0))
+        if not len(free):
+            return None
+        item = int(free[0])
+        rank[item] = place
+        waiting = waiting - graph[item]
+    return rank
+
+
+def _learn_order(  # noqa: PLR0917 - the rows' columns
+    emp: np.ndarray,
+    cycle: np.ndarray,
+    competency: np.ndarray,
+    rater: np.ndarray,
+    competencies: int,
+    raters: int,
+) -> tuple[str, np.ndarray, np.ndarray]:
+    """How the rows of a review follow one another: ``(nesting, competency rank, rater rank)``.
+
+    ``nesting`` says which comes first within a review: ``"rater"`` (all of one rater's
+    scores, then the next rater's) or ``"competency"``. The ranks order competencies and
+    raters as the rows do. Without a consistent order, the codes' own order.
+    """
+    same = (emp[1:] == emp[:-1]) & (cycle[1:] == cycle[:-1])
+    for nesting in ("rater", "competency"):
+        outer, inner = (rater, competency) if nesting == "rater" else (competency, rater)
+        n_outer, n_inner = (raters, competencies) if nesting == "rater" else (competencies, raters)
+        change = same & (outer[1:] != outer[:-1])
+        stay = same & (outer[1:] == outer[:-1])
+        outer_rank = _topological(outer[:-1][change], outer[1:][change], n_outer)
+        inner_rank = _topological(inner[:-1][stay], inner[1:][stay], n_inner)
+        if outer_rank is not None and inner_rank is not None:
+            if nesting == "rater":
+                return nesting, inner_rank, outer_rank
+            return nesting, outer_rank, inner_rank
+    return "rater", np.arange(competencies), np.arange(raters)
 
 
 def _scores(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
