@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -15,6 +16,7 @@ import pytest
 from progression import (
     EvaluationError,
     InvalidHistory,
+    Rater,
     evaluate,
     examples,
 )
@@ -248,3 +250,66 @@ def test_the_population_round_trips_through_its_tables() -> None:
     assert [h.employee for h in population.histories()] == [h.employee for h in histories]
     assert population.nbytes > 0
     assert "40 employees" in repr(population)
+
+
+def test_a_bad_rating_in_shuffled_rows_is_found_on_its_own_row() -> None:
+    ratings, levels, events = examples.population(200, seed=7)
+    ratings = ratings.drop_columns(["rater_id"]).take(
+        pa.array(np.random.default_rng(7).permutation(ratings.num_rows))
+    )
+    scores = ratings.column("score").to_numpy().copy()
+    scores[123] = 9
+    ratings = ratings.set_column(
+        ratings.schema.get_field_index("score"), "score", pa.array(scores, pa.int8())
+    )
+    population = Population.from_tables(ratings, levels, events)
+    assert population._rating_rows_sorted  # every row's number kept
+    result = evaluate_population(FRAMEWORK, population)
+    employee = ratings.column("employee_id")[123].as_py()
+    (error,) = errors_of(result, employee)
+    assert error["row"] == 123
+    assert error["line"] is None
+    assert error["source"] == "ratings"
+    assert "score 9 for" in error["message"]
+    assert result.errors.num_rows == 1
+
+
+def test_sorted_exports_keep_one_row_number_per_employee() -> None:
+    ratings, levels, events = examples.population(300, seed=2)
+    population = Population.from_tables(ratings, levels, events)
+    assert not population._rating_rows_sorted
+    assert len(population._rating_rows) == len(population)
+    # Each history's ratings carry their rows, in the order the rows came in.
+    history = population.history(5)
+    lines = [
+        r.origin.line
+        for review in history.reviews
+        for r in review.ratings
+        if r.origin and r.origin.line
+    ]
+    assert lines == sorted(lines)
+    employee = history.employee
+    rows = [i for i, e in enumerate(ratings.column("employee_id").to_pylist()) if e == employee]
+    assert [line - 2 for line in lines] == rows
+
+
+def test_rater_ids_and_a_role_few_are_rated_by() -> None:
+    ratings, levels, events = examples.population(300, seed=4)
+    population = Population.from_tables(ratings, levels, events)
+    rows = population._score_rows
+    assert rows[Rater.MANAGER] is None
+    own = rows[Rater.SELF]
+    assert own is not None
+    assert 0 < len(own) < len(population)
+    ids = population._rater_id_cube(Rater.MANAGER)
+    table = ratings.to_pylist()
+    names = population._rater_names.to_pylist()
+    cycles = {c: i for i, c in enumerate(sorted({r["cycle"] for r in table}))}
+    where = {c: k for k, c in enumerate(population._competencies)}
+    codes = {e: i for i, e in enumerate(population.employees.to_pylist())}
+    for row in table[:500]:
+        if row["rater"] != "manager":
+            continue
+        cell = ids[codes[row["employee_id"]], cycles[row["cycle"]], where[row["competency"]]]
+        assert names[cell] == row["rater_id"]
+    assert (ids >= 0).sum() == sum(r["rater"] == "manager" for r in table)

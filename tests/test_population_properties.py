@@ -16,6 +16,7 @@ from progression import (
     EvaluationError,
     Framework,
     InvalidHistory,
+    Rater,
     Rating,
     RatingHistory,
     Verdict,
@@ -142,7 +143,13 @@ def broken(draw: st.DrawFn, history: RatingHistory, framework: Framework) -> Rat
         score = draw(st.sampled_from([scale.min - 1, scale.max + 1, scale.max + 200]))
         ratings[at] = attrs.evolve(ratings[at], score=score)
     else:
-        ratings.append(Rating(competency="no-such-competency", score=scale.min))
+        # A competency of another track or family, or none at all.
+        known = sorted(
+            {c.id for f in framework.job_families for t in f.tracks for c in t.competencies}
+        )
+        rated = {r.competency for r in ratings if r.rater is Rater.MANAGER}
+        choices = [c for c in known if c not in rated] + ["no-such-competency"]
+        ratings.append(Rating(competency=draw(st.sampled_from(choices)), score=scale.min))
     reviews[index] = attrs.evolve(review, ratings=ratings)
     return attrs.evolve(history, reviews=reviews)
 

@@ -62,6 +62,7 @@ so that fractional weights stay exact), ``total_weight``, ``numerator``,
 from __future__ import annotations
 
 import abc
+import functools
 import math
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -562,7 +563,7 @@ class AverageScoreKind(ScoreKind):
         wide = [np.asarray(v, np.int64) for v in values]
         total = weighted_total(wide, self.weights)
         holds = self.decide(wide)
-        all_rated = np.logical_and.reduce(rated)
+        all_rated = functools.reduce(np.logical_and, rated)
         known = reviewed & all_rated
         outcome = np.where(
             known,
@@ -677,7 +678,7 @@ class _ShortfallKind(ScoreKind):
         ]
         below = shortfalls(standing, self.needs)
         holds = self.decide(standing)
-        all_rated = np.logical_and.reduce(rated)
+        all_rated = functools.reduce(np.logical_and, rated)
         decided = reviewed & (all_rated | ~holds)
         outcome = np.where(
             decided,
@@ -726,8 +727,10 @@ class ScoreFloorKind(_ShortfallKind):
         """The lowest rated counted score (read only where one is rated)."""
         np = _numpy()
         top = np.iinfo(np.int64).max
-        return np.minimum.reduce(
-            [np.where(r, np.asarray(v, np.int64), top) for v, r in zip(values, rated, strict=True)]
+        # Pairwise, not over a stacked copy of every column.
+        return functools.reduce(
+            np.minimum,
+            [np.where(r, np.asarray(v, np.int64), top) for v, r in zip(values, rated, strict=True)],
         )
 
     def keep(self) -> str:

@@ -83,7 +83,7 @@ VERDICTS_SCHEMA = pa.schema(
 )
 CRITERIA_SCHEMA = pa.schema(
     [
-        ("employee_id", pa.string()),
+        ("employee_id", _text),
         ("position", pa.int16()),
         ("kind", _text),
         ("code", _text),
@@ -357,6 +357,9 @@ class _Run:
             family * width + a["level"][np.maximum(marks, 0)] if len(a["level"]) else 0,
             family * width + levels + np.maximum(pop._track, 0)[:, None],
         )
+        least, most = pop._score_range
+        in_scale = low <= least and most <= high
+        steady_all = (row == row[:, :1]).all(axis=1)
         for rater, cube in pop._scores.items():
             rows = pop._score_rows[rater]
             codes = np.arange(n) if rows is None else rows
@@ -364,9 +367,18 @@ class _Run:
                 part = cube[lo : lo + CHUNK]
                 who = codes[lo : lo + CHUNK]
                 rated = part != pop._unrated
-                off_scale = rated & ((part < low) | (part > high))
-                unknown = rated & ~allowed[row[who]]
-                suspect[who] |= (off_scale | unknown).any(axis=(1, 2))
+                held = row[who]
+                # Most employees hold one level throughout: the competencies ever rated
+                # are checked once; those whose level changed, cycle by cycle.
+                steady = steady_all[who]
+                bad = np.zeros(len(who), bool)
+                ever = rated[steady].any(axis=1)
+                bad[steady] = (ever & ~allowed[held[steady, 0]]).any(axis=1)
+                moving = ~steady
+                bad[moving] = (rated[moving] & ~allowed[held[moving]]).any(axis=(1, 2))
+                if not in_scale:
+                    bad |= (rated & ((part < low) | (part > high))).any(axis=(1, 2))
+                suspect[who] |= bad
 
     def single(self, code: int, fallback: bool) -> None:
         """One employee through the single evaluator: its problems, error, or verdict."""
@@ -499,16 +511,17 @@ class _Run:
                     [rated[i] for i in checked.columns],
                     reviewed,
                 )
-                full_outcome = np.full((n, span), 1, np.int8)
-                full_key = np.zeros((n, span), np.int64)
-                full_known = np.zeros((n, span), bool)
-                full_outcome[:, pre : pre + count] = outcome
-                full_key[:, pre : pre + count] = key
-                full_known[:, pre : pre + count] = known
-                outcomes.append((full_outcome, full_key, full_known))
-            full_reviewed = np.zeros((n, span), bool)
-            full_reviewed[:, pre : pre + count] = reviewed
-            qualifies = np.logical_and.reduce([o == 0 for o, _, _ in outcomes])
+                outcomes.append(
+                    (
+                        _padded(outcome, pre, span, 1),
+                        _padded(key, pre, span, 0),
+                        _padded(known, pre, span, False),
+                    )
+                )
+            full_reviewed = _padded(reviewed, pre, span, False)
+            qualifies = outcomes[0][0] == 0
+            for o, _, _ in outcomes[1:]:
+                qualifies &= o == 0
             position = end - low
             broken = np.maximum.accumulate(
                 np.where(qualifies, -1, np.arange(span)[None, :]), axis=1
@@ -593,14 +606,19 @@ class _Run:
         shape = (len(idx), self.count)
         for competency in compiled.columns:
             k = self.competency.get(competency)
-            value = np.zeros(shape, np.int64)
-            given = np.zeros(shape, bool)
-            if k is not None:
-                for _, cube in cubes:
-                    cell = cube[:, :, k]
-                    here = cell != unrated
-                    value = np.where(here, cell, value)
-                    given |= here
+            if k is None or not cubes:
+                values.append(np.zeros(shape, np.int64))
+                rated.append(np.zeros(shape, bool))
+                continue
+            # The least preferred rater first: each more preferred score replaces it.
+            cell = cubes[0][1][:, :, k]
+            given = cell != unrated
+            value = cell.astype(np.int64)
+            for _, cube in cubes[1:]:
+                cell = cube[:, :, k]
+                here = cell != unrated
+                value = np.where(here, cell, value)
+                given |= here
             values.append(value)
             rated.append(given)
         return values, rated
@@ -618,6 +636,9 @@ class _Run:
             emp = ev["employee"][mine]
             cycle = ev["cycle"][mine].astype(np.int64)
             numerator, denominator = ev["numerator"][mine], ev["denominator"][mine]
+            if numerator.dtype != object:
+                numerator = numerator.astype(np.int64)
+                denominator = denominator.astype(np.int64)
             least = step.min_value
             if (
                 least is not None
@@ -697,11 +718,11 @@ class _Run:
             ],
             schema=VERDICTS_SCHEMA,
         )
-        criteria = self._criteria(names)
+        criteria = self._criteria()
         errors, problems = self._errors()
         return Tables(verdicts, criteria, errors, problems, self.fallbacks)
 
-    def _criteria(self, names: list[str]) -> pa.Table:
+    def _criteria(self) -> pa.Table:
         if not self.blocks:
             return CRITERIA_SCHEMA.empty_table()
         # Rows in the population's order: each block's rows go to their employees' places.
@@ -710,21 +731,20 @@ class _Run:
             per_employee[idx] = obs.shape[1]
         starts = np.cumsum(per_employee) - per_employee
         total = int(per_employee.sum())
-        employee = np.empty(total, np.int64)
-        position = np.empty(total, np.int16)
-        kinds = np.empty(total, np.int32)
-        pair = np.empty((total, 2), np.int16)
-        obs_index = np.empty(total, np.int64)
-        req_index = np.empty(total, np.int64)
-        for idx, kind, codes, obs, req in self.blocks:
-            steps = obs.shape[1]
-            at = starts[idx][:, None] + np.arange(steps)[None, :]
-            employee[at] = idx[:, None]
-            position[at] = np.arange(steps, dtype=np.int16)[None, :]
-            kinds[at] = kind
-            pair[at] = codes.transpose(0, 2, 1)
+        employee = np.repeat(np.arange(self.n, dtype=np.int32), per_employee)
+        position = (np.arange(total) - np.repeat(starts, per_employee)).astype(np.int16)
+        # The code says the kind and the outcome: only it and the values are placed.
+        code = np.empty(total, np.int16)
+        obs_index = np.empty(total, np.int32)
+        req_index = np.empty(total, np.int32)
+        for idx, _, codes, obs, req in self.blocks:
+            at = starts[idx][:, None] + np.arange(obs.shape[1])[None, :]
+            code[at] = codes[:, 0, :]
             obs_index[at] = obs
             req_index[at] = req
+        kind_names = sorted({c.partition(".")[0] for c in _CODES})
+        kind_of = np.array([kind_names.index(c.partition(".")[0]) for c in _CODES], np.int32)
+        outcome_of = np.array([_OUTCOMES.index(CODES[c].value) for c in _CODES], np.int32)
         parts = self.values.parts
         texts = [p[0] if p[0] is not None else "" for p in parts]
         numerators = np.array([0 if p[1] is None else p[1] for p in parts] + [0], np.int64)
@@ -751,11 +771,11 @@ class _Run:
 
         return pa.table(
             [
-                self.pop._employees.take(pa.array(employee, pa.int64())),
+                pa.DictionaryArray.from_arrays(pa.array(employee), self.pop._employees),
                 pa.array(position, pa.int16()),
-                text(kinds, names),
-                text(pair[:, 0], _CODES),
-                text(pair[:, 1], _OUTCOMES),
+                text(kind_of[code], kind_names),
+                text(code, _CODES),
+                text(outcome_of[code], _OUTCOMES),
                 *value_columns(obs_index),
                 *value_columns(req_index),
             ],
@@ -802,6 +822,19 @@ class _Run:
             schema=ERRORS_SCHEMA,
         )
         return table, problems
+
+
+def _padded(values: Any, before: int, width: int, fill: Any) -> Any:
+    """``values`` (employees x cycles) placed at ``before`` in ``width`` cycles of ``fill``.
+
+    Cycles outside the population's have no review: an outcome of failed, nothing known.
+    """
+    values = np.asarray(values)
+    if before == 0 and values.shape[1] == width:
+        return values
+    found = np.full((values.shape[0], width), fill, values.dtype)
+    found[:, before : before + values.shape[1]] = values
+    return found
 
 
 def _with_line(problem: Problem, line: int | None) -> Problem:

@@ -14,7 +14,7 @@ objects; ``N`` employees, ``C`` cycles, ``K`` competencies)
   level row, in the order of those rows). Everything below indexes employees by their
   position here, their *code*.
 - ``_families``, ``_tracks``, ``_levels``: the id dictionaries; ``_family`` and
-  ``_track`` (int32, ``N``) are each employee's codes into them (-1 without a level row).
+  ``_track`` (int16, ``N``) are each employee's codes into them (-1 without a level row).
   ``_track`` is the track of the latest level assignment, as the CSV loader reads it.
 - ``_assignments``: the level assignments, sorted by employee then ``since``: a dict of
   equal-length arrays ``employee``, ``level`` (codes into ``_levels``), ``since`` (cycle
@@ -31,7 +31,8 @@ objects; ``N`` employees, ``C`` cycles, ``K`` competencies)
   employees its rows are for (a role few employees are rated by, such as ``self``).
   ``_cube(rater, codes)`` gives the rows of any employees, ``(len(codes), C, K)``.
 - ``_rater_ids``: with a ``rater_id`` column, ``{Rater: ndarray}``: each employee's
-  usual rater id for the role (int32 codes into ``_rater_names``, -1 for none), and
+  usual rater id for the role (int32 codes into ``_rater_names``, a pyarrow string
+  array, -1 for none), and
   ``_rater_id_cells[rater]`` the scores given by anyone else (arrays ``employee,
   cycle, competency, rater_id``); ``_rater_id_cube(rater)`` gives the dense
   ``(N, C, K)`` cube of rater ids. Empty without the column.
@@ -41,8 +42,8 @@ objects; ``N`` employees, ``C`` cycles, ``K`` competencies)
   ``cycle`` (ordinals), ``kind`` (an index into `EVENT_KINDS`), ``name`` (codes into
   ``_names``: the requirement of evidence, the step of an approval; -1 for others),
   ``numerator`` and ``denominator`` (the exact value of evidence, ``denominator`` 0
-  without one; int64, or Python integers in object arrays for values too large),
-  ``row``; and ``note``, a pyarrow string array.
+  without one; int32, or Python integers in object arrays for values too large),
+  ``row``; and ``note``, a pyarrow dictionary array of the notes.
 - ``_problems``: the rows refused while loading, as ``(employee code or -1, Problem)``:
   an employee with one is reported, not evaluated.
 
@@ -168,70 +169,99 @@ class _Rows:
         return f"line {row + 2}" if self.lines else f"row {row}"
 
 
-def _encode(
-    column: pa.ChunkedArray, *, ordered: bool = False
-) -> tuple[np.ndarray, list[str | None]]:
-    """Codes (int32, -1 for a null or blank cell) and the stripped distinct texts.
+def _encode_array(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """Codes (-1 for a null or blank cell) and the distinct texts, stripped, as an array.
 
     Texts that read the same once stripped share a code; dictionary columns (Parquet
     read with ``read_dictionary``, pandas categoricals) are used as they are, without
-    the entries no row uses. ``ordered`` numbers the texts in order of first appearance.
+    the entries no row uses. Every step runs over arrays: a million distinct ids cost
+    no Python loop.
     """
     if not pa.types.is_dictionary(column.type):
         if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
             column = column.cast(pa.string())
         column = pc.dictionary_encode(column)
     if column.num_chunks == 0:
-        return np.zeros(0, np.int32), []
+        return np.zeros(0, np.int32), pa.array([], pa.string())
     combined = column.unify_dictionaries().combine_chunks()
-    indices = (
-        combined.indices.cast(pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
-    ).astype(np.int32)
-    texts = combined.dictionary.cast(pa.string()).to_pylist()
-    present = indices[indices >= 0]
-    if ordered:
-        first = np.full(len(texts), len(indices), np.int64)
-        # Written last to first, so that each entry keeps its first row.
-        rows = np.flatnonzero(indices >= 0)[::-1]
-        first[present[::-1]] = rows
-        visit = np.argsort(first, kind="stable")
+    dictionary = combined.dictionary.cast(pa.string())
+    if combined.null_count:
+        indices = combined.indices.cast(pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
+        present = indices[indices >= 0]
     else:
-        visit = np.arange(len(texts))
-    used = np.zeros(len(texts), bool)
-    used[present] = True
-    merged: dict[str, int] = {}
-    remap = np.full(len(texts) + 1, -1, np.int32)
-    for index in visit:
-        text = texts[index]
-        value = text.strip() if text is not None else ""
-        if value and used[index]:
-            remap[index] = merged.setdefault(value, len(merged))
-    names: list[str | None] = list(merged)
-    return remap[indices], names
+        # No nulls: the indices as they are, however small their type, without a copy.
+        indices = combined.indices.to_numpy(zero_copy_only=False)
+        if indices.dtype.kind == "u":
+            indices = indices.astype(np.int64)
+        present = indices
+    stripped = pc.utf8_trim_whitespace(dictionary)
+    used = np.bincount(present, minlength=len(dictionary)) > 0
+    used &= pc.fill_null(pc.not_equal(stripped, ""), False).to_numpy(zero_copy_only=False)
+    if stripped.equals(dictionary):
+        distinct, same = dictionary, np.arange(len(dictionary))
+    else:
+        merged = pc.dictionary_encode(stripped)
+        distinct = merged.dictionary
+        same = merged.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    keep = np.zeros(len(distinct), bool)
+    keep[same[used]] = True
+    number = np.cumsum(keep) - 1
+    kind = np.int16 if len(distinct) < 2**15 else np.int32
+    remap = np.full(len(dictionary) + 1, -1, kind)
+    remap[:-1] = np.where(used, number[same], -1)
+    return remap[indices], distinct.filter(pa.array(keep))
 
 
-def _employees(column: pa.ChunkedArray, ids: dict[str, int], order: list[str]) -> np.ndarray:
-    """Each row's employee code; employees not met before are added, first row first."""
-    local, names = _encode(column)
-    remap = np.full(len(names) + 1, -1, np.int32)
-    new = []
-    for index, name in enumerate(names):
-        assert name is not None
-        found = ids.get(name)
-        if found is None:
-            new.append(index)
+def _encode(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
+    """`_encode_array` with the texts as a list: for the columns of few distinct texts."""
+    codes, names = _encode_array(column)
+    return codes, names.to_pylist()
+
+
+class _Employees:
+    """The employee ids met so far, in order, and the codes of a column's rows."""
+
+    def __init__(self) -> None:
+        self.chunks: list[pa.Array] = []
+        self.count = 0
+        self._all: pa.Array | None = None
+
+    def all(self) -> pa.Array:
+        if self._all is None:
+            self._all = pa.concat_arrays(self.chunks) if self.chunks else pa.array([], pa.string())
+        return self._all
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, code: int) -> str:
+        return str(self.all()[code].as_py())
+
+    def add(self, column: pa.ChunkedArray) -> np.ndarray:
+        """Each row's employee code; ids not met before are added, first row first."""
+        local, names = _encode_array(column)
+        if self.count:
+            found = np.array(
+                pc.index_in(names, value_set=self.all()).cast(pa.int64()).fill_null(-1),
+                np.int64,
+            )
         else:
-            remap[index] = found
-    if new:
-        rows = np.flatnonzero(np.isin(local, new))
-        _, first = np.unique(local[rows], return_index=True)
-        for index in local[rows[np.sort(first)]]:
-            name = names[int(index)]
-            assert name is not None
-            remap[index] = ids[name] = len(order)
-            order.append(name)
-    codes: np.ndarray = remap[local]
-    return codes
+            found = np.full(len(names), -1, np.int64)
+        new = np.flatnonzero(found < 0)
+        if len(new):
+            fresh = np.zeros(len(names) + 1, bool)
+            fresh[new] = True
+            rows = np.flatnonzero(fresh[local])
+            first = np.full(len(names), len(local), np.int64)
+            np.minimum.at(first, local[rows], rows)
+            ordered = new[np.argsort(first[new], kind="stable")]
+            found[ordered] = self.count + np.arange(len(ordered))
+            self.chunks.append(names.take(pa.array(ordered)))
+            self.count += len(ordered)
+            self._all = None
+        remap = np.append(found, -1).astype(np.int32)
+        codes: np.ndarray = remap[local]
+        return codes
 
 
 def _raw(column: pa.ChunkedArray, row: int) -> str:
@@ -271,6 +301,7 @@ class Population:
         "_rating_rows",
         "_rating_rows_sorted",
         "_reviewed",
+        "_score_range",
         "_score_rows",
         "_scores",
         "_sources",
@@ -294,11 +325,13 @@ class Population:
     _scores: dict[Rater, np.ndarray]
     _score_rows: dict[Rater, np.ndarray | None]
     _unrated: int
+    #: The lowest and highest score stored (0, 0 without any).
+    _score_range: tuple[int, int]
     _rater_ids: dict[Rater, np.ndarray]
     _rater_id_cells: dict[Rater, dict[str, np.ndarray]]
     _rating_nesting: str
     _rater_order: tuple[Rater, ...]
-    _rater_names: tuple[str, ...]
+    _rater_names: pa.Array
     _reviewed: np.ndarray
     _events: dict[str, Any]
     _names: tuple[str, ...]
@@ -579,7 +612,7 @@ class Population:
                 "event": pa.array(EVENT_KINDS, pa.string()).take(pa.array(ev["kind"], pa.int64())),
                 "requirement": pa.array([names[int(n)] for n in ev["name"]], pa.string()),
                 "value": pa.array(values, pa.string()),
-                "note": ev["note"],
+                "note": ev["note"].cast(pa.string()),
             }
         )
         return ratings, levels, events
@@ -831,7 +864,7 @@ class _Cycles:
     def codes(self, column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per row: ordinal, cadence index (-1 when not a cycle, -2 when empty)."""
         codes, texts = _encode(column)
-        ordinals = np.zeros(len(texts) + 1, np.int64)
+        ordinals = np.zeros(len(texts) + 1, np.int32)
         cadences = np.full(len(texts) + 1, -1, np.int8)
         cadences[-1] = -2
         order = list(Cadence)
@@ -869,17 +902,8 @@ def _build(
     event_rows = _Rows(sources[2], lines[2])
 
     # --- levels: the employees, their family, track and assignments ---------------------
-    l_emp, employee_names = _encode(levels.column("employee_id"), ordered=True)
-    ids: dict[str, int] = {}
-    order: list[str] = []
-    remap = np.empty(len(employee_names) + 1, np.int32)
-    remap[-1] = -1
-    for index, name in enumerate(employee_names):
-        assert name is not None
-        remap[index] = ids.setdefault(name, len(ids))
-        if remap[index] == len(order):
-            order.append(name)
-    l_emp = remap[l_emp]
+    order = _Employees()
+    l_emp = order.add(levels.column("employee_id"))
     l_family, families = _encode(levels.column("family"))
     l_track, tracks = _encode(levels.column("track"))
     l_level, level_names = _encode(levels.column("level"))
@@ -982,10 +1006,10 @@ def _build(
     by = np.delete(by, twice + 1)
     # Employees all of whose level rows were refused still count as placed: their other
     # rows are checked, but not reported for lacking a level row (as the CSV loader).
-    placed_names = set(order)
+    placed = len(order)
 
     # --- ratings --------------------------------------------------------------------------
-    r_emp = _employees(ratings.column("employee_id"), ids, order)
+    r_emp = order.add(ratings.column("employee_id"))
     r_cycle, r_cadence, _ = cycles.codes(ratings.column("cycle"))
     r_comp, competencies = _encode(ratings.column("competency"))
     r_score, r_score_ok = _scores(ratings.column("score"))
@@ -1032,26 +1056,27 @@ def _build(
         )
     r_bad |= r_rater < 0
     r_bad |= foreign(rating_rows, r_emp, r_cadence, "cycle", ratings.column("cycle"))
-    rater_ids: tuple[np.ndarray, list[str | None]] | None = None
+    rater_ids: tuple[np.ndarray, pa.Array] | None = None
     if "rater_id" in ratings.column_names:
-        rater_ids = _encode(ratings.column("rater_id"))
+        rater_ids = _encode_array(ratings.column("rater_id"))
 
     # --- events ---------------------------------------------------------------------------
     if events is not None and events.num_rows:
-        e_emp = _employees(events.column("employee_id"), ids, order)
+        e_emp = order.add(events.column("employee_id"))
         e_cycle, e_cadence, _ = cycles.codes(events.column("cycle"))
     else:
         e_emp = np.zeros(0, np.int32)
         e_cycle = np.zeros(0, np.int64)
         e_cadence = np.zeros(0, np.int8)
-    for name, _cycle in empty:
-        if name not in ids:
-            ids[name] = len(order)
-            order.append(name)
+    empty_codes = (
+        order.add(pa.chunked_array([pa.array([name for name, _ in empty], pa.string())]))
+        if empty
+        else np.zeros(0, np.int32)
+    )
     n = len(order)
 
     # Employees with rows but no level row: one problem per table, at their first row.
-    unplaced = [i for i, name in enumerate(order) if name not in placed_names]
+    unplaced = list(range(placed, n))
     e_unplaced = np.zeros(len(e_emp), bool)
     for table_rows, emp, refused in ((rating_rows, r_emp, r_bad), (event_rows, e_emp, e_unplaced)):
         if not unplaced or not len(emp):
@@ -1105,8 +1130,13 @@ def _build(
         if np.iinfo(t).min < low and high <= np.iinfo(t).max
     )
     unrated = int(np.iinfo(dtype).min)
-    emp_v, cyc_v = r_emp[valid_r].astype(np.int64), r_cycle[valid_r] - first
-    comp_v, rater_v = r_comp[valid_r].astype(np.int64), r_rater[valid_r].astype(np.int64)
+    everything = len(valid_r) == len(r_bad)
+
+    def pick(values: np.ndarray) -> np.ndarray:
+        return values if everything else values[valid_r]
+
+    emp_v, cyc_v = pick(r_emp).astype(np.int64), pick(r_cycle) - first
+    comp_v, rater_v = pick(r_comp).astype(np.int64), pick(r_rater).astype(np.int64)
     # The order of the rows within each review, learned from the rows: an export sorted
     # by employee and cycle then keeps one row number per employee (see the layout).
     nesting, comp_rank, rater_rank = _learn_order(
@@ -1129,7 +1159,7 @@ def _build(
     steps = np.diff(key)
     same_emp = emp_v[1:] == emp_v[:-1]
     changes = int(np.count_nonzero(~same_emp))
-    distinct = len(np.unique(emp_v)) if len(emp_v) else 0
+    distinct = int(np.count_nonzero(np.bincount(emp_v, minlength=1))) if len(emp_v) else 0
     in_order = bool(np.all(steps[same_emp] >= 0)) and changes + 1 == max(distinct, 1)
     sort = np.arange(len(key)) if in_order else np.argsort(key, kind="stable")
     skey = key[sort]
@@ -1150,8 +1180,9 @@ def _build(
             "one score per employee, cycle, competency and rater",
             str(int(r_score[at])),
         )
-    sort = np.delete(sort, repeat)
-    stored = valid_r[sort]
+    if len(repeat):
+        sort = np.delete(sort, repeat)
+    stored = valid_r if in_order and not len(repeat) else valid_r[sort]
     if in_order and len(stored) > 1:
         # One row number per employee only if their stored rows follow one another.
         together = r_emp[stored][1:] == r_emp[stored][:-1]
@@ -1160,9 +1191,9 @@ def _build(
     cube_rows: dict[Rater, np.ndarray | None] = {}
     usual_ids: dict[Rater, np.ndarray] = {}
     other_ids: dict[Rater, dict[str, np.ndarray]] = {}
-    rater_names: tuple[str, ...] = ()
+    rater_names: pa.Array = pa.array([], pa.string())
     if rater_ids is not None:
-        rater_names = tuple(n for n in rater_ids[1] if n is not None)
+        rater_names = rater_ids[1]
     reviewed = np.zeros((n, max(count, 0)), bool)
     for index, rater in enumerate(RATERS):
         mine = stored[r_rater[stored] == index]
@@ -1212,9 +1243,9 @@ def _build(
     # --- reviewed cycles --------------------------------------------------------------------
     if len(ev["employee"]):
         reviewed[ev["employee"], ev["cycle"] - first] = True
-    for name, cycle_text in empty:
+    for code, (_, cycle_text) in zip(empty_codes, empty, strict=True):
         ordinal = Cycle.parse(cycle_text).ordinal
-        reviewed[ids[name], ordinal - first] = True
+        reviewed[int(code), ordinal - first] = True
 
     # --- assignments by employee --------------------------------------------------------
     a_emp = l_emp[by]
@@ -1233,19 +1264,19 @@ def _build(
     problems = [*level_rows.found, *rating_rows.found, *event_rows.found]
     population: Population = object.__new__(Population)
     values: dict[str, Any] = {
-        "_employees": pa.array(order, pa.string()),
+        "_employees": order.all(),
         "_families": tuple(f for f in families if f is not None),
         "_tracks": tuple(t for t in tracks if t is not None),
         "_levels": tuple(lv for lv in level_names if lv is not None),
-        "_family": family_all,
-        "_track": track,
+        "_family": family_all.astype(_codes_for(len(families))),
+        "_track": track.astype(_codes_for(len(tracks))),
         "_assignments": {
             "employee": a_emp.astype(np.int32),
-            "level": l_level[by].astype(np.int32),
+            "level": l_level[by].astype(_codes_for(len(level_names))),
             "since": l_since[by].astype(np.int32),
             "row": by.astype(np.int32),
         },
-        "_assignment_offsets": offsets,
+        "_assignment_offsets": offsets.astype(np.int32 if len(by) < 2**31 else np.int64),
         "_cadence": cadence,
         "_first": first,
         "_cycles": count,
@@ -1253,6 +1284,7 @@ def _build(
         "_scores": cubes,
         "_score_rows": cube_rows,
         "_unrated": unrated,
+        "_score_range": (low, high),
         "_rater_ids": usual_ids,
         "_rater_id_cells": other_ids,
         "_rater_names": rater_names,
@@ -1271,6 +1303,11 @@ def _build(
     for name, value in values.items():
         object.__setattr__(population, name, value)
     return population
+
+
+def _codes_for(count: int) -> type[np.signedinteger[Any]]:
+    """The smallest signed integer type for codes into ``count`` ids, and -1."""
+    return np.int16 if count < 2**15 else np.int32
 
 
 def _topological(before: np.ndarray, after: np.ndarray, count: int) -> np.ndarray | None:
@@ -1328,9 +1365,15 @@ def _learn_order(  # noqa: PLR0917 - the rows' columns
 def _scores(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     """Scores as int64 and whether each is a whole number of at most 9 digits."""
     if pa.types.is_integer(column.type):
-        values = column.fill_null(0).to_numpy().astype(np.int64)
-        ok = ~column.is_null().to_numpy(zero_copy_only=False)
-        ok &= np.abs(values) < 10**MAX_SCORE_DIGITS
+        if column.null_count:
+            values = column.fill_null(0).to_numpy()
+            ok = ~column.is_null().to_numpy(zero_copy_only=False)
+        else:
+            values = column.to_numpy()
+            ok = np.ones(len(values), bool)
+        if values.dtype.itemsize >= 4 or values.dtype.kind == "u":
+            values = values.astype(np.int64)
+            ok &= np.abs(values) < 10**MAX_SCORE_DIGITS
         return values, ok
     codes, texts = _encode(column)
     parsed = np.zeros(len(texts) + 1, np.int64)
@@ -1384,7 +1427,7 @@ def _events(  # noqa: PLR0917 - the columns read so far
     cycle: np.ndarray,
     cadence: np.ndarray,
     cadence_index: int,
-    order: list[str],
+    order: _Employees,
     foreign: Any,
     unplaced: np.ndarray,
 ) -> dict[str, Any]:
@@ -1422,7 +1465,7 @@ def _events(  # noqa: PLR0917 - the columns read so far
     bad |= kind < 0
     columns = events.column_names
 
-    def text_column(name: str) -> tuple[np.ndarray, list[str | None]]:
+    def text_column(name: str) -> tuple[np.ndarray, list[str]]:
         if name in columns:
             return _encode(events.column(name))
         return np.full(count, -1, np.int32), []
@@ -1562,19 +1605,22 @@ def _events(  # noqa: PLR0917 - the columns read so far
         v is not None and (abs(v.numerator) >= _SMALL or v.denominator >= _SMALL) for v in values
     )
     numerator = np.array(
-        [0 if v is None else v.numerator for v in values], object if big else np.int64
+        [0 if v is None else v.numerator for v in values], object if big else np.int32
     )
     denominator = np.array(
-        [0 if v is None else v.denominator for v in values], object if big else np.int64
+        [0 if v is None else v.denominator for v in values], object if big else np.int32
     )
     return {
         "employee": emp[keep].astype(np.int32),
         "cycle": cycle[keep].astype(np.int32),
         "kind": kind[keep],
-        "name": np.where(evidence[keep] | approval[keep], name[keep], -1).astype(np.int32),
+        "name": np.where(evidence[keep] | approval[keep], name[keep], -1).astype(
+            _codes_for(len(names))
+        ),
         "numerator": numerator,
         "denominator": denominator,
         "row": keep.astype(np.int32),
-        "note": note.take(pa.array(keep, pa.int64())).fill_null(""),
+        # Notes repeat (templates, empty cells): each text once.
+        "note": pc.dictionary_encode(note.take(pa.array(keep, pa.int64())).fill_null("")),
         "_names": tuple(names),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -34,39 +35,61 @@ SUMMARY_SCHEMA = pa.schema(
 _TABLES = ("verdicts", "criteria", "errors", "summary")
 
 
+def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str | None]]:
+    """A dictionary column's indices (-1 for null) and its dictionary."""
+    combined = column.combine_chunks()
+    if not pa.types.is_dictionary(combined.type):
+        combined = combined.dictionary_encode()
+    indices = combined.indices.cast(pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
+    return indices, combined.dictionary.to_pylist()
+
+
 def _summary(verdicts: pa.Table) -> pa.Table:
     """Per family, track and level: how many employees, and how many of each status."""
-    status = verdicts.column("status").cast(pa.string())
-    met = pc.fill_null(verdicts.column("met_except_approval"), False)
-    ready = pc.equal(status, "ready")
-    counts = pa.table(
-        {
-            "family": verdicts.column("family").cast(pa.string()),
-            "track": verdicts.column("track").cast(pa.string()),
-            "level": verdicts.column("level").cast(pa.string()),
-            "employees": pa.array([1] * verdicts.num_rows, pa.int64()),
-            "ready": pc.cast(pc.fill_null(ready, False), pa.int64()),
-            "ready_pending_approval": pc.cast(
-                pc.and_(pc.invert(pc.fill_null(ready, True)), met), pa.int64()
-            ),
-            "not_ready": pc.cast(pc.fill_null(pc.equal(status, "not_ready"), False), pa.int64()),
-            "insufficient_data": pc.cast(
-                pc.fill_null(pc.equal(status, "insufficient_data"), False), pa.int64()
-            ),
-            "errors": pc.cast(pc.greater(verdicts.column("errors"), 0), pa.int64()),
-        }
+    keys = [_codes(verdicts.column(name)) for name in ("family", "track", "level")]
+    sizes = [len(names) + 1 for _, names in keys]
+    key = np.zeros(verdicts.num_rows, np.int64)
+    for (codes, _), size in zip(keys, sizes, strict=True):
+        key = key * size + codes + 1
+    status, statuses = _codes(verdicts.column("status"))
+    met = np.asarray(
+        pc.fill_null(verdicts.column("met_except_approval"), False).to_numpy(zero_copy_only=False),
+        bool,
     )
-    keys = ["family", "track", "level"]
-    grouped = counts.group_by(keys, use_threads=False).aggregate(
-        [(name, "sum") for name in SUMMARY_SCHEMA.names[3:]]
-    )
-    grouped = grouped.rename_columns(
-        [n.removesuffix("_sum") if n.endswith("_sum") else n for n in grouped.column_names]
-    )
-    return (
-        grouped.select(SUMMARY_SCHEMA.names)
-        .sort_by([(k, "ascending") for k in keys])
-        .cast(SUMMARY_SCHEMA)
+    named = {name: i for i, name in enumerate(statuses)}
+
+    def count(mask: np.ndarray | None = None) -> np.ndarray:
+        chosen = key if mask is None else key[mask]
+        found: np.ndarray = np.bincount(chosen, minlength=int(np.prod(sizes)))
+        return found
+
+    def status_is(name: str) -> np.ndarray:
+        found: np.ndarray = status == named.get(name, -2)
+        return found
+
+    errors = verdicts.column("errors").to_numpy() > 0
+    columns = {
+        "employees": count(),
+        "ready": count(status_is("ready")),
+        "ready_pending_approval": count(~status_is("ready") & met & (status >= 0)),
+        "not_ready": count(status_is("not_ready")),
+        "insufficient_data": count(status_is("insufficient_data")),
+        "errors": count(errors),
+    }
+    present = np.flatnonzero(columns["employees"])
+    rows = []
+    for flat in present:
+        parts = []
+        rest = int(flat)
+        for (_, names), size in zip(reversed(keys), reversed(sizes), strict=True):
+            rest, code = divmod(rest, size)
+            parts.append(names[code - 1] if code else None)
+        family, track, level = reversed(parts)
+        rows.append((family, track, level, *(int(c[flat]) for c in columns.values())))
+    rows.sort(key=lambda r: tuple((v is None, v or "") for v in r[:3]))
+    return pa.table(
+        {name: [row[i] for row in rows] for i, name in enumerate(SUMMARY_SCHEMA.names)},
+        schema=SUMMARY_SCHEMA,
     )
 
 
