@@ -1,17 +1,16 @@
 """The engineering framework's default policies as a notebook user writes them in pandas.
 
 Run ``python benchmarks/bench_pandas_baseline.py [--employees N]`` (1,000,000 by
-default). It draws ``examples.population(N)``, times the population engine on it
-(building the `Population`, then `evaluate_population`), turns the tables into pandas
-frames, and times `pandas_verdicts`: the rules written the way an analyst writes them
+default). It draws ``examples.population(N)``, turns it into pandas frames, and times
+`pandas_verdicts`: the rules written the way an analyst writes them
 (a rule table read from the framework, a groupby per employee and quarter for means,
 minimums and counts, a merge onto each employee's window, the streak of qualifying
 quarters, evidence counted since the level started, approvals in the latest quarter).
 Then it times a loop of `progression.evaluate` over 10,000 histories loaded from the
 CSV exports, and checks how often pandas and `evaluate` agree on their status.
 
-`pandas_verdicts` and `evaluate_loop` are importable, so that the population benchmark
-measures them in the same run as the engine. Times are CPU seconds: the machine is
+`pandas_verdicts` and `evaluate_loop` are importable: ``bench_population.py`` measures
+them in the same run as the engine. Times are CPU seconds: the machine is
 shared.
 """
 
@@ -41,7 +40,6 @@ from progression import (
     Verdict,
     examples,
 )
-from progression.population import Population, evaluate_population
 
 #: The raters whose scores count: a calibrated score wins over the manager's.
 PRIORITY = {"calibrated": 0, "manager": 1}
@@ -266,17 +264,6 @@ def main(argv: list[str] | None = None) -> int:
     tables = examples.population(args.employees)
     draw_s = time.process_time() - start
     rows = tables[0].num_rows
-
-    # The engine, on the same tables, for the ratios.
-    start = time.process_time()
-    population = Population.from_tables(*tables)
-    build_s = time.process_time() - start
-    held = population.nbytes / max(len(population), 1)
-    start = time.process_time()
-    evaluate_population(framework, population)
-    engine_s = time.process_time() - start
-    del population
-
     data = frames(tables)
     del tables
     start = time.process_time()
@@ -299,16 +286,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'case':<44} {'employees':>10} {'CPU s':>8} {'us/employee':>12}")
     for name, count, seconds in (
         ("examples.population: drawing the tables", args.employees, draw_s),
-        ("Population.from_tables", args.employees, build_s),
-        ("evaluate_population, every criterion", args.employees, engine_s),
         ("pandas, the rules as a notebook writes them", args.employees, pandas_s),
         ("loop of evaluate() over histories", args.loop, loop_s),
     ):
         print(f"{name:<44} {count:>10,} {seconds:>8.2f} {seconds / count * 1e6:>12.1f}")
-    per_loop = loop_s / args.loop * args.employees
-    print(f"pandas / engine: {pandas_s / engine_s:.1f}x", end="; ")
-    print(f"evaluate() loop / engine: {per_loop / engine_s:.0f}x")
-    print(f"population held in memory: {held:,.0f} bytes per employee")
     print(
         f"pandas agrees with evaluate() on status and met_except_approval for"
         f" {same:,} of {len(verdicts):,} employees"
