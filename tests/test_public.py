@@ -141,6 +141,7 @@ POPULATION = [
     "Population",
     "PopulationVerdicts",
     "RaterDrift",
+    "evaluate_dask",
     "evaluate_partition",
     "evaluate_population",
     "level_fit",

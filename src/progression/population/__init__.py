@@ -10,7 +10,8 @@ produced, when they are installed.
   tables (`PopulationVerdicts`), equal to what `progression.evaluate` gives each
   employee, with bad input reported per employee in an errors table;
 - `evaluate_partition` is the one pure function over a partition holding whole
-  employees, for Dask, Ray or Spark;
+  employees, for Dask, Ray or Spark; `evaluate_dask` runs it over ``dask.dataframe``
+  inputs (the ``dask`` extra: ``pip install 'progression[dask]'``);
 - `level_fit` and `rater_drift` ask how the team maps to the levels and whether raters
   agree (`LevelFit`, `RaterDrift`).
 """
@@ -27,6 +28,7 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra
 
 from .. import _public
 from ._calibration import LevelFit, RaterDrift, level_fit, rater_drift
+from ._dask import evaluate_dask
 from ._population import Population
 from ._verdicts import PopulationVerdicts, evaluate_partition, evaluate_population
 
@@ -35,6 +37,7 @@ __all__ = [
     "Population",
     "PopulationVerdicts",
     "RaterDrift",
+    "evaluate_dask",
     "evaluate_partition",
     "evaluate_population",
     "level_fit",
