@@ -223,15 +223,13 @@ def _next_level(family: JobFamily, own_track: str, current: str) -> str | _NoMov
 class _Memo:
     """What verdicts of one binding under one compiled policy share, by cycle ordinal."""
 
-    __slots__ = ("checks", "counted", "messages", "parts", "qualified", "runs", "shared")
+    __slots__ = ("checks", "counted", "parts", "qualified", "runs", "shared")
 
     def __init__(self, counted: dict[int, Scores], parts: _Parts) -> None:
         self.counted = counted
         self.parts = parts
         #: For the kinds, by keys of their own.
         self.shared: dict[Any, Any] = {}
-        #: Messages of results that later verdicts share (by identity, result kept).
-        self.messages: dict[int, tuple[CriterionResult, str]] = {}
         self.checks: dict[int, tuple[CycleCheck, ...]] = {}
         self.qualified: dict[int, bool] = {}
         self.runs: dict[int, int] = {}
@@ -526,14 +524,14 @@ class _Evaluation:
                     if scores[c] != start[c] or c not in current
                 ]
             )
-        steps, messages = compiled.steps, self._memo.messages
+        steps, messages = compiled.steps, parts.messages
         said = []
         for i in parts.others:
             result = results[i]
             if result.outcome is not PASSED:
                 known = messages.get(id(result))
                 if known is None:
-                    if len(messages) >= 256:
+                    if len(messages) >= 1024:
                         messages.clear()  # only results shared by later verdicts repeat
                     known = messages[id(result)] = (result, type(steps[i]).message(result))
                 said.append(known[1])
@@ -573,6 +571,9 @@ class _Parts:
     gap_spread: int
     gap_cells: tuple[dict[int | None, int], ...]
     gaps: dict[int, Gap]
+    #: Messages of results that later verdicts share, of this history or another (a
+    #: step keeps some of its results), by identity with the result kept.
+    messages: dict[int, tuple[CriterionResult, str]]
 
     def gap_key(self, index: int, score: int | None) -> int:
         """The sort key of a competency's gap, made once per competency and score.
@@ -606,4 +607,5 @@ def _parts(compiled: CompiledPolicy, spread: int) -> _Parts:
         gap_spread=spread,
         gap_cells=tuple({} for _ in compiled.gap_ids),
         gaps={},
+        messages={},
     )

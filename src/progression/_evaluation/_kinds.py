@@ -886,6 +886,23 @@ class SustainedKind(Kind):
         )
 
 
+#: How many results a step keeps (`_kept`) before it starts afresh.
+_KEPT = 1024
+
+
+def _kept(results: dict[Any, CriterionResult], key: Any) -> CriterionResult | None:
+    """A result a step made before for the same facts, or None (room made for it).
+
+    For kinds whose result depends on a few small facts only (the cycle evaluated, the
+    start of the stay, whether an approval was given): a company's verdicts fall on the
+    same few cycles, so each result is made once and shared, as immutable values may be.
+    """
+    found = results.get(key)
+    if found is None and len(results) >= _KEPT:
+        results.clear()
+    return found
+
+
 def _no_level(
     kind: type[Kind], criterion: Criterion, required: int, facts: Facts
 ) -> CriterionResult:
@@ -906,6 +923,10 @@ class TimeInLevelKind(Kind):
 
     criterion: TimeInLevel
     cycles: int
+    #: Results by (start of the stay, cycle evaluated), see `_kept`.
+    results: dict[tuple[int, int], CriterionResult] = attrs.field(
+        factory=dict, init=False, repr=False
+    )
 
     @classmethod
     def compile(cls, criterion: TimeInLevel, context: Context) -> TimeInLevelKind:
@@ -917,12 +938,16 @@ class TimeInLevelKind(Kind):
         since = facts.since
         if since is None:
             return _no_level(TimeInLevelKind, self.criterion, self.cycles, facts)
-        spent = facts.end - since + 1
-        stay = facts.cycles(since, facts.end)
-        reason = "met" if spent >= self.cycles else "too_short"
-        return new_result(
-            self.decisions[reason], self.criterion, spent, self.cycles, stay, _NONE, _NONE
-        )
+        end = facts.end
+        found = _kept(self.results, (since, end))
+        if found is None:
+            spent = end - since + 1
+            stay = facts.cycles(since, end)
+            reason = "met" if spent >= self.cycles else "too_short"
+            found = self.results[since, end] = new_result(
+                self.decisions[reason], self.criterion, spent, self.cycles, stay, _NONE, _NONE
+            )
+        return found
 
     @property
     def required_observed(self) -> Observed:
@@ -1083,6 +1108,10 @@ class _ApprovalKind(Kind):
     words: ClassVar[tuple[str, str, str]]
 
     criterion: Any
+    #: Results by (cycle evaluated, given), see `_kept`.
+    results: dict[tuple[int, bool], CriterionResult] = attrs.field(
+        factory=dict, init=False, repr=False
+    )
 
     @abc.abstractmethod
     def given(self, review: Review) -> bool:
@@ -1092,15 +1121,19 @@ class _ApprovalKind(Kind):
         """Given only when the review of ``as_of`` records it."""
         review = facts.latest_review
         given = review is not None and self.given(review)
-        return new_result(
-            self.decisions[self.yes] if given else self.decisions[self.no],
-            self.criterion,
-            given,
-            True,
-            facts.as_of_only,
-            _NONE,
-            _NONE,
-        )
+        key = (facts.end, given)
+        found = _kept(self.results, key)
+        if found is None:
+            found = self.results[key] = new_result(
+                self.decisions[self.yes] if given else self.decisions[self.no],
+                self.criterion,
+                given,
+                True,
+                facts.as_of_only,
+                _NONE,
+                _NONE,
+            )
+        return found
 
     @property
     def required_observed(self) -> Observed:
