@@ -719,6 +719,19 @@ class ScoreFloorKind(_ShortfallKind):
             needs=(criterion.floor,) * len(counted),
         )
 
+    def check(self, cycle: Cycle, scores: Scores | None) -> CycleCheck:
+        """As for every shortfall kind; with one need for all, the lowest score decides."""
+        if scores is not None:
+            try:
+                values = self.gather(scores)
+            except KeyError:
+                pass
+            else:
+                lowest = min(values)
+                if lowest >= self.floor:
+                    return new_check(cycle, PASSED, lowest, _NONE, True)
+        return super().check(cycle, scores)
+
     def observe(self, values: Sequence[int], below: int) -> int:
         """The lowest rated counted score (the floor itself when none counts)."""
         return min(values, default=self.floor)
