@@ -42,6 +42,8 @@ __all__ = ["evaluate", "evaluate_bound", "timeline"]
 
 PASSED, FAILED, UNDECIDED = Outcome.PASSED, Outcome.FAILED, Outcome.UNDECIDED
 _STATUSES = tuple(Status(name) for name in STATUSES)
+#: Read on every verdict: a module global, not an enum attribute lookup.
+_READY = Status.READY
 _NO_INCREASES: PVector[Increase] = pvector()
 
 
@@ -449,10 +451,18 @@ class _Evaluation:
         compiled = self.compiled
         parts = self._parts
         results = [step.result(self) for step in compiled.steps]
-        outcomes = {result.outcome for result in results}
-        status = _STATUSES[compiled.status(FAILED in outcomes, UNDECIDED in outcomes, SCALAR)]
+        # A loop, not a set of outcomes: an enum member hashes in Python.
+        failed = undecided = False
+        for result in results:
+            outcome = result.outcome
+            if outcome is FAILED:
+                failed = True
+                break
+            if outcome is UNDECIDED:
+                undecided = True
+        status = _STATUSES[compiled.status(failed, undecided, SCALAR)]
         met_except_approval = True
-        if status is not Status.READY:
+        if status is not _READY:
             for i in parts.judged:
                 if results[i].outcome is not PASSED:
                     met_except_approval = False
@@ -460,7 +470,7 @@ class _Evaluation:
         run = self.run() if self.has_scores else 0
         ready_since = None
         since, placed = self.since or 0, self.since is not None
-        if status is Status.READY:
+        if status is _READY:
             ready_since = self.cycle(compiled.ready_start(self.end, run, since, placed, SCALAR))
         employee, family, framework, version = self._names
         return new_verdict(
@@ -477,7 +487,7 @@ class _Evaluation:
             ready_since,
             self._earliest(run, status),
             self._gaps(parts),
-            None if status is Status.READY else self._plan(results, parts),
+            None if status is _READY else self._plan(results, parts),
             framework,
             version,
         )
@@ -486,7 +496,7 @@ class _Evaluation:
         """First cycle in which time in level and the sustained run can both be met."""
         since, placed = self.since or 0, self.since is not None
         found, known = self.compiled.earliest(
-            self.end, run, since, placed, status is Status.READY, SCALAR
+            self.end, run, since, placed, status is _READY, SCALAR
         )
         return Cycle.from_ordinal(found, self.cadence) if known else None
 
