@@ -520,8 +520,12 @@ class _Evaluation:
         achievable = True
         increases: PVector[Increase] = _NO_INCREASES
         # A cycle that qualifies needs no increase: every score step holds as it is.
-        if counted and not self.qualifies(self.end):
-            current: Scores = self._counted.get(self.end) or {}
+        end = self.end
+        qualified = self._memo.qualified.get(end)
+        if qualified is None:
+            qualified = self.qualifies(end)
+        if counted and not qualified:
+            current: Scores = self._counted.get(end) or {}
             # Unrated competencies count from the bottom of the scale.
             scores = {c: current.get(c, scale.min) for c in counted}
             start = dict(scores)
@@ -545,15 +549,14 @@ class _Evaluation:
                         messages.clear()  # only results shared by later verdicts repeat
                     known = messages[id(result)] = (result, type(steps[i]).message(result))
                 said.append(known[1])
-        others = pvector(said)
         return new_plan(
-            increases=increases,
-            achievable=achievable,
-            sustain=parts.keep,
-            cycles=compiled.sustain,
-            cadence=self.cadence,
-            others=others,
-            baseline=scale.min,
+            increases,
+            achievable,
+            parts.keep,
+            compiled.sustain,
+            self.cadence,
+            pvector(said),
+            scale.min,
         )
 
 

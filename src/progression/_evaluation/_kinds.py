@@ -69,7 +69,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 
 import attrs
 from pyrsistent import pvector
@@ -899,20 +899,23 @@ class SustainedKind(Kind):
         )
 
 
-#: How many results a step keeps (`_kept`) before it starts afresh.
+#: How many values a step keeps (`_kept`) before it starts afresh.
 _KEPT = 1024
+_T = TypeVar("_T")
 
 
-def _kept(results: dict[Any, CriterionResult], key: Any) -> CriterionResult | None:
-    """A result a step made before for the same facts, or None (room made for it).
+def _kept(made: dict[Any, _T], key: Any) -> _T | None:
+    """A value a step made before from the same facts, or None (room made for it).
 
-    For kinds whose result depends on a few small facts only (the cycle evaluated, the
-    start of the stay, whether an approval was given): a company's verdicts fall on the
-    same few cycles, so each result is made once and shared, as immutable values may be.
+    For results and checks that depend on a few small facts only (the cycle evaluated,
+    the start of the stay, whether an approval was given, a cycle's total): a company's
+    verdicts fall on the same few cycles, so each is made once and shared, as immutable
+    values may be. Keys hold the cadence: a compiled step serves every framework with
+    its policy, whatever the cadence.
     """
-    found = results.get(key)
-    if found is None and len(results) >= _KEPT:
-        results.clear()
+    found = made.get(key)
+    if found is None and len(made) >= _KEPT:
+        made.clear()
     return found
 
 
@@ -936,8 +939,8 @@ class TimeInLevelKind(Kind):
 
     criterion: TimeInLevel
     cycles: int
-    #: Results by (start of the stay, cycle evaluated), see `_kept`.
-    results: dict[tuple[int, int], CriterionResult] = attrs.field(
+    #: Results by (start of the stay, cycle evaluated, cadence), see `_kept`.
+    results: dict[tuple[int, int, Cadence], CriterionResult] = attrs.field(
         factory=dict, init=False, repr=False
     )
 
@@ -952,12 +955,13 @@ class TimeInLevelKind(Kind):
         if since is None:
             return _no_level(TimeInLevelKind, self.criterion, self.cycles, facts)
         end = facts.end
-        found = _kept(self.results, (since, end))
+        key = (since, end, facts.cadence)
+        found = _kept(self.results, key)
         if found is None:
             spent = end - since + 1
             stay = facts.cycles(since, end)
             reason = "met" if spent >= self.cycles else "too_short"
-            found = self.results[since, end] = new_result(
+            found = self.results[key] = new_result(
                 self.decisions[reason], self.criterion, spent, self.cycles, stay, _NONE, _NONE
             )
         return found
@@ -1121,8 +1125,8 @@ class _ApprovalKind(Kind):
     words: ClassVar[tuple[str, str, str]]
 
     criterion: Any
-    #: Results by (cycle evaluated, given), see `_kept`.
-    results: dict[tuple[int, bool], CriterionResult] = attrs.field(
+    #: Results by (cycle evaluated, cadence, given), see `_kept`.
+    results: dict[tuple[int, Cadence, bool], CriterionResult] = attrs.field(
         factory=dict, init=False, repr=False
     )
 
@@ -1134,7 +1138,7 @@ class _ApprovalKind(Kind):
         """Given only when the review of ``as_of`` records it."""
         review = facts.latest_review
         given = review is not None and self.given(review)
-        key = (facts.end, given)
+        key = (facts.end, facts.cadence, given)
         found = _kept(self.results, key)
         if found is None:
             found = self.results[key] = new_result(
