@@ -1025,8 +1025,14 @@ def test_a_half_yearly_time_in_level_one_half_year_short_fails() -> None:
 
 def test_results_shared_between_verdicts_keep_the_cadence_of_each_framework() -> None:
     # Equal policies compile to one set of steps for both frameworks, and the steps keep
-    # results by cycle ordinal: 2026-H1 and 1013-Q1 share one.
-    criteria = (AVERAGE, TimeInLevel(cycles=3), ManagerEndorsement(), Calibration())
+    # checks and results by cycle ordinal: 2026-H1 and 1013-Q1 share one.
+    criteria = (
+        AVERAGE,
+        ScoreFloor(floor=3),
+        TimeInLevel(cycles=3),
+        ManagerEndorsement(),
+        Calibration(),
+    )
     half = framework(ic(*criteria), cadence=Cadence.HALF_YEARLY)
     quarter = framework(ic(*criteria), cadence=Cadence.QUARTERLY)
     assert Q("2026-H1").ordinal == Q("1013-Q1").ordinal
@@ -1037,6 +1043,7 @@ def test_results_shared_between_verdicts_keep_the_cadence_of_each_framework() ->
             )
             for found in verdict.criteria:
                 assert {c.cadence for c in found.cycles} == {fw.cadence}, found
+                assert {c.cycle for c in found.checks} <= {Q(at)}, found
             assert result(verdict, "time_in_level").cycles[-1] == Q(at)
             assert result(verdict, "manager_endorsement").cycles[0] == Q(at)
             assert verdict.plan is not None

@@ -352,6 +352,11 @@ class ScoreKind(Kind):
     gather: Callable[[Scores], tuple[int, ...]] = attrs.field(
         default=attrs.Factory(lambda self: _gather(self.competencies), takes_self=True)
     )
+    #: Checks of cycles with every counted competency rated, by (cycle ordinal,
+    #: cadence, the integer that decides them), see `_kept`.
+    kept: dict[tuple[int, Cadence, int], CycleCheck] = attrs.field(
+        factory=dict, init=False, repr=False
+    )
 
     @abc.abstractmethod
     def decide(self, values: Sequence[Any]) -> Any:
@@ -550,10 +555,17 @@ class AverageScoreKind(ScoreKind):
             unrated = pvector(c for c in self.competencies if c not in scores)
             return new_check(cycle, UNDECIDED, None, unrated, True)
         total = weighted_total(values, self.weights)
-        met = average_holds(total, self.numerator, self.denominator, self.total_weight, self.strict)
-        return new_check(
-            cycle, PASSED if met else FAILED, _exact(total, self.total_weight), _NONE, True
-        )
+        # The total decides the outcome and the average: a few values per cycle.
+        key = (cycle.ordinal, cycle.cadence, total)
+        found = _kept(self.kept, key)
+        if found is None:
+            met = average_holds(
+                total, self.numerator, self.denominator, self.total_weight, self.strict
+            )
+            found = self.kept[key] = new_check(
+                cycle, PASSED if met else FAILED, _exact(total, self.total_weight), _NONE, True
+            )
+        return found
 
     def check_columns(self, values: Sequence[Any], rated: Sequence[Any], reviewed: Any) -> Any:
         """Undecided where any counted competency is unrated; the key is the weighted total."""
@@ -729,7 +741,11 @@ class ScoreFloorKind(_ShortfallKind):
             else:
                 lowest = min(values)
                 if lowest >= self.floor:
-                    return new_check(cycle, PASSED, lowest, _NONE, True)
+                    key = (cycle.ordinal, cycle.cadence, lowest)
+                    found = _kept(self.kept, key)
+                    if found is None:
+                        found = self.kept[key] = new_check(cycle, PASSED, lowest, _NONE, True)
+                    return found
         return super().check(cycle, scores)
 
     def observe(self, values: Sequence[int], below: int) -> int:
@@ -940,7 +956,7 @@ class TimeInLevelKind(Kind):
     criterion: TimeInLevel
     cycles: int
     #: Results by (start of the stay, cycle evaluated, cadence), see `_kept`.
-    results: dict[tuple[int, int, Cadence], CriterionResult] = attrs.field(
+    kept: dict[tuple[int, int, Cadence], CriterionResult] = attrs.field(
         factory=dict, init=False, repr=False
     )
 
@@ -956,12 +972,12 @@ class TimeInLevelKind(Kind):
             return _no_level(TimeInLevelKind, self.criterion, self.cycles, facts)
         end = facts.end
         key = (since, end, facts.cadence)
-        found = _kept(self.results, key)
+        found = _kept(self.kept, key)
         if found is None:
             spent = end - since + 1
             stay = facts.cycles(since, end)
             reason = "met" if spent >= self.cycles else "too_short"
-            found = self.results[key] = new_result(
+            found = self.kept[key] = new_result(
                 self.decisions[reason], self.criterion, spent, self.cycles, stay, _NONE, _NONE
             )
         return found
@@ -1126,7 +1142,7 @@ class _ApprovalKind(Kind):
 
     criterion: Any
     #: Results by (cycle evaluated, cadence, given), see `_kept`.
-    results: dict[tuple[int, Cadence, bool], CriterionResult] = attrs.field(
+    kept: dict[tuple[int, Cadence, bool], CriterionResult] = attrs.field(
         factory=dict, init=False, repr=False
     )
 
@@ -1139,9 +1155,9 @@ class _ApprovalKind(Kind):
         review = facts.latest_review
         given = review is not None and self.given(review)
         key = (facts.end, facts.cadence, given)
-        found = _kept(self.results, key)
+        found = _kept(self.kept, key)
         if found is None:
-            found = self.results[key] = new_result(
+            found = self.kept[key] = new_result(
                 self.decisions[self.yes] if given else self.decisions[self.no],
                 self.criterion,
                 given,
