@@ -1029,6 +1029,7 @@ def test_results_shared_between_verdicts_keep_the_cadence_of_each_framework() ->
     criteria = (
         AVERAGE,
         ScoreFloor(floor=3),
+        Sustained(cycles=2),
         TimeInLevel(cycles=3),
         ManagerEndorsement(),
         Calibration(),
@@ -1043,8 +1044,10 @@ def test_results_shared_between_verdicts_keep_the_cadence_of_each_framework() ->
             )
             for found in verdict.criteria:
                 assert {c.cadence for c in found.cycles} == {fw.cadence}, found
-                assert {c.cycle for c in found.checks} <= {Q(at)}, found
+                assert {c.cycle.cadence for c in found.checks} <= {fw.cadence}, found
             assert result(verdict, "time_in_level").cycles[-1] == Q(at)
+            assert result(verdict, "sustained").cycles[-1] == Q(at)
+            assert result(verdict, "average_score").checks[-1].cycle == Q(at)
             assert result(verdict, "manager_endorsement").cycles[0] == Q(at)
             assert verdict.plan is not None
             assert f"calibration not confirmed in {at}" in verdict.plan.sentence

@@ -841,6 +841,11 @@ class SustainedKind(Kind):
 
     criterion: Sustained
     cycles: int
+    #: Results by (cycle evaluated, cadence, run, reason), see `_kept`: the window is
+    #: the policy's, the same for every verdict at one cycle.
+    kept: dict[tuple[int, Cadence, int, str], CriterionResult] = attrs.field(
+        factory=dict, init=False, repr=False
+    )
 
     @classmethod
     def compile(cls, criterion: Sustained, context: Context) -> SustainedKind:
@@ -867,9 +872,13 @@ class SustainedKind(Kind):
             reason = "run_too_short"
         else:
             reason = "unrated"
-        return new_result(
-            self.decisions[reason], self.criterion, run, self.cycles, window, _NONE, _NONE
-        )
+        key = (facts.end, facts.cadence, run, reason)
+        found = _kept(self.kept, key)
+        if found is None:
+            found = self.kept[key] = new_result(
+                self.decisions[reason], self.criterion, run, self.cycles, window, _NONE, _NONE
+            )
+        return found
 
     @property
     def required_observed(self) -> Observed:
