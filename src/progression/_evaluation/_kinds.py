@@ -1086,10 +1086,18 @@ class ScopeEvidenceKind(Kind):
             return _no_level(ScopeEvidenceKind, self.criterion, self.count, facts)
         # Verdicts for later cycles of one stay extend the count of the cycle before, and
         # share its result while no record is added: the result names no cycle evaluated.
-        tally: dict[int, CriterionResult] = facts.shared.setdefault((self, since), {})
+        shared = facts.shared
+        tally: dict[int, CriterionResult] | None = shared.get((self, since))
+        if tally is None:
+            tally = shared[self, since] = {}
         found = tally.get(end)
         if found is None:
             before = tally.get(end - 1)
+            review = facts.latest_review
+            if before is not None and (review is None or not review.evidence):
+                # No record in the cycle: the count of the cycle before stands.
+                tally[end] = before
+                return before
             if before is None:
                 count = self.tally(facts.reviews_between(since, end), 0, _NONE)
             else:
