@@ -1023,6 +1023,36 @@ def test_a_half_yearly_time_in_level_one_half_year_short_fails() -> None:
     assert (time.code, time.observed, time.required) == ("time_in_level.too_short", 2, 3)
 
 
+def test_results_shared_between_verdicts_keep_the_cadence_of_each_framework() -> None:
+    # Equal policies compile to one set of steps for both frameworks, and the steps keep
+    # checks and results by cycle ordinal: 2026-H1 and 1013-Q1 share one.
+    criteria = (
+        AVERAGE,
+        ScoreFloor(floor=3),
+        Sustained(cycles=2),
+        TimeInLevel(cycles=3),
+        ManagerEndorsement(),
+        Calibration(),
+    )
+    half = framework(ic(*criteria), cadence=Cadence.HALF_YEARLY)
+    quarter = framework(ic(*criteria), cadence=Cadence.QUARTERLY)
+    assert Q("2026-H1").ordinal == Q("1013-Q1").ordinal
+    for fw, since, at in ((half, "2025-H2", "2026-H1"), (quarter, "1012-Q4", "1013-Q1")):
+        for _ in range(2):
+            verdict = progression.evaluate(
+                fw, history({at: [4, 4, 4, 4]}, levels=[("L2", since)], endorsed=[at])
+            )
+            for found in verdict.criteria:
+                assert {c.cadence for c in found.cycles} == {fw.cadence}, found
+                assert {c.cycle.cadence for c in found.checks} <= {fw.cadence}, found
+            assert result(verdict, "time_in_level").cycles[-1] == Q(at)
+            assert result(verdict, "sustained").cycles[-1] == Q(at)
+            assert result(verdict, "average_score").checks[-1].cycle == Q(at)
+            assert result(verdict, "manager_endorsement").cycles[0] == Q(at)
+            assert verdict.plan is not None
+            assert f"calibration not confirmed in {at}" in verdict.plan.sentence
+
+
 ZERO_TO_TWO = RatingScale(min=0, max=2, labels={0: "Below", 1: "Meets", 2: "Exceeds"})
 
 

@@ -42,6 +42,8 @@ __all__ = ["evaluate", "evaluate_bound", "timeline"]
 
 PASSED, FAILED, UNDECIDED = Outcome.PASSED, Outcome.FAILED, Outcome.UNDECIDED
 _STATUSES = tuple(Status(name) for name in STATUSES)
+#: Read on every verdict: a module global, not an enum attribute lookup.
+_READY = Status.READY
 _NO_INCREASES: PVector[Increase] = pvector()
 
 
@@ -223,15 +225,13 @@ def _next_level(family: JobFamily, own_track: str, current: str) -> str | _NoMov
 class _Memo:
     """What verdicts of one binding under one compiled policy share, by cycle ordinal."""
 
-    __slots__ = ("checks", "counted", "messages", "parts", "qualified", "runs", "shared")
+    __slots__ = ("checks", "counted", "parts", "qualified", "runs", "shared")
 
     def __init__(self, counted: dict[int, Scores], parts: _Parts) -> None:
         self.counted = counted
         self.parts = parts
         #: For the kinds, by keys of their own.
         self.shared: dict[Any, Any] = {}
-        #: Messages of results that later verdicts share (by identity, result kept).
-        self.messages: dict[int, tuple[CriterionResult, str]] = {}
         self.checks: dict[int, tuple[CycleCheck, ...]] = {}
         self.qualified: dict[int, bool] = {}
         self.runs: dict[int, int] = {}
@@ -451,10 +451,18 @@ class _Evaluation:
         compiled = self.compiled
         parts = self._parts
         results = [step.result(self) for step in compiled.steps]
-        outcomes = {result.outcome for result in results}
-        status = _STATUSES[compiled.status(FAILED in outcomes, UNDECIDED in outcomes, SCALAR)]
+        # A loop, not a set of outcomes: an enum member hashes in Python.
+        failed = undecided = False
+        for result in results:
+            outcome = result.outcome
+            if outcome is FAILED:
+                failed = True
+                break
+            if outcome is UNDECIDED:
+                undecided = True
+        status = _STATUSES[compiled.status(failed, undecided, SCALAR)]
         met_except_approval = True
-        if status is not Status.READY:
+        if status is not _READY:
             for i in parts.judged:
                 if results[i].outcome is not PASSED:
                     met_except_approval = False
@@ -462,7 +470,7 @@ class _Evaluation:
         run = self.run() if self.has_scores else 0
         ready_since = None
         since, placed = self.since or 0, self.since is not None
-        if status is Status.READY:
+        if status is _READY:
             ready_since = self.cycle(compiled.ready_start(self.end, run, since, placed, SCALAR))
         employee, family, framework, version = self._names
         return new_verdict(
@@ -479,7 +487,7 @@ class _Evaluation:
             ready_since,
             self._earliest(run, status),
             self._gaps(parts),
-            None if status is Status.READY else self._plan(results, parts),
+            None if status is _READY else self._plan(results, parts),
             framework,
             version,
         )
@@ -488,7 +496,7 @@ class _Evaluation:
         """First cycle in which time in level and the sustained run can both be met."""
         since, placed = self.since or 0, self.since is not None
         found, known = self.compiled.earliest(
-            self.end, run, since, placed, status is Status.READY, SCALAR
+            self.end, run, since, placed, status is _READY, SCALAR
         )
         return Cycle.from_ordinal(found, self.cadence) if known else None
 
@@ -512,8 +520,12 @@ class _Evaluation:
         achievable = True
         increases: PVector[Increase] = _NO_INCREASES
         # A cycle that qualifies needs no increase: every score step holds as it is.
-        if counted and not self.qualifies(self.end):
-            current: Scores = self._counted.get(self.end) or {}
+        end = self.end
+        qualified = self._memo.qualified.get(end)
+        if qualified is None:
+            qualified = self.qualifies(end)
+        if counted and not qualified:
+            current: Scores = self._counted.get(end) or {}
             # Unrated competencies count from the bottom of the scale.
             scores = {c: current.get(c, scale.min) for c in counted}
             start = dict(scores)
@@ -526,26 +538,25 @@ class _Evaluation:
                     if scores[c] != start[c] or c not in current
                 ]
             )
-        steps, messages = compiled.steps, self._memo.messages
+        steps, messages = compiled.steps, parts.messages
         said = []
         for i in parts.others:
             result = results[i]
             if result.outcome is not PASSED:
                 known = messages.get(id(result))
                 if known is None:
-                    if len(messages) >= 256:
+                    if len(messages) >= 1024:
                         messages.clear()  # only results shared by later verdicts repeat
                     known = messages[id(result)] = (result, type(steps[i]).message(result))
                 said.append(known[1])
-        others = pvector(said)
         return new_plan(
-            increases=increases,
-            achievable=achievable,
-            sustain=parts.keep,
-            cycles=compiled.sustain,
-            cadence=self.cadence,
-            others=others,
-            baseline=scale.min,
+            increases,
+            achievable,
+            parts.keep,
+            compiled.sustain,
+            self.cadence,
+            pvector(said),
+            scale.min,
         )
 
 
@@ -573,6 +584,9 @@ class _Parts:
     gap_spread: int
     gap_cells: tuple[dict[int | None, int], ...]
     gaps: dict[int, Gap]
+    #: Messages of results that later verdicts share, of this history or another (a
+    #: step keeps some of its results), by identity with the result kept.
+    messages: dict[int, tuple[CriterionResult, str]]
 
     def gap_key(self, index: int, score: int | None) -> int:
         """The sort key of a competency's gap, made once per competency and score.
@@ -606,4 +620,5 @@ def _parts(compiled: CompiledPolicy, spread: int) -> _Parts:
         gap_spread=spread,
         gap_cells=tuple({} for _ in compiled.gap_ids),
         gaps={},
+        messages={},
     )

@@ -69,7 +69,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 
 import attrs
 from pyrsistent import pvector
@@ -352,6 +352,11 @@ class ScoreKind(Kind):
     gather: Callable[[Scores], tuple[int, ...]] = attrs.field(
         default=attrs.Factory(lambda self: _gather(self.competencies), takes_self=True)
     )
+    #: Checks of cycles with every counted competency rated, by (cycle ordinal,
+    #: cadence, the integer that decides them), see `_kept`.
+    kept: dict[tuple[int, Cadence, int], CycleCheck] = attrs.field(
+        factory=dict, init=False, repr=False
+    )
 
     @abc.abstractmethod
     def decide(self, values: Sequence[Any]) -> Any:
@@ -550,10 +555,17 @@ class AverageScoreKind(ScoreKind):
             unrated = pvector(c for c in self.competencies if c not in scores)
             return new_check(cycle, UNDECIDED, None, unrated, True)
         total = weighted_total(values, self.weights)
-        met = average_holds(total, self.numerator, self.denominator, self.total_weight, self.strict)
-        return new_check(
-            cycle, PASSED if met else FAILED, _exact(total, self.total_weight), _NONE, True
-        )
+        # The total decides the outcome and the average: a few values per cycle.
+        key = (cycle.ordinal, cycle.cadence, total)
+        found = _kept(self.kept, key)
+        if found is None:
+            met = average_holds(
+                total, self.numerator, self.denominator, self.total_weight, self.strict
+            )
+            found = self.kept[key] = new_check(
+                cycle, PASSED if met else FAILED, _exact(total, self.total_weight), _NONE, True
+            )
+        return found
 
     def check_columns(self, values: Sequence[Any], rated: Sequence[Any], reviewed: Any) -> Any:
         """Undecided where any counted competency is unrated; the key is the weighted total."""
@@ -719,6 +731,23 @@ class ScoreFloorKind(_ShortfallKind):
             needs=(criterion.floor,) * len(counted),
         )
 
+    def check(self, cycle: Cycle, scores: Scores | None) -> CycleCheck:
+        """As for every shortfall kind; with one need for all, the lowest score decides."""
+        if scores is not None:
+            try:
+                values = self.gather(scores)
+            except KeyError:
+                pass
+            else:
+                lowest = min(values)
+                if lowest >= self.floor:
+                    key = (cycle.ordinal, cycle.cadence, lowest)
+                    found = _kept(self.kept, key)
+                    if found is None:
+                        found = self.kept[key] = new_check(cycle, PASSED, lowest, _NONE, True)
+                    return found
+        return super().check(cycle, scores)
+
     def observe(self, values: Sequence[int], below: int) -> int:
         """The lowest rated counted score (the floor itself when none counts)."""
         return min(values, default=self.floor)
@@ -812,6 +841,11 @@ class SustainedKind(Kind):
 
     criterion: Sustained
     cycles: int
+    #: Results by (cycle evaluated, cadence, run, reason), see `_kept`: the window is
+    #: the policy's, the same for every verdict at one cycle.
+    kept: dict[tuple[int, Cadence, int, str], CriterionResult] = attrs.field(
+        factory=dict, init=False, repr=False
+    )
 
     @classmethod
     def compile(cls, criterion: Sustained, context: Context) -> SustainedKind:
@@ -838,9 +872,13 @@ class SustainedKind(Kind):
             reason = "run_too_short"
         else:
             reason = "unrated"
-        return new_result(
-            self.decisions[reason], self.criterion, run, self.cycles, window, _NONE, _NONE
-        )
+        key = (facts.end, facts.cadence, run, reason)
+        found = _kept(self.kept, key)
+        if found is None:
+            found = self.kept[key] = new_result(
+                self.decisions[reason], self.criterion, run, self.cycles, window, _NONE, _NONE
+            )
+        return found
 
     @property
     def required_observed(self) -> Observed:
@@ -886,6 +924,26 @@ class SustainedKind(Kind):
         )
 
 
+#: How many values a step keeps (`_kept`) before it starts afresh.
+_KEPT = 1024
+_T = TypeVar("_T")
+
+
+def _kept(made: dict[Any, _T], key: Any) -> _T | None:
+    """A value a step made before from the same facts, or None (room made for it).
+
+    For results and checks that depend on a few small facts only (the cycle evaluated,
+    the start of the stay, whether an approval was given, a cycle's total): a company's
+    verdicts fall on the same few cycles, so each is made once and shared, as immutable
+    values may be. Keys hold the cadence: a compiled step serves every framework with
+    its policy, whatever the cadence.
+    """
+    found = made.get(key)
+    if found is None and len(made) >= _KEPT:
+        made.clear()
+    return found
+
+
 def _no_level(
     kind: type[Kind], criterion: Criterion, required: int, facts: Facts
 ) -> CriterionResult:
@@ -906,6 +964,10 @@ class TimeInLevelKind(Kind):
 
     criterion: TimeInLevel
     cycles: int
+    #: Results by (start of the stay, cycle evaluated, cadence), see `_kept`.
+    kept: dict[tuple[int, int, Cadence], CriterionResult] = attrs.field(
+        factory=dict, init=False, repr=False
+    )
 
     @classmethod
     def compile(cls, criterion: TimeInLevel, context: Context) -> TimeInLevelKind:
@@ -917,12 +979,17 @@ class TimeInLevelKind(Kind):
         since = facts.since
         if since is None:
             return _no_level(TimeInLevelKind, self.criterion, self.cycles, facts)
-        spent = facts.end - since + 1
-        stay = facts.cycles(since, facts.end)
-        reason = "met" if spent >= self.cycles else "too_short"
-        return new_result(
-            self.decisions[reason], self.criterion, spent, self.cycles, stay, _NONE, _NONE
-        )
+        end = facts.end
+        key = (since, end, facts.cadence)
+        found = _kept(self.kept, key)
+        if found is None:
+            spent = end - since + 1
+            stay = facts.cycles(since, end)
+            reason = "met" if spent >= self.cycles else "too_short"
+            found = self.kept[key] = new_result(
+                self.decisions[reason], self.criterion, spent, self.cycles, stay, _NONE, _NONE
+            )
+        return found
 
     @property
     def required_observed(self) -> Observed:
@@ -1019,10 +1086,18 @@ class ScopeEvidenceKind(Kind):
             return _no_level(ScopeEvidenceKind, self.criterion, self.count, facts)
         # Verdicts for later cycles of one stay extend the count of the cycle before, and
         # share its result while no record is added: the result names no cycle evaluated.
-        tally: dict[int, CriterionResult] = facts.shared.setdefault((self, since), {})
+        shared = facts.shared
+        tally: dict[int, CriterionResult] | None = shared.get((self, since))
+        if tally is None:
+            tally = shared[self, since] = {}
         found = tally.get(end)
         if found is None:
             before = tally.get(end - 1)
+            review = facts.latest_review
+            if before is not None and (review is None or not review.evidence):
+                # No record in the cycle: the count of the cycle before stands.
+                tally[end] = before
+                return before
             if before is None:
                 count = self.tally(facts.reviews_between(since, end), 0, _NONE)
             else:
@@ -1083,6 +1158,10 @@ class _ApprovalKind(Kind):
     words: ClassVar[tuple[str, str, str]]
 
     criterion: Any
+    #: Results by (cycle evaluated, cadence, given), see `_kept`.
+    kept: dict[tuple[int, Cadence, bool], CriterionResult] = attrs.field(
+        factory=dict, init=False, repr=False
+    )
 
     @abc.abstractmethod
     def given(self, review: Review) -> bool:
@@ -1092,15 +1171,19 @@ class _ApprovalKind(Kind):
         """Given only when the review of ``as_of`` records it."""
         review = facts.latest_review
         given = review is not None and self.given(review)
-        return new_result(
-            self.decisions[self.yes] if given else self.decisions[self.no],
-            self.criterion,
-            given,
-            True,
-            facts.as_of_only,
-            _NONE,
-            _NONE,
-        )
+        key = (facts.end, facts.cadence, given)
+        found = _kept(self.kept, key)
+        if found is None:
+            found = self.kept[key] = new_result(
+                self.decisions[self.yes] if given else self.decisions[self.no],
+                self.criterion,
+                given,
+                True,
+                facts.as_of_only,
+                _NONE,
+                _NONE,
+            )
+        return found
 
     @property
     def required_observed(self) -> Observed:

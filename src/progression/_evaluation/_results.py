@@ -420,8 +420,7 @@ def new_increase(competency: str, from_score: int | None, to_score: int) -> Incr
 )
 
 
-def new_plan(
-    *,
+def new_plan(  # noqa: PLR0917 - the engine's hot path, where positions cost less
     increases: PVector[Increase],
     achievable: bool,
     sustain: PVector[str],
