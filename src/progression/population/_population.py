@@ -19,10 +19,12 @@ objects; ``N`` employees, ``C`` cycles, ``K`` competencies)
 - ``_assignments``: the level assignments, sorted by employee then ``since``: a dict of
   equal-length arrays ``employee``, ``level`` (codes into ``_levels``), ``since`` (cycle
   ordinals, `progression.Cycle.ordinal`), ``row`` (the row in the levels table);
-  ``_assignment_offsets`` (int64, ``N + 1``) delimits each employee's.
+  ``_assignment_offsets`` (``N + 1``) delimits each employee's. The current level at
+  any cycle is the last assignment whose ``since`` is not later.
 - ``_cadence`` and ``_first``: the cadence and the ordinal of cycle 0 of the cycle axis;
   ``_cycles`` is ``C``. Cycle index ``c`` is the ordinal ``_first + c``.
-- ``_competencies``: the competency ids rated, in order of first appearance (``K``).
+- ``_competencies``: the competency ids rated (``K``), in the order the rows rate them
+  (see below).
 - ``_scores``: one dense score cube per rater role present, ``{Rater: ndarray}``, each
   shaped ``(rows, C, K)`` and indexed employee x cycle x competency, of the smallest
   signed integer type holding every score; a cell holds ``_unrated`` (the type's
@@ -32,10 +34,10 @@ objects; ``N`` employees, ``C`` cycles, ``K`` competencies)
   ``_cube(rater, codes)`` gives the rows of any employees, ``(len(codes), C, K)``.
 - ``_rater_ids``: with a ``rater_id`` column, ``{Rater: ndarray}``: each employee's
   usual rater id for the role (int32 codes into ``_rater_names``, a pyarrow string
-  array, -1 for none), and
-  ``_rater_id_cells[rater]`` the scores given by anyone else (arrays ``employee,
-  cycle, competency, rater_id``); ``_rater_id_cube(rater)`` gives the dense
-  ``(N, C, K)`` cube of rater ids. Empty without the column.
+  array; -1 for none), and ``_rater_id_cells[rater]`` the scores given by anyone else
+  (arrays ``employee, cycle, competency, rater_id``); ``_rater_id_cube(rater)`` gives
+  the dense ``(N, C, K)`` cube of rater ids, for per-rater analyses. Empty without the
+  column.
 - ``_reviewed``: which cycles have a review at all (any rating, of any rater, or any
   event), as bits: ``numpy.unpackbits(_reviewed, axis=1, count=C)`` gives ``(N, C)``.
 - ``_events``: the events, sorted by employee then cycle: a dict of arrays ``employee``,
@@ -46,6 +48,8 @@ objects; ``N`` employees, ``C`` cycles, ``K`` competencies)
   ``row``; and ``note``, a pyarrow dictionary array of the notes.
 - ``_problems``: the rows refused while loading, as ``(employee code or -1, Problem)``:
   an employee with one is reported, not evaluated.
+- ``history(code)`` gives one employee's `RatingHistory` back, each value with its
+  origin (table, and line or row).
 
 Ratings keep no row number each. Within a review the rows' order (one rater's scores
 after another's, or one competency's after another's, each in a consistent order) is
@@ -183,7 +187,16 @@ def _encode_array(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
         column = pc.dictionary_encode(column)
     if column.num_chunks == 0:
         return np.zeros(0, np.int32), pa.array([], pa.string())
-    combined = column.unify_dictionaries().combine_chunks()
+    chunks = column.chunks
+    head = chunks[0].dictionary
+    if len(chunks) > 1 and all(c.dictionary.equals(head) for c in chunks[1:]):
+        # One dictionary repeated in every chunk (a Parquet file written from a
+        # dictionary column): unifying would hash it once per chunk.
+        combined = pa.DictionaryArray.from_arrays(
+            pa.concat_arrays([c.indices for c in chunks]), head
+        )
+    else:
+        combined = column.unify_dictionaries().combine_chunks()
     dictionary = combined.dictionary.cast(pa.string())
     if combined.null_count:
         indices = combined.indices.cast(pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
