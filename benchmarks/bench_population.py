@@ -77,11 +77,21 @@ class PeakMemory:
         self.peak = max(self.peak, rss())
 
 
+def plain(table: pa.Table) -> pa.Table:
+    """Text columns as plain strings, as an export writes them (Parquet then keeps a
+    dictionary per row group of the values in it)."""
+    fields = [
+        pa.field(f.name, f.type.value_type) if pa.types.is_dictionary(f.type) else f
+        for f in table.schema
+    ]
+    return table.cast(pa.schema(fields))
+
+
 def write(tables: tuple[pa.Table, ...], folder: Path, suffix: str) -> list[Path]:
     paths = [folder / f"{name}.{suffix}" for name in NAMES]
     for table, path in zip(tables, paths, strict=True):
         if suffix == "parquet":
-            pq.write_table(table, path)
+            pq.write_table(plain(table), path)
         else:
             options = pcsv.WriteOptions(quoting_style="needed")
             pcsv.write_csv(table, str(path), write_options=options)

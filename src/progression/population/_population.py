@@ -1148,35 +1148,39 @@ def _build(
     def pick(values: np.ndarray) -> np.ndarray:
         return values if everything else values[valid_r]
 
-    emp_v, cyc_v = pick(r_emp).astype(np.int64), pick(r_cycle) - first
-    comp_v, rater_v = pick(r_comp).astype(np.int64), pick(r_rater).astype(np.int64)
+    # Small integer types throughout: 80 million rows make every copy count.
+    emp_v, cyc_v = pick(r_emp), pick(r_cycle) - first
+    comp_v, rater_v = pick(r_comp), pick(r_rater)
     # The order of the rows within each review, learned from the rows: an export sorted
     # by employee and cycle then keeps one row number per employee (see the layout).
     nesting, comp_rank, rater_rank = _learn_order(
         emp_v, cyc_v, comp_v, rater_v, k_count, len(RATERS)
     )
     competencies = [competencies[int(i)] for i in np.argsort(comp_rank)]
-    r_comp = np.where(r_comp >= 0, comp_rank[np.maximum(r_comp, 0)], -1).astype(np.int32)
-    comp_v = comp_rank[comp_v]
-    outer, inner = (
-        (rater_rank[rater_v], comp_v)
-        if nesting == "rater"
-        else (
-            comp_v,
-            rater_rank[rater_v],
-        )
-    )
-    n_inner = k_count if nesting == "rater" else len(RATERS)
-    n_outer = len(RATERS) if nesting == "rater" else k_count
-    key = ((emp_v * max(count, 1) + cyc_v) * max(n_outer, 1) + outer) * max(n_inner, 1) + inner
-    steps = np.diff(key)
+    r_comp = np.where(r_comp >= 0, comp_rank[np.maximum(r_comp, 0)], -1).astype(np.int16)
+    comp_v = pick(r_comp)
+    if nesting == "rater":
+        outer, inner, n_outer, n_inner = rater_rank[rater_v], comp_v, len(RATERS), k_count
+    else:
+        outer, inner, n_outer, n_inner = comp_v, rater_rank[rater_v], k_count, len(RATERS)
+    key = emp_v.astype(np.int64)
+    key *= max(count, 1)
+    key += cyc_v
+    key *= max(n_outer, 1)
+    key += outer
+    key *= max(n_inner, 1)
+    key += inner
+    del outer, inner
     same_emp = emp_v[1:] == emp_v[:-1]
-    changes = int(np.count_nonzero(~same_emp))
+    changes = int(len(same_emp) - np.count_nonzero(same_emp))
     distinct = int(np.count_nonzero(np.bincount(emp_v, minlength=1))) if len(emp_v) else 0
-    in_order = bool(np.all(steps[same_emp] >= 0)) and changes + 1 == max(distinct, 1)
+    rising = key[1:] >= key[:-1]
+    in_order = bool(np.all(rising | ~same_emp)) and changes + 1 == max(distinct, 1)
+    del rising, same_emp
     sort = np.arange(len(key)) if in_order else np.argsort(key, kind="stable")
-    skey = key[sort]
+    skey = key if in_order else key[sort]
     repeat = np.flatnonzero(skey[1:] == skey[:-1]) + 1
+    del key, skey
     for i in repeat:
         at = int(valid_r[sort[i]])
         first_row_of = int(valid_r[sort[i - 1]])
@@ -1208,9 +1212,11 @@ def _build(
     if rater_ids is not None:
         rater_names = rater_ids[1]
     reviewed = np.zeros((n, max(count, 0)), bool)
+    identity = everything and in_order and not len(repeat)
     for index, rater in enumerate(RATERS):
-        mine = stored[r_rater[stored] == index]
-        if not len(mine):
+        # Every row stored, in order: a mask of the rater's rows, without an index array.
+        mine = (r_rater == index) if identity else stored[r_rater[stored] == index]
+        if not (mine.any() if identity else len(mine)):
             continue
         emp_m, cyc_m, comp_m = r_emp[mine], r_cycle[mine] - first, r_comp[mine]
         reviewed[emp_m, cyc_m] = True
@@ -1335,7 +1341,7 @@ def _topological(before: np.ndarray, after: np.ndarray, count: int) -> np.ndarra
     if graph.diagonal().any():
         return None
     waiting = graph.sum(axis=0)
-    rank = np.full(count, -1, np.int64)
+    rank = np.full(count, -1, _codes_for(count))
     for place in range(count):
         free = np.flatnonzero((waiting == 0) & (rank < 0))
         if not len(free):
@@ -1364,15 +1370,16 @@ def _learn_order(  # noqa: PLR0917 - the rows' columns
     for nesting in ("rater", "competency"):
         outer, inner = (rater, competency) if nesting == "rater" else (competency, rater)
         n_outer, n_inner = (raters, competencies) if nesting == "rater" else (competencies, raters)
-        change = same & (outer[1:] != outer[:-1])
-        stay = same & (outer[1:] == outer[:-1])
+        steady = outer[1:] == outer[:-1]
+        change = same & ~steady
+        stay = same & steady
         outer_rank = _topological(outer[:-1][change], outer[1:][change], n_outer)
         inner_rank = _topological(inner[:-1][stay], inner[1:][stay], n_inner)
         if outer_rank is not None and inner_rank is not None:
             if nesting == "rater":
                 return nesting, inner_rank, outer_rank
             return nesting, outer_rank, inner_rank
-    return "rater", np.arange(competencies), np.arange(raters)
+    return "rater", np.arange(competencies, dtype=np.int16), np.arange(raters, dtype=np.int16)
 
 
 def _scores(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
