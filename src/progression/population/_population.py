@@ -49,7 +49,8 @@ objects; ``N`` employees, ``C`` cycles, ``K`` competencies)
 - ``_problems``: the rows refused while loading, as ``(employee code or -1, Problem)``:
   an employee with one is reported, not evaluated.
 - ``history(code)`` gives one employee's `RatingHistory` back, each value with its
-  origin (table, and line or row).
+  origin (table, and line or row); ``_levels_at(ordinal)`` each employee's level at a
+  cycle (the latest without one).
 
 Ratings keep no row number each. Within a review the rows' order (one rater's scores
 after another's, or one competency's after another's, each in a consistent order) is
@@ -748,6 +749,26 @@ class Population:
         if self._rating_rows_sorted:
             return self._rating_rows[int(starts[code]) : int(starts[code]) + count]
         return int(self._rating_rows[code]) + np.arange(count)
+
+    def _levels_at(self, ordinal: int | None = None) -> np.ndarray:
+        """Each employee's level at a cycle ordinal (codes into ``_levels``; -1 for none).
+
+        The last assignment whose ``since`` is not later; without ``ordinal``, each
+        employee's latest assignment.
+        """
+        a = self._assignments
+        offsets = self._assignment_offsets.astype(np.int64)
+        n = len(self)
+        if ordinal is None:
+            last = offsets[1:] - 1
+        else:
+            key = (a["employee"].astype(np.int64) << 32) + a["since"].astype(np.int64)
+            probe = (np.arange(n, dtype=np.int64) << 32) + ordinal
+            last = np.searchsorted(key, probe, side="right") - 1
+        held = last >= offsets[:-1]
+        found = np.full(n, -1, np.int32)
+        found[held] = a["level"][last[held]]
+        return found
 
     def _cells(self, rater: Rater, code: int) -> np.ndarray | None:
         """One employee's scores by one rater, ``(C, K)``; None without any."""
