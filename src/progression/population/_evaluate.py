@@ -427,6 +427,13 @@ class _Run:
     def name(self, text: str) -> int:
         return self.names.setdefault(text, len(self.names))
 
+    def window_checked(self, idx: np.ndarray, score: ScoreKind, key: Any, known: Any) -> None:
+        """Each score criterion's window for employees ``idx``: keys and where known.
+
+        Analyses that read the per-cycle values the run decided on (the critical
+        threshold of `progression.population.sweep`) hook in here; the run needs nothing.
+        """
+
     # --- the run ------------------------------------------------------------------------
 
     def run(self) -> None:
@@ -532,10 +539,10 @@ class _Run:
             window_reviewed = full_reviewed[wr, window]
             for score, (o, k, kn) in zip(compiled.scores, outcomes, strict=True):
                 ow = o[wr, window]
+                kw, knw = k[wr, window], kn[wr, window]
                 window_failed |= (ow == 1).any(axis=1)
-                scored[score.position] = score.result_columns(
-                    ow, k[wr, window], kn[wr, window], window_reviewed
-                )
+                self.window_checked(idx, score, kw, knw)
+                scored[score.position] = score.result_columns(ow, kw, knw, window_reviewed)
         results: list[Columns] = []
         for step in compiled.steps:
             if isinstance(step, ScoreKind):
