@@ -100,13 +100,24 @@ _RATE_FIELDS = [
 def _groups(verdicts: pa.Table, by: Sequence[str]) -> tuple[np.ndarray, list[tuple[Any, ...]]]:
     """Each employee's group of the columns ``by`` (-1 without a verdict), and the groups."""
     valid, _, _ = _outcomes(verdicts)
-    columns = [_texts(verdicts[name]) for name in by]
-    keys = list(zip(*columns, strict=True))
-    found: dict[tuple[Any, ...], int] = {}
-    group = np.full(len(keys), -1, np.int64)
-    for i in np.flatnonzero(valid):
-        group[i] = found.setdefault(keys[i], len(found))
-    return group, sorted(found, key=found.__getitem__)
+    columns = [_codes(verdicts[name]) for name in by]
+    key = np.zeros(verdicts.num_rows, np.int64)
+    for codes, names in columns:
+        key = key * (len(names) + 1) + codes + 1
+    chosen = np.flatnonzero(valid)
+    # Groups in order of first appearance, as people read down the verdicts.
+    _, first, inverse = np.unique(key[chosen], return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(order), np.int64)
+    rank[order] = np.arange(len(order))
+    group = np.full(verdicts.num_rows, -1, np.int64)
+    group[chosen] = rank[inverse]
+    heads = chosen[first[order]]
+    names = [
+        tuple(None if codes[h] < 0 else labels[codes[h]] for codes, labels in columns)
+        for h in heads
+    ]
+    return group, names
 
 
 def _rates(
@@ -377,8 +388,14 @@ class _CriticalRun(_Run):
     def keep(self, strict: bool, idx: np.ndarray, total: np.ndarray, weight: int) -> None:
         numerator, denominator = self.low[strict]
         # Cross-multiplied: totals are small, the products fit in 64 bits.
+        before = numerator[idx]
+        unseen = before == _NONE
         lower = (total != _NONE) & (
-            (numerator[idx] == _NONE) | (total * denominator[idx] < numerator[idx] * weight)
+            unseen
+            | (
+                np.where(total == _NONE, 0, total) * denominator[idx]
+                < np.where(unseen, 0, before) * weight
+            )
         )
         numerator[idx] = np.where(lower, total, numerator[idx])
         denominator[idx] = np.where(lower, weight, denominator[idx])
@@ -419,10 +436,13 @@ class _Critical:
     def passes(self, threshold: Fraction) -> np.ndarray:
         """Who reaches ``threshold`` in every cycle of every average (strict: above it)."""
         reach = np.ones(len(self.met), bool)
+        small = max(abs(threshold.numerator), threshold.denominator) < 2**24
         for strict, (numerator, denominator) in self.low.items():
-            left = numerator.astype(object) * threshold.denominator
-            right = denominator.astype(object) * threshold.numerator
+            # Totals and weights are small: in 64 bits unless the threshold is not.
+            kind = np.int64 if small else object
             none = numerator == _NONE
+            left = np.where(none, 0, numerator).astype(kind) * threshold.denominator
+            right = denominator.astype(kind) * threshold.numerator
             held = np.asarray(left > right if strict else left >= right, bool)
             reach &= none | held
         return reach
@@ -502,6 +522,8 @@ def sweep(framework: Framework, population: Any, grid: Any) -> Sweep:
     level_rows: dict[str, list[Any]] = {}
     transition_rows: dict[str, list[Any]] = {}
     evaluations = exact = 0
+    # The run read for every threshold has the same groups each time: grouped once.
+    grouped: dict[tuple[str, ...], tuple[np.ndarray, list[tuple[Any, ...]]]] = {}
     thresholds = [to_fraction(p["threshold"]) for p in points if set(p) == {"threshold"}]
     for point in points:
         if set(point) == {"threshold"}:
@@ -529,7 +551,12 @@ def sweep(framework: Framework, population: Any, grid: Any) -> Sweep:
             (level_rows, ("family", "level")),
             (transition_rows, ("family", "level", "target_family", "target")),
         ):
-            group, names = _groups(verdicts, by)
+            if critical is not None and verdicts is critical.verdicts:
+                if by not in grouped:
+                    grouped[by] = _groups(verdicts, by)
+                group, names = grouped[by]
+            else:
+                group, names = _groups(verdicts, by)
             if len(by) == 2:
                 names = [(*k, None, None) for k in names]
             found = _rates(group, names, met, ready)
