@@ -586,8 +586,10 @@ def sweep(framework: Framework, population: Any, grid: Any) -> Sweep:
 class ThresholdCurve:
     """The pass rate against the threshold of every `AverageScore`, per level.
 
-    ``table``: per threshold (exact text and float), family and level, ``employees,
-    passing, pass_rate, ready, ready_rate``; exact at each threshold listed.
+    ``table``: per threshold (as people read it, ``threshold``; exactly, as
+    ``threshold_numerator`` and ``threshold_denominator``; and as a float,
+    ``threshold_value``), family and level, ``employees, passing, pass_rate, ready,
+    ready_rate``; exact at each threshold listed.
     """
 
     table: pa.Table
@@ -648,8 +650,16 @@ def threshold_curve(
     by_policy = np.asarray(table["policy"].to_numpy())
     texts = pa.array([show_number(values[p]) for p in by_policy], pa.string())
     floats = pa.array([float(values[p]) for p in by_policy], pa.float64())
+    numerators = pa.array([values[p].numerator for p in by_policy], pa.int64())
+    denominators = pa.array([values[p].denominator for p in by_policy], pa.int64())
     table = table.drop_columns(["policy", "parameters"])
-    table = table.add_column(0, "threshold_value", floats).add_column(0, "threshold", texts)
+    for name, column in (
+        ("threshold_value", floats),
+        ("threshold_denominator", denominators),
+        ("threshold_numerator", numerators),
+        ("threshold", texts),
+    ):
+        table = table.add_column(0, name, column)
     return ThresholdCurve(table=table)
 
 
