@@ -28,3 +28,8 @@ def test_the_evaluation_benchmark_builds_and_its_baseline_matches_every_verdict(
     bench = load("bench_evaluate")
     framework, history, plain = bench.build()
     bench.check(framework, history, plain)
+
+
+def test_the_what_if_benchmark_runs_on_a_small_company() -> None:
+    bench = load("bench_what_if")
+    bench.main(200)

@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from progression import (
+    Cycle,
     EvaluationError,
     InvalidHistory,
     Rater,
@@ -313,3 +314,19 @@ def test_rater_ids_and_a_role_few_are_rated_by() -> None:
         cell = ids[codes[row["employee_id"]], cycles[row["cycle"]], where[row["competency"]]]
         assert names[cell] == row["rater_id"]
     assert (ids >= 0).sum() == sum(r["rater"] == "manager" for r in table)
+
+
+def test_the_level_of_every_employee_at_a_cycle() -> None:
+    histories = examples.team()
+    population = Population.from_histories(histories)
+    for cycle in ("2024-Q1", "2025-Q3", "2026-Q3", None):
+        ordinal = None if cycle is None else Cycle.parse(cycle).ordinal
+        codes = population._levels_at(ordinal)
+        for history, code in zip(histories, codes, strict=True):
+            at = (
+                history.level_at(Cycle.parse(cycle))
+                if cycle
+                else max(history.levels, key=lambda a: a.since)
+            )
+            expected = None if at is None else at.level
+            assert (population._levels[code] if code >= 0 else None) == expected

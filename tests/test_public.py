@@ -137,15 +137,22 @@ STRATEGIES = [
 EXAMPLES = ["UnknownExample", "load", "names", "population", "team", "team_files", "text"]
 
 POPULATION = [
+    "Comparison",
     "LevelFit",
     "Population",
     "PopulationVerdicts",
     "RaterDrift",
+    "Sweep",
+    "ThresholdCurve",
+    "aspirational",
+    "compare",
     "evaluate_dask",
     "evaluate_partition",
     "evaluate_population",
     "level_fit",
     "rater_drift",
+    "sweep",
+    "threshold_curve",
 ]
 
 # Public names that are neither classes nor functions, so have no module of their own.

@@ -38,7 +38,7 @@ from ._results import (
     new_verdict,
 )
 
-__all__ = ["evaluate", "evaluate_bound", "timeline"]
+__all__ = ["Move", "NoMove", "evaluate", "evaluate_bound", "resolve_move", "timeline"]
 
 PASSED, FAILED, UNDECIDED = Outcome.PASSED, Outcome.FAILED, Outcome.UNDECIDED
 _STATUSES = tuple(Status(name) for name in STATUSES)
@@ -182,6 +182,14 @@ def _move(
         policy, track, target_track, target_level, tuple(framework.raters), counted=counted
     )
     return _Move(target_family, target_level, route, compiled)
+
+
+#: The move resolution, for executors over many employees: one call per distinct
+#: (family, track, current level, target), cached; `Move` or `NoMove` (whose ``text``
+#: names the employee as ``{employee!r}``).
+resolve_move = _move
+Move = _Move
+NoMove = _NoMove
 
 
 def _ladder(family: JobFamily, track_id: str) -> list[str]:

@@ -13,7 +13,9 @@ produced, when they are installed.
   employees, for Dask, Ray or Spark; `evaluate_dask` runs it over ``dask.dataframe``
   inputs (the ``dask`` extra: ``pip install 'progression[dask]'``);
 - `level_fit` and `rater_drift` ask how the team maps to the levels and whether raters
-  agree (`LevelFit`, `RaterDrift`).
+  agree (`LevelFit`, `RaterDrift`);
+- `compare`, `sweep`, `threshold_curve` and `aspirational` ask what other policies
+  would change (`Comparison`, `Sweep`, `ThresholdCurve`).
 """
 
 from __future__ import annotations
@@ -31,17 +33,33 @@ from ._calibration import LevelFit, RaterDrift, level_fit, rater_drift
 from ._dask import evaluate_dask
 from ._population import Population
 from ._verdicts import PopulationVerdicts, evaluate_partition, evaluate_population
+from ._what_if import (
+    Comparison,
+    Sweep,
+    ThresholdCurve,
+    aspirational,
+    compare,
+    sweep,
+    threshold_curve,
+)
 
 __all__ = [
+    "Comparison",
     "LevelFit",
     "Population",
     "PopulationVerdicts",
     "RaterDrift",
+    "Sweep",
+    "ThresholdCurve",
+    "aspirational",
+    "compare",
     "evaluate_dask",
     "evaluate_partition",
     "evaluate_population",
     "level_fit",
     "rater_drift",
+    "sweep",
+    "threshold_curve",
 ]
 
 _public.publish(__name__, globals(), __all__)

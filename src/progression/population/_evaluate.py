@@ -29,7 +29,7 @@ import pyarrow as pa
 
 from .._evaluation._bind import bind
 from .._evaluation._compile import STATUSES, CompiledPolicy
-from .._evaluation._engine import _Move, _move, _NoMove, evaluate
+from .._evaluation._engine import Move, NoMove, evaluate, resolve_move
 from .._evaluation._kinds import (
     CODES,
     OUTCOMES,
@@ -427,6 +427,13 @@ class _Run:
     def name(self, text: str) -> int:
         return self.names.setdefault(text, len(self.names))
 
+    def window_checked(self, idx: np.ndarray, score: ScoreKind, key: Any, known: Any) -> None:
+        """Each score criterion's window for employees ``idx``: keys and where known.
+
+        Analyses that read the per-cycle values the run decided on (the critical
+        threshold of `progression.population.sweep`) hook in here; the run needs nothing.
+        """
+
     # --- the run ------------------------------------------------------------------------
 
     def run(self) -> None:
@@ -470,14 +477,14 @@ class _Run:
             group = order[start:stop]
             head = int(group[0])
             current = int(self.current[head])
-            move = _move(
+            move = resolve_move(
                 self.framework,
                 pop._families[int(pop._family[head])],
                 pop._tracks[int(pop._track[head])],
                 pop._levels[current] if current >= 0 else None,
                 self.target,
             )
-            if isinstance(move, _NoMove):
+            if isinstance(move, NoMove):
                 names = pop._employees.take(pa.array(group)).to_pylist()
                 for code, employee in zip(group, names, strict=True):
                     text = move.text.replace("{employee!r}", repr(employee))
@@ -486,7 +493,7 @@ class _Run:
             for lo in range(0, len(group), CHUNK):
                 self.decide(move, group[lo : lo + CHUNK])
 
-    def decide(self, move: _Move, idx: np.ndarray) -> None:
+    def decide(self, move: Move, idx: np.ndarray) -> None:
         """Every criterion and the verdict of a chunk of employees making one move."""
         compiled = move.compiled
         n = len(idx)
@@ -532,10 +539,10 @@ class _Run:
             window_reviewed = full_reviewed[wr, window]
             for score, (o, k, kn) in zip(compiled.scores, outcomes, strict=True):
                 ow = o[wr, window]
+                kw, knw = k[wr, window], kn[wr, window]
                 window_failed |= (ow == 1).any(axis=1)
-                scored[score.position] = score.result_columns(
-                    ow, k[wr, window], kn[wr, window], window_reviewed
-                )
+                self.window_checked(idx, score, kw, knw)
+                scored[score.position] = score.result_columns(ow, kw, knw, window_reviewed)
         results: list[Columns] = []
         for step in compiled.steps:
             if isinstance(step, ScoreKind):

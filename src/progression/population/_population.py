@@ -19,10 +19,12 @@ objects; ``N`` employees, ``C`` cycles, ``K`` competencies)
 - ``_assignments``: the level assignments, sorted by employee then ``since``: a dict of
   equal-length arrays ``employee``, ``level`` (codes into ``_levels``), ``since`` (cycle
   ordinals, `progression.Cycle.ordinal`), ``row`` (the row in the levels table);
-  ``_assignment_offsets`` (int64, ``N + 1``) delimits each employee's.
+  ``_assignment_offsets`` (``N + 1``) delimits each employee's. The current level at
+  any cycle is the last assignment whose ``since`` is not later.
 - ``_cadence`` and ``_first``: the cadence and the ordinal of cycle 0 of the cycle axis;
   ``_cycles`` is ``C``. Cycle index ``c`` is the ordinal ``_first + c``.
-- ``_competencies``: the competency ids rated, in order of first appearance (``K``).
+- ``_competencies``: the competency ids rated (``K``), in the order the rows rate them
+  (see below).
 - ``_scores``: one dense score cube per rater role present, ``{Rater: ndarray}``, each
   shaped ``(rows, C, K)`` and indexed employee x cycle x competency, of the smallest
   signed integer type holding every score; a cell holds ``_unrated`` (the type's
@@ -32,10 +34,10 @@ objects; ``N`` employees, ``C`` cycles, ``K`` competencies)
   ``_cube(rater, codes)`` gives the rows of any employees, ``(len(codes), C, K)``.
 - ``_rater_ids``: with a ``rater_id`` column, ``{Rater: ndarray}``: each employee's
   usual rater id for the role (int32 codes into ``_rater_names``, a pyarrow string
-  array, -1 for none), and
-  ``_rater_id_cells[rater]`` the scores given by anyone else (arrays ``employee,
-  cycle, competency, rater_id``); ``_rater_id_cube(rater)`` gives the dense
-  ``(N, C, K)`` cube of rater ids. Empty without the column.
+  array; -1 for none), and ``_rater_id_cells[rater]`` the scores given by anyone else
+  (arrays ``employee, cycle, competency, rater_id``); ``_rater_id_cube(rater)`` gives
+  the dense ``(N, C, K)`` cube of rater ids, for per-rater analyses. Empty without the
+  column.
 - ``_reviewed``: which cycles have a review at all (any rating, of any rater, or any
   event), as bits: ``numpy.unpackbits(_reviewed, axis=1, count=C)`` gives ``(N, C)``.
 - ``_events``: the events, sorted by employee then cycle: a dict of arrays ``employee``,
@@ -46,6 +48,9 @@ objects; ``N`` employees, ``C`` cycles, ``K`` competencies)
   ``row``; and ``note``, a pyarrow dictionary array of the notes.
 - ``_problems``: the rows refused while loading, as ``(employee code or -1, Problem)``:
   an employee with one is reported, not evaluated.
+- ``history(code)`` gives one employee's `RatingHistory` back, each value with its
+  origin (table, and line or row); ``_levels_at(ordinal)`` each employee's level at a
+  cycle (the latest without one).
 
 Ratings keep no row number each. Within a review the rows' order (one rater's scores
 after another's, or one competency's after another's, each in a consistent order) is
@@ -183,7 +188,16 @@ def _encode_array(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
         column = pc.dictionary_encode(column)
     if column.num_chunks == 0:
         return np.zeros(0, np.int32), pa.array([], pa.string())
-    combined = column.unify_dictionaries().combine_chunks()
+    chunks = column.chunks
+    head = chunks[0].dictionary
+    if len(chunks) > 1 and all(c.dictionary.equals(head) for c in chunks[1:]):
+        # One dictionary repeated in every chunk (a Parquet file written from a
+        # dictionary column): unifying would hash it once per chunk.
+        combined = pa.DictionaryArray.from_arrays(
+            pa.concat_arrays([c.indices for c in chunks]), head
+        )
+    else:
+        combined = column.unify_dictionaries().combine_chunks()
     dictionary = combined.dictionary.cast(pa.string())
     if combined.null_count:
         indices = combined.indices.cast(pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
@@ -736,6 +750,26 @@ class Population:
             return self._rating_rows[int(starts[code]) : int(starts[code]) + count]
         return int(self._rating_rows[code]) + np.arange(count)
 
+    def _levels_at(self, ordinal: int | None = None) -> np.ndarray:
+        """Each employee's level at a cycle ordinal (codes into ``_levels``; -1 for none).
+
+        The last assignment whose ``since`` is not later; without ``ordinal``, each
+        employee's latest assignment.
+        """
+        a = self._assignments
+        offsets = self._assignment_offsets.astype(np.int64)
+        n = len(self)
+        if ordinal is None:
+            last = offsets[1:] - 1
+        else:
+            key = (a["employee"].astype(np.int64) << 32) + a["since"].astype(np.int64)
+            probe = (np.arange(n, dtype=np.int64) << 32) + ordinal
+            last = np.searchsorted(key, probe, side="right") - 1
+        held = last >= offsets[:-1]
+        found = np.full(n, -1, np.int32)
+        found[held] = a["level"][last[held]]
+        return found
+
     def _cells(self, rater: Rater, code: int) -> np.ndarray | None:
         """One employee's scores by one rater, ``(C, K)``; None without any."""
         cube = self._scores.get(rater)
@@ -1135,35 +1169,39 @@ def _build(
     def pick(values: np.ndarray) -> np.ndarray:
         return values if everything else values[valid_r]
 
-    emp_v, cyc_v = pick(r_emp).astype(np.int64), pick(r_cycle) - first
-    comp_v, rater_v = pick(r_comp).astype(np.int64), pick(r_rater).astype(np.int64)
+    # Small integer types throughout: 80 million rows make every copy count.
+    emp_v, cyc_v = pick(r_emp), pick(r_cycle) - first
+    comp_v, rater_v = pick(r_comp), pick(r_rater)
     # The order of the rows within each review, learned from the rows: an export sorted
     # by employee and cycle then keeps one row number per employee (see the layout).
     nesting, comp_rank, rater_rank = _learn_order(
         emp_v, cyc_v, comp_v, rater_v, k_count, len(RATERS)
     )
     competencies = [competencies[int(i)] for i in np.argsort(comp_rank)]
-    r_comp = np.where(r_comp >= 0, comp_rank[np.maximum(r_comp, 0)], -1).astype(np.int32)
-    comp_v = comp_rank[comp_v]
-    outer, inner = (
-        (rater_rank[rater_v], comp_v)
-        if nesting == "rater"
-        else (
-            comp_v,
-            rater_rank[rater_v],
-        )
-    )
-    n_inner = k_count if nesting == "rater" else len(RATERS)
-    n_outer = len(RATERS) if nesting == "rater" else k_count
-    key = ((emp_v * max(count, 1) + cyc_v) * max(n_outer, 1) + outer) * max(n_inner, 1) + inner
-    steps = np.diff(key)
+    r_comp = np.where(r_comp >= 0, comp_rank[np.maximum(r_comp, 0)], -1).astype(np.int16)
+    comp_v = pick(r_comp)
+    if nesting == "rater":
+        outer, inner, n_outer, n_inner = rater_rank[rater_v], comp_v, len(RATERS), k_count
+    else:
+        outer, inner, n_outer, n_inner = comp_v, rater_rank[rater_v], k_count, len(RATERS)
+    key = emp_v.astype(np.int64)
+    key *= max(count, 1)
+    key += cyc_v
+    key *= max(n_outer, 1)
+    key += outer
+    key *= max(n_inner, 1)
+    key += inner
+    del outer, inner
     same_emp = emp_v[1:] == emp_v[:-1]
-    changes = int(np.count_nonzero(~same_emp))
+    changes = int(len(same_emp) - np.count_nonzero(same_emp))
     distinct = int(np.count_nonzero(np.bincount(emp_v, minlength=1))) if len(emp_v) else 0
-    in_order = bool(np.all(steps[same_emp] >= 0)) and changes + 1 == max(distinct, 1)
+    rising = key[1:] >= key[:-1]
+    in_order = bool(np.all(rising | ~same_emp)) and changes + 1 == max(distinct, 1)
+    del rising, same_emp
     sort = np.arange(len(key)) if in_order else np.argsort(key, kind="stable")
-    skey = key[sort]
+    skey = key if in_order else key[sort]
     repeat = np.flatnonzero(skey[1:] == skey[:-1]) + 1
+    del key, skey
     for i in repeat:
         at = int(valid_r[sort[i]])
         first_row_of = int(valid_r[sort[i - 1]])
@@ -1195,9 +1233,11 @@ def _build(
     if rater_ids is not None:
         rater_names = rater_ids[1]
     reviewed = np.zeros((n, max(count, 0)), bool)
+    identity = everything and in_order and not len(repeat)
     for index, rater in enumerate(RATERS):
-        mine = stored[r_rater[stored] == index]
-        if not len(mine):
+        # Every row stored, in order: a mask of the rater's rows, without an index array.
+        mine = (r_rater == index) if identity else stored[r_rater[stored] == index]
+        if not (mine.any() if identity else len(mine)):
             continue
         emp_m, cyc_m, comp_m = r_emp[mine], r_cycle[mine] - first, r_comp[mine]
         reviewed[emp_m, cyc_m] = True
@@ -1322,7 +1362,7 @@ def _topological(before: np.ndarray, after: np.ndarray, count: int) -> np.ndarra
     if graph.diagonal().any():
         return None
     waiting = graph.sum(axis=0)
-    rank = np.full(count, -1, np.int64)
+    rank = np.full(count, -1, _codes_for(count))
     for place in range(count):
         free = np.flatnonzero((waiting == 0) & (rank < 0))
         if not len(free):
@@ -1351,15 +1391,16 @@ def _learn_order(  # noqa: PLR0917 - the rows' columns
     for nesting in ("rater", "competency"):
         outer, inner = (rater, competency) if nesting == "rater" else (competency, rater)
         n_outer, n_inner = (raters, competencies) if nesting == "rater" else (competencies, raters)
-        change = same & (outer[1:] != outer[:-1])
-        stay = same & (outer[1:] == outer[:-1])
+        steady = outer[1:] == outer[:-1]
+        change = same & ~steady
+        stay = same & steady
         outer_rank = _topological(outer[:-1][change], outer[1:][change], n_outer)
         inner_rank = _topological(inner[:-1][stay], inner[1:][stay], n_inner)
         if outer_rank is not None and inner_rank is not None:
             if nesting == "rater":
                 return nesting, inner_rank, outer_rank
             return nesting, outer_rank, inner_rank
-    return "rater", np.arange(competencies), np.arange(raters)
+    return "rater", np.arange(competencies, dtype=np.int16), np.arange(raters, dtype=np.int16)
 
 
 def _scores(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:

@@ -1,0 +1,727 @@
+"""Policy A against B, sweeps over policies, the threshold curve, and aspirational bars.
+
+Every analysis runs the population engine (`evaluate_tables`); nothing here decides a
+criterion of its own.
+
+**Pass rate.** Among the employees at a level with a verdict (no errors), the share
+whose criteria are met, approvals aside (``met_except_approval``): the people who could
+be promoted on their record. ``ready`` counts those whose verdict is ready, approvals
+included.
+
+**Critical threshold.** Raising the threshold of every `AverageScore` never lets
+anybody pass who did not pass before, so each employee has a highest threshold they pass
+at: the lowest average over the cycles of their window (for a strict criterion, passing
+needs more than it). It is read from one run of the engine with every threshold at the
+bottom of the scale, from the per-cycle weighted totals the engine checked; an employee
+passes at threshold ``t`` exactly when they pass in that run and their critical value
+reaches ``t``. So one evaluation gives the exact pass rate at every threshold.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+import attrs
+import numpy as np
+import pyarrow as pa
+
+from .._evaluation._kinds import KINDS, AverageScoreKind, ScoreKind
+from .._evaluation._results import Verdict
+from .._lint._rules import Finding, Severity
+from .._model import Framework
+from .._numbers import Number, show_number, to_fraction
+from .._policy import AverageScore
+from .._what_if import with_policy
+from ..exceptions import InvalidFramework
+from ._calibration import _pyplot, _table_html
+from ._columns import population_of
+from ._evaluate import _Run, evaluate_tables
+
+__all__ = [
+    "Comparison",
+    "Sweep",
+    "ThresholdCurve",
+    "aspirational",
+    "compare",
+    "sweep",
+    "threshold_curve",
+]
+
+_APPROVALS = frozenset(k.criterion_type.kind for k in KINDS.values() if k.approval)
+#: Above every weighted total: an employee with no known window keeps it.
+_NONE = np.iinfo(np.int64).max
+
+
+def _codes(column: Any) -> tuple[np.ndarray, list[Any]]:
+    combined = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if not pa.types.is_dictionary(combined.type):
+        combined = combined.dictionary_encode()
+    indices = combined.indices.cast(pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
+    return indices, combined.dictionary.to_pylist()
+
+
+def _texts(column: Any) -> np.ndarray:
+    """A text column as an object array (None for null)."""
+    codes, names = _codes(column)
+    found: np.ndarray = np.array([*names, None], dtype=object)[codes]
+    return found
+
+
+def _outcomes(verdicts: pa.Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per employee: has a verdict, criteria met (approvals aside), ready."""
+    status = _texts(verdicts["status"])
+    valid = status != None  # noqa: E711 - elementwise on an object array
+    met = np.asarray(
+        verdicts["met_except_approval"].fill_null(False).to_numpy(zero_copy_only=False), bool
+    )
+    return valid, met & valid, status == "ready"
+
+
+def _version(framework: Framework) -> str:
+    return f"{framework.name} {framework.version}"
+
+
+_RATE_FIELDS = [
+    ("family", pa.string()),
+    ("level", pa.string()),
+    ("target_family", pa.string()),
+    ("target", pa.string()),
+    ("employees", pa.int64()),
+    ("passing", pa.int64()),
+    ("pass_rate", pa.float64()),
+    ("ready", pa.int64()),
+    ("ready_rate", pa.float64()),
+]
+
+
+def _groups(verdicts: pa.Table, by: Sequence[str]) -> tuple[np.ndarray, list[tuple[Any, ...]]]:
+    """Each employee's group of the columns ``by`` (-1 without a verdict), and the groups."""
+    valid, _, _ = _outcomes(verdicts)
+    columns = [_codes(verdicts[name]) for name in by]
+    key = np.zeros(verdicts.num_rows, np.int64)
+    for codes, names in columns:
+        key = key * (len(names) + 1) + codes + 1
+    chosen = np.flatnonzero(valid)
+    # Groups in order of first appearance, as people read down the verdicts.
+    _, first, inverse = np.unique(key[chosen], return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(order), np.int64)
+    rank[order] = np.arange(len(order))
+    group = np.full(verdicts.num_rows, -1, np.int64)
+    group[chosen] = rank[inverse]
+    heads = chosen[first[order]]
+    names = [
+        tuple(None if codes[h] < 0 else labels[codes[h]] for codes, labels in columns)
+        for h in heads
+    ]
+    return group, names
+
+
+def _rates(
+    group: np.ndarray, names: list[tuple[Any, ...]], met: np.ndarray, ready: np.ndarray
+) -> dict[str, Any]:
+    """Per group: employees, passing and ready, counted once over every employee."""
+    chosen = group >= 0
+    size = len(names)
+    employees = np.bincount(group[chosen], minlength=size)
+    passing = np.bincount(group[chosen & met], minlength=size)
+    readies = np.bincount(group[chosen & ready], minlength=size)
+    share = np.maximum(employees, 1)
+    return {
+        "family": [n[0] for n in names],
+        "level": [n[1] for n in names],
+        "target_family": [n[2] for n in names],
+        "target": [n[3] for n in names],
+        "employees": employees,
+        "passing": passing,
+        "pass_rate": passing / share,
+        "ready": readies,
+        "ready_rate": readies / share,
+    }
+
+
+# --- compare ---------------------------------------------------------------------------
+
+_FLIP_SCHEMA = pa.schema(
+    [
+        ("employee_id", pa.string()),
+        ("family", pa.string()),
+        ("level", pa.string()),
+        ("target", pa.string()),
+        ("flip", pa.string()),
+        ("criterion", pa.string()),
+        ("position", pa.int64()),
+        ("code_a", pa.string()),
+        ("code_b", pa.string()),
+    ]
+)
+_COUNT_SCHEMA = pa.schema(
+    [
+        ("family", pa.string()),
+        ("level", pa.string()),
+        ("employees", pa.int64()),
+        ("ready_a", pa.int64()),
+        ("ready_b", pa.int64()),
+        ("became_ready", pa.int64()),
+        ("no_longer_ready", pa.int64()),
+    ]
+)
+_TAKES_SCHEMA = pa.schema(
+    [
+        ("employee_id", pa.string()),
+        ("family", pa.string()),
+        ("level", pa.string()),
+        ("unmet_a", pa.int64()),
+        ("unmet_b", pa.int64()),
+        ("shortfall_a", pa.float64()),
+        ("shortfall_b", pa.float64()),
+        ("change", pa.int64()),
+        ("shortfall_change", pa.float64()),
+    ]
+)
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Comparison:
+    """Two frameworks over one population: who flips, why, and what it takes now.
+
+    ``flips``: one row per employee whose readiness differs, ``employee_id, family,
+    level, target, flip`` (``became_ready`` or ``no_longer_ready``), ``criterion`` (the
+    kind of the first criterion, in B's policy order and then A's, whose code changed),
+    its ``position`` in the policy that has it, and its codes ``code_a`` and ``code_b``
+    (null where that policy does not have it). ``levels``: per family and level,
+    ``employees, ready_a, ready_b, became_ready, no_longer_ready``. ``what_it_takes``:
+    the employees whose "what it takes" changes most (see `compare`), largest first.
+    ``version_a`` and ``version_b`` name the frameworks (name and version).
+    """
+
+    version_a: str
+    version_b: str
+    flips: pa.Table
+    levels: pa.Table
+    what_it_takes: pa.Table
+
+    def to_pandas(self, table: str = "flips") -> Any:
+        """``flips`` (the default), ``levels`` or ``what_it_takes`` as a pandas DataFrame."""
+        return getattr(self, table).to_pandas()
+
+    def _repr_html_(self) -> str:
+        title = f"{self.version_a} (A) against {self.version_b} (B)"
+        return (
+            _table_html(f"{title}: per level", self.levels, rows=30)
+            + _table_html("Flips", self.flips)
+            + _table_html("What it takes, largest changes", self.what_it_takes)
+        )
+
+
+def _criteria_rows(criteria: pa.Table) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The criteria table as arrays: employee row, kind, code, outcome (object texts)."""
+    employee, _ = _codes(criteria["employee_id"])
+    return (
+        employee,
+        _texts(criteria["kind"]),
+        _texts(criteria["code"]),
+        _texts(criteria["outcome"]),
+    )
+
+
+def _what_it_takes(criteria: pa.Table, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per employee: criteria left to meet (approvals aside), and the average's shortfall."""
+    employee, kind, _, outcome = _criteria_rows(criteria)
+    judged = ~np.isin(kind, list(_APPROVALS))
+    unmet = np.bincount(employee[judged & (outcome != "passed")], minlength=n)
+    observed = criteria["observed_value"].fill_null(np.nan).to_numpy(zero_copy_only=False)
+    required = criteria["required_value"].fill_null(np.nan).to_numpy(zero_copy_only=False)
+    average = (kind == "average_score") & (outcome != "passed")
+    gap = np.where(average, np.maximum(required - np.nan_to_num(observed, nan=0.0), 0.0), 0.0)
+    return unmet, np.bincount(employee, weights=gap, minlength=n)
+
+
+def compare(
+    framework_a: Framework, framework_b: Framework, population: Any, *, top: int = 20
+) -> Comparison:
+    """Evaluate ``population`` under two frameworks and explain every change of readiness.
+
+    ``population`` is a `Population` or the tables ``(ratings, levels, events)``; both
+    frameworks are evaluated by the engine. The criterion responsible for a flip is the
+    first one, in B's policy order, whose code differs from A's for the same criterion
+    (matched by kind, the n-th of a kind to the n-th), then A's criteria B dropped.
+
+    "What it takes" is measured in two parts: the number of criteria left to meet,
+    approvals aside (failed or undecided), and the shortfall of the average score (the
+    threshold minus the average reported, summed over the unmet `AverageScore`
+    criteria). ``what_it_takes`` holds the ``top`` employees whose number changes most,
+    then whose shortfall does.
+    """
+    pop = population_of(population)
+    a = evaluate_tables(framework_a, pop)
+    b = evaluate_tables(framework_b, pop)
+    n = len(pop)
+    valid_a, _, ready_a = _outcomes(a.verdicts)
+    valid_b, _, ready_b = _outcomes(b.verdicts)
+    both = valid_a & valid_b
+    up = both & ~ready_a & ready_b
+    down = both & ready_a & ~ready_b
+    family = _texts(b.verdicts["family"])
+    level = _texts(b.verdicts["level"])
+    target = _texts(b.verdicts["target"])
+    ids = np.array(pop._employees.to_pylist(), dtype=object)
+    flipped = np.flatnonzero(up | down)
+    rows_a = _per_employee(a.criteria, flipped)
+    rows_b = _per_employee(b.criteria, flipped)
+    flips = []
+    for i in flipped:
+        criterion, position, code_a, code_b = _responsible(
+            rows_a.get(int(i), []), rows_b.get(int(i), [])
+        )
+        flips.append(
+            {
+                "employee_id": ids[i],
+                "family": family[i],
+                "level": level[i],
+                "target": target[i],
+                "flip": "became_ready" if up[i] else "no_longer_ready",
+                "criterion": criterion,
+                "position": position,
+                "code_a": code_a,
+                "code_b": code_b,
+            }
+        )
+    group, names = _groups(b.verdicts, ("family", "level"))
+    group = np.where(both, group, -1)
+    size = len(names)
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        found: np.ndarray = np.bincount(group[(group >= 0) & mask], minlength=size)
+        return found
+
+    levels = pa.table(
+        {
+            "family": [k[0] for k in names],
+            "level": [k[1] for k in names],
+            "employees": count(both),
+            "ready_a": count(ready_a),
+            "ready_b": count(ready_b),
+            "became_ready": count(up),
+            "no_longer_ready": count(down),
+        },
+        schema=_COUNT_SCHEMA,
+    )
+    unmet_a, short_a = _what_it_takes(a.criteria, n)
+    unmet_b, short_b = _what_it_takes(b.criteria, n)
+    change = unmet_b - unmet_a
+    short_change = short_b - short_a
+    candidates = np.flatnonzero(both & ((change != 0) | (np.abs(short_change) > 1e-12)))
+    order = np.lexsort((-np.abs(short_change[candidates]), -np.abs(change[candidates])))
+    chosen = candidates[order[:top]]
+    takes = pa.table(
+        {
+            "employee_id": ids[chosen].tolist(),
+            "family": family[chosen].tolist(),
+            "level": level[chosen].tolist(),
+            "unmet_a": unmet_a[chosen],
+            "unmet_b": unmet_b[chosen],
+            "shortfall_a": short_a[chosen],
+            "shortfall_b": short_b[chosen],
+            "change": change[chosen],
+            "shortfall_change": short_change[chosen],
+        },
+        schema=_TAKES_SCHEMA,
+    )
+    return Comparison(
+        version_a=_version(framework_a),
+        version_b=_version(framework_b),
+        flips=pa.Table.from_pylist(flips, schema=_FLIP_SCHEMA),
+        levels=levels,
+        what_it_takes=takes,
+    )
+
+
+def _per_employee(criteria: pa.Table, chosen: np.ndarray) -> dict[int, list[tuple[str, str]]]:
+    """The (kind, code) of each chosen employee's criteria, in policy order."""
+    employee, kind, code, _ = _criteria_rows(criteria)
+    rows = np.flatnonzero(np.isin(employee, chosen))
+    found: dict[int, list[tuple[str, str]]] = {}
+    for r in rows:
+        found.setdefault(int(employee[r]), []).append((kind[r], code[r]))
+    return found
+
+
+def _responsible(
+    rows_a: list[tuple[str, str]], rows_b: list[tuple[str, str]]
+) -> tuple[str | None, int | None, str | None, str | None]:
+    def keyed(rows: list[tuple[str, str]]) -> dict[tuple[str, int], tuple[int, str]]:
+        seen: dict[str, int] = {}
+        out = {}
+        for position, (kind, code) in enumerate(rows):
+            nth = seen[kind] = seen.get(kind, -1) + 1
+            out[kind, nth] = (position, code)
+        return out
+
+    in_a, in_b = keyed(rows_a), keyed(rows_b)
+    for key, (position, code) in in_b.items():
+        before = in_a.get(key)
+        if before is None or before[1] != code:
+            return key[0], position, None if before is None else before[1], code
+    for key, (position, code) in in_a.items():
+        if key not in in_b:
+            return key[0], position, code, None
+    return None, None, None, None
+
+
+# --- sweep -----------------------------------------------------------------------------
+
+
+class _CriticalRun(_Run):
+    """A run that keeps, per employee, the lowest average of its window per strictness."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        # The lowest average as total / weight: numerator and denominator, per strictness.
+        self.low = {
+            s: (np.full(self.n, _NONE, np.int64), np.ones(self.n, np.int64)) for s in (False, True)
+        }
+
+    def keep(self, strict: bool, idx: np.ndarray, total: np.ndarray, weight: int) -> None:
+        numerator, denominator = self.low[strict]
+        # Cross-multiplied: totals are small, the products fit in 64 bits.
+        before = numerator[idx]
+        unseen = before == _NONE
+        lower = (total != _NONE) & (
+            unseen
+            | (
+                np.where(total == _NONE, 0, total) * denominator[idx]
+                < np.where(unseen, 0, before) * weight
+            )
+        )
+        numerator[idx] = np.where(lower, total, numerator[idx])
+        denominator[idx] = np.where(lower, weight, denominator[idx])
+
+    def window_checked(self, idx: np.ndarray, score: ScoreKind, key: Any, known: Any) -> None:
+        if not isinstance(score, AverageScoreKind):
+            return
+        lowest = np.where(known, np.asarray(key, np.int64), _NONE).min(axis=1)
+        self.keep(score.strict, idx, lowest, score.total_weight)
+
+    def place_verdict(self, code: int, verdict: Verdict) -> None:
+        super().place_verdict(code, verdict)
+        for result in verdict.criteria:
+            criterion = result.criterion
+            if not isinstance(criterion, AverageScore) or not result.checks:
+                continue
+            seen = [ch.observed for ch in result.checks]
+            if any(v is None for v in seen):
+                continue
+            lowest = Fraction(min(Fraction(v) for v in seen))  # type: ignore[arg-type]
+            self.keep(
+                criterion.strict,
+                np.array([code]),
+                np.array([lowest.numerator], np.int64),
+                lowest.denominator,
+            )
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class _Critical:
+    """One engine run at the bottom threshold, and each employee's critical averages."""
+
+    verdicts: pa.Table
+    met: np.ndarray
+    ready: np.ndarray
+    low: dict[bool, tuple[np.ndarray, np.ndarray]]
+
+    def passes(self, threshold: Fraction) -> np.ndarray:
+        """Who reaches ``threshold`` in every cycle of every average (strict: above it)."""
+        reach = np.ones(len(self.met), bool)
+        small = max(abs(threshold.numerator), threshold.denominator) < 2**24
+        for strict, (numerator, denominator) in self.low.items():
+            # Totals and weights are small: in 64 bits unless the threshold is not.
+            kind = np.int64 if small else object
+            none = numerator == _NONE
+            left = np.where(none, 0, numerator).astype(kind) * threshold.denominator
+            right = denominator.astype(kind) * threshold.numerator
+            held = np.asarray(left > right if strict else left >= right, bool)
+            reach &= none | held
+        return reach
+
+
+def _critical(framework: Framework, population: Any, low: Fraction) -> _Critical | None:
+    """The run with every average threshold at ``low``; None without any average.
+
+    Exact for every threshold from ``low`` up: passing at a higher one needs passing
+    here, and the critical averages decide the rest.
+    """
+    if not any(isinstance(c, AverageScore) for p in framework.policies for c in p.criteria):
+        return None
+    bottom = with_policy(framework, threshold=low)
+    run = _CriticalRun(bottom, population, None, None)
+    run.run()
+    verdicts = run.tables().verdicts
+    _, met, ready = _outcomes(verdicts)
+    return _Critical(verdicts=verdicts, met=met, ready=ready, low=run.low)
+
+
+def _points(grid: Any) -> list[dict[str, Any]]:
+    if isinstance(grid, Mapping):
+        names = list(grid)
+        return [
+            dict(zip(names, values, strict=True)) for values in itertools.product(*grid.values())
+        ]
+    return [dict(point) for point in grid]
+
+
+def _describe(point: Mapping[str, Any]) -> str:
+    return ", ".join(
+        f"{k}={show_number(to_fraction(v)) if k in ('threshold', 'min_value') else v}"
+        for k, v in point.items()
+    )
+
+
+_SWEEP_FIELDS = [("policy", pa.int64()), ("parameters", pa.string())]
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Sweep:
+    """Pass rates for every policy of a grid, per level and per transition.
+
+    ``levels``: per policy (its index in the grid, and its ``parameters`` as text),
+    family and level, ``employees, passing, pass_rate, ready, ready_rate``.
+    ``transitions``: the same per family, level, target family and target.
+    ``exact``: how many policies were read from the critical values rather than
+    evaluated one by one.
+    """
+
+    levels: pa.Table
+    transitions: pa.Table
+    evaluations: int
+    exact: int
+
+    def to_pandas(self, table: str = "levels") -> Any:
+        """``levels`` (the default) or ``transitions`` as a pandas DataFrame."""
+        return getattr(self, table).to_pandas()
+
+    def _repr_html_(self) -> str:
+        title = f"Sweep: {self.exact} policies from critical values, {self.evaluations} evaluations"
+        return _table_html(title, self.levels, rows=30)
+
+
+def sweep(framework: Framework, population: Any, grid: Any) -> Sweep:
+    """Pass rates per level and per transition for every policy of ``grid``.
+
+    ``grid`` is a list of `progression.with_policy` keyword dicts, or a mapping of
+    parameter to values (every combination). Points that change only ``threshold``
+    are all read from one engine run (see the module docstring: exact at every
+    threshold); any other point is evaluated by the engine on its own.
+    """
+    pop = population_of(population)
+    points = _points(grid)
+    critical: _Critical | None = None
+    level_rows: dict[str, list[Any]] = {}
+    transition_rows: dict[str, list[Any]] = {}
+    evaluations = exact = 0
+    # The run read for every threshold has the same groups each time: grouped once.
+    grouped: dict[tuple[str, ...], tuple[np.ndarray, list[tuple[Any, ...]]]] = {}
+    thresholds = [to_fraction(p["threshold"]) for p in points if set(p) == {"threshold"}]
+    for point in points:
+        if set(point) == {"threshold"}:
+            # Refused the same way an evaluation of that point would be.
+            with_policy(framework, **point)
+    for index, point in enumerate(points):
+        if set(point) == {"threshold"}:
+            if critical is None:
+                critical = _critical(framework, pop, min(thresholds))
+                evaluations += 1
+            if critical is not None:
+                reach = critical.passes(to_fraction(point["threshold"]))
+                verdicts = critical.verdicts
+                met, ready = critical.met & reach, critical.ready & reach
+                exact += 1
+            else:
+                verdicts = evaluate_tables(with_policy(framework, **point), pop).verdicts
+                _, met, ready = _outcomes(verdicts)
+                evaluations += 1
+        else:
+            verdicts = evaluate_tables(with_policy(framework, **point), pop).verdicts
+            _, met, ready = _outcomes(verdicts)
+            evaluations += 1
+        for rows, by in (
+            (level_rows, ("family", "level")),
+            (transition_rows, ("family", "level", "target_family", "target")),
+        ):
+            if critical is not None and verdicts is critical.verdicts:
+                if by not in grouped:
+                    grouped[by] = _groups(verdicts, by)
+                group, names = grouped[by]
+            else:
+                group, names = _groups(verdicts, by)
+            if len(by) == 2:
+                names = [(*k, None, None) for k in names]
+            found = _rates(group, names, met, ready)
+            found["policy"] = [index] * len(names)
+            found["parameters"] = [_describe(point)] * len(names)
+            for name, values in found.items():
+                rows.setdefault(name, []).extend(list(values))
+    level_schema = pa.schema(
+        _SWEEP_FIELDS + [f for f in _RATE_FIELDS if f[0] not in ("target_family", "target")]
+    )
+    transition_schema = pa.schema(_SWEEP_FIELDS + _RATE_FIELDS)
+
+    def table(rows: dict[str, list[Any]], schema: pa.Schema) -> pa.Table:
+        if not rows:
+            return schema.empty_table()
+        return pa.table({f.name: rows[f.name] for f in schema}, schema=schema)
+
+    return Sweep(
+        levels=table(level_rows, level_schema),
+        transitions=table(transition_rows, transition_schema),
+        evaluations=evaluations,
+        exact=exact,
+    )
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class ThresholdCurve:
+    """The pass rate against the threshold of every `AverageScore`, per level.
+
+    ``table``: per threshold (as people read it, ``threshold``; exactly, as
+    ``threshold_numerator`` and ``threshold_denominator``; and as a float,
+    ``threshold_value``), family and level, ``employees, passing, pass_rate, ready,
+    ready_rate``; exact at each threshold listed.
+    """
+
+    table: pa.Table
+
+    def to_pandas(self) -> Any:
+        """The curve as a pandas DataFrame."""
+        return self.table.to_pandas()
+
+    def _repr_html_(self) -> str:
+        return _table_html("Pass rate against the threshold", self.table, rows=30)
+
+    def plot(self, ax: Any = None) -> Any:
+        """One line per level: the share passing at each threshold."""
+        plt = _pyplot()
+        if ax is None:
+            _, ax = plt.subplots(figsize=(8, 4))
+        rows = self.table.to_pylist()
+        lines: dict[str, tuple[list[float], list[float]]] = {}
+        for row in rows:
+            xs, ys = lines.setdefault(f"{row['family']}/{row['level']}", ([], []))
+            xs.append(row["threshold_value"])
+            ys.append(row["pass_rate"])
+        for name, (xs, ys) in lines.items():
+            ax.step(xs, ys, where="post", label=name)
+        ax.set_xlabel("threshold of the average score")
+        ax.set_ylabel("share passing (approvals aside)")
+        ax.set_ylim(0, 1)
+        ax.set_title("Pass rate against the threshold")
+        ax.legend(fontsize="small", ncol=2)
+        return ax.figure
+
+
+def threshold_curve(
+    framework: Framework,
+    population: Any,
+    thresholds: Iterable[Number] | None = None,
+) -> ThresholdCurve:
+    """The exact pass rate per level at every threshold, from one engine run.
+
+    ``thresholds`` defaults to the scale from its minimum to its maximum in steps of a
+    tenth, leaving out those the framework refuses (below a floor, say). Each is set
+    on every `AverageScore` (as ``with_policy(threshold=...)``).
+    """
+    low, high = framework.scale.min, framework.scale.max
+    if thresholds is None:
+        values = []
+        for k in range(10 * (high - low) + 1):
+            value = Fraction(low) + Fraction(k, 10)
+            try:
+                with_policy(framework, threshold=value)
+            except InvalidFramework:
+                continue  # below a floor of some policy, say
+            values.append(value)
+    else:
+        values = [to_fraction(t) for t in thresholds]
+    found = sweep(framework, population, [{"threshold": t} for t in values])
+    table = found.levels
+    by_policy = np.asarray(table["policy"].to_numpy())
+    texts = pa.array([show_number(values[p]) for p in by_policy], pa.string())
+    floats = pa.array([float(values[p]) for p in by_policy], pa.float64())
+    numerators = pa.array([values[p].numerator for p in by_policy], pa.int64())
+    denominators = pa.array([values[p].denominator for p in by_policy], pa.int64())
+    table = table.drop_columns(["policy", "parameters"])
+    for name, column in (
+        ("threshold_value", floats),
+        ("threshold_denominator", denominators),
+        ("threshold_numerator", numerators),
+        ("threshold", texts),
+    ):
+        table = table.add_column(0, name, column)
+    return ThresholdCurve(table=table)
+
+
+# --- aspirational ----------------------------------------------------------------------
+
+
+def aspirational(
+    framework: Framework, population: Any, *, low: float = 0.05, high: float = 0.60
+) -> tuple[Finding, ...]:
+    """Transitions whose pass rate is below ``low`` (PW101) or above ``high`` (PW102).
+
+    The rate is measured among the people at the level moved from with a verdict
+    (criteria met, approvals aside: the module docstring's pass rate). Findings read as
+    lint's: the code, a message with the measured rate, the policy governing the move
+    (``segments``) and a suggestion.
+    """
+    if not 0 <= low < high <= 1:
+        raise ValueError(f"expected 0 <= low < high <= 1, got low={low!r}, high={high!r}")
+    verdicts = evaluate_tables(framework, population_of(population)).verdicts
+    _, met, ready = _outcomes(verdicts)
+    group, names = _groups(verdicts, ("family", "level", "target_family", "target"))
+    rates = _rates(group, names, met, ready)
+    holders = _holders(framework)
+    findings = []
+    for i, (family, level, target_family, target) in enumerate(names):
+        rate = float(rates["pass_rate"][i])
+        people = int(rates["employees"][i])
+        if low <= rate <= high:
+            continue
+        move = f"{level} -> {target}" + (f" ({target_family})" if target_family != family else "")
+        measured = (
+            f"{rate:.1%} of {people} people at {level} in {family!r} meet the criteria of {move}"
+        )
+        holder = holders.get((family, level, target, target_family))
+        segments = ("policies", holder) if holder is not None else ()
+        if rate < low:
+            findings.append(
+                Finding(
+                    code="PW101",
+                    severity=Severity.WARNING,
+                    segments=segments,
+                    message=f"aspirational: {measured}, below {low:.0%}",
+                    suggestion="lower the bar (with_policy) or check the ratings behind it",
+                )
+            )
+        else:
+            findings.append(
+                Finding(
+                    code="PW102",
+                    severity=Severity.WARNING,
+                    segments=segments,
+                    message=f"a bar everyone clears: {measured}, above {high:.0%}",
+                    suggestion="raise the bar (with_policy) so that the step means something",
+                )
+            )
+    return tuple(findings)
+
+
+def _holders(framework: Framework) -> dict[tuple[str, str, str, str], int]:
+    """The index of the policy written for each move (a transition, or its default)."""
+    found = {}
+    for family in framework.job_families:
+        for (from_level, to_level, to_family), holder, _ in framework._governed(family):
+            found[family.id, from_level, to_level, to_family or family.id] = holder
+    return found
