@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from tree_state import Snapshot, snapshot
+from tree_state import Snapshot, changes, snapshot
 
 # "ci" keeps the whole suite within a few minutes on two cores; "dev" digs deeper.
 settings.register_profile(
@@ -28,6 +28,28 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     session.config.stash[TREE_AT_START] = snapshot(ROOT)
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    """Whether this process is a pytest-xdist worker (the controller sees the whole run)."""
+    return hasattr(config, "workerinput")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    # Under xdist no test runs after every other, so the process that started the run
+    # checks the checkout once all the workers are done; a serial run checks it here too.
+    if _is_worker(session.config):
+        return
+    before = session.config.stash.get(TREE_AT_START, None)
+    after = snapshot(ROOT)
+    if before is None or after is None:
+        return
+    written = changes(before, after)
+    if written:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("tests wrote into the checkout: " + ", ".join(written), red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -699,10 +699,10 @@ def test_a_50_mb_file_is_refused_before_reading(tmp_path: Path) -> None:
     with path.open("wb") as file:
         file.write(MINIMAL.encode())
         file.write(b"#" + b"x" * (50 * 1024 * 1024) + b"\n")
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(UnreadableInput) as caught:
         progression.load_framework(path)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     message = str(caught.value)
     assert str(path) in message
     assert "50.0 MiB" in message
@@ -711,10 +711,10 @@ def test_a_50_mb_file_is_refused_before_reading(tmp_path: Path) -> None:
 
 def test_over_long_text_is_refused_before_parsing() -> None:
     text = MINIMAL + "#" + "x" * (20 * 1024 * 1024) + "\n"
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(UnreadableInput, match="over the limit"):
         progression.loads_framework(text, source="huge.yaml")
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 UNREADABLE = [

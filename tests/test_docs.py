@@ -9,6 +9,9 @@ against everything that call printed, wherever it sits: at the top level, in a l
 a function, in a ``try``; a call run three times in a loop prints three claimed lines.
 The comments (without their ``# ``) must equal what was printed, unless they end in
 ``...``, in which case what was printed must start with them.
+
+Code fenced as ``py`` instead of ``python`` is shown, not run: it is for services the
+tests do not start (a Ray or Spark cluster). It must still be valid Python.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import pytest
 ROOT = Path(__file__).parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 FENCE = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
+SHOWN = re.compile(r"^```py\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
 def test_there_are_examples_to_run() -> None:
@@ -168,6 +172,21 @@ def test_page_examples_run(page: Path, monkeypatch: pytest.MonkeyPatch, tmp_path
         pytest.skip("no Python examples on this page")
     monkeypatch.chdir(tmp_path)  # examples that write files write them here
     run_page(text)
+
+
+SHOWING = [page for page in PAGES if SHOWN.search(page.read_text(encoding="utf-8"))]
+
+
+@pytest.mark.parametrize("page", SHOWING, ids=lambda p: str(p.relative_to(ROOT)))
+def test_code_shown_but_not_run_is_valid_python(page: Path) -> None:
+    for number, block in enumerate(SHOWN.findall(page.read_text(encoding="utf-8")), 1):
+        compile(block, f"{page.name}, shown example {number}", "exec")
+
+
+def test_code_fenced_as_py_is_not_run() -> None:
+    page = '```py\nraise SystemExit("a cluster is needed")\n```\n'
+    assert not FENCE.findall(page)
+    assert SHOWN.findall(page) == ['raise SystemExit("a cluster is needed")\n']
 
 
 # The checker itself: each of these pages must fail, or pass, as stated.

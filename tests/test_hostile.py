@@ -68,10 +68,13 @@ def refused(
 
 
 def quickly(load: Callable[[], object], error: type[InvalidInput] = InvalidFramework) -> Problem:
-    """The one problem ``load`` raises, raised in well under a second."""
-    started = time.perf_counter()
+    """The one problem ``load`` raises, raised in well under a second of CPU time.
+
+    CPU time, not wall time: a loaded machine must not fail the check, a hang must.
+    """
+    started = time.process_time()
     problems = refused(load, error)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     assert len(problems) == 1, problems
     return problems[0]
 
@@ -306,11 +309,11 @@ def test_a_scale_of_a_hundred_million_points_is_one_problem() -> None:
     assert problem.path == "$.scale.max"
     assert "at most 100 points" in problem.message
     assert problem.line == 6
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(InvalidFramework) as caught:
         RatingScale(min=-(10**20), max=10**20)
     assert len(caught.value.problems) == 1
-    assert time.perf_counter() - started < 0.1
+    assert time.process_time() - started < 0.1
 
 
 def test_a_scale_may_have_a_hundred_points_and_no_more() -> None:
@@ -348,10 +351,10 @@ def _team(size: int) -> dict[str, Any]:
 def _fastest(load: Callable[[], object], times: int = 2) -> float:
     best = float("inf")
     for _ in range(times):
-        started = time.perf_counter()
+        started = time.process_time()
         with contextlib.suppress(InvalidHistory):
             load()
-        best = min(best, time.perf_counter() - started)
+        best = min(best, time.process_time() - started)
     return best
 
 
@@ -568,8 +571,8 @@ def test_every_framework_that_loads_dumps_and_loads_back_equal(
     data = _with_text(progression.unstructure(framework), texts)
     data["metadata"] = metadata
     loaded = _accepted_framework(json.dumps(data))
-    assume(loaded is not None)
-    assert loaded is not None
+    if loaded is None:
+        return  # refused cleanly: nothing to round-trip, and no filtering to starve on
     for fmt in FORMATS:
         dumped = progression.dump_framework(loaded, format=fmt)
         dumped.encode("utf-8")
@@ -610,8 +613,8 @@ def test_every_number_that_loads_dumps_and_loads_back_equal(weight: Any, minimum
     criteria[0]["weights"] = {"craft": weight}
     criteria.append({"kind": "scope_evidence", "id": "big", "min_value": minimum})
     loaded = _accepted_framework(json.dumps(data))
-    assume(loaded is not None)
-    assert loaded is not None
+    if loaded is None:
+        return  # refused cleanly: nothing to round-trip, and no filtering to starve on
     for fmt in FORMATS:
         dumped = progression.dump_framework(loaded, format=fmt)
         assert progression.loads_framework(dumped, format=fmt) == loaded, dumped
@@ -801,3 +804,23 @@ def test_any_edit_of_the_text_is_a_framework_or_a_problem(
                 )
                 == framework
             )
+
+
+@pytest.mark.parametrize(
+    ("tag", "said"),
+    [
+        ('!!int ""', "is not an integer"),
+        ("!!int x", "is not an integer"),
+        ('!!float ""', "is not a number"),
+        ("!!float x", "is not a number"),
+        ("!!bool x", "is not true or false"),
+    ],
+)
+def test_an_explicit_tag_on_text_that_is_not_of_its_type_is_malformed_yaml(
+    tag: str, said: str
+) -> None:
+    text = progression.examples.text("engineering").replace("name:", f"name: {tag} #", 1)
+    problem = quickly(lambda: progression.loads_framework(text, format="yaml"))
+    assert problem.message.startswith("malformed YAML: ")
+    assert said in problem.message
+    assert problem.line is not None

@@ -111,6 +111,7 @@ PUBLIC = [
     "structure",
     "timeline",
     "unstructure",
+    "with_policy",
 ]
 
 STRATEGIES = [
@@ -135,7 +136,17 @@ STRATEGIES = [
 
 EXAMPLES = ["UnknownExample", "load", "names", "population", "team", "team_files", "text"]
 
-POPULATION = ["Population", "PopulationVerdicts", "evaluate_partition", "evaluate_population"]
+POPULATION = [
+    "LevelFit",
+    "Population",
+    "PopulationVerdicts",
+    "RaterDrift",
+    "evaluate_dask",
+    "evaluate_partition",
+    "evaluate_population",
+    "level_fit",
+    "rater_drift",
+]
 
 # Public names that are neither classes nor functions, so have no module of their own.
 TYPE_ALIASES = {"Criterion", "Format", "Metadata", "Observed"}

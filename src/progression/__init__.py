@@ -75,6 +75,7 @@ from ._policy import (
     criterion_key,
     merge_criteria,
 )
+from ._what_if import with_policy
 from .exceptions import (
     EvaluationError,
     InvalidFramework,
@@ -165,6 +166,7 @@ __all__ = [
     "structure",
     "timeline",
     "unstructure",
+    "with_policy",
 ]
 
 # Last, once every public name is bound: see `_public.publish`.

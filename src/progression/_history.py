@@ -109,6 +109,14 @@ class Cycle:
         return f"{self.year}-{_LETTER[self.cadence]}{self.period}"
 
 
+RATER_ID_EXPECTED = "a rater id: text, not blank, without spaces at either end"
+
+
+def is_rater_id(text: str) -> bool:
+    """Whether ``text`` can name a rater: what a CSV cell holds once its spaces are cut."""
+    return bool(text) and text == text.strip()
+
+
 #: Field metadata of attributes that say where a value was read, not what it is: they
 #: take no part in equality and are neither written to files nor described in schemas.
 _LOCAL = {"local": True}
@@ -129,11 +137,16 @@ class Origin:
 
 @attrs.frozen(kw_only=True, weakref_slot=False)
 class Rating:
-    """One competency score in one cycle, with the role of whoever gave it."""
+    """One competency score in one cycle, with the role of whoever gave it.
+
+    ``rater_id`` optionally names the person who gave it (a manager's employee id, say),
+    so that calibration can compare raters; the evaluator reads only the role.
+    """
 
     competency: str
     score: int
     rater: Rater = Rater.MANAGER
+    rater_id: str | None = None
     origin: Origin | None = attrs.field(default=None, eq=False, repr=False, metadata=_LOCAL)
 
 
@@ -241,6 +254,13 @@ class RatingHistory:
             seen.setdefault(review.cycle, index)
             scored: dict[tuple[str, Rater], int] = {}
             for r_index, rating in enumerate(review.ratings):
+                if rating.rater_id is not None and not is_rater_id(rating.rater_id):
+                    check.add(
+                        ("reviews", index, "ratings", r_index, "rater_id"),
+                        f"{who}, cycle {review.cycle}: not a rater id",
+                        expected=RATER_ID_EXPECTED,
+                        got=rating.rater_id,
+                    )
                 key = (rating.competency, rating.rater)
                 if key in scored:
                     check.add(
@@ -300,7 +320,7 @@ def _setters(cls: type[Any], *names: str) -> list[_Setter]:
 
 
 _ORIGIN = _setters(Origin, "source", "line", "column")
-_RATING = _setters(Rating, "competency", "score", "rater", "origin")
+_RATING = _setters(Rating, "competency", "score", "rater", "rater_id", "origin")
 _LEVEL = _setters(LevelAssignment, "level", "since", "origin")
 _EVIDENCE = _setters(Evidence, "requirement", "note", "value", "origin")
 _REVIEW = _setters(Review, "cycle", "ratings", "evidence", "endorsed", "calibrated", "approvals")
@@ -318,13 +338,20 @@ def unchecked_origin(source: str | None, line: int | None, column: int | None) -
     return origin
 
 
-def unchecked_rating(competency: str, score: int, rater: Rater, origin: Origin | None) -> Rating:
-    """`Rating` from values known to be right."""
+def unchecked_rating(
+    competency: str,
+    score: int,
+    rater: Rater,
+    origin: Origin | None,
+    rater_id: str | None = None,
+) -> Rating:
+    """`Rating` from values known to be right (``rater_id`` last: most files have none)."""
     rating: Rating = _new(Rating)
-    set_competency, set_score, set_rater, set_origin = _RATING
+    set_competency, set_score, set_rater, set_rater_id, set_origin = _RATING
     set_competency(rating, competency)
     set_score(rating, score)
     set_rater(rating, rater)
+    set_rater_id(rating, rater_id)
     set_origin(rating, origin)
     return rating
 

@@ -19,6 +19,7 @@ from typing import TextIO
 import attrs
 
 from . import examples, interchange
+from ._cli_population import evaluate_population_files
 from ._convert import unstructure
 from ._convert._schema import history_document_schema, json_schema
 from ._evaluation import Verdict, evaluate
@@ -47,6 +48,7 @@ from ._model import Framework
 from ._render import json_safe, printable, problems_text, summary_text, team_text, verdict_text
 from .exceptions import (
     EvaluationError,
+    InvalidHistory,
     InvalidInput,
     Problem,
     ProgressionError,
@@ -116,12 +118,34 @@ def _parser() -> argparse.ArgumentParser:
         "evaluate",
         help="evaluate rating histories against a framework",
         description="Evaluate promotion readiness. HISTORY is YAML or JSON (one employee or"
-        " many), or a CSV of ratings with --levels (and --events).",
+        " many), or a CSV of ratings with --levels (and --events). For a whole company,"
+        " give --ratings, --levels and --events as CSV or Parquet files instead of HISTORY:"
+        " every employee is evaluated at once (this needs the population extra), --out"
+        " writes the verdicts as Parquet or CSV, and a summary per level is printed. Exit 0"
+        " when done, 1 when rows break the rules (the other employees are still"
+        " evaluated), 2 when a file cannot be read.",
     )
     evaluate_.add_argument("framework", metavar="FRAMEWORK")
-    evaluate_.add_argument("history", metavar="HISTORY")
-    evaluate_.add_argument("--levels", metavar="CSV", help="level assignments, for CSV ratings")
-    evaluate_.add_argument("--events", metavar="CSV", help="evidence, endorsements, calibrations")
+    evaluate_.add_argument("history", metavar="HISTORY", nargs="?")
+    evaluate_.add_argument(
+        "--ratings", metavar="FILE", help="ratings of a whole company (CSV or Parquet)"
+    )
+    evaluate_.add_argument("--levels", metavar="FILE", help="level assignments")
+    evaluate_.add_argument("--events", metavar="FILE", help="evidence, endorsements, calibrations")
+    evaluate_.add_argument(
+        "--out", metavar="FILE", help="with --ratings: the verdicts, .parquet or .csv"
+    )
+    evaluate_.add_argument(
+        "--criteria", metavar="FILE", help="with --ratings: every criterion, .parquet or .csv"
+    )
+    evaluate_.add_argument(
+        "--errors", metavar="FILE", help="with --ratings: the rows in error, .parquet or .csv"
+    )
+    evaluate_.add_argument(
+        "--strict",
+        action="store_true",
+        help="with --ratings: refuse the input, listing every problem, if any row breaks a rule",
+    )
     evaluate_.add_argument(
         "--target", metavar="LEVEL", help="target level (family/level for lateral)"
     )
@@ -212,11 +236,18 @@ def _evaluate_all(
     as_of: Cycle | None,
 ) -> tuple[list[Verdict], list[tuple[str, str]]]:
     verdicts, skipped = [], []
+    broken: list[Problem] = []
     for history in histories:
         try:
             verdicts.append(evaluate(framework, history, target=target, as_of=as_of))
         except EvaluationError as exc:
             skipped.append((history.employee, str(exc)))
+        except InvalidHistory as exc:
+            # Every bad history at once, not the first: a fix-and-rerun loop per
+            # employee is slow at company size.
+            broken.extend(exc.problems)
+    if broken:
+        raise InvalidHistory(broken)
     return verdicts, skipped
 
 
@@ -392,6 +423,20 @@ def _run(args: argparse.Namespace) -> int:
         _say_json(json.dumps(schema, indent=args.indent, ensure_ascii=False))
         return EXIT_OK
     if args.command == "evaluate":
+        if _population_run(args):
+            return evaluate_population_files(
+                args.framework,
+                args.ratings,
+                args.levels,
+                args.events,
+                out=args.out,
+                criteria=args.criteria,
+                errors=args.errors,
+                target=args.target,
+                as_of=args.as_of,
+                strict=args.strict,
+                say=_say,
+            )
         framework = load_framework(args.framework)
         histories = load_history(args.history, levels=args.levels, events=args.events)
         verdicts, skipped = _evaluate_all(framework, histories, args.target, _cycle(args.as_of))
@@ -407,6 +452,36 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "import":
         return _import(args)
     raise AssertionError(f"unhandled command {args.command!r}")  # pragma: no cover
+
+
+def _population_run(args: argparse.Namespace) -> bool:
+    """Whether ``evaluate`` was given a whole company's tables; refuses mixed options."""
+    if args.ratings is None:
+        given = [
+            option
+            for option, value in (
+                ("--out", args.out),
+                ("--criteria", args.criteria),
+                ("--errors", args.errors),
+                ("--strict", args.strict),
+            )
+            if value
+        ]
+        if args.history is None:
+            raise ProgressionError("evaluate needs HISTORY, or --ratings with --levels")
+        if given:
+            raise ProgressionError(f"{', '.join(given)} go with --ratings, not with HISTORY")
+        return False
+    if args.history is not None:
+        raise ProgressionError("give HISTORY or --ratings, not both")
+    if args.levels is None:
+        raise ProgressionError("--ratings needs the level assignments too (--levels)")
+    if args.format != "table" or args.details:
+        raise ProgressionError(
+            "--format json and --details go with HISTORY; with --ratings, --out and"
+            " --criteria write every verdict and criterion"
+        )
+    return True
 
 
 def _debugging() -> bool:

@@ -608,11 +608,13 @@ def rating_histories(
     """A valid history for ``framework``: levels up one ladder, reviews over ``cycles`` cycles.
 
     Some cycles go unreviewed, some competencies unrated, some scores come from raters
-    that do not count; evidence uses the requirement ids of the family's policies and
-    approvals its approval steps. Scores are for the competencies of the track that
-    holds the level in force and, at a level tracks branch from, of the branches the
-    history may step into (its own, or every one from the trunk). With ``high_scores``
-    most scores sit in the top half of the scale, so that many histories are ready.
+    that do not count; some histories name who gave each score (``rater_id``: the
+    manager's id on manager scores, the employee's own on self scores); evidence uses
+    the requirement ids of the family's policies and approvals its approval steps.
+    Scores are for the competencies of the track that holds the level in force and, at a
+    level tracks branch from, of the branches the history may step into (its own, or
+    every one from the trunk). With ``high_scores`` most scores sit in the top half of
+    the scale, so that many histories are ready.
     """
     family = draw(st.sampled_from(list(framework.job_families)))
     track = draw(st.sampled_from(list(family.tracks)))
@@ -632,6 +634,9 @@ def rating_histories(
     steps = sorted({c.step for c in named if isinstance(c, Approval)})
     middle = (scale.min + scale.max + 1) // 2
     score = st.integers(middle if high_scores else scale.min, scale.max)
+    employee = draw(ids())
+    named_raters = draw(st.booleans())
+    managers = draw(st.lists(ids(), min_size=1, max_size=2, unique=True))
     reviews = []
     for offset in range(cycles):
         if not draw(st.integers(0, 9)):  # about one cycle in ten goes unreviewed
@@ -642,14 +647,25 @@ def rating_histories(
         for competency in _rated(family, held.level, track.id):
             if draw(st.integers(0, 19)):  # about one score in twenty is missing
                 ratings.append(
-                    Rating(competency=competency.id, score=draw(score), rater=Rater.MANAGER)
+                    Rating(
+                        competency=competency.id,
+                        score=draw(score),
+                        rater=Rater.MANAGER,
+                        # A new manager may take over mid-history.
+                        rater_id=draw(st.sampled_from(managers)) if named_raters else None,
+                    )
                 )
             if not draw(st.integers(0, 4)):
+                other = draw(st.sampled_from([Rater.SELF, Rater.PEER, Rater.CALIBRATED]))
+                rater_id = None
+                if named_raters and other is not Rater.CALIBRATED:
+                    rater_id = employee if other is Rater.SELF else draw(ids())
                 ratings.append(
                     Rating(
                         competency=competency.id,
                         score=draw(score),
-                        rater=draw(st.sampled_from([Rater.SELF, Rater.PEER, Rater.CALIBRATED])),
+                        rater=other,
+                        rater_id=rater_id,
                     )
                 )
         evidence = [
@@ -671,7 +687,7 @@ def rating_histories(
             )
         )
     return RatingHistory(
-        employee=draw(ids()),
+        employee=employee,
         family=family.id,
         track=track.id,
         levels=assignments,

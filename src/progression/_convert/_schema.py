@@ -11,7 +11,7 @@ from typing import Any, Union, get_args, get_origin
 import attrs
 from pyrsistent.typing import PMap, PSet, PVector
 
-from .._history import Cycle, RatingHistory
+from .._history import Cycle, Rating, RatingHistory
 from .._model import (
     Behaviour,
     Competency,
@@ -150,6 +150,23 @@ _WORDS: dict[type[Any], tuple[str, ...]] = {
 }
 
 
+#: Fields whose schema says more than their type.
+_FIELDS: dict[tuple[type[Any], str], dict[str, Any]] = {
+    (Rating, "rater_id"): {
+        "anyOf": [
+            {
+                "type": "string",
+                # Not blank, no spaces at either end: what a CSV cell holds once trimmed.
+                # The end is "no character follows", as "$" differs between dialects.
+                "pattern": r"^\S(?:[\s\S]*\S)?(?![\s\S])",
+                "description": "Who gave the score, such as the manager's employee id.",
+            },
+            {"type": "null"},
+        ]
+    },
+}
+
+
 def _words(schema: dict[str, Any]) -> dict[str, Any]:
     """``schema`` with every string in it required to hold more than spaces."""
     if schema.get("type") == "string":
@@ -201,6 +218,8 @@ def _class(cls: type[Any], defs: dict[str, Any]) -> dict[str, Any]:
                 properties[field.name] = _schema(field.type, defs)
             if field.name in _WORDS.get(cls, ()):
                 properties[field.name] = _words(properties[field.name])
+            if (cls, field.name) in _FIELDS:
+                properties[field.name] = _FIELDS[cls, field.name]
             if field.default is attrs.NOTHING:
                 required.append(field.name)
         for derived in DERIVED.get(cls, ()):

@@ -34,6 +34,7 @@ from ._results import (
     new_gap,
     new_increase,
     new_plan,
+    new_timeline,
     new_verdict,
 )
 
@@ -80,16 +81,19 @@ def timeline(
     ``target``, have no verdict and are left out.
     """
     binding = bind(framework, history)
-    verdicts = []
+    verdicts: list[Verdict] = []
     latest = binding.latest
     if latest is not None:
-        first = min([*binding.reviews, *(a.since.ordinal for a in history.levels)])
-        for cycle in binding.span(first, latest.ordinal):
-            try:
-                verdicts.append(_verdict_at(binding, cycle, target))
-            except EvaluationError:
+        # One pass per stretch of cycles at one level: the move, its compiled policy and
+        # the start of the stay are resolved once for all the stretch's verdicts, and
+        # each cycle's score checks once for every window they slide through.
+        for first, last, current, since in binding.stretches(latest.ordinal):
+            move = _resolve(binding, current, target)
+            if isinstance(move, _NoMove):
                 continue
-    return Timeline(employee=history.employee, verdicts=pvector(verdicts))
+            at = _Evaluation(binding, move, current).at
+            verdicts.extend([at(cycle, since) for cycle in binding.span(first, last)])
+    return new_timeline(history.employee, pvector(verdicts))
 
 
 # --- the move ---------------------------------------------------------------------------
@@ -270,36 +274,47 @@ def evaluate_bound(
     return _verdict_at(binding, as_of, target)
 
 
-def _verdict_at(binding: Binding, as_of: Cycle, target: str | None) -> Verdict:
-    """The verdict for a cycle of the framework's cadence."""
-    history = binding.history
-    current = binding.level_at(as_of.ordinal)
+def _resolve(binding: Binding, current: str | None, target: str | None) -> _Move | _NoMove:
+    """The move from ``current`` to ``target`` (or the default), kept on the binding."""
     key = (_Move, current, target)
     move = binding.memo.get(key)
     if move is None:
         move = binding.memo[key] = _move(
-            binding.framework, binding.family.id, history.track, current, target
+            binding.framework, binding.family.id, binding.history.track, current, target
         )
+    return move
+
+
+def _verdict_at(binding: Binding, as_of: Cycle, target: str | None) -> Verdict:
+    """The verdict for a cycle of the framework's cadence."""
+    end = as_of.ordinal
+    current = binding.level_at(end)
+    move = _resolve(binding, current, target)
     if isinstance(move, _NoMove):
-        employee = history.employee
+        employee = binding.history.employee
         # Not str.format: a target the caller gave may hold braces of its own.
         text = move.text.replace("{employee!r}", repr(employee))
         raise EvaluationError(text, code=move.code, employee=employee)
-    compiled = move.compiled
-    memo = binding.memo.get(compiled)
-    if memo is None:
-        memo = binding.memo[compiled] = _Memo(
-            binding.counted(compiled.raters), _parts(compiled, binding.spread)
-        )
-    return _Evaluation(binding, compiled, as_of, memo).verdict(current, move)
+    return _Evaluation(binding, move, current).at(as_of, binding.stay_start(end))
 
 
 class _Evaluation:
-    """The facts of one verdict, as the kinds read them, and the verdict they make."""
+    """One move of one bound history: the facts of a verdict as the kinds read them.
+
+    What does not depend on the cycle is set once; `at` sets the facts of one cycle and
+    makes its verdict, so that a timeline reuses one evaluation for every cycle of a
+    stretch at one level.
+    """
 
     __slots__ = (
+        "_counted",
+        "_current",
         "_memo",
-        "_rows",
+        "_move",
+        "_names",
+        "_parts",
+        "_reviews",
+        "_windows",
         "as_of",
         "as_of_only",
         "binding",
@@ -309,26 +324,37 @@ class _Evaluation:
         "has_scores",
         "latest_review",
         "since",
-        "window",
+        "sustain",
         "window_cycles",
     )
 
-    def __init__(
-        self, binding: Binding, compiled: CompiledPolicy, as_of: Cycle, memo: _Memo
-    ) -> None:
+    def __init__(self, binding: Binding, move: _Move, current: str | None) -> None:
         self.binding = binding
-        self.compiled = compiled
-        self.as_of = as_of
-        self.cadence = as_of.cadence
-        self.end = end = as_of.ordinal
+        self.compiled = compiled = move.compiled
+        memo = binding.memo.get(compiled)
+        if memo is None:
+            memo = binding.memo[compiled] = _Memo(
+                binding.counted(compiled.raters), _parts(compiled, binding.spread)
+            )
         self._memo = memo
-        self._rows: list[tuple[CycleCheck, ...]] | None = None
-        self.since = binding.stay_start(end)
+        self._counted = memo.counted
+        self._parts = memo.parts
+        self._reviews = binding.reviews
+        self._move = move
+        self._current = current
+        self.cadence = binding.framework.cadence
         self.has_scores = bool(compiled.scores)
-        self.window = window = range(end - compiled.sustain + 1, end + 1)
-        self.window_cycles = cycles = binding.span(window.start, end)
-        self.as_of_only = cycles[-1:]
-        self.latest_review = binding.reviews.get(end)
+        self.sustain = compiled.sustain
+        history, framework = binding.history, binding.framework
+        self._names = (history.employee, history.family, framework.id, framework.version)
+        # The facts of one cycle, set by `at`.
+        self.as_of: Cycle
+        self.end: int
+        self.since: int | None
+        self.window_cycles: PVector[Cycle]
+        self.as_of_only: PVector[Cycle]
+        self.latest_review: Review | None
+        self._windows: list[PVector[CycleCheck]] | None = None
 
     # --- the facts the kinds read ------------------------------------------------------
 
@@ -343,7 +369,11 @@ class _Evaluation:
         return self._memo.shared
 
     def reviews_between(self, first: int, last: int) -> list[Review]:
-        reviews = self.binding.reviews
+        reviews = self._reviews
+        if first == last:
+            # A verdict for the next cycle of a stay extends the tally by one review.
+            review = reviews.get(first)
+            return [] if review is None else [review]
         if last - first + 1 > len(reviews):
             return [reviews[o] for o in sorted(reviews) if first <= o <= last]
         return [r for r in map(reviews.get, range(first, last + 1)) if r is not None]
@@ -354,24 +384,30 @@ class _Evaluation:
         found = memo.checks.get(ordinal)
         if found is None:
             cycle = Cycle.from_ordinal(ordinal, self.cadence)
-            scores = memo.counted.get(ordinal)
+            scores = self._counted.get(ordinal)
             found = memo.checks[ordinal] = tuple(
                 [step.check(cycle, scores) for step in self.compiled.scores]
             )
         return found
 
-    def window_rows(self) -> list[tuple[CycleCheck, ...]]:
-        """Each cycle's checks over the window, oldest first; looked up once per verdict."""
-        rows = self._rows
-        if rows is None:
-            rows = self._rows = [self.checks_at(o) for o in self.window]
-        return rows
+    def _window(self) -> list[PVector[CycleCheck]]:
+        """Each score step's checks over the window, oldest first; made once per verdict."""
+        windows = self._windows
+        if windows is None:
+            end, known = self.end, self._memo.checks
+            # Windows slide: all but the newest cycle were usually checked for the verdict
+            # before.
+            rows = [
+                known.get(o) or self.checks_at(o) for o in range(end - self.sustain + 1, end + 1)
+            ]
+            windows = self._windows = [pvector(checks) for checks in zip(*rows, strict=True)]
+        return windows
 
     def window_checks(self, position: int) -> PVector[CycleCheck]:
-        return pvector([row[position] for row in self.window_rows()])
+        return self._window()[position]
 
     def window_failed(self) -> bool:
-        return any(check.outcome is FAILED for row in self.window_rows() for check in row)
+        return any(check.outcome is FAILED for checks in self._window() for check in checks)
 
     def qualifies(self, ordinal: int) -> bool:
         """Whether every score step held in a cycle: from its checks, or the fast path."""
@@ -386,7 +422,7 @@ class _Evaluation:
                         found = False
                         break
             else:
-                found = self.compiled.qualifies(memo.counted.get(ordinal))
+                found = self.compiled.qualifies(self._counted.get(ordinal))
             memo.qualified[ordinal] = found
         return found
 
@@ -408,9 +444,20 @@ class _Evaluation:
 
     # --- the verdict -------------------------------------------------------------------
 
+    def at(self, as_of: Cycle, since: int | None) -> Verdict:
+        """The verdict at ``as_of``, in a stay at the current level begun at ``since``."""
+        self.as_of = as_of
+        self.end = end = as_of.ordinal
+        self.since = since
+        self._windows = None
+        self.window_cycles = cycles = self.binding.span(end - self.sustain + 1, end)
+        self.as_of_only = cycles[-1:]
+        self.latest_review = self._reviews.get(end)
+        return self.verdict(self._current, self._move)
+
     def verdict(self, current: str | None, move: _Move) -> Verdict:
         compiled = self.compiled
-        parts = self._memo.parts
+        parts = self._parts
         results = [step.result(self) for step in compiled.steps]
         outcomes = {result.outcome for result in results}
         status = _STATUSES[compiled.status(FAILED in outcomes, UNDECIDED in outcomes, SCALAR)]
@@ -425,10 +472,10 @@ class _Evaluation:
         since, placed = self.since or 0, self.since is not None
         if status is Status.READY:
             ready_since = self.cycle(compiled.ready_start(self.end, run, since, placed, SCALAR))
-        history, framework = self.binding.history, self.binding.framework
+        employee, family, framework, version = self._names
         return new_verdict(
-            history.employee,
-            history.family,
+            employee,
+            family,
             current,
             move.target_family,
             move.target_level,
@@ -441,8 +488,8 @@ class _Evaluation:
             self._earliest(run, status),
             self._gaps(parts),
             None if status is Status.READY else self._plan(results, parts),
-            framework.id,
-            framework.version,
+            framework,
+            version,
         )
 
     def _earliest(self, run: int, status: Status) -> Cycle | None:
@@ -454,7 +501,7 @@ class _Evaluation:
         return Cycle.from_ordinal(found, self.cadence) if known else None
 
     def _gaps(self, parts: _Parts) -> PVector[Gap]:
-        scores = self._memo.counted.get(self.end) or {}
+        scores = self._counted.get(self.end) or {}
         values = list(map(scores.get, parts.gap_ids))
         # Each competency's sort key for its score, made once per policy and score.
         keys: list[int | None] = list(map(dict.get, parts.gap_cells, values))
@@ -474,7 +521,7 @@ class _Evaluation:
         increases: PVector[Increase] = _NO_INCREASES
         # A cycle that qualifies needs no increase: every score step holds as it is.
         if counted and not self.qualifies(self.end):
-            current: Scores = self._memo.counted.get(self.end) or {}
+            current: Scores = self._counted.get(self.end) or {}
             # Unrated competencies count from the bottom of the scale.
             scores = {c: current.get(c, scale.min) for c in counted}
             start = dict(scores)

@@ -51,11 +51,14 @@ __all__ = [
     "MAX_CELL",
     "MAX_ROW",
     "RATING_COLUMNS",
+    "RATING_EXTRAS",
     "histories_from_csv",
     "load_csv",
 ]
 
 RATING_COLUMNS = ("employee_id", "cycle", "competency", "score")
+#: Columns a ratings file may add: who gave each score, by role and by id.
+RATING_EXTRAS = ("rater", "rater_id")
 LEVEL_COLUMNS = ("employee_id", "family", "track", "level", "since")
 EVENT_COLUMNS = ("employee_id", "cycle", "event")
 _EVENTS = ("evidence", "endorsement", "calibration", "approval")
@@ -494,6 +497,8 @@ class _Loader:
         self.names: dict[str, str] = {}
         self.scores: dict[str, int] = {}
         self.raters: dict[str, Rater] = {"": Rater.MANAGER, **{r.value: r for r in Rater}}
+        # A rater id cell as written to the id it holds; an empty cell holds none.
+        self.rater_ids: dict[str, str | None] = {"": None}
         # Employees whose every level row was refused: their other rows are still
         # checked, but not reported for lacking a level row.
         self.unplaced: set[str] = set()
@@ -571,6 +576,19 @@ class _Loader:
             line, table.column["rater"], "unknown rater", one_of(r.value for r in Rater), text
         )
         return None
+
+    def rater_id(self, table: _Table, cells: list[str]) -> str | None:
+        """The rater id in a row: None if the cell is empty or there is no such column.
+
+        Any text is an id once its spaces are cut, so this cell has nothing to refuse.
+        """
+        if "rater_id" not in table.column:
+            return None
+        text = cells[table.column["rater_id"]]
+        if text in self.rater_ids:
+            return self.rater_ids[text]
+        value = text.strip()
+        return _remember(self.rater_ids, text, self.intern(value) if value else None)
 
     def person(self, table: _Table, line: int, cells: list[str]) -> _Person | None:
         text = cells[table.column["employee_id"]]
@@ -662,9 +680,11 @@ class _Loader:
         column = table.column
         at_employee, at_cycle, at_competency, at_score = (column[n] for n in RATING_COLUMNS)
         at_rater = column.get("rater")
+        at_rater_id = column.get("rater_id")
         source = table.source
         lookup, cycles, names = self.lookup, self.cycles, self.names
-        scores, raters = self.scores, self.raters
+        scores, raters, rater_ids = self.scores, self.raters, self.rater_ids
+        rater_id: str | None = None
         manager = Rater.MANAGER
         # Rows come grouped by employee and cycle in most exports: the review of the
         # previous row is used again while both cells read the same.
@@ -675,6 +695,11 @@ class _Loader:
             competency = names.get(cells[at_competency])
             score = scores.get(cells[at_score])
             rater = manager if at_rater is None else raters.get(cells[at_rater])
+            id_known = True
+            if at_rater_id is not None:
+                id_text = cells[at_rater_id]
+                id_known = id_text in rater_ids
+                rater_id = rater_ids.get(id_text)
             known = employee_text == last_employee and cycle_text == last_cycle
             if not known:
                 person = lookup.get(employee_text)
@@ -683,21 +708,23 @@ class _Loader:
                     ratings = person.review(cycle).ratings
                     last_employee, last_cycle = employee_text, cycle_text
                     known = True
-            if not known or competency is None or score is None or rater is None:
+            if not known or competency is None or score is None or rater is None or not id_known:
                 row = self.rating_row(table, line, cells)
                 if row is None:
                     continue
-                person, cycle, competency, score, rater = row
+                person, cycle, competency, score, rater, rater_id = row
                 ratings = person.review(cycle).ratings
                 last_employee, last_cycle = employee_text, cycle_text
             ratings.append(
-                unchecked_rating(competency, score, rater, unchecked_origin(source, line, None))
+                unchecked_rating(
+                    competency, score, rater, unchecked_origin(source, line, None), rater_id
+                )
             )
         self.check_repeats(table)
 
     def rating_row(
         self, table: _Table, line: int, cells: list[str]
-    ) -> tuple[_Person, Cycle, str, int, Rater] | None:
+    ) -> tuple[_Person, Cycle, str, int, Rater, str | None] | None:
         """The values of a ratings row, each cell checked; None once what is wrong is reported."""
         if not any(cell.strip() for cell in cells):
             return None
@@ -706,6 +733,7 @@ class _Loader:
         competency = self.required(table, line, cells, "competency")
         score = self.score(table, line, cells)
         rater = self.rater(table, line, cells)
+        rater_id = self.rater_id(table, cells)
         if (
             person is None
             or cycle is None
@@ -715,7 +743,7 @@ class _Loader:
             or not self.same_cadence(table, line, person, cycle)
         ):
             return None
-        return person, cycle, competency, score, rater
+        return person, cycle, competency, score, rater, rater_id
 
     def check_repeats(self, table: _Table) -> None:
         """Report a second score by one rater for one competency in one review."""
@@ -917,7 +945,7 @@ def _score(text: str) -> int | None:
 def _read(
     ratings: TextIO, levels: TextIO, events: TextIO | None, sources: tuple[str, str, str]
 ) -> tuple[RatingHistory, ...]:
-    ratings_table = _Table(ratings, sources[0], RATING_COLUMNS, ("rater",))
+    ratings_table = _Table(ratings, sources[0], RATING_COLUMNS, RATING_EXTRAS)
     levels_table = _Table(levels, sources[1], LEVEL_COLUMNS)
     events_table = (
         None

@@ -113,7 +113,34 @@ class _Loader(yaml.SafeLoader):
                 f"an integer written in more than {MAX_NUMBER_TEXT} characters",
                 node.start_mark,
             )
-        value: int = self.construct_yaml_int(node)
+        try:
+            value: int = self.construct_yaml_int(node)
+        except (IndexError, ValueError):
+            # An explicit tag on text that is no number (`!!int ""`, `!!int x`): PyYAML
+            # indexes or converts it blindly.
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} tagged !!int is not an integer", node.start_mark
+            ) from None
+        return value
+
+    def construct_checked_float(self, node: yaml.ScalarNode) -> float:
+        """A float, or a YAML error where an explicit tag sits on text that is none."""
+        try:
+            value: float = self.construct_yaml_float(node)
+        except (IndexError, ValueError):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} tagged !!float is not a number", node.start_mark
+            ) from None
+        return value
+
+    def construct_checked_bool(self, node: yaml.ScalarNode) -> bool:
+        """A boolean, or a YAML error where an explicit tag sits on text that is none."""
+        try:
+            value: bool = self.construct_yaml_bool(node)
+        except KeyError:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} tagged !!bool is not true or false", node.start_mark
+            ) from None
         return value
 
 
@@ -122,6 +149,8 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_bounded_int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_checked_float)
+_Loader.add_constructor("tag:yaml.org,2002:bool", _Loader.construct_checked_bool)
 
 
 def _undefined(loader: _Loader, node: yaml.Node) -> None:
@@ -766,7 +795,7 @@ def load_history(
     """Rating histories from a YAML or JSON file, or from CSV exports.
 
     For CSV, ``path`` is the long table of ratings
-    (``employee_id,cycle,competency,score[,rater]``), ``levels`` the level assignments
+    (``employee_id,cycle,competency,score[,rater][,rater_id]``), ``levels`` the levels
     (``employee_id,family,track,level,since``) and ``events`` the optional evidence,
     endorsements and calibrations (``employee_id,cycle,event[,requirement,value,note]``).
 

@@ -1,7 +1,8 @@
-"""Population engine: evaluate a whole company at once, exactly as the single evaluator would.
+"""Population engine and analyses: a whole company at once (extra ``population``).
 
-Needs the ``population`` extra (numpy and pyarrow): ``pip install 'progression[population]'``.
-pandas and polars tables are accepted, and produced, when they are installed.
+Needs the ``population`` extra (numpy and pyarrow, and matplotlib for plots):
+``pip install 'progression[population]'``. pandas and polars tables are accepted, and
+produced, when they are installed.
 
 - `Population` holds many employees' histories as columns (`Population.from_tables`,
   `Population.read`, `Population.from_histories`);
@@ -9,7 +10,10 @@ pandas and polars tables are accepted, and produced, when they are installed.
   tables (`PopulationVerdicts`), equal to what `progression.evaluate` gives each
   employee, with bad input reported per employee in an errors table;
 - `evaluate_partition` is the one pure function over a partition holding whole
-  employees, for Dask, Ray or Spark.
+  employees, for Dask, Ray or Spark; `evaluate_dask` runs it over ``dask.dataframe``
+  inputs (the ``dask`` extra: ``pip install 'progression[dask]'``);
+- `level_fit` and `rater_drift` ask how the team maps to the levels and whether raters
+  agree (`LevelFit`, `RaterDrift`).
 """
 
 from __future__ import annotations
@@ -23,9 +27,21 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra
     ) from exc
 
 from .. import _public
+from ._calibration import LevelFit, RaterDrift, level_fit, rater_drift
+from ._dask import evaluate_dask
 from ._population import Population
 from ._verdicts import PopulationVerdicts, evaluate_partition, evaluate_population
 
-__all__ = ["Population", "PopulationVerdicts", "evaluate_partition", "evaluate_population"]
+__all__ = [
+    "LevelFit",
+    "Population",
+    "PopulationVerdicts",
+    "RaterDrift",
+    "evaluate_dask",
+    "evaluate_partition",
+    "evaluate_population",
+    "level_fit",
+    "rater_drift",
+]
 
 _public.publish(__name__, globals(), __all__)

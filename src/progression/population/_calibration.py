@@ -1,0 +1,470 @@
+"""Level fit and rater drift: does the team map sensibly to levels, and do raters agree?
+
+Both read the counted scores (`Columns`): for each employee, cycle and competency, the
+score of the first rater in the framework's ``raters`` list who gave one, exactly the
+score the evaluator counts by default.
+
+**Level fit.** An employee's *latest scores* are, per competency, the counted score of
+the latest cycle that has one. The *distance* from a level is the root mean square of
+``score - expected`` over the competencies that level expects with a stated proficiency
+and that the employee has a latest score for; the best-matching level is the one of
+the employee's current track ladder at the smallest distance (the lower on a tie). An
+employee *meets* their own level when every latest score is at least what the level
+expects (at least one compared). Likely under-levelled: the best match is above the
+current level and the employee meets the next level up as well; likely over-levelled:
+the best match is below and the current level is not met.
+
+**Rater drift.** Scores are compared inside *cells* of people at the same level in the
+same cycle, competency by competency. A rater's difference is the mean, over the counted
+scores they gave, of ``score - mean of the other raters' counted scores in that cell``
+(cells where nobody else rated are left out). Scores of one person move together, so
+the uncertainty is measured with the person as the unit: the standard error is the
+cluster-robust one over the people the rater scored, and intervals use the normal
+quantile (`statistics.NormalDist`). Raters with at least ``min_ratings`` compared scores
+are tested (two-sided), the p-values corrected with Benjamini-Hochberg at ``alpha``.
+The ``low``/``high`` interval of every rater is at the false-coverage-adjusted level
+``1 - R * alpha / m`` (``m`` raters tested, ``R`` flagged; ``1 - alpha / m`` when none is),
+so that a tested rater is flagged exactly when that interval excludes zero.
+Self versus manager gaps are ``self - manager`` over the cells both scored, per
+competency, with the same person-clustered interval at ``1 - alpha``.
+"""
+
+from __future__ import annotations
+
+import html
+from statistics import NormalDist
+from typing import Any
+
+import attrs
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .._model import Framework
+from .._policy import Rater
+from ._columns import MISSING, Columns
+
+__all__ = ["LevelFit", "RaterDrift", "level_fit", "rater_drift"]
+
+
+def _table_html(title: str, table: pa.Table, rows: int = 10) -> str:
+    head = "".join(f"<th>{html.escape(name)}</th>" for name in table.column_names)
+    body = []
+    for row in table.slice(0, rows).to_pylist():
+        cells = "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row.values())
+        body.append(f"<tr>{cells}</tr>")
+    more = f"<p>{table.num_rows - rows:,} more rows</p>" if table.num_rows > rows else ""
+    return (
+        f"<h4>{html.escape(title)}</h4><table><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>{more}"
+    )
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return "" if value is None else str(value)
+
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib.pyplot as plt  # noqa: PLC0415 - optional, for plots only
+    except ImportError as exc:
+        raise ImportError(
+            f"plots need matplotlib ({exc}): pip install 'progression[population]'"
+        ) from exc
+    return plt
+
+
+# --- level fit -------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class LevelFit:
+    """Each employee's best-matching level, and how each level's people fit it.
+
+    ``employees``: one row per employee with a current level and latest scores:
+    ``employee_id, family, track, level, best_level, distance`` (from the best level),
+    ``own_distance`` (from the current level), ``meets_own``, ``meets_above`` (the next
+    level up, false at the top of the ladder), ``steps`` (best level's
+    place on the ladder minus the current one's) and ``fit`` (``under``, ``over`` or
+    ``fits``). ``levels``: per family, track and level, ``employees``, ``meeting``
+    (the share meeting their own level), ``under`` and ``over``.
+    """
+
+    employees: pa.Table
+    levels: pa.Table
+
+    @property
+    def under_levelled(self) -> pa.Table:
+        """The employees likely under-levelled: best match above, next level up met."""
+        return self.employees.filter(pc.equal(self.employees["fit"], "under"))
+
+    @property
+    def over_levelled(self) -> pa.Table:
+        """The employees likely over-levelled: best match below, own level not met."""
+        return self.employees.filter(pc.equal(self.employees["fit"], "over"))
+
+    def to_pandas(self, table: str = "levels") -> Any:
+        """``levels`` (the default) or ``employees`` as a pandas DataFrame."""
+        return getattr(self, table).to_pandas()
+
+    def _repr_html_(self) -> str:
+        return _table_html("Level fit per level", self.levels, rows=30)
+
+    def plot(self, ax: Any = None) -> Any:
+        """Bars per level: the share meeting their own level, and those under and over."""
+        plt = _pyplot()
+        if ax is None:
+            _, ax = plt.subplots(figsize=(8, 4))
+        rows = self.levels.to_pylist()
+        names = [f"{r['family']}/{r['level']}" for r in rows]
+        x = np.arange(len(rows))
+        total = np.array([max(r["employees"], 1) for r in rows], dtype=float)
+        ax.bar(x - 0.25, [r["meeting"] for r in rows], 0.25, label="meets own level")
+        ax.bar(x, np.array([r["under"] for r in rows]) / total, 0.25, label="under-levelled")
+        ax.bar(x + 0.25, np.array([r["over"] for r in rows]) / total, 0.25, label="over-levelled")
+        ax.set_xticks(x, names, rotation=45, ha="right")
+        ax.set_ylabel("share of the level's people")
+        ax.set_title("Level fit")
+        ax.legend()
+        return ax.figure
+
+
+def level_fit(framework: Framework, population: Any) -> LevelFit:
+    """The level each employee's latest scores match best, and how each level fits.
+
+    ``population`` is a `Population` or the tables ``(ratings, levels, events)``. See the
+    module docstring for the distance and the rules; employees without a current level
+    of the framework or without any latest score are left out.
+    """
+    columns = Columns.build(framework, population, raters=False)
+    count, width, competencies = columns.counted.shape
+    latest = np.full((count, competencies), MISSING, np.int16)
+    for t in range(width):
+        scores = columns.counted[:, t, :]
+        latest = np.where(scores != MISSING, scores, latest)
+    rated = latest != MISSING
+    values = latest.astype(np.float64)
+    best_level = np.full(count, -1, np.int32)
+    best_distance = np.full(count, np.inf)
+    own_distance = np.full(count, np.nan)
+    meets = np.zeros(count, bool)
+    meets_above = np.zeros(count, bool)
+    own_steps = np.full(count, -1, np.int32)
+    best_steps = np.full(count, -1, np.int32)
+    level_index = {pair: i for i, pair in enumerate(columns.levels)}
+    competency_index = {c: i for i, c in enumerate(columns.competencies)}
+    for code, (family_id, track_id) in enumerate(columns.tracks):
+        people = np.flatnonzero(columns.track == code)
+        if not len(people):
+            continue
+        family = framework.family(family_id)
+        ladder = family.ladder(track_id)
+        scores, have = values[people], rated[people]
+        current = columns.level[people]
+        below: np.ndarray | None = None  # who holds the level under this one
+        for step, level in enumerate(ladder):
+            owner = family.track_of(level.id)
+            expected = np.full(competencies, np.nan)
+            for competency in owner.competencies:
+                expectation = competency.expectation(level.id)
+                if expectation is not None and expectation.proficiency is not None:
+                    expected[competency_index[competency.id]] = expectation.proficiency
+            compared = have & ~np.isnan(expected)
+            n = compared.sum(axis=1)
+            gaps = np.where(compared, scores - np.nan_to_num(expected), 0.0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                distance = np.sqrt((gaps**2).sum(axis=1) / n)
+            distance = np.where(n > 0, distance, np.inf)
+            better = distance < best_distance[people]
+            best_distance[people] = np.where(better, distance, best_distance[people])
+            best_level[people] = np.where(
+                better, level_index[family_id, level.id], best_level[people]
+            )
+            best_steps[people] = np.where(better, step, best_steps[people])
+            here = current == level_index[family_id, level.id]
+            own_steps[people[here]] = step
+            own_distance[people[here]] = np.where(n[here] > 0, distance[here], np.nan)
+            met = (n > 0) & ~(compared & (scores < np.nan_to_num(expected))).any(axis=1)
+            meets[people[here]] = met[here]
+            if below is not None:
+                meets_above[people[below]] = met[below]
+            below = here
+    placed = (columns.level >= 0) & (own_steps >= 0) & np.isfinite(best_distance)
+    steps = np.where(placed, best_steps - own_steps, 0)
+    fit = np.where(
+        (steps > 0) & meets_above, "under", np.where((steps < 0) & ~meets, "over", "fits")
+    )
+    chosen = np.flatnonzero(placed)
+    level_names = np.array([lv for _, lv in columns.levels] or [""], dtype=object)
+    family_names = np.array(list(columns.families) or [""], dtype=object)
+    track_names = np.array([t for _, t in columns.tracks] or [""], dtype=object)
+    employees = pa.table(
+        {
+            "employee_id": columns.employees.take(pa.array(chosen)),
+            "family": pa.array(family_names[columns.family[chosen]], pa.string()),
+            "track": pa.array(track_names[columns.track[chosen]], pa.string()),
+            "level": pa.array(level_names[columns.level[chosen]], pa.string()),
+            "best_level": pa.array(level_names[best_level[chosen]], pa.string()),
+            "distance": pa.array(best_distance[chosen], pa.float64()),
+            "own_distance": pa.array(own_distance[chosen], pa.float64()),
+            "meets_own": pa.array(meets[chosen], pa.bool_()),
+            "meets_above": pa.array(meets_above[chosen], pa.bool_()),
+            "steps": pa.array(steps[chosen], pa.int32()),
+            "fit": pa.array(fit[chosen], pa.string()),
+        }
+    )
+    rows = []
+    for code, (family_id, level_id) in enumerate(columns.levels):
+        at = chosen[columns.level[chosen] == code]
+        if not len(at):
+            continue
+        rows.append(
+            {
+                "family": family_id,
+                "track": framework.family(family_id).track_of(level_id).id,
+                "level": level_id,
+                "employees": len(at),
+                "meeting": float(meets[at].mean()),
+                "under": int((fit[at] == "under").sum()),
+                "over": int((fit[at] == "over").sum()),
+            }
+        )
+    schema = pa.schema(
+        [
+            ("family", pa.string()),
+            ("track", pa.string()),
+            ("level", pa.string()),
+            ("employees", pa.int64()),
+            ("meeting", pa.float64()),
+            ("under", pa.int64()),
+            ("over", pa.int64()),
+        ]
+    )
+    return LevelFit(employees=employees, levels=pa.Table.from_pylist(rows, schema=schema))
+
+
+# --- rater drift -----------------------------------------------------------------------
+
+_DRIFT_SCHEMA = pa.schema(
+    [
+        ("rater_id", pa.string()),
+        ("ratings", pa.int64()),
+        ("employees", pa.int64()),
+        ("difference", pa.float64()),
+        ("low", pa.float64()),
+        ("high", pa.float64()),
+        ("p_value", pa.float64()),
+        ("tested", pa.bool_()),
+        ("flagged", pa.bool_()),
+    ]
+)
+_GAP_SCHEMA = pa.schema(
+    [
+        ("competency", pa.string()),
+        ("pairs", pa.int64()),
+        ("employees", pa.int64()),
+        ("gap", pa.float64()),
+        ("low", pa.float64()),
+        ("high", pa.float64()),
+    ]
+)
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class RaterDrift:
+    """Per rater, how far their counted scores sit from the others' for comparable people.
+
+    ``raters``: one row per rater with compared scores, ``rater_id, ratings, employees,
+    difference, low, high, p_value, tested, flagged``, most lenient first. ``self_gaps``:
+    per competency, ``self - manager`` over the cells both scored. ``level`` is the
+    confidence of ``low``/``high`` (see the module docstring).
+    """
+
+    raters: pa.Table
+    self_gaps: pa.Table
+    alpha: float
+    min_ratings: int
+    level: float
+
+    @property
+    def flagged(self) -> pa.Table:
+        """The flagged raters only."""
+        return self.raters.filter(self.raters["flagged"])
+
+    def to_pandas(self, table: str = "raters") -> Any:
+        """``raters`` (the default) or ``self_gaps`` as a pandas DataFrame."""
+        return getattr(self, table).to_pandas()
+
+    def _repr_html_(self) -> str:
+        flagged = self.flagged.num_rows
+        tested = int(np.sum(self.raters["tested"].to_numpy(zero_copy_only=False)))
+        title = (
+            f"Rater drift: {flagged} of {tested} raters tested flagged"
+            f" (Benjamini-Hochberg at {self.alpha:g}, at least {self.min_ratings} ratings)"
+        )
+        return _table_html(title, self.raters) + _table_html(
+            "Self minus manager, per competency", self.self_gaps, rows=30
+        )
+
+    def plot(self, ax: Any = None, *, top: int = 20) -> Any:
+        """A forest plot: the ``top`` raters furthest from zero among those tested."""
+        plt = _pyplot()
+        rows = [r for r in self.raters.to_pylist() if r["tested"]]
+        rows.sort(key=lambda r: -abs(r["difference"]))
+        rows = sorted(rows[:top], key=lambda r: r["difference"])
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 0.3 * len(rows) + 1.5))
+        y = np.arange(len(rows))
+        for index, row in enumerate(rows):
+            colour = "tab:red" if row["flagged"] else "tab:gray"
+            ax.plot([row["low"], row["high"]], [index, index], color=colour)
+            ax.plot([row["difference"]], [index], "o", color=colour)
+        ax.axvline(0, color="black", linewidth=0.8)
+        ax.set_yticks(y, [r["rater_id"] for r in rows])
+        ax.set_xlabel("mean difference from other raters (score points)")
+        ax.set_title(f"Rater drift ({self.level:.1%} intervals; red: flagged)")
+        return ax.figure
+
+
+def rater_drift(
+    framework: Framework, population: Any, *, min_ratings: int = 30, alpha: float = 0.05
+) -> RaterDrift:
+    """Raters whose counted scores sit apart from the others' for people at the same level.
+
+    ``population`` is a `Population` or the tables ``(ratings, levels, events)`` with a
+    ``rater_id`` column. See the module docstring for the comparison, the interval and
+    the Benjamini-Hochberg flag; nobody is flagged on fewer than ``min_ratings`` scores.
+    """
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must lie between 0 and 1, got {alpha!r}")
+    columns = Columns.build(framework, population, roles=(Rater.SELF, Rater.MANAGER))
+    count, width, competencies = columns.counted.shape
+    score = columns.counted.reshape(-1)
+    rater = columns.counted_by.reshape(-1)
+    held = np.repeat(columns.held.reshape(-1), competencies)
+    rows = np.flatnonzero((score != MISSING) & (rater >= 0) & (held >= 0))
+    person = rows // (width * competencies)
+    cell = (held[rows].astype(np.int64) * width + (rows // competencies) % width) * competencies + (
+        rows % competencies
+    )
+    value = score[rows].astype(np.float64)
+    by = rater[rows].astype(np.int64)
+    cells = int(cell.max()) + 1 if len(cell) else 1
+    total = np.bincount(cell, weights=value, minlength=cells)
+    number = np.bincount(cell, minlength=cells)
+    # The rater's own sum and count in each cell they scored, to leave them out.
+    pair, inverse = np.unique(by * cells + cell, return_inverse=True)
+    own_total = np.bincount(inverse, weights=value)
+    own_number = np.bincount(inverse)
+    pair_cell = pair % cells
+    others = number[pair_cell] - own_number
+    compared = others[inverse] > 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        other_mean = (total[pair_cell] - own_total) / others
+    residual = value - other_mean[inverse]
+    residual, by, person = residual[compared], by[compared], person[compared]
+    raters = len(columns.raters)
+    n = np.bincount(by, minlength=raters)
+    sums = np.bincount(by, weights=residual, minlength=raters)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        difference = sums / n
+    # Scores of one person move together (their ability, their strengths): the mean
+    # residual of each person a rater scored is one unit. Its variance around the
+    # rater's difference is pooled over every rater's people, so that it is known well
+    # even for a rater of a handful of people, and the normal quantile applies.
+    cluster, where = np.unique(by * count + person, return_inverse=True)
+    cluster_n = np.bincount(where)
+    cluster_mean = np.bincount(where, weights=residual) / cluster_n
+    cluster_rater = cluster // count
+    people = np.bincount(cluster_rater, minlength=raters)
+    spread = np.sum((cluster_mean - difference[cluster_rater]) ** 2)
+    freedom = len(cluster) - int((people > 0).sum())
+    unit = np.sqrt(spread / freedom) if freedom > 0 else np.nan
+    weight = cluster_n / n[cluster_rater]
+    own_part = unit**2 * np.bincount(cluster_rater, weights=weight**2, minlength=raters)
+    # The others' mean is an estimate too, from few people in a small cell. The cells of
+    # one rater share people (competencies, cycles), so their errors are added as if
+    # fully correlated: an upper bound, which only matters where cells are small.
+    single = np.sqrt(np.sum((residual - difference[by]) ** 2) / max(len(residual) - raters, 1))
+    kept = others > 0
+    pair_rater = pair // cells
+    share = np.bincount(
+        pair_rater[kept], weights=own_number[kept] / np.sqrt(others[kept]), minlength=raters
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        error = np.sqrt(own_part + (single * share / n) ** 2)
+    normal = NormalDist()
+    tested = (n >= min_ratings) & (people >= 2) & (error > 0)
+    p_value = np.full(raters, np.nan)
+    z = np.abs(difference[tested] / error[tested])
+    p_value[tested] = [2 * (1 - normal.cdf(v)) for v in z]
+    flagged = np.zeros(raters, bool)
+    m = int(tested.sum())
+    rejected = 0
+    if m:
+        order = np.argsort(p_value[tested], kind="stable")
+        ranked = p_value[tested][order]
+        passing = np.flatnonzero(ranked <= alpha * np.arange(1, m + 1) / m)
+        rejected = int(passing[-1]) + 1 if len(passing) else 0
+        chosen = np.flatnonzero(tested)[order[:rejected]]
+        flagged[chosen] = True
+    level = 1 - max(rejected, 1) * alpha / max(m, 1)
+    half = normal.inv_cdf(1 - (1 - level) / 2) * error
+    present = np.flatnonzero(n > 0)
+    present = present[np.argsort(-difference[present], kind="stable")]
+    table = pa.table(
+        {
+            "rater_id": pa.array([columns.raters[i] for i in present], pa.string()),
+            "ratings": pa.array(n[present], pa.int64()),
+            "employees": pa.array(people[present], pa.int64()),
+            "difference": pa.array(difference[present], pa.float64()),
+            "low": pa.array((difference - half)[present], pa.float64(), from_pandas=True),
+            "high": pa.array((difference + half)[present], pa.float64(), from_pandas=True),
+            "p_value": pa.array(p_value[present], pa.float64(), from_pandas=True),
+            "tested": pa.array(tested[present], pa.bool_()),
+            "flagged": pa.array(flagged[present], pa.bool_()),
+        },
+        schema=_DRIFT_SCHEMA,
+    )
+    gaps = _self_gaps(columns, alpha)
+    return RaterDrift(
+        raters=table, self_gaps=gaps, alpha=alpha, min_ratings=min_ratings, level=level
+    )
+
+
+def _self_gaps(columns: Columns, alpha: float) -> pa.Table:
+    mine = columns.by_role[Rater.SELF]
+    manager = columns.by_role[Rater.MANAGER]
+    both = (mine != MISSING) & (manager != MISSING)
+    gap = np.where(both, mine.astype(np.float64) - manager, 0.0)
+    # Per person and competency: the sum over cycles is one clustered unit.
+    unit_sum = gap.sum(axis=1)
+    unit_n = both.sum(axis=1)
+    quantile = NormalDist().inv_cdf(1 - alpha / 2)
+    rows = []
+    for index, competency in enumerate(columns.competencies):
+        n = int(unit_n[:, index].sum())
+        if not n:
+            continue
+        units = unit_n[:, index] > 0
+        people = int(units.sum())
+        mean = float(unit_sum[:, index].sum() / n)
+        deviation = unit_sum[units, index] - unit_n[units, index] * mean
+        error = (
+            float(np.sqrt(people / (people - 1) * (deviation**2).sum()) / n)
+            if people > 1
+            else float("nan")
+        )
+        rows.append(
+            {
+                "competency": competency,
+                "pairs": n,
+                "employees": people,
+                "gap": mean,
+                "low": mean - quantile * error,
+                "high": mean + quantile * error,
+            }
+        )
+    return pa.Table.from_pylist(rows, schema=_GAP_SCHEMA)

@@ -1,0 +1,188 @@
+"""The arrays the calibration analyses read, taken from a `Population`'s columnar layout.
+
+`Columns.build` reads the layout `Population` documents (score cubes per rater role,
+rater id cubes, level assignments; see `progression.population._population`), so that
+nothing is parsed twice: tables given instead are loaded with `Population.from_tables`.
+It lays them out against the framework:
+
+- employees ``0..E-1`` in the population's order; ``family``, ``track`` and ``level``
+  are each one's current assignment (its latest ``since``), as codes into
+  ``families``, ``tracks`` (``(family, track)`` pairs) and ``levels``
+  (``(family, level)`` pairs), -1 where the framework has no such id;
+- cycles ``0..T-1``: the population's cycle axis, ordinals from ``first``;
+- competencies ``0..C-1``: every competency id of the framework, in file order;
+- ``held[e, t]``: the level employee ``e`` holds in cycle ``t`` (-1 before the first);
+- ``counted[e, t, c]``: the counted score, as the evaluator picks it (the most preferred
+  rater of the framework's ``raters`` who scored that competency in that cycle;
+  `MISSING` where none did), and ``counted_by[e, t, c]``, the code of that score's
+  rater id in ``raters`` (-1 where none is recorded);
+- ``by_role[role][e, t, c]``: each requested role's scores.
+
+Ratings of competencies the framework does not know are left out: the evaluator reports
+them, the analyses only compare.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import numpy as np
+import pyarrow as pa
+
+from .._model import Framework
+from .._policy import Rater
+from ._population import Population
+
+__all__ = ["MISSING", "Columns", "population_of"]
+
+#: The score of a cell nobody rated (scores are laid out as int16).
+MISSING = np.iinfo(np.int16).min
+
+
+def population_of(population: Any) -> Population:
+    """``population`` itself, or the `Population` of the tables ``(ratings, levels[, events])``."""
+    if isinstance(population, Population):
+        return population
+    if isinstance(population, tuple | list) and len(population) in (2, 3):
+        return Population.from_tables(*population)
+    raise TypeError(
+        "expected a Population or the tables (ratings, levels, events),"
+        f" got {type(population).__name__}"
+    )
+
+
+def _remap(codes: np.ndarray, mapping: list[int]) -> np.ndarray:
+    """Codes of one dictionary as codes of another (-1 stays -1, unknown is -1)."""
+    table = np.array([*mapping, -1], dtype=np.int32)
+    return table[np.where(codes < 0, len(mapping), codes)]
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Columns:
+    """A population laid out for the analyses; see the module docstring."""
+
+    employees: pa.Array
+    family: np.ndarray
+    track: np.ndarray
+    level: np.ndarray
+    held: np.ndarray
+    first: int
+    counted: np.ndarray
+    counted_by: np.ndarray
+    by_role: dict[Rater, np.ndarray]
+    competencies: tuple[str, ...]
+    levels: tuple[tuple[str, str], ...]
+    raters: tuple[str, ...]
+    families: tuple[str, ...]
+    tracks: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def build(
+        cls,
+        framework: Framework,
+        population: Any,
+        *,
+        roles: tuple[Rater, ...] = (),
+        raters: bool = True,
+    ) -> Columns:
+        """Lay out ``population`` (a `Population` or its tables) for ``framework``.
+
+        ``roles`` also keeps those roles' scores; without ``raters``, ``counted_by`` is
+        left empty (level fit does not read it).
+        """
+        pop = population_of(population)
+        families = tuple(f.id for f in framework.job_families)
+        tracks = tuple((f.id, t.id) for f in framework.job_families for t in f.tracks)
+        levels = tuple(
+            (f.id, lv.id) for f in framework.job_families for t in f.tracks for lv in t.levels
+        )
+        competencies = tuple(
+            dict.fromkeys(
+                c.id for f in framework.job_families for t in f.tracks for c in t.competencies
+            )
+        )
+        count, width = len(pop), pop._cycles
+
+        # Current and held levels, from the assignments (sorted by employee, then since).
+        family = _remap(pop._family, [_index(families, f) for f in pop._families])
+        track_pairs = [[_index(tracks, (f, t)) for t in pop._tracks] for f in pop._families]
+        track = np.full(count, -1, np.int32)
+        for code, mapping in enumerate(track_pairs):
+            mine = pop._family == code
+            track[mine] = _remap(pop._track[mine], mapping)
+        a_emp = pop._assignments["employee"].astype(np.int64)
+        a_since = pop._assignments["since"].astype(np.int64) - pop._first
+        a_family = pop._family[a_emp] if len(a_emp) else np.zeros(0, np.int32)
+        a_level = np.full(len(a_emp), -1, np.int32)
+        for code, family_id in enumerate(pop._families):
+            mine = a_family == code
+            mapping = [_index(levels, (family_id, lv)) for lv in pop._levels]
+            a_level[mine] = _remap(pop._assignments["level"][mine], mapping)
+        offsets = pop._assignment_offsets
+        last = offsets[1:] - 1
+        placed = offsets[1:] > offsets[:-1]
+        level = np.where(placed, a_level[np.maximum(last, 0)] if len(a_level) else -1, -1)
+        held = np.full((count, width), -1, np.int16)
+        # Each assignment holds from its cycle until the employee's next one starts.
+        following = np.full(len(a_emp), np.iinfo(np.int64).max)
+        if len(a_emp):
+            same = a_emp[1:] == a_emp[:-1]
+            following[:-1] = np.where(same, a_since[1:], following[:-1])
+        for t in range(width):
+            holding = (a_since <= t) & (t < following)
+            held[a_emp[holding], t] = a_level[holding]
+
+        # Counted scores: the framework's most preferred rater who scored, per cell.
+        where = [_index(competencies, c) for c in pop._competencies]
+        known = [k for k, c in enumerate(where) if c >= 0]
+        target = [where[k] for k in known]
+        shape = (count, width, len(competencies))
+        counted = np.full(shape, MISSING, np.int16)
+        counted_by = np.full(shape if raters else (0, width, len(competencies)), -1, np.int32)
+        everyone = np.arange(count)
+        for rater in reversed(list(framework.raters)):
+            if rater not in pop._scores or not known:
+                continue
+            scores = pop._cube(rater, everyone)[:, :, known]
+            here = scores != pop._unrated
+            counted[:, :, target] = np.where(here, scores, counted[:, :, target])
+            if raters:
+                ids = pop._rater_id_cube(rater)[:, :, known]
+                counted_by[:, :, target] = np.where(here, ids, counted_by[:, :, target])
+        by_role = {}
+        for rater in roles:
+            scores = np.full(shape, MISSING, np.int16)
+            if rater in pop._scores and known:
+                mine = pop._cube(rater, everyone)[:, :, known].astype(np.int16)
+                scores[:, :, target] = np.where(mine != pop._unrated, mine, MISSING)
+            by_role[rater] = scores
+        return cls(
+            employees=pop._employees,
+            family=family,
+            track=track,
+            level=level.astype(np.int32),
+            held=held,
+            first=pop._first,
+            counted=counted,
+            counted_by=counted_by,
+            by_role=by_role,
+            competencies=competencies,
+            levels=levels,
+            raters=tuple(_texts(pop._rater_names)),
+            families=families,
+            tracks=tracks,
+        )
+
+
+def _texts(names: Any) -> list[str]:
+    """A dictionary of names as Python strings (a pyarrow array or a sequence)."""
+    found: list[str] = names.to_pylist() if hasattr(names, "to_pylist") else list(names)
+    return found
+
+
+def _index(items: tuple[Any, ...], item: Any) -> int:
+    try:
+        return items.index(item)
+    except ValueError:
+        return -1
