@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import attrs
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -330,3 +331,21 @@ def test_the_level_of_every_employee_at_a_cycle() -> None:
             )
             expected = None if at is None else at.level
             assert (population._levels[code] if code >= 0 else None) == expected
+
+
+def test_a_policy_without_criteria_gives_ready_verdicts_and_no_criteria_rows() -> None:
+    # Every policy emptied: the columnar executor must not need a criterion to stack.
+    empty = attrs.evolve(
+        FRAMEWORK, policies=[attrs.evolve(p, criteria=[], drop=[]) for p in FRAMEWORK.policies]
+    )
+    histories = examples.team()
+    result = evaluate_population(empty, Population.from_histories(histories))
+    assert result.criteria.num_rows == 0
+    for history, row in zip(histories, result.verdicts.to_pylist(), strict=True):
+        try:
+            verdict = evaluate(empty, history)
+        except EvaluationError as exc:
+            assert [e["code"] for e in errors_of(result, history.employee)] == [exc.code]
+            continue
+        assert row["status"] == verdict.status.value == "ready"
+        assert row["ready_since"] == str(verdict.ready_since)

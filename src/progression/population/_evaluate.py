@@ -113,6 +113,11 @@ ERRORS_SCHEMA = pa.schema(
 )
 
 
+def _side_by_side(columns: list[np.ndarray], n: int, dtype: Any) -> np.ndarray:
+    """One column per criterion, side by side; ``(n, 0)`` for a policy without criteria."""
+    return np.stack(columns, axis=1) if columns else np.zeros((n, 0), dtype)
+
+
 class Tables:
     """What one evaluation made: the three tables, the problems, and the fallbacks."""
 
@@ -562,8 +567,8 @@ class _Run:
             np.array([OUTCOMES.index(step.reasons[r]) for r in step.reason_names], np.int8)
             for step in steps
         ]
-        outcome = np.stack(
-            [table[r.reason] for table, r in zip(outcome_of, results, strict=True)], axis=1
+        outcome = _side_by_side(
+            [table[r.reason] for table, r in zip(outcome_of, results, strict=True)], n, np.int8
         )
         any_failed = (outcome == 1).any(axis=1)
         any_undecided = (outcome == 2).any(axis=1)
@@ -587,11 +592,13 @@ class _Run:
             np.array([_CODES.index(step.decisions[r][0]) for r in step.reason_names], np.int16)
             for step in steps
         ]
-        codes = np.stack(
-            [table[r.reason] for table, r in zip(code_of, results, strict=True)], axis=1
+        codes = _side_by_side(
+            [table[r.reason] for table, r in zip(code_of, results, strict=True)], n, np.int16
         )
-        observed = np.stack(
-            [self.values.decode(step, r) for step, r in zip(steps, results, strict=True)], axis=1
+        observed = _side_by_side(
+            [self.values.decode(step, r) for step, r in zip(steps, results, strict=True)],
+            n,
+            np.int64,
         )
         required = np.array([self.values.of(step.required_observed) for step in steps], np.int64)
         self.blocks.append(
