@@ -204,3 +204,24 @@ def test_a_verdict_read_back_with_no_cycles_for_a_failed_run_can_be_written() ->
     (result,) = [c for c in verdict.criteria if c.code.startswith("sustained")]
     assert result.message == "score criteria held in 1 of the last 2 consecutive cycles"
     round_trips(verdict)
+
+
+# --- escapes past the last character ------------------------------------------------------
+
+
+@pytest.mark.parametrize("escape", ["\\UFFFFFFFF", "\\U00110000", "\\U80000000"])
+def test_a_yaml_escape_past_the_last_character_is_malformed_yaml_with_its_line(
+    escape: str,
+) -> None:
+    # Found by fuzzing: PyYAML converts the escape with chr() before checking it, so
+    # "\UFFFFFFFF" raised OverflowError from loads_framework and loads_history.
+    text = MINIMAL.replace("name: Demo\n", f'name: "De{escape}mo"\n')
+    with pytest.raises(InvalidFramework) as caught:
+        progression.loads_framework(text, source="f.yaml")
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.column) == (2, 10)
+    assert problem.message == (
+        f"malformed YAML: the escape {escape} is past U+10FFFF, the last character"
+    )
+    with pytest.raises(InvalidHistory, match="past U\\+10FFFF"):
+        progression.loads_history(f'employee: "{escape}"\n')

@@ -228,7 +228,8 @@ def parse(
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         line, column = (int(found[1]), int(found[2])) if found else (None, None)
         raise error([_syntax_problem(f"malformed TOML: {message}", source, line, column)]) from None
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
+        # OverflowError: PyYAML converts "\UFFFFFFFF" with chr() before checking it.
         raise error([_value_error_problem(exc, text, name, source)]) from None
     problems = _check_document(data)
     if problems:
@@ -236,8 +237,25 @@ def parse(
     return data
 
 
-def _value_error_problem(exc: ValueError, text: str, name: str, source: str | None) -> Problem:
-    """A parser's ValueError: a duplicate JSON key, or an integer Python will not read."""
+#: A YAML escape of eight hex digits: it may name a number past the last character.
+_LONG_ESCAPE = re.compile(r"\\U([0-9A-Fa-f]{8})")
+
+
+def _value_error_problem(
+    exc: ValueError | OverflowError, text: str, name: str, source: str | None
+) -> Problem:
+    """A parser's ValueError: a duplicate JSON key, an integer Python will not read, or
+    (in YAML) an escape past the last character, U+10FFFF."""
+    if isinstance(exc, OverflowError) or "chr()" in str(exc):
+        line = column = None
+        shown = "an escape"
+        for found in _LONG_ESCAPE.finditer(text):
+            if int(found[1], 16) > sys.maxunicode:
+                line, column = _line_column(text, [found.start()])[found.start()]
+                shown = f"the escape {found[0]}"
+                break
+        message = f"malformed {name}: {shown} is past U+10FFFF, the last character"
+        return _syntax_problem(message, source, line, column)
     limit = sys.get_int_max_str_digits()
     if limit and "integer string conversion" in str(exc):
         # The parser gives no position; the first run of that many digits is the one.
