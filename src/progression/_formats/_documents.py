@@ -244,8 +244,11 @@ _LONG_ESCAPE = re.compile(r"\\U([0-9A-Fa-f]{8})")
 def _value_error_problem(
     exc: ValueError | OverflowError, text: str, name: str, source: str | None
 ) -> Problem:
-    """A parser's ValueError: a duplicate JSON key, an integer Python will not read, or
-    (in YAML) an escape past the last character, U+10FFFF."""
+    """A parser's ValueError: a duplicate key, an integer too long, an escape too large.
+
+    Escapes past the last character, U+10FFFF, are YAML's; PyYAML raises OverflowError
+    for some of them.
+    """
     if isinstance(exc, OverflowError) or "chr()" in str(exc):
         line = column = None
         shown = "an escape"
