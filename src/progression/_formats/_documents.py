@@ -252,10 +252,10 @@ def _value_error_problem(
     if isinstance(exc, OverflowError) or "chr()" in str(exc):
         line = column = None
         shown = "an escape"
-        for found in _LONG_ESCAPE.finditer(text):
-            if int(found[1], 16) > sys.maxunicode:
-                line, column = _line_column(text, [found.start()])[found.start()]
-                shown = f"the escape {found[0]}"
+        for escape in _LONG_ESCAPE.finditer(text):
+            if int(escape[1], 16) > sys.maxunicode:
+                line, column = _line_column(text, [escape.start()])[escape.start()]
+                shown = f"the escape {escape[0]}"
                 break
         message = f"malformed {name}: {shown} is past U+10FFFF, the last character"
         return _syntax_problem(message, source, line, column)
