@@ -276,6 +276,13 @@ def _odd_text(rng: random.Random, text: str) -> str:
 
 
 def _odd_number(rng: random.Random, value: Any) -> Any:
+    try:
+        return _number_edit(rng, value)
+    except (OverflowError, ValueError):  # too large for a float, or for str()
+        return rng.choice(EDGE_NUMBERS)
+
+
+def _number_edit(rng: random.Random, value: Any) -> Any:
     choice = rng.randrange(6)
     if choice == 0 or not isinstance(value, int | float) or isinstance(value, bool):
         return rng.choice(EDGE_NUMBERS)

@@ -58,6 +58,8 @@ class Campaign:
     #: How many inputs each signature was found by.
     counts: dict[str, int] = attrs.field(factory=dict)
     seconds: float = 0.0
+    #: Mutants the harness failed to make (its own faults, not the library's).
+    mutator_errors: int = 0
 
     @property
     def inputs(self) -> int:
@@ -74,6 +76,8 @@ class Campaign:
             lines.append(f"{name:<18} {stats.inputs:>9} {stats.accepted:>9} {rate:>9.0f}")
         rate = self.inputs / self.seconds if self.seconds else 0.0
         lines.append(f"{'all':<18} {self.inputs:>9} {'':>9} {rate:>9.0f}")
+        if self.mutator_errors:
+            lines.append(f"{self.mutator_errors} mutants could not be made")
         lines.append(f"{len(self.findings)} distinct findings")
         for signature, (target, _, _) in self.findings.items():
             lines.append(f"  {self.counts[signature]:>6} x {target}: {signature}")
@@ -126,7 +130,14 @@ def campaign(
         count += 1
         stats = result.stats[target.name]
         began = time.process_time()
-        data = _mutant(target, rng, pools[target.name], bases[target.name])
+        try:
+            data = _mutant(target, rng, pools[target.name], bases[target.name])
+        except Exception as exc:  # a fault of the harness, not of the library
+            result.mutator_errors += 1
+            stats.seconds += time.process_time() - began
+            if result.mutator_errors <= 3:
+                print(f"mutator error in {target.name}: {exc!r}", file=sys.stderr)
+            continue
         input_rng = random.Random(rng.getrandbits(64))
         try:
             accepted = run_one(target, data, input_rng, limits, memory=count % MEMORY_SAMPLE == 0)
@@ -162,6 +173,7 @@ def _write_counts(path: Path, seed: int, result: Campaign) -> None:
         "seconds": result.seconds,
         "targets": {name: attrs.asdict(stats) for name, stats in result.stats.items()},
         "findings": result.counts,
+        "mutator_errors": result.mutator_errors,
     }
     path.write_text(json.dumps(counts, indent=2), encoding="utf-8")
 
