@@ -159,6 +159,7 @@ def campaign(
             )
             if report is not None:
                 _write_counts(report, seed, result)
+    result.seconds = sum(s.seconds for s in result.stats.values())
     if report is not None:
         _write_counts(report, seed, result)
     return result

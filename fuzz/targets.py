@@ -585,7 +585,8 @@ def _description_target() -> Target:
 
 # --- the command line --------------------------------------------------------------------
 
-#: Commands run on an input file (``{file}``), beside seed files of the other kinds.
+#: Commands run on an input file (``{file}``), beside seed files of the other kinds;
+#: ``{text}`` is an argument chosen by the input (`_ARGUMENTS`).
 _COMMANDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("framework", ("validate", "{file}")),
     ("framework", ("validate", "--format", "json", "{file}")),
@@ -594,15 +595,41 @@ _COMMANDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("framework", ("lint", "--format", "json", "{file}")),
     ("framework", ("lint", "--format", "sarif", "{file}")),
     ("framework", ("lint", "--colour", "always", "{file}")),
+    ("framework", ("lint", "--ignore", "{text}", "--fail-on", "info", "{file}")),
     ("framework", ("evaluate", "{file}", "{history}")),
     ("history", ("evaluate", "{framework}", "{file}")),
     ("history", ("evaluate", "{framework}", "{file}", "--format", "json")),
     ("history", ("evaluate", "{framework}", "{file}", "--details")),
-    ("history", ("evaluate", "{framework}", "{file}", "--as-of", "2025-Q4")),
-    ("history", ("evaluate", "{framework}", "{file}", "--target", "IC3")),
+    ("history", ("evaluate", "{framework}", "{file}", "--as-of", "{text}")),
+    ("history", ("evaluate", "{framework}", "{file}", "--target", "{text}")),
+    ("history", ("evaluate", "{framework}", "{file}", "--target", "{text}", "--format", "json")),
     ("csv", ("evaluate", "{framework}", "{file}", "--levels", "{levels}", "--events", "{events}")),
+    ("csv", ("evaluate", "{framework}", "{file}", "--levels", "{levels}", "--as-of", "{text}")),
+    ("ft", ("import", "ft", "{file}")),
+    ("ft", ("import", "ft", "{file}", "-o", "{output}.json")),
+    ("monzo", ("import", "monzo", "{file}")),
+    ("monzo", ("import", "monzo", "{file}", "--generic", "{file}", "-o", "{output}.toml")),
 )
 _SUFFIXES = (".yaml", ".json", ".toml", ".yml")
+_KIND_SUFFIX = {"csv": ".csv", "ft": ".yml", "monzo": ".md"}
+#: Arguments an input may give: edge texts and ids of the small framework.
+_ARGUMENTS = (
+    "IC2",
+    "IC3",
+    "M1",
+    "data/DS1",
+    "eng/IC3",
+    "a/b/c",
+    "/",
+    "2025-Q3",
+    "2025-Y",
+    "PG101",
+    "PG101,PG999",
+    "{employee!r}",
+    *mutate.EDGE_TEXTS[:30],
+)
+#: Published frameworks the importers read, as the tests keep them.
+_INTERCHANGE = Path(__file__).parent.parent / "tests" / "data" / "interchange"
 
 
 @functools.cache
@@ -612,42 +639,55 @@ def _workdir() -> Path:
 
 def _cli_target() -> Target:
     def run(data: bytes, rng: random.Random) -> bool:
-        if not data:
+        if len(data) < 3:
             return False
         kind, argv = _COMMANDS[data[0] % len(_COMMANDS)]
-        suffix = _SUFFIXES[data[1] % len(_SUFFIXES)] if len(data) > 1 else ".yaml"
-        if kind != "framework":
-            suffix = ".csv" if kind == "csv" else suffix.replace(".toml", ".yaml")
+        suffix = _KIND_SUFFIX.get(kind, _SUFFIXES[data[1] % len(_SUFFIXES)])
+        if kind == "history":
+            suffix = suffix.replace(".toml", ".yaml")
         folder = _workdir()
         file = folder / f"input{suffix}"
-        file.write_bytes(data[2:])
+        file.write_bytes(data[3:])
         fixed = _fixed_files(folder)
-        args = [part.format(file=file, **fixed) for part in argv]
+        text = _ARGUMENTS[data[2] % len(_ARGUMENTS)]
+        output = folder / "output"
+        args = [
+            part.format(file=file, text=text, output=output, **fixed) if part != "{text}" else text
+            for part in argv
+        ]
         return _run_cli(args) == 0
 
     def seed_inputs(all_seeds: Seeds) -> list[bytes]:
         inputs = []
+        imported = {
+            "ft": [p.read_bytes() for p in sorted(_INTERCHANGE.glob("*.yml"))],
+            "monzo": [p.read_bytes() for p in sorted(_INTERCHANGE.glob("*.md"))],
+        }
         for index, (kind, _) in enumerate(_COMMANDS):
             if kind == "framework":
                 texts = [all_seeds.framework_texts["yaml"][0], all_seeds.framework_texts["json"][0]]
                 inputs += [
-                    bytes([index, 0]) + _encode(texts[0]),
-                    bytes([index, 1]) + _encode(texts[1]),
+                    bytes([index, 0, 0]) + _encode(texts[0]),
+                    bytes([index, 1, 1]) + _encode(texts[1]),
                 ]
             elif kind == "history":
-                inputs.append(bytes([index, 0]) + _encode(all_seeds.history_texts["yaml"][-1]))
+                inputs.append(bytes([index, 0, 0]) + _encode(all_seeds.history_texts["yaml"][-1]))
+            elif kind == "csv":
+                inputs.append(bytes([index, 0, 7]) + _encode(all_seeds.csv[0][0]))
             else:
-                inputs.append(bytes([index, 0]) + _encode(all_seeds.csv[0][0]))
+                inputs += [bytes([index, 0, 0]) + body for body in imported[kind]]
         return inputs
 
     def mutant(rng: random.Random, data: bytes, others: Sequence[bytes]) -> bytes:
-        head, body = data[:2], data[2:]
+        head, body = data[:3].ljust(3, b"\0"), data[3:]
         if rng.random() < 0.1:
-            head = bytes([rng.randrange(256), rng.randrange(256)])
-        kind = _COMMANDS[head[0] % len(_COMMANDS)][0] if head else "framework"
+            head = bytes([head[0], rng.randrange(256), rng.randrange(256)])
+        kind = _COMMANDS[head[0] % len(_COMMANDS)][0]
         text = _text(body)
         if kind == "csv":
             text = mutate.mutate_csv(rng, text)
+        elif kind == "monzo":
+            text = mutate.mutate_text(rng, text, "markdown")
         else:
             fmt = "json" if text.lstrip().startswith("{") else "yaml"
             text = mutate.mutate_document(rng, text, fmt)
