@@ -312,7 +312,11 @@ def _odd_value(rng: random.Random, value: Any, data: Any) -> Any:
             nested = [nested] if rng.random() < 0.5 else {"a": nested}
         return nested
     if choice == 4:
-        return [value] * rng.choice((1, 2, 50))
+        # One object repeated: YAML writes it once with an anchor and then aliases, so
+        # a few levels of this are a small text that expands to a great many values.
+        for _ in range(rng.choice((1, 1, 2, 4, 6))):
+            value = [value] * rng.choice((2, 10, 50))
+        return value
     if choice == 5:
         # A subtree of the same document, in the wrong place.
         _, other = rng.choice(_nodes(data))

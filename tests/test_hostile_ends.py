@@ -225,3 +225,38 @@ def test_a_yaml_escape_past_the_last_character_is_malformed_yaml_with_its_line(
     )
     with pytest.raises(InvalidHistory, match="past U\\+10FFFF"):
         progression.loads_history(f'employee: "{escape}"\n')
+
+
+# --- YAML aliases ----------------------------------------------------------------------
+
+
+def _alias_bomb(levels: int, width: int = 10) -> str:
+    bomb = "  l0: &l0 [" + ", ".join(["x"] * width) + "]\n"
+    for level in range(1, levels + 1):
+        bomb += f"  l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * width) + "]\n"
+    return MINIMAL.replace("metadata:\n  owner: Engineering\n", "metadata:\n" + bomb)
+
+
+@pytest.mark.parametrize("levels", [4, 5])
+def test_aliases_that_expand_far_beyond_the_text_are_refused_at_once(levels: int) -> None:
+    # 2.5 KB of aliases made a million metadata values: 2 s to load, 17 s and 17 MB
+    # to write back. The bound is 10,000 values more than the text has characters.
+    text = _alias_bomb(levels)
+    started = time.process_time()
+    with pytest.raises(InvalidFramework) as caught:
+        progression.loads_framework(text)
+    assert time.process_time() - started < 0.5
+    (problem,) = caught.value.problems
+    assert problem.message == (
+        f"more than {len(text) + 10_000} values in {len(text)} characters (are YAML aliases"
+        " repeating a subtree? They may add 10000 at most)"
+    )
+
+
+def test_aliases_that_repeat_a_few_thousand_values_still_load() -> None:
+    text = _alias_bomb(2, width=9)  # 900 values and more
+    framework = progression.loads_framework(text)
+    assert len(framework.metadata["l2"]) == 9
+    dumped = progression.dump_framework(framework)
+    assert "*" not in dumped
+    assert progression.loads_framework(dumped) == framework
