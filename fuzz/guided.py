@@ -64,10 +64,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         rng = random.Random(seed)
         if not data or rng.random() < 0.05:
             data = rng.choice(inputs)
-        if rng.randrange(BYTE_LEVEL) == 0:
-            mutated: bytes = atheris.Mutate(data, max_size)
-        else:
-            mutated = target.mutate(rng, data, inputs)
+        mutated: bytes | None = None
+        if rng.randrange(BYTE_LEVEL):
+            try:
+                mutated = target.mutate(rng, data, inputs)
+            except Exception:  # a fault of the harness: fall back on libFuzzer's mutator
+                mutated = None
+        if mutated is None:
+            mutated = atheris.Mutate(data, max_size)
         return mutated[:max_size]
 
     atheris.Setup(args, test_one, custom_mutator=mutator)

@@ -188,7 +188,11 @@ def _text(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("utf-8", "surrogatepass" if b"\xed" in data else "replace")
+        pass
+    try:
+        return data.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        return data.decode("utf-8", "replace")
 
 
 # --- what every accepted value must satisfy ---------------------------------------------
