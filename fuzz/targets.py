@@ -452,16 +452,17 @@ def _csv_rows(text: str) -> list[list[str]] | None:
 
 def _csv_target() -> Target:
     def run(data: bytes, rng: random.Random) -> bool:
+        # Three files at most; anything after a third separator is not read.
+        files = data.split(CSV_SEPARATOR.encode())[:3]
         try:
-            text = data.decode("utf-8")
+            parts = [part.decode("utf-8") for part in files]
         except UnicodeDecodeError:
             # What a file can hold: bytes that are not UTF-8 are the files' to refuse.
             with _allowed() as refused:
-                _load_csv_files(data)
+                _load_csv_files(files)
             if not refused or not isinstance(refused[0], progression.UnreadableInput):
                 raise Finding("loss", "CSV files that are not UTF-8 were read") from None
             return False
-        parts = text.split(CSV_SEPARATOR)
         ratings, levels = parts[0], parts[1] if len(parts) > 1 else ""
         events = parts[2] if len(parts) > 2 else None
         with _allowed() as refused:
@@ -487,8 +488,7 @@ def _csv_target() -> Target:
     return Target("history-csv", run, seed_inputs, mutant)
 
 
-def _load_csv_files(data: bytes) -> tuple[RatingHistory, ...]:
-    parts = data.split(CSV_SEPARATOR.encode())
+def _load_csv_files(parts: list[bytes]) -> tuple[RatingHistory, ...]:
     folder = _workdir() / "csv"
     folder.mkdir(exist_ok=True)
     paths = [folder / name for name in ("ratings.csv", "levels.csv", "events.csv")]
