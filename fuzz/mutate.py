@@ -213,19 +213,22 @@ REFERENCE_KEYS = frozenset(
 Path = tuple[Any, ...]
 
 
-def _nodes(data: Any, at: Path = (), found: list[tuple[Path, Any]] | None = None) -> Any:
-    """Every node with its path, depth first (documents are small and bounded)."""
-    if found is None:
-        found = []
-    found.append((at, data))
-    if len(found) > 20_000:
-        return found
-    if isinstance(data, dict):
-        for key, value in data.items():
-            _nodes(value, (*at, key), found)
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            _nodes(value, (*at, index), found)
+#: Nodes a mutator looks at in one document: a repeated object (see `_odd_value`) can
+#: stand for millions.
+MAX_NODES = 20_000
+
+
+def _nodes(data: Any) -> list[tuple[Path, Any]]:
+    """The first `MAX_NODES` nodes with their paths, depth first."""
+    found: list[tuple[Path, Any]] = []
+    stack: list[tuple[Path, Any]] = [((), data)]
+    while stack and len(found) < MAX_NODES:
+        at, node = stack.pop()
+        found.append((at, node))
+        if isinstance(node, dict):
+            stack.extend(((*at, key), value) for key, value in reversed(node.items()))
+        elif isinstance(node, list):
+            stack.extend(((*at, index), value) for index, value in reversed(list(enumerate(node))))
     return found
 
 
@@ -314,8 +317,13 @@ def _odd_value(rng: random.Random, value: Any, data: Any) -> Any:
     if choice == 4:
         # One object repeated: YAML writes it once with an anchor and then aliases, so
         # a few levels of this are a small text that expands to a great many values.
-        for _ in range(rng.choice((1, 1, 2, 4, 6))):
-            value = [value] * rng.choice((2, 10, 50))
+        expanded = 1
+        for _ in range(rng.choice((1, 1, 1, 1, 2, 3, 5))):
+            width = rng.choice((2, 10, 50))
+            expanded *= width
+            if expanded > 200_000:  # written out in JSON, a text of a few MB
+                break
+            value = [value] * width
         return value
     if choice == 5:
         # A subtree of the same document, in the wrong place.
