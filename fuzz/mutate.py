@@ -321,7 +321,7 @@ def _odd_value(rng: random.Random, value: Any, data: Any) -> Any:
         for _ in range(rng.choice((1, 1, 1, 1, 2, 3, 5))):
             width = rng.choice((2, 10, 50))
             expanded *= width
-            if expanded > 200_000:  # written out in JSON, a text of a few MB
+            if expanded > 20_000:  # written out in JSON, a text of a hundred KB
                 break
             value = [value] * width
         return value

@@ -57,7 +57,8 @@ def test_mutants_of_every_seed_pass_the_oracle(
     name: str, random: random.Random, data: st.DataObject
 ) -> None:
     target = TARGETS[name]
-    inputs = list(target.seeds(seeds(GENERATED)))
+    # The small seeds: the bundled examples take a second each to load and write back.
+    inputs = [i for i in target.seeds(seeds(GENERATED)) if len(i) < 8000]
     start = data.draw(st.sampled_from(inputs))
     mutant = start
     for _ in range(data.draw(st.integers(0, 3))):
