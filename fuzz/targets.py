@@ -517,7 +517,8 @@ def _csv_kept(
                 cells["employee_id"].strip(),
                 str(progression.Cycle.parse(cells["cycle"])),
                 cells["competency"].strip(),
-                int(cells["score"]),
+                # As the reader does: str.strip() also takes U+001C to U+001F.
+                int(cells["score"].strip()),
                 cells.get("rater", "").strip() or "manager",
             )
         ] += 1
