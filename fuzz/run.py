@@ -233,6 +233,19 @@ def replay(files: Sequence[Path], limits: Limits | None = None) -> int:
     return status
 
 
+def _limit_memory(mebibytes: int) -> None:
+    # The oracle samples memory with tracemalloc; this bound holds for every input, so
+    # that one that allocates without end fails with MemoryError (a finding) before
+    # the machine runs out.
+    try:
+        import resource  # noqa: PLC0415 - POSIX only
+
+        limit = mebibytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """The command line of the campaign."""
     parser = argparse.ArgumentParser(prog="python -m fuzz.run", description=__doc__.split("\n")[0])
@@ -244,7 +257,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="keep the counts here as JSON, as they grow")
     parser.add_argument("--progress", type=float, default=60.0, help="seconds between reports")
     parser.add_argument("--replay", type=Path, nargs="+", metavar="FILE")
+    parser.add_argument(
+        "--memory",
+        type=int,
+        default=4096,
+        metavar="MIB",
+        help="address space of the process: beyond it an input is a memory finding",
+    )
     args = parser.parse_args(argv)
+    _limit_memory(args.memory)
     if args.replay:
         return replay(args.replay)
     names = list(TARGETS) if args.targets == "all" else args.targets.split(",")
