@@ -63,7 +63,7 @@ def build() -> tuple[Framework, RatingHistory, dict[str, Any]]:
                 id=c,
                 name=c,
                 kind=CompetencyKind.CORE,
-                summary="",
+                summary="s",
                 levels={lv: Expectation(description="d", proficiency=EXPECTED) for lv in LEVELS},
             )
             for c in COMPETENCIES
@@ -259,17 +259,21 @@ def medians(cases: dict[str, tuple[Any, int]], rounds: int = 15) -> dict[str, fl
     return {name: statistics.median(found) for name, found in times.items()}
 
 
-def main() -> int:
-    framework, history, plain = build()
+def check(framework: Framework, history: RatingHistory, plain: dict[str, Any]) -> None:
+    """The cases time what they claim: the baseline computes what each verdict reports."""
     verdict = progression.evaluate(framework, history)
     assert verdict.ready, verdict.summary
-    # The baseline computes exactly what the verdict reports, in every cycle.
     for as_of in range(len(CYCLES)):
         cycle = CYCLES[as_of]
         expected = outputs(progression.evaluate(framework, history, as_of=cycle))
         assert bare(plain, as_of) == expected, (cycle, bare(plain, as_of), expected)
     story = progression.timeline(framework, history)
     assert [v.as_of for v in story.verdicts] == CYCLES
+
+
+def main() -> int:
+    framework, history, plain = build()
+    check(framework, history, plain)
     found = medians(
         {
             "evaluate": (lambda: progression.evaluate(framework, history), 200),

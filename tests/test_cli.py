@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 
 import progression
 from progression import cli, examples
-from progression._render import json_safe, printable
+from progression._render import json_safe, printable, problems_text
 from progression.cli import main
+from progression.exceptions import Problem
 
 Capture = pytest.CaptureFixture[str]
 
@@ -453,3 +454,17 @@ def test_json_safe_keeps_the_value(value: object) -> None:
     text = json_safe(json.dumps(value, indent=2, ensure_ascii=False))
     assert_safe(text)
     assert json.loads(text) == value
+
+
+def test_a_repeated_problem_prints_as_lines_and_data_newlines_stay_escaped() -> None:
+    problems = [
+        Problem(segments=("a", i), message="bad\nvalue", source="f.csv", line=i + 2)
+        for i in range(5)
+    ]
+    assert problems_text(problems).splitlines() == [
+        "bad\\nvalue (5 times):",
+        "  f.csv:2: $.a[0]",
+        "  f.csv:3: $.a[1]",
+        "  f.csv:4: $.a[2]",
+        "  and 2 more",
+    ]

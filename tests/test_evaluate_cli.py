@@ -149,3 +149,26 @@ def test_an_unknown_track_is_reported_before_any_target_is_resolved() -> None:
     (problem,) = raised.value.problems
     assert problem.path == "$.track"
     assert "unknown track 'nope'" in problem.message
+
+
+def test_a_typo_repeated_over_every_employee_is_one_entry_per_mistake_with_its_count(
+    files: dict[str, str], tmp_path: Path, capsys: Capture
+) -> None:
+    text = Path(files["ratings"]).read_text(encoding="utf-8")
+    misspelt = text.replace(",communication,", ",comunication,")
+    typos = misspelt.count(",comunication,")
+    ratings = tmp_path / "ratings.csv"
+    ratings.write_text(misspelt, encoding="utf-8")
+    assert main(evaluate_args({**files, "ratings": str(ratings)})) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    # Grouped lines are lines, not a newline spelt as an escape.
+    assert "\\n" not in err
+    heads = [line for line in err.splitlines() if not line.startswith("  ")]
+    assert heads
+    assert all(h.startswith("unknown competency 'comunication'") for h in heads)
+    assert all("(did you mean 'communication'?)" in h for h in heads)
+    # Every employee with the typo is counted, not only the first.
+    counts = [int(h.split(" (")[-1].split(" times")[0]) for h in heads]
+    assert sum(counts) == typos
+    assert f"{ratings}:2: $.reviews[0].ratings[0].competency" in err

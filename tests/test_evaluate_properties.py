@@ -382,6 +382,31 @@ def test_a_timeline_holds_the_verdict_evaluate_gives_at_each_cycle(
         assert evaluate(framework, history, target=target, as_of=verdict.as_of) == verdict
 
 
+@given(case=bound_cases(), data=st.data())
+def test_a_timeline_has_a_verdict_at_every_cycle_evaluate_has_one_and_no_other(
+    case: tuple[Framework, RatingHistory], data: st.DataObject
+) -> None:
+    framework, history = case
+    family = framework.family(history.family)
+    levels = [lv.id for t in family.tracks for lv in t.levels]
+    target = data.draw(st.none() | st.sampled_from(levels))
+    story = progression.timeline(framework, history, target=target)
+    mentioned = [*history.cycles(), *(a.since for a in history.levels)]
+    expected: list[Verdict] = []
+    if mentioned:
+        first, last = min(mentioned).ordinal, max(mentioned).ordinal
+        for ordinal in range(first, last + 1):
+            cycle = Cycle.from_ordinal(ordinal, framework.cadence)
+            try:
+                expected.append(evaluate(framework, history, target=target, as_of=cycle))
+            except EvaluationError:
+                continue
+    event(f"{len(expected)} verdicts")
+    assert list(story.verdicts) == expected
+    # Built by the engine, the timeline equals the one the public constructor builds.
+    assert story == progression.Timeline(employee=history.employee, verdicts=expected)
+
+
 @given(case=cases(), data=st.data())
 def test_one_binding_gives_each_target_the_verdict_evaluate_gives(
     case: Case, data: st.DataObject

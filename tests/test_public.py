@@ -27,6 +27,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import progression
+import progression.population
 from progression import _hypothesis_hook, examples, exceptions, strategies
 from progression.exceptions import UnreadableInput
 
@@ -132,7 +133,9 @@ STRATEGIES = [
     "words",
 ]
 
-EXAMPLES = ["UnknownExample", "load", "names", "team", "team_files", "text"]
+EXAMPLES = ["UnknownExample", "load", "names", "population", "team", "team_files", "text"]
+
+POPULATION = ["Population", "PopulationVerdicts", "evaluate_partition", "evaluate_population"]
 
 # Public names that are neither classes nor functions, so have no module of their own.
 TYPE_ALIASES = {"Criterion", "Format", "Metadata", "Observed"}
@@ -153,8 +156,13 @@ def export_order(name: str) -> tuple[int, str]:
 
 @pytest.mark.parametrize(
     ("module", "names"),
-    [(progression, PUBLIC), (strategies, STRATEGIES), (examples, EXAMPLES)],
-    ids=["progression", "strategies", "examples"],
+    [
+        (progression, PUBLIC),
+        (strategies, STRATEGIES),
+        (examples, EXAMPLES),
+        (progression.population, POPULATION),
+    ],
+    ids=["progression", "strategies", "examples", "population"],
 )
 def test_all_is_exactly_the_public_names_in_order(
     module: types.ModuleType, names: list[str]
@@ -183,6 +191,10 @@ def test_every_public_name_reports_a_public_module() -> None:
             assert value.__module__ == "progression.strategies", name
     for name in EXAMPLES:
         assert getattr(examples, name).__module__ == "progression.examples", name
+    for name in POPULATION:
+        obj = getattr(progression.population, name)
+        assert obj.__module__ == "progression.population", name
+        assert obj.__qualname__ == name, name
 
 
 def test_the_exceptions_stay_in_their_public_module() -> None:
@@ -404,3 +416,5 @@ def test_every_public_name_is_in_the_api_reference() -> None:
     # The errors are documented with their module, progression.exceptions.
     assert sorted(names) == sorted(set(PUBLIC) - {"examples"} - set(exceptions.__all__))
     assert len(names) == len(set(names))
+    wing = re.findall(r"^::: progression\.population\.(\w+)$", text, re.MULTILINE)
+    assert sorted(wing) == sorted(POPULATION)

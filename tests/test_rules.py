@@ -1402,14 +1402,24 @@ def test_the_timeline_of_a_sustained_policy_becomes_ready_after_the_run() -> Non
 # --- invalid histories ----------------------------------------------------------------
 
 
-def test_an_unknown_competency_is_an_invalid_history_naming_employee_and_cycle() -> None:
+def test_an_unknown_competency_is_an_invalid_history_at_the_path_of_its_rating() -> None:
     record = history(ratings={"2026-Q2": [Rating(competency="z", score=3)]})
     with pytest.raises(InvalidHistory) as raised:
         progression.evaluate(framework(ic(AVERAGE)), record)
     text = str(raised.value)
-    assert "employee 'ada'" in text
-    assert "cycle 2026-Q2" in text
-    assert "unknown competency 'z'" in text
+    assert "$.reviews[0].ratings[0].competency: unknown competency 'z'" in text
+
+
+def test_one_typo_in_every_cycle_is_one_group_with_every_place() -> None:
+    typo = [Rating(competency="z", score=3)]
+    record = history(ratings={"2026-Q1": typo, "2026-Q2": typo, "2026-Q3": typo})
+    with pytest.raises(InvalidHistory) as raised:
+        progression.evaluate(framework(ic(AVERAGE)), record)
+    (group,) = raised.value.groups()
+    assert group.count == 3
+    assert [p.path for p in group.problems] == [
+        f"$.reviews[{i}].ratings[0].competency" for i in range(3)
+    ]
 
 
 def test_a_misspelt_competency_is_named_with_the_closest_one_and_where_it_was_read() -> None:
@@ -1483,7 +1493,7 @@ def test_a_misspelt_track_and_family_are_named_with_the_closest_ones() -> None:
 
 
 @pytest.mark.parametrize("score", [0, 6])
-def test_a_score_outside_the_scale_is_an_invalid_history_naming_employee_and_cycle(
+def test_a_score_outside_the_scale_is_an_invalid_history_at_the_path_of_its_rating(
     score: int,
 ) -> None:
     record = history({"2026-Q1": [3, 3, 3, 3], "2026-Q2": [3, score, 3, 3]})
@@ -1491,8 +1501,7 @@ def test_a_score_outside_the_scale_is_an_invalid_history_naming_employee_and_cyc
         progression.evaluate(framework(ic(AVERAGE)), record)
     text = str(raised.value)
     assert len(raised.value.problems) == 1
-    assert "employee 'ada'" in text
-    assert f"cycle 2026-Q2: score {score} for 'b' is outside the scale 1..5" in text
+    assert f"$.reviews[1].ratings[1].score: score {score} for 'b' is outside the scale 1..5" in text
 
 
 def test_an_unknown_earlier_level_is_an_invalid_history_naming_the_employee() -> None:
@@ -1859,8 +1868,7 @@ def test_a_shared_level_accepts_ratings_for_every_branch_ahead_and_no_more() -> 
     with pytest.raises(InvalidHistory) as raised:
         progression.evaluate(fw, at_s1, target="S1")
     assert [p.message for p in raised.value.problems] == [
-        "employee 'ada': cycle 2026-Q3: unknown competency 'people' for the level held then,"
-        " expected 'craft' or 'design'"
+        "unknown competency 'people' for the level held then, expected 'craft' or 'design'"
     ]
 
 

@@ -120,7 +120,9 @@ def summary_text(framework: Framework) -> str:
 
 def problems_text(problems: Iterable[Problem]) -> str:
     """One problem a line, with file, line and column; a repeated mistake shown once."""
-    return _join(group.text() for group in group_problems(problems))
+    # Line by line: a newline inside one message or place came from the data and is
+    # escaped, while the lines of a group are ours.
+    return _join(line for group in group_problems(problems) for line in group.lines())
 
 
 _MARK = {Outcome.PASSED: "pass", Outcome.FAILED: "FAIL", Outcome.UNDECIDED: "????"}

@@ -47,6 +47,7 @@ from ._model import Framework
 from ._render import json_safe, printable, problems_text, summary_text, team_text, verdict_text
 from .exceptions import (
     EvaluationError,
+    InvalidHistory,
     InvalidInput,
     Problem,
     ProgressionError,
@@ -212,11 +213,18 @@ def _evaluate_all(
     as_of: Cycle | None,
 ) -> tuple[list[Verdict], list[tuple[str, str]]]:
     verdicts, skipped = [], []
+    broken: list[Problem] = []
     for history in histories:
         try:
             verdicts.append(evaluate(framework, history, target=target, as_of=as_of))
         except EvaluationError as exc:
             skipped.append((history.employee, str(exc)))
+        except InvalidHistory as exc:
+            # Every bad history at once, not the first: a fix-and-rerun loop per
+            # employee is slow at company size.
+            broken.extend(exc.problems)
+    if broken:
+        raise InvalidHistory(broken)
     return verdicts, skipped
 
 

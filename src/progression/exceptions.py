@@ -143,15 +143,19 @@ class ProblemGroup:
         """How many times the mistake was found."""
         return len(self.problems)
 
-    def text(self, shown: int = GROUP_SHOWN) -> str:
-        """The problem itself if it occurs once; else the message, count and first places."""
+    def lines(self, shown: int = GROUP_SHOWN) -> list[str]:
+        """The lines of `text`, each built from one message or place."""
         if self.count == 1:
-            return str(self.problems[0])
+            return [str(self.problems[0])]
         lines = [f"{self.message} ({self.count} times):"]
         lines.extend(f"  {p.location}" for p in self.problems[:shown])
         if self.count > shown:
             lines.append(f"  and {self.count - shown} more")
-        return "\n".join(lines)
+        return lines
+
+    def text(self, shown: int = GROUP_SHOWN) -> str:
+        """The problem itself if it occurs once; else the message, count and first places."""
+        return "\n".join(self.lines(shown))
 
     def __str__(self) -> str:
         return self.text()
@@ -187,7 +191,7 @@ class InvalidInput(ProgressionError, ValueError):
     def __str__(self) -> str:
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''}"
-        lines = ["  " + line for group in self.groups() for line in group.text().splitlines()]
+        lines = ["  " + line for group in self.groups() for line in group.lines()]
         return head + ":\n" + "\n".join(lines)
 
 

@@ -155,6 +155,29 @@ class Binding:
         index = bisect_right(self._starts, ordinal) - 1
         return self._stays[index] if index >= 0 else None
 
+    def stretches(self, last: int) -> list[tuple[int, int, str | None, int | None]]:
+        """The cycles from the first the history mentions to ``last``, cut where the level changes.
+
+        Each stretch is (first ordinal, last ordinal, level held, start of the stay at
+        it): `level_at` and `stay_start` of every cycle in it, found once.
+        """
+        starts = self._starts
+        mentioned = [*self.reviews, *starts[:1]]
+        if not mentioned:
+            return []
+        found: list[tuple[int, int, str | None, int | None]] = []
+        low = min(mentioned)
+        while low <= last:
+            index = bisect_right(starts, low) - 1
+            # The next assignment starts after ``low``: bisect_right passed every equal one.
+            high = last if index + 1 == len(starts) else min(last, starts[index + 1] - 1)
+            if index >= 0:
+                found.append((low, high, self._levels[index], self._stays[index]))
+            else:
+                found.append((low, high, None, None))
+            low = high + 1
+        return found
+
     def counted(self, raters: tuple[Rater, ...]) -> dict[int, Scores]:
         """Each reviewed cycle's counted scores: per competency, the most preferred rater's.
 
@@ -205,7 +228,7 @@ def bind(framework: Framework, history: RatingHistory) -> Binding:
         ) from None
     _check_assignments(framework, family, history, who)
     binding = Binding(framework, history, family)
-    _index(binding, who)
+    _index(binding)
     mentioned = [*binding.reviews, *binding._starts]
     if mentioned:
         binding.latest = Cycle.from_ordinal(max(mentioned), framework.cadence)
@@ -268,7 +291,7 @@ def _check_assignments(
         raise InvalidHistory(problems)
 
 
-def _index(binding: Binding, who: str) -> None:
+def _index(binding: Binding) -> None:
     """One pass over the ratings: check each, and group each cycle's scores by rater."""
     framework, history, family = binding.framework, binding.history, binding.family
     allowed_at = [_rated_at(family, level) for level in binding._levels]
@@ -301,18 +324,17 @@ def _index(binding: Binding, who: str) -> None:
             [
                 p
                 for r_index, review, allowed in broken
-                for p in _rating_problems(
-                    r_index, review, allowed=allowed, low=low, high=high, who=who
-                )
+                for p in _rating_problems(r_index, review, allowed=allowed, low=low, high=high)
             ]
         )
 
 
 def _rating_problems(
-    r_index: int, review: Review, *, allowed: frozenset[str], low: int, high: int, who: str
+    r_index: int, review: Review, *, allowed: frozenset[str], low: int, high: int
 ) -> list[Problem]:
+    # The message names neither employee nor cycle: the place does (file, line, path),
+    # so that one typo repeated over many rows and employees reads as one mistake.
     problems = []
-    cycle = review.cycle
     choices = sorted(allowed)
     for index, rating in enumerate(review.ratings):
         competency, score = rating.competency, rating.score
@@ -321,8 +343,8 @@ def _rating_problems(
             problems.append(
                 _problem(
                     (*at, "competency"),
-                    f"{who}: cycle {cycle}: unknown competency {competency!r} for the level"
-                    f" held then{did_you_mean(competency, choices)}, expected {one_of(choices)}",
+                    f"unknown competency {competency!r} for the level held then"
+                    f"{did_you_mean(competency, choices)}, expected {one_of(choices)}",
                     expected=one_of(choices),
                     got=competency,
                     origin=rating.origin,
@@ -332,8 +354,7 @@ def _rating_problems(
             problems.append(
                 _problem(
                     (*at, "score"),
-                    f"{who}: cycle {cycle}: score {score} for {competency!r} is outside the"
-                    f" scale {low}..{high}",
+                    f"score {score} for {competency!r} is outside the scale {low}..{high}",
                     expected=f"an integer from {low} to {high}",
                     got=score,
                     origin=rating.origin,

@@ -40,11 +40,19 @@ Contract for columnar executors (names are stable)
 - ``required``: (competency, proficiency the target level expects) for the gaps: the
   competencies of the target track the target level expects and states a proficiency
   for.
+
+The rules of a verdict around its criteria are methods of `CompiledPolicy`, written once
+for both executors: `CompiledPolicy.status`, `CompiledPolicy.ready_start` and
+`CompiledPolicy.earliest` take plain integers with `SCALAR` as ``ops``, or numpy arrays
+(one element per employee) with the ``numpy`` module itself as ``ops``: they use only
+arithmetic, comparisons and ``ops.where``, ``ops.maximum``, ``ops.logical_and`` and
+``ops.logical_not``. ``since`` is read only where ``placed`` (a level is held).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import attrs
 
@@ -64,7 +72,41 @@ from ._kinds import (
     TimeInLevelKind,
 )
 
-__all__ = ["CompiledPolicy", "compile_move", "compile_policy", "counted_per_criterion"]
+__all__ = [
+    "SCALAR",
+    "STATUSES",
+    "CompiledPolicy",
+    "compile_move",
+    "compile_policy",
+    "counted_per_criterion",
+]
+
+
+class _ScalarOps:
+    """The array operations the verdict rules use, for plain Python values."""
+
+    @staticmethod
+    def where(condition: Any, yes: Any, no: Any) -> Any:
+        return yes if condition else no
+
+    @staticmethod
+    def maximum(a: Any, b: Any) -> Any:
+        return a if a >= b else b
+
+    @staticmethod
+    def logical_and(a: Any, b: Any) -> bool:
+        return bool(a and b)
+
+    @staticmethod
+    def logical_not(a: Any) -> bool:
+        return not a
+
+
+#: ``ops`` for the verdict rules over plain values; numpy is the ``ops`` over arrays.
+SCALAR = _ScalarOps()
+
+#: The statuses by the index `CompiledPolicy.status` gives.
+STATUSES = ("ready", "not_ready", "insufficient_data")
 
 #: The competencies each criterion of a policy counts, in policy order (empty for the
 #: criteria that are not score criteria).
@@ -103,6 +145,42 @@ class CompiledPolicy:
     def qualifies(self, scores: Scores | None) -> bool:
         """Whether every score step held in a cycle: the fast path, yes or no."""
         return all(step.qualifies(scores) for step in self.scores)
+
+    @staticmethod
+    def status(any_failed: Any, any_undecided: Any, ops: Any) -> Any:
+        """Index into `STATUSES`: not ready if any criterion failed, else undecided, else ready."""
+        return ops.where(any_failed, 1, ops.where(any_undecided, 2, 0))
+
+    def ready_start(self, end: Any, run: Any, since: Any, placed: Any, ops: Any) -> Any:
+        """The ordinal ready since, for a ready verdict at ``end``.
+
+        The start of the run (``end`` without score criteria), never before the stay at
+        the current level began: qualifying at the previous level was for another move.
+        """
+        start = end - run + 1 if self.scores else end
+        return ops.where(placed, ops.maximum(start, since), start)
+
+    def earliest(  # noqa: PLR0917 - the facts of a verdict, as ready_start takes them
+        self, end: Any, run: Any, since: Any, placed: Any, ready: Any, ops: Any
+    ) -> tuple[Any, Any]:
+        """``(ordinal, known)``: the first cycle in which time in level and the run can be met.
+
+        Assumes scores qualify from the next cycle on (or keep qualifying). For a verdict
+        that is not ready it is never earlier than the next cycle. Unknown (``known``
+        false) when time in level counts and no level is held.
+        """
+        found: Any = None
+        if self.scores:
+            found = ops.where(run > 0, end - run + 1, end + 1) + self.sustain - 1
+        known: Any = True
+        if self.time_in_level is not None:
+            time = since + self.time_in_level - 1
+            found = time if found is None else ops.maximum(found, time)
+            known = placed
+        if found is None:
+            found = end
+        late = ops.logical_and(ops.logical_not(ready), found <= end)
+        return ops.where(late, end + 1, found), known
 
 
 def counted_per_criterion(

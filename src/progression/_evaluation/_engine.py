@@ -19,7 +19,7 @@ from .._history import YEARS_EXPECTED, Cycle, RatingHistory, Review
 from .._model import Framework, JobFamily
 from ..exceptions import EvaluationError
 from ._bind import Binding, Scores, bind
-from ._compile import CompiledPolicy, compile_policy, counted_per_criterion
+from ._compile import SCALAR, STATUSES, CompiledPolicy, compile_policy, counted_per_criterion
 from ._kinds import ScoreKind
 from ._results import (
     CriterionResult,
@@ -34,12 +34,14 @@ from ._results import (
     new_gap,
     new_increase,
     new_plan,
+    new_timeline,
     new_verdict,
 )
 
 __all__ = ["MAX_TIMELINE", "evaluate", "evaluate_bound", "timeline"]
 
 PASSED, FAILED, UNDECIDED = Outcome.PASSED, Outcome.FAILED, Outcome.UNDECIDED
+_STATUSES = tuple(Status(name) for name in STATUSES)
 _NO_INCREASES: PVector[Increase] = pvector()
 
 
@@ -89,25 +91,29 @@ def timeline(
             `MAX_TIMELINE` (400) cycles.
     """
     binding = bind(framework, history)
-    verdicts = []
+    verdicts: list[Verdict] = []
     latest = binding.latest
     if latest is not None:
-        first = min([*binding.reviews, *(a.since.ordinal for a in history.levels)])
-        if latest.ordinal - first >= MAX_TIMELINE:
+        start = min([*binding.reviews, *(a.since.ordinal for a in history.levels)])
+        if latest.ordinal - start >= MAX_TIMELINE:
             raise EvaluationError(
                 f"employee {history.employee!r}: the history spans"
-                f" {latest.ordinal - first + 1} cycles, from"
-                f" {Cycle.from_ordinal(first, latest.cadence)} to {latest}; a timeline"
+                f" {latest.ordinal - start + 1} cycles, from"
+                f" {Cycle.from_ordinal(start, latest.cadence)} to {latest}; a timeline"
                 f" covers at most {MAX_TIMELINE}: evaluate single cycles with as_of",
                 code="long_span",
                 employee=history.employee,
             )
-        for cycle in binding.span(first, latest.ordinal):
-            try:
-                verdicts.append(_verdict_at(binding, cycle, target))
-            except EvaluationError:
+        # One pass per stretch of cycles at one level: the move, its compiled policy and
+        # the start of the stay are resolved once for all the stretch's verdicts, and
+        # each cycle's score checks once for every window they slide through.
+        for first, last, current, since in binding.stretches(latest.ordinal):
+            move = _resolve(binding, current, target)
+            if isinstance(move, _NoMove):
                 continue
-    return Timeline(employee=history.employee, verdicts=pvector(verdicts))
+            at = _Evaluation(binding, move, current).at
+            verdicts.extend([at(cycle, since) for cycle in binding.span(first, last)])
+    return new_timeline(history.employee, pvector(verdicts))
 
 
 # --- the move ---------------------------------------------------------------------------
@@ -286,36 +292,47 @@ def evaluate_bound(
     return _verdict_at(binding, as_of, target)
 
 
-def _verdict_at(binding: Binding, as_of: Cycle, target: str | None) -> Verdict:
-    """The verdict for a cycle of the framework's cadence."""
-    history = binding.history
-    current = binding.level_at(as_of.ordinal)
+def _resolve(binding: Binding, current: str | None, target: str | None) -> _Move | _NoMove:
+    """The move from ``current`` to ``target`` (or the default), kept on the binding."""
     key = (_Move, current, target)
     move = binding.memo.get(key)
     if move is None:
         move = binding.memo[key] = _move(
-            binding.framework, binding.family.id, history.track, current, target
+            binding.framework, binding.family.id, binding.history.track, current, target
         )
+    return move
+
+
+def _verdict_at(binding: Binding, as_of: Cycle, target: str | None) -> Verdict:
+    """The verdict for a cycle of the framework's cadence."""
+    end = as_of.ordinal
+    current = binding.level_at(end)
+    move = _resolve(binding, current, target)
     if isinstance(move, _NoMove):
-        employee = history.employee
+        employee = binding.history.employee
         # Not str.format: a target the caller gave may hold braces of its own.
         text = move.text.replace("{employee!r}", repr(employee))
         raise EvaluationError(text, code=move.code, employee=employee)
-    compiled = move.compiled
-    memo = binding.memo.get(compiled)
-    if memo is None:
-        memo = binding.memo[compiled] = _Memo(
-            binding.counted(compiled.raters), _parts(compiled, binding.spread)
-        )
-    return _Evaluation(binding, compiled, as_of, memo).verdict(current, move)
+    return _Evaluation(binding, move, current).at(as_of, binding.stay_start(end))
 
 
 class _Evaluation:
-    """The facts of one verdict, as the kinds read them, and the verdict they make."""
+    """One move of one bound history: the facts of a verdict as the kinds read them.
+
+    What does not depend on the cycle is set once; `at` sets the facts of one cycle and
+    makes its verdict, so that a timeline reuses one evaluation for every cycle of a
+    stretch at one level.
+    """
 
     __slots__ = (
+        "_counted",
+        "_current",
         "_memo",
-        "_rows",
+        "_move",
+        "_names",
+        "_parts",
+        "_reviews",
+        "_windows",
         "as_of",
         "as_of_only",
         "binding",
@@ -325,26 +342,37 @@ class _Evaluation:
         "has_scores",
         "latest_review",
         "since",
-        "window",
+        "sustain",
         "window_cycles",
     )
 
-    def __init__(
-        self, binding: Binding, compiled: CompiledPolicy, as_of: Cycle, memo: _Memo
-    ) -> None:
+    def __init__(self, binding: Binding, move: _Move, current: str | None) -> None:
         self.binding = binding
-        self.compiled = compiled
-        self.as_of = as_of
-        self.cadence = as_of.cadence
-        self.end = end = as_of.ordinal
+        self.compiled = compiled = move.compiled
+        memo = binding.memo.get(compiled)
+        if memo is None:
+            memo = binding.memo[compiled] = _Memo(
+                binding.counted(compiled.raters), _parts(compiled, binding.spread)
+            )
         self._memo = memo
-        self._rows: list[tuple[CycleCheck, ...]] | None = None
-        self.since = binding.stay_start(end)
+        self._counted = memo.counted
+        self._parts = memo.parts
+        self._reviews = binding.reviews
+        self._move = move
+        self._current = current
+        self.cadence = binding.framework.cadence
         self.has_scores = bool(compiled.scores)
-        self.window = window = range(end - compiled.sustain + 1, end + 1)
-        self.window_cycles = cycles = binding.span(window.start, end)
-        self.as_of_only = cycles[-1:]
-        self.latest_review = binding.reviews.get(end)
+        self.sustain = compiled.sustain
+        history, framework = binding.history, binding.framework
+        self._names = (history.employee, history.family, framework.id, framework.version)
+        # The facts of one cycle, set by `at`.
+        self.as_of: Cycle
+        self.end: int
+        self.since: int | None
+        self.window_cycles: PVector[Cycle]
+        self.as_of_only: PVector[Cycle]
+        self.latest_review: Review | None
+        self._windows: list[PVector[CycleCheck]] | None = None
 
     # --- the facts the kinds read ------------------------------------------------------
 
@@ -359,7 +387,11 @@ class _Evaluation:
         return self._memo.shared
 
     def reviews_between(self, first: int, last: int) -> list[Review]:
-        reviews = self.binding.reviews
+        reviews = self._reviews
+        if first == last:
+            # A verdict for the next cycle of a stay extends the tally by one review.
+            review = reviews.get(first)
+            return [] if review is None else [review]
         if last - first + 1 > len(reviews):
             return [reviews[o] for o in sorted(reviews) if first <= o <= last]
         return [r for r in map(reviews.get, range(first, last + 1)) if r is not None]
@@ -370,24 +402,30 @@ class _Evaluation:
         found = memo.checks.get(ordinal)
         if found is None:
             cycle = Cycle.from_ordinal(ordinal, self.cadence)
-            scores = memo.counted.get(ordinal)
+            scores = self._counted.get(ordinal)
             found = memo.checks[ordinal] = tuple(
                 [step.check(cycle, scores) for step in self.compiled.scores]
             )
         return found
 
-    def window_rows(self) -> list[tuple[CycleCheck, ...]]:
-        """Each cycle's checks over the window, oldest first; looked up once per verdict."""
-        rows = self._rows
-        if rows is None:
-            rows = self._rows = [self.checks_at(o) for o in self.window]
-        return rows
+    def _window(self) -> list[PVector[CycleCheck]]:
+        """Each score step's checks over the window, oldest first; made once per verdict."""
+        windows = self._windows
+        if windows is None:
+            end, known = self.end, self._memo.checks
+            # Windows slide: all but the newest cycle were usually checked for the verdict
+            # before.
+            rows = [
+                known.get(o) or self.checks_at(o) for o in range(end - self.sustain + 1, end + 1)
+            ]
+            windows = self._windows = [pvector(checks) for checks in zip(*rows, strict=True)]
+        return windows
 
     def window_checks(self, position: int) -> PVector[CycleCheck]:
-        return pvector([row[position] for row in self.window_rows()])
+        return self._window()[position]
 
     def window_failed(self) -> bool:
-        return any(check.outcome is FAILED for row in self.window_rows() for check in row)
+        return any(check.outcome is FAILED for checks in self._window() for check in checks)
 
     def qualifies(self, ordinal: int) -> bool:
         """Whether every score step held in a cycle: from its checks, or the fast path."""
@@ -402,7 +440,7 @@ class _Evaluation:
                         found = False
                         break
             else:
-                found = self.compiled.qualifies(memo.counted.get(ordinal))
+                found = self.compiled.qualifies(self._counted.get(ordinal))
             memo.qualified[ordinal] = found
         return found
 
@@ -424,17 +462,23 @@ class _Evaluation:
 
     # --- the verdict -------------------------------------------------------------------
 
+    def at(self, as_of: Cycle, since: int | None) -> Verdict:
+        """The verdict at ``as_of``, in a stay at the current level begun at ``since``."""
+        self.as_of = as_of
+        self.end = end = as_of.ordinal
+        self.since = since
+        self._windows = None
+        self.window_cycles = cycles = self.binding.span(end - self.sustain + 1, end)
+        self.as_of_only = cycles[-1:]
+        self.latest_review = self._reviews.get(end)
+        return self.verdict(self._current, self._move)
+
     def verdict(self, current: str | None, move: _Move) -> Verdict:
         compiled = self.compiled
-        parts = self._memo.parts
+        parts = self._parts
         results = [step.result(self) for step in compiled.steps]
         outcomes = {result.outcome for result in results}
-        if FAILED in outcomes:
-            status = Status.NOT_READY
-        elif UNDECIDED in outcomes:
-            status = Status.INSUFFICIENT_DATA
-        else:
-            status = Status.READY
+        status = _STATUSES[compiled.status(FAILED in outcomes, UNDECIDED in outcomes, SCALAR)]
         met_except_approval = True
         if status is not Status.READY:
             for i in parts.judged:
@@ -443,14 +487,13 @@ class _Evaluation:
                     break
         run = self.run() if self.has_scores else 0
         ready_since = None
+        since, placed = self.since or 0, self.since is not None
         if status is Status.READY:
-            start = self.end - run + 1 if self.has_scores else self.end
-            # Qualifying at the previous level was for another move: not counted.
-            ready_since = self.cycle(start if self.since is None else max(start, self.since))
-        history, framework = self.binding.history, self.binding.framework
+            ready_since = self.cycle(compiled.ready_start(self.end, run, since, placed, SCALAR))
+        employee, family, framework, version = self._names
         return new_verdict(
-            history.employee,
-            history.family,
+            employee,
+            family,
             current,
             move.target_family,
             move.target_level,
@@ -463,34 +506,20 @@ class _Evaluation:
             self._earliest(run, status),
             self._gaps(parts),
             None if status is Status.READY else self._plan(results, parts),
-            framework.id,
-            framework.version,
+            framework,
+            version,
         )
 
     def _earliest(self, run: int, status: Status) -> Cycle | None:
-        """First cycle in which time in level and the sustained run can both be met.
-
-        Assumes scores qualify from the next cycle on (or keep qualifying). For a verdict
-        that is not ready it is never earlier than the next cycle.
-        """
-        end, compiled = self.end, self.compiled
-        found = None
-        if self.has_scores:
-            found = (end - run + 1 if run else end + 1) + compiled.sustain - 1
-        if compiled.time_in_level is not None:
-            if self.since is None:
-                return None
-            time = self.since + compiled.time_in_level - 1
-            found = time if found is None or time > found else found
-        if found is None:
-            found = end
-        if status is not Status.READY and found <= end:
-            # Not ready now: whatever else is missing, the soonest is the next cycle.
-            found = end + 1
-        return Cycle.from_ordinal(found, self.cadence)
+        """First cycle in which time in level and the sustained run can both be met."""
+        since, placed = self.since or 0, self.since is not None
+        found, known = self.compiled.earliest(
+            self.end, run, since, placed, status is Status.READY, SCALAR
+        )
+        return Cycle.from_ordinal(found, self.cadence) if known else None
 
     def _gaps(self, parts: _Parts) -> PVector[Gap]:
-        scores = self._memo.counted.get(self.end) or {}
+        scores = self._counted.get(self.end) or {}
         values = list(map(scores.get, parts.gap_ids))
         # Each competency's sort key for its score, made once per policy and score.
         keys: list[int | None] = list(map(dict.get, parts.gap_cells, values))
@@ -510,7 +539,7 @@ class _Evaluation:
         increases: PVector[Increase] = _NO_INCREASES
         # A cycle that qualifies needs no increase: every score step holds as it is.
         if counted and not self.qualifies(self.end):
-            current: Scores = self._memo.counted.get(self.end) or {}
+            current: Scores = self._counted.get(self.end) or {}
             # Unrated competencies count from the bottom of the scale.
             scores = {c: current.get(c, scale.min) for c in counted}
             start = dict(scores)

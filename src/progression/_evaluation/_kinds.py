@@ -36,6 +36,21 @@ around it, as `ScoreKind.check` does:
   undecided, like one with an unrated competency;
 - a cycle qualifies (counts toward a run) only when every score step passed.
 
+Each kind also has a columnar form of its rules, next to the scalar one, for executors
+over many employees at once (`progression.population`): every array argument holds one
+element per employee (or per employee and cycle), numpy is imported only when one of
+them runs, and the outcome of each element equals what the scalar form gives.
+
+- `ScoreKind.check_columns` is `ScoreKind.check` over arrays: from the counted scores,
+  which are rated and which cycles are reviewed, each cell's outcome (an index into
+  `OUTCOMES`) and observed value;
+- every kind's ``result_columns`` folds those (or the facts it reads: the run, the
+  stay, the evidence records, the approvals of ``as_of``) into `Columns`: the reason
+  (an index into ``reason_names``) and the observed value of each element;
+- observed values travel as integer keys, and `Kind.decode` turns a key into the value
+  the scalar form reports (an exact average, a count, a flag), so that an executor
+  decodes each distinct key once; `Kind.required_observed` is the required value.
+
 Fields every score step exposes (names are stable): ``competencies`` (counted ids, in
 order), ``columns`` (their indices into `CompiledPolicy.columns`), ``required``
 (the value reported as required). `AverageScoreKind` adds ``weights`` (integers, scaled
@@ -47,6 +62,7 @@ so that fractional weights stay exact), ``total_weight``, ``numerator``,
 from __future__ import annotations
 
 import abc
+import functools
 import math
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -89,9 +105,11 @@ from ._wording import period, show, span
 __all__ = [
     "CODES",
     "KINDS",
+    "OUTCOMES",
     "ApprovalKind",
     "AverageScoreKind",
     "CalibrationKind",
+    "Columns",
     "Context",
     "Facts",
     "Kind",
@@ -112,6 +130,30 @@ Scores = Mapping[str, int]
 
 PASSED, FAILED, UNDECIDED = Outcome.PASSED, Outcome.FAILED, Outcome.UNDECIDED
 _NONE: PVector[Any] = pvector()
+
+#: The outcomes by the index the columnar forms use for them.
+OUTCOMES: tuple[Outcome, Outcome, Outcome] = (PASSED, FAILED, UNDECIDED)
+_PASSED_AT, _FAILED_AT, _UNDECIDED_AT = 0, 1, 2
+
+
+def _numpy() -> Any:
+    """numpy, imported when a columnar form runs: the core never needs it otherwise."""
+    import numpy  # noqa: PLC0415
+
+    return numpy
+
+
+@attrs.frozen
+class Columns:
+    """A kind's results for many elements: reason indices and observed keys.
+
+    ``reason`` indexes the kind's ``reason_names``; ``key`` is the observed value's key
+    (`Kind.decode`), meaningful where ``known``; elsewhere the value is None.
+    """
+
+    reason: Any
+    key: Any
+    known: Any
 
 
 # --- the pure per-cycle decisions -----------------------------------------------------
@@ -255,6 +297,9 @@ class Kind(abc.ABC):
 
     criterion: Criterion
 
+    #: The reasons in order: the columnar forms name a reason by its index here.
+    reason_names: ClassVar[tuple[str, ...]] = ()
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "reasons" in cls.__dict__:
@@ -262,6 +307,16 @@ class Kind(abc.ABC):
             cls.decisions = MappingProxyType(
                 {reason: (f"{tag}.{reason}", outcome) for reason, outcome in cls.reasons.items()}
             )
+            cls.reason_names = tuple(cls.reasons)
+
+    def decode(self, key: int) -> Observed:
+        """The observed value a columnar key stands for: the key itself, for counts."""
+        return key
+
+    @property
+    @abc.abstractmethod
+    def required_observed(self) -> Observed:
+        """The required value every result of this step reports."""
 
     @classmethod
     @abc.abstractmethod
@@ -384,6 +439,55 @@ class ScoreKind(Kind):
         """A cycle without a review fails every score criterion: it breaks the run."""
         return new_check(cycle, FAILED, None, _NONE, False)
 
+    @property
+    def required_observed(self) -> Observed:
+        """The threshold, the floor, or 0 shortfalls."""
+        return self.required
+
+    @abc.abstractmethod
+    def check_columns(self, values: Sequence[Any], rated: Sequence[Any], reviewed: Any) -> Any:
+        """`check` over arrays: ``(outcome, key, known)``, each shaped like ``reviewed``.
+
+        ``values`` and ``rated`` hold one integer and one boolean array per counted
+        competency, in the order of `competencies` (an unrated cell's value is any
+        integer); ``reviewed`` says which cells have a review at all. ``outcome`` is an
+        index into `OUTCOMES`.
+        """
+
+    def result_columns(self, outcome: Any, key: Any, known: Any, reviewed: Any) -> Columns:
+        """`result` over arrays shaped (employees, window): the last axis is the window.
+
+        The latest failed cycle decides (no review when it had none), else the latest
+        undecided one, else the window is met and its last cycle is reported.
+        """
+        np = _numpy()
+        width = outcome.shape[1]
+        rows = np.arange(outcome.shape[0])
+        failed = outcome == _FAILED_AT
+        undecided = outcome == _UNDECIDED_AT
+        any_failed = failed.any(axis=1)
+        any_undecided = undecided.any(axis=1)
+        last_failed = width - 1 - np.argmax(failed[:, ::-1], axis=1)
+        last_undecided = width - 1 - np.argmax(undecided[:, ::-1], axis=1)
+        latest = np.where(any_undecided, last_undecided, width - 1)
+        focus = np.where(any_failed, last_failed, latest)
+        names = self.reason_names
+        reason = np.where(
+            any_failed,
+            np.where(
+                reviewed[rows, focus], names.index(self.fail_reason), names.index("no_review")
+            ),
+            np.where(any_undecided, names.index("unrated"), names.index("met")),
+        ).astype(np.int8)
+        return Columns(reason, key[rows, focus], known[rows, focus])
+
+    @staticmethod
+    def _no_counted(reviewed: Any) -> Any:
+        """No counted competency: undecided where reviewed, failed where not."""
+        np = _numpy()
+        outcome = np.where(reviewed, _UNDECIDED_AT, _FAILED_AT).astype(np.int8)
+        return outcome, np.zeros(outcome.shape, np.int64), np.zeros(outcome.shape, bool)
+
 
 def _score_reasons(fail: str) -> Mapping[str, Outcome]:
     return MappingProxyType(
@@ -450,6 +554,27 @@ class AverageScoreKind(ScoreKind):
         return new_check(
             cycle, PASSED if met else FAILED, _exact(total, self.total_weight), _NONE, True
         )
+
+    def check_columns(self, values: Sequence[Any], rated: Sequence[Any], reviewed: Any) -> Any:
+        """Undecided where any counted competency is unrated; the key is the weighted total."""
+        if not values:
+            return self._no_counted(reviewed)
+        np = _numpy()
+        wide = [np.asarray(v, np.int64) for v in values]
+        total = weighted_total(wide, self.weights)
+        holds = self.decide(wide)
+        all_rated = functools.reduce(np.logical_and, rated)
+        known = reviewed & all_rated
+        outcome = np.where(
+            known,
+            np.where(holds, _PASSED_AT, _FAILED_AT),
+            np.where(reviewed, _UNDECIDED_AT, _FAILED_AT),
+        ).astype(np.int8)
+        return outcome, total, known
+
+    def decode(self, key: int) -> Observed:
+        """The exact average of a weighted total."""
+        return _exact(int(key), self.total_weight)
 
     def lift(self, scores: dict[str, int], top: int, start: Mapping[str, int]) -> bool:
         """Add the fewest points, then touch the fewest competencies, to reach the threshold.
@@ -538,6 +663,30 @@ class _ShortfallKind(ScoreKind):
         ]
         return new_check(cycle, FAILED, self.observe(values, len(below)), pvector(below), True)
 
+    @abc.abstractmethod
+    def observe_columns(self, values: Sequence[Any], rated: Sequence[Any], below: Any) -> Any:
+        """`observe` over arrays: from the rated counted scores (``rated`` says which)."""
+
+    def check_columns(self, values: Sequence[Any], rated: Sequence[Any], reviewed: Any) -> Any:
+        """Failed by any rated shortfall, even beside an unrated competency."""
+        if not values:
+            return self._no_counted(reviewed)
+        np = _numpy()
+        # An unrated competency stands at its need: never a shortfall, as in `check`.
+        standing = [
+            np.where(r, v, need) for v, r, need in zip(values, rated, self.needs, strict=True)
+        ]
+        below = shortfalls(standing, self.needs)
+        holds = self.decide(standing)
+        all_rated = functools.reduce(np.logical_and, rated)
+        decided = reviewed & (all_rated | ~holds)
+        outcome = np.where(
+            decided,
+            np.where(holds, _PASSED_AT, _FAILED_AT),
+            np.where(reviewed, _UNDECIDED_AT, _FAILED_AT),
+        ).astype(np.int8)
+        return outcome, self.observe_columns(values, rated, below), decided
+
     def lift(self, scores: dict[str, int], top: int, start: Mapping[str, int]) -> bool:
         """Raise every counted competency to its need."""
         for competency, need in zip(self.competencies, self.needs, strict=True):
@@ -573,6 +722,16 @@ class ScoreFloorKind(_ShortfallKind):
     def observe(self, values: Sequence[int], below: int) -> int:
         """The lowest rated counted score (the floor itself when none counts)."""
         return min(values, default=self.floor)
+
+    def observe_columns(self, values: Sequence[Any], rated: Sequence[Any], below: Any) -> Any:
+        """The lowest rated counted score (read only where one is rated)."""
+        np = _numpy()
+        top = np.iinfo(np.int64).max
+        # Pairwise, not over a stacked copy of every column.
+        return functools.reduce(
+            np.minimum,
+            [np.where(r, np.asarray(v, np.int64), top) for v, r in zip(values, rated, strict=True)],
+        )
 
     def keep(self) -> str:
         """``every competency at 3 or above``."""
@@ -623,6 +782,10 @@ class MeetsExpectationsKind(_ShortfallKind):
     def observe(self, values: Sequence[int], below: int) -> int:
         """How many rated counted competencies fall short."""
         return below
+
+    def observe_columns(self, values: Sequence[Any], rated: Sequence[Any], below: Any) -> Any:
+        """How many rated counted competencies fall short."""
+        return _numpy().asarray(below, _numpy().int64)
 
     def keep(self) -> str:
         """``every competency at the target level's expectation``."""
@@ -678,6 +841,29 @@ class SustainedKind(Kind):
         return new_result(
             self.decisions[reason], self.criterion, run, self.cycles, window, _NONE, _NONE
         )
+
+    @property
+    def required_observed(self) -> Observed:
+        """The run length required."""
+        return self.cycles
+
+    def result_columns(self, run: Any, window_failed: Any, has_scores: bool) -> Columns:
+        """`result` over arrays: the run ending at ``as_of``, and whether the window failed."""
+        np = _numpy()
+        names = self.reason_names
+        if not has_scores:
+            shape = np.shape(run)
+            return Columns(
+                np.full(shape, names.index("met"), np.int8),
+                np.full(shape, self.cycles, np.int64),
+                np.ones(shape, bool),
+            )
+        reason = np.where(
+            run >= self.cycles,
+            names.index("met"),
+            np.where(window_failed, names.index("run_too_short"), names.index("unrated")),
+        ).astype(np.int8)
+        return Columns(reason, np.asarray(run, np.int64), np.ones(np.shape(run), bool))
 
     @classmethod
     def message(cls, result: CriterionResult) -> str:
@@ -740,6 +926,23 @@ class TimeInLevelKind(Kind):
             self.decisions[reason], self.criterion, spent, self.cycles, stay, _NONE, _NONE
         )
 
+    @property
+    def required_observed(self) -> Observed:
+        """The cycles required."""
+        return self.cycles
+
+    def result_columns(self, end: Any, since: Any, placed: Any) -> Columns:
+        """`result` over arrays: ``since`` is read only where ``placed`` (a level is held)."""
+        np = _numpy()
+        names = self.reason_names
+        spent = np.asarray(end, np.int64) - since + 1
+        reason = np.where(
+            placed,
+            np.where(spent >= self.cycles, names.index("met"), names.index("too_short")),
+            names.index("no_level"),
+        ).astype(np.int8)
+        return Columns(reason, spent, np.asarray(placed, bool))
+
     @classmethod
     def message(cls, result: CriterionResult) -> str:
         """``5 quarters in level, needs 4``."""
@@ -781,6 +984,35 @@ class ScopeEvidenceKind(Kind):
     def counts(self, value: Fraction | None) -> bool:
         """Whether one record qualifies: any, without ``min_value``; else one reaching it."""
         return self.min_value is None or (value is not None and value >= self.min_value)
+
+    def counts_columns(self, numerator: Any, denominator: Any, valued: Any) -> Any:
+        """`counts` over arrays of exact values (``denominator > 0``), read where ``valued``.
+
+        The arrays may be of Python integers (object arrays) when values are too large
+        for 64-bit products.
+        """
+        np = _numpy()
+        if self.min_value is None:
+            return np.ones(np.shape(valued), bool)
+        least = self.min_value
+        reaches = numerator * least.denominator >= least.numerator * denominator
+        return np.asarray(valued, bool) & np.asarray(reaches, bool)
+
+    @property
+    def required_observed(self) -> Observed:
+        """The records needed."""
+        return self.count
+
+    def result_columns(self, qualifying: Any, placed: Any) -> Columns:
+        """`result` over arrays: qualifying records in each stay (read where ``placed``)."""
+        np = _numpy()
+        names = self.reason_names
+        reason = np.where(
+            placed,
+            np.where(qualifying >= self.count, names.index("met"), names.index("too_few_records")),
+            names.index("no_level"),
+        ).astype(np.int8)
+        return Columns(reason, np.asarray(qualifying, np.int64), np.asarray(placed, bool))
 
     def result(self, facts: Facts) -> CriterionResult:
         """Qualifying records in the reviews from the start of the stay to ``as_of``."""
@@ -871,6 +1103,23 @@ class _ApprovalKind(Kind):
             _NONE,
             _NONE,
         )
+
+    @property
+    def required_observed(self) -> Observed:
+        """Given."""
+        return True
+
+    def decode(self, key: int) -> Observed:
+        """Given or not."""
+        return bool(key)
+
+    def result_columns(self, given: Any) -> Columns:
+        """`result` over arrays: whether the review of ``as_of`` records the approval."""
+        np = _numpy()
+        names = self.reason_names
+        given = np.asarray(given, bool)
+        reason = np.where(given, names.index(self.yes), names.index(self.no)).astype(np.int8)
+        return Columns(reason, given.astype(np.int64), np.ones(given.shape, bool))
 
     @classmethod
     def message(cls, result: CriterionResult) -> str:

@@ -519,3 +519,14 @@ def new_verdict(  # noqa: PLR0917 - the engine's hot path, where positions cost 
     _v_framework(verdict, framework)
     _v_framework_version(verdict, framework_version)
     return verdict
+
+
+_t_employee, _t_verdicts = _setters(Timeline, ("employee", "verdicts"))
+
+
+def new_timeline(employee: str, verdicts: PVector[Verdict]) -> Timeline:
+    """A `Timeline` from values already in their stored types."""
+    timeline = _new(Timeline)
+    _t_employee(timeline, employee)
+    _t_verdicts(timeline, verdicts)
+    return timeline

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import difflib
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from .._formats import load_history, loads_framework
 from .._history import RatingHistory
 from .._model import Framework
 from ..exceptions import UnreadableInput
 
-__all__ = ["UnknownExample", "load", "names", "team", "team_files", "text"]
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = ["UnknownExample", "load", "names", "population", "team", "team_files", "text"]
 
 _DATA = resources.files(__package__) / "data"
 
@@ -77,3 +81,37 @@ def team() -> tuple[RatingHistory, ...]:
     """
     ratings, levels, events = team_files()
     return load_history(ratings, levels=levels, events=events)
+
+
+def population(n: int, seed: int = 0) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """A synthetic company of ``n`` employees for the ``engineering`` framework.
+
+    Returns the three long tables of the CSV exports as pyarrow tables: ratings
+    (``employee_id, cycle, competency, score, rater, rater_id``), level assignments
+    (``employee_id, family, track, level, since``) and events
+    (``employee_id, cycle, event, requirement, value, note``), over the eight quarters
+    from 2024-Q4 to 2026-Q3. Text columns are dictionary-encoded, scores are ``int8``.
+
+    The mix is meant to look like a real company: a pyramid of levels over the
+    engineering IC and management tracks and the data science track (nobody at the top
+    of a track, so that every employee has a next level), tenures from one quarter to
+    ten years, promotions and a few crossovers inside the window, missing reviews,
+    unrated competencies, managers (``rater_id``) who each rate a team, self ratings for
+    a third of the people, evidence for each level's next step, and endorsements,
+    calibrations and approvals. Every employee loads with the CSV loader and evaluates
+    without error. The same ``n`` and ``seed`` give the same tables.
+
+    Needs numpy and pyarrow: ``pip install 'progression[population]'``.
+
+    Raises:
+        ImportError: numpy or pyarrow is not installed.
+        ValueError: ``n`` is not a whole number of at least 0.
+    """
+    try:
+        from ._population import population as draw  # noqa: PLC0415 - needs the extra
+    except ImportError as exc:
+        raise ImportError(
+            f"examples.population needs numpy and pyarrow ({exc}):"
+            " pip install 'progression[population]'"
+        ) from exc
+    return draw(n, seed)

@@ -1,0 +1,871 @@
+"""The columnar executor: a framework and a population in, flat tables of verdicts out.
+
+It runs the compiled plan of the core (`progression._evaluation._compile`) over arrays:
+employees are grouped by move (family, track, current level, target), each group's
+policy is compiled once by the single evaluator's own move resolution, and each step's
+columnar form (`progression._evaluation._kinds`) decides the group's employees at once.
+The verdict rules around the criteria (status, ready since, earliest) are the compiled
+policy's, as for the single evaluator. Nothing here words a rule of its own.
+
+Employees whose rows break a rule get rows in the errors table instead of a verdict:
+load problems (the population's), problems of the history against the framework (the
+single evaluator's own checks, run on that employee's history: `bind`), and evaluation
+errors (the single evaluator's reasons, worded by its own move resolution). Checks run
+over arrays first; only the employees they flag are bound one by one. An employee the
+columnar path cannot decide is evaluated by the single evaluator and counted in
+`PopulationVerdicts.fallbacks`; with the checks above, none is.
+
+Rows of the criteria table follow the population's order, each employee's criteria in
+policy order, as the verdicts table does.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from .._evaluation._bind import bind
+from .._evaluation._compile import STATUSES, CompiledPolicy
+from .._evaluation._engine import _Move, _move, _NoMove, evaluate
+from .._evaluation._kinds import (
+    CODES,
+    OUTCOMES,
+    Columns,
+    Kind,
+    ScopeEvidenceKind,
+    ScoreKind,
+    SustainedKind,
+    TimeInLevelKind,
+    _ApprovalKind,
+)
+from .._evaluation._results import Observed, Verdict
+from .._history import Cycle
+from .._model import Framework
+from .._numbers import format_number
+from ..exceptions import EvaluationError, InvalidHistory, Problem
+from ._population import EVENT_KINDS, Population
+
+__all__ = [
+    "CRITERIA_SCHEMA",
+    "ERRORS_SCHEMA",
+    "VERDICTS_SCHEMA",
+    "Tables",
+    "evaluate_tables",
+]
+
+#: Employees decided together at most: bounds the memory of one step of a large group.
+CHUNK = 1 << 16
+_INT64 = (-(2**63), 2**63 - 1)
+_CODES = tuple(CODES)
+_OUTCOMES = tuple(o.value for o in OUTCOMES)
+_ROUTES = ("promotion", "crossover", "way_back", "lateral")
+
+_text = pa.dictionary(pa.int32(), pa.string())
+VERDICTS_SCHEMA = pa.schema(
+    [
+        ("employee_id", pa.string()),
+        ("family", _text),
+        ("track", _text),
+        ("level", _text),
+        ("target_family", _text),
+        ("target", _text),
+        ("route", _text),
+        ("as_of", _text),
+        ("status", _text),
+        ("met_except_approval", pa.bool_()),
+        ("ready_since", _text),
+        ("earliest", _text),
+        ("errors", pa.int32()),
+    ]
+)
+CRITERIA_SCHEMA = pa.schema(
+    [
+        ("employee_id", _text),
+        ("position", pa.int16()),
+        ("kind", _text),
+        ("code", _text),
+        ("outcome", _text),
+        ("observed", _text),
+        ("observed_numerator", pa.int64()),
+        ("observed_denominator", pa.int64()),
+        ("observed_value", pa.float64()),
+        ("required", _text),
+        ("required_numerator", pa.int64()),
+        ("required_denominator", pa.int64()),
+        ("required_value", pa.float64()),
+    ]
+)
+ERRORS_SCHEMA = pa.schema(
+    [
+        ("employee_id", pa.string()),
+        ("source", pa.string()),
+        ("line", pa.int64()),
+        ("row", pa.int64()),
+        ("path", pa.string()),
+        ("message", pa.string()),
+        ("code", pa.string()),
+        ("expected", pa.string()),
+        ("got", pa.string()),
+    ]
+)
+
+
+class Tables:
+    """What one evaluation made: the three tables, the problems, and the fallbacks."""
+
+    __slots__ = ("criteria", "errors", "fallbacks", "problems", "verdicts")
+
+    def __init__(
+        self,
+        verdicts: pa.Table,
+        criteria: pa.Table,
+        errors: pa.Table,
+        problems: list[Problem],
+        fallbacks: int,
+    ) -> None:
+        self.verdicts = verdicts
+        self.criteria = criteria
+        self.errors = errors
+        #: Every error as a `Problem`, for ``strict``.
+        self.problems = problems
+        self.fallbacks = fallbacks
+
+
+def _observed_parts(value: Observed) -> tuple[str | None, int | None, int | None, float | None]:
+    """An observed or required value as (exact text, numerator, denominator, float)."""
+    if value is None:
+        return None, None, None, None
+    if isinstance(value, bool):
+        return ("true" if value else "false"), int(value), 1, float(value)
+    fraction = Fraction(value)
+    numerator, denominator = fraction.numerator, fraction.denominator
+    fits = _INT64[0] <= numerator <= _INT64[1] and denominator <= _INT64[1]
+    text = str(value) if isinstance(value, int) else format_number(fraction)
+    return (
+        text,
+        numerator if fits else None,
+        denominator if fits else None,
+        float(fraction),
+    )
+
+
+class _Values:
+    """Observed and required values met so far, each once: the criteria's dictionary."""
+
+    def __init__(self) -> None:
+        self.index: dict[tuple[type, Observed], int] = {}
+        self.parts: list[tuple[str | None, int | None, int | None, float | None]] = []
+
+    def of(self, value: Observed) -> int:
+        key = (type(value), value)
+        found = self.index.get(key)
+        if found is None:
+            found = self.index[key] = len(self.parts)
+            self.parts.append(_observed_parts(value))
+        return found
+
+    def decode(self, step: Kind, columns: Columns) -> np.ndarray:
+        """Each element's index into the values (-1 for None)."""
+        out = np.full(len(columns.key), -1, np.int64)
+        known = np.asarray(columns.known, bool)
+        if not known.any():
+            return out
+        keys = np.asarray(columns.key)[known]
+        if keys.dtype == object:
+            keys = keys.astype(np.int64)
+        low, high = int(keys.min()), int(keys.max())
+        if high - low < 4 * len(keys) + 1024:
+            present = np.flatnonzero(np.bincount(keys - low))
+            table = np.full(high - low + 1, -1, np.int64)
+            for offset in present:
+                table[offset] = self.of(step.decode(int(offset) + low))
+            out[known] = table[keys - low]
+        else:
+            distinct, inverse = np.unique(keys, return_inverse=True)
+            table = np.array([self.of(step.decode(int(k))) for k in distinct], np.int64)
+            out[known] = table[inverse]
+        return out
+
+
+class _Run:
+    """One evaluation of a population: the facts every group reads, then each group."""
+
+    def __init__(
+        self,
+        framework: Framework,
+        population: Population,
+        as_of: Cycle | None,
+        target: str | None,
+    ) -> None:
+        self.framework = framework
+        self.as_of = as_of
+        self.pop = pop = population
+        self.target = target
+        self.n = n = len(pop)
+        self.count = pop._cycles
+        self.first = pop._first
+        self.reviewed = (
+            np.unpackbits(pop._reviewed, axis=1, count=self.count).astype(bool)
+            if self.count
+            else np.zeros((n, 0), bool)
+        )
+        a = pop._assignments
+        offsets = pop._assignment_offsets
+        has_levels = offsets[1:] > offsets[:-1]
+        if as_of is not None:
+            end = np.full(n, as_of.ordinal, np.int64)
+            has_cycle = np.ones(n, bool)
+        else:
+            # The latest cycle the history mentions: a review or a level change.
+            any_review = self.reviewed.any(axis=1)
+            last_review = (
+                self.first
+                + self.count
+                - 1
+                - (
+                    np.argmax(self.reviewed[:, ::-1], axis=1)
+                    if self.count
+                    else np.zeros(n, np.int64)
+                )
+            )
+            last_review = np.where(any_review, last_review, np.iinfo(np.int64).min)
+            last_since = np.full(n, np.iinfo(np.int64).min, np.int64)
+            last_since[has_levels] = a["since"][offsets[1:][has_levels] - 1]
+            end = np.maximum(last_review, last_since)
+            has_cycle = any_review | has_levels
+        self.end = end
+        self.has_cycle = has_cycle
+        # The assignment in force at ``end``, and where its stay began.
+        emp = a["employee"].astype(np.int64)
+        since = a["since"].astype(np.int64)
+        keys = (emp << 32) + (since - np.iinfo(np.int32).min)
+        probe = (np.arange(n, dtype=np.int64) << 32) + (
+            np.clip(end, np.iinfo(np.int32).min, np.iinfo(np.int32).max) - np.iinfo(np.int32).min
+        )
+        held = np.searchsorted(keys, probe, side="right") - 1
+        placed = (held >= offsets[:-1]) & has_levels & has_cycle
+        held = np.where(placed, held, 0)
+        level = a["level"]
+        breaks = np.ones(len(level), bool)
+        if len(level):
+            breaks[1:] = (emp[1:] != emp[:-1]) | (level[1:] != level[:-1])
+        stay_index = np.maximum.accumulate(np.where(breaks, np.arange(len(level)), 0))
+        stay = since[stay_index] if len(level) else np.zeros(0, np.int64)
+        self.placed = placed
+        self.current = np.where(placed, level[held] if len(level) else 0, -1).astype(np.int32)
+        self.since = np.where(placed, stay[held] if len(level) else 0, 0).astype(np.int64)
+        self.competency = {c: k for k, c in enumerate(pop._competencies)}
+        self._evidence: dict[tuple[str, Fraction | None], np.ndarray] = {}
+        self._approvals: dict[tuple[int, str | None], np.ndarray] = {}
+
+        # Outputs.
+        self.status = np.full(n, -1, np.int8)
+        self.met = np.zeros(n, bool)
+        self.ready_since = np.full(n, np.iinfo(np.int64).min, np.int64)
+        self.earliest = np.full(n, np.iinfo(np.int64).min, np.int64)
+        self.target_family = np.full(n, -1, np.int32)
+        self.target_level = np.full(n, -1, np.int32)
+        self.route = np.full(n, -1, np.int8)
+        self.error_count = np.zeros(n, np.int32)
+        self.names: dict[str, int] = {}
+        self.blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        self.values = _Values()
+        self.errors: list[tuple[int, Problem, str]] = []
+        self.fallbacks = 0
+
+    # --- errors ---------------------------------------------------------------------------
+
+    def error(self, code: int, problem: Problem, kind: str) -> None:
+        self.errors.append((code, problem, kind))
+        if code >= 0:
+            self.error_count[code] += 1
+
+    def suspects(self) -> np.ndarray:
+        """Employees whose history the framework may refuse: bound one by one, later."""
+        pop, framework = self.pop, self.framework
+        n = self.n
+        suspect = np.zeros(n, bool)
+        if pop._cadence is not framework.cadence:
+            return pop._family >= 0
+        families: list[Any] = []
+        for name in pop._families:
+            try:
+                families.append(framework.family(name))
+            except KeyError:
+                families.append(None)
+        known_family = np.array([f is not None for f in families] + [False], bool)
+        suspect |= ~known_family[pop._family]
+        tracks_ok = np.zeros((len(families) + 1, len(pop._tracks) + 1), bool)
+        levels_ok = np.zeros((len(families) + 1, len(pop._levels) + 1), bool)
+        for f, family in enumerate(families):
+            if family is None:
+                continue
+            own = {t.id for t in family.tracks}
+            held = {lv.id for t in family.tracks for lv in t.levels}
+            for t, track in enumerate(pop._tracks):
+                tracks_ok[f, t] = track in own
+            for lv, level in enumerate(pop._levels):
+                levels_ok[f, lv] = level in held
+        suspect |= ~tracks_ok[pop._family, pop._track]
+        a = pop._assignments
+        bad_level = ~levels_ok[pop._family[a["employee"]], a["level"]]
+        suspect[a["employee"][bad_level]] = True
+        self._check_ratings(families, suspect)
+        return suspect
+
+    def _check_ratings(self, families: list[Any], suspect: np.ndarray) -> None:
+        """Flag employees with a score off the scale or for a competency not rated then."""
+        pop, framework = self.pop, self.framework
+        if not pop._scores or not self.count:
+            return
+        from .._evaluation._bind import _competency_ids, _rated_at  # noqa: PLC0415
+
+        low, high = framework.scale.min, framework.scale.max
+        levels, tracks = len(pop._levels), len(pop._tracks)
+        width = levels + tracks
+        allowed = np.ones(((len(families) + 1) * width, len(pop._competencies)), bool)
+        for f, family in enumerate(families):
+            if family is None:
+                continue
+            own = {lv.id for t in family.tracks for lv in t.levels}
+            for lv, level in enumerate(pop._levels):
+                if level in own:
+                    ids = _rated_at(family, level)
+                    allowed[f * width + lv] = [c in ids for c in pop._competencies]
+            known = {t.id for t in family.tracks}
+            for t, track in enumerate(pop._tracks):
+                if track in known:
+                    ids = _competency_ids(family.track(track))
+                    allowed[f * width + levels + t] = [c in ids for c in pop._competencies]
+        a = pop._assignments
+        n, count = self.n, self.count
+        marks = np.full((n, count), -1, np.int64)
+        start = a["since"].astype(np.int64) - self.first
+        inside = start < count
+        np.maximum.at(
+            marks,
+            (a["employee"][inside], np.maximum(start[inside], 0)),
+            np.flatnonzero(inside),
+        )
+        marks = np.maximum.accumulate(marks, axis=1)
+        family = np.maximum(pop._family, 0).astype(np.int64)[:, None]
+        row = np.where(
+            marks >= 0,
+            family * width + a["level"][np.maximum(marks, 0)] if len(a["level"]) else 0,
+            family * width + levels + np.maximum(pop._track, 0)[:, None],
+        )
+        least, most = pop._score_range
+        in_scale = low <= least and most <= high
+        steady_all = (row == row[:, :1]).all(axis=1)
+        for rater, cube in pop._scores.items():
+            rows = pop._score_rows[rater]
+            codes = np.arange(n) if rows is None else rows
+            for lo in range(0, len(cube), CHUNK):
+                part = cube[lo : lo + CHUNK]
+                who = codes[lo : lo + CHUNK]
+                rated = part != pop._unrated
+                held = row[who]
+                # Most employees hold one level throughout: the competencies ever rated
+                # are checked once; those whose level changed, cycle by cycle.
+                steady = steady_all[who]
+                bad = np.zeros(len(who), bool)
+                ever = rated[steady].any(axis=1)
+                bad[steady] = (ever & ~allowed[held[steady, 0]]).any(axis=1)
+                moving = ~steady
+                bad[moving] = (rated[moving] & ~allowed[held[moving]]).any(axis=(1, 2))
+                if not in_scale:
+                    bad |= (rated & ((part < low) | (part > high))).any(axis=(1, 2))
+                suspect[who] |= bad
+
+    def single(self, code: int, fallback: bool) -> None:
+        """One employee through the single evaluator: its problems, error, or verdict."""
+        history = self.pop.history(code)
+        try:
+            bind(self.framework, history)
+            verdict = evaluate(self.framework, history, target=self.target, as_of=self.as_of)
+        except InvalidHistory as exc:
+            for problem in exc.problems:
+                self.error(code, problem, "invalid_history")
+            return
+        except EvaluationError as exc:
+            self.error(code, Problem(message=exc.message), exc.code)
+            return
+        self.fallbacks += fallback
+        self.place_verdict(code, verdict)
+
+    def place_verdict(self, code: int, verdict: Verdict) -> None:
+        """Write a single evaluator's verdict into the tables."""
+        self.status[code] = STATUSES.index(verdict.status.value)
+        self.met[code] = verdict.met_except_approval
+        if verdict.ready_since is not None:
+            self.ready_since[code] = verdict.ready_since.ordinal
+        if verdict.earliest is not None:
+            self.earliest[code] = verdict.earliest.ordinal
+        self.end[code] = verdict.as_of.ordinal
+        self.target_family[code] = self.name(verdict.target_family)
+        self.target_level[code] = self.name(verdict.target_level)
+        self.route[code] = _ROUTES.index(verdict.route)
+        results = verdict.criteria
+        kinds = np.array([self.name(r.criterion.kind) for r in results], np.int32)
+        codes = np.array([_CODES.index(r.code) for r in results], np.int16)
+        outcomes = np.array([OUTCOMES.index(r.outcome) for r in results], np.int8)
+        observed = np.array([self.values.of(r.observed) for r in results], np.int64)
+        required = np.array([self.values.of(r.required) for r in results], np.int64)
+        self.blocks.append(
+            (
+                np.array([code], np.int64),
+                kinds[None, :],
+                np.stack([codes, outcomes.astype(np.int16)])[None, :, :],
+                observed[None, :],
+                required[None, :],
+            )
+        )
+
+    def name(self, text: str) -> int:
+        return self.names.setdefault(text, len(self.names))
+
+    # --- the run ------------------------------------------------------------------------
+
+    def run(self) -> None:
+        pop = self.pop
+        for code, problem in pop._problems:
+            self.error(code, problem, "invalid_row")
+        unplaced = pop._family < 0
+        for lone in np.flatnonzero(unplaced & (self.error_count == 0)):
+            employee = pop._employees[int(lone)].as_py()
+            self.error(
+                int(lone),
+                Problem(
+                    message=f"employee {employee!r} has no row in {pop._sources[1]}: expected"
+                    " every employee to have a level assignment",
+                    expected="every employee to have a level assignment",
+                    source=pop._sources[1],
+                ),
+                "invalid_row",
+            )
+        refused = self.error_count > 0
+        suspect = self.suspects() & ~refused & ~unplaced
+        for one in np.flatnonzero(suspect):
+            self.single(int(one), fallback=True)
+        ready = ~refused & ~unplaced & ~suspect
+        no_cycle = ready & ~self.has_cycle
+        for one in np.flatnonzero(no_cycle):
+            self.single(int(one), fallback=False)
+        ready &= self.has_cycle
+        tracks, levels = len(pop._tracks), len(pop._levels)
+        key = (pop._family.astype(np.int64) * tracks + pop._track) * (levels + 1) + (
+            self.current + 1
+        )
+        chosen = np.flatnonzero(ready)
+        order = chosen[np.argsort(key[chosen], kind="stable")]
+        keys = key[order]
+        bounds: list[int] = (
+            np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]).tolist() if len(keys) else []
+        )
+        for b, start in enumerate(bounds):
+            stop = bounds[b + 1] if b + 1 < len(bounds) else len(order)
+            group = order[start:stop]
+            head = int(group[0])
+            current = int(self.current[head])
+            move = _move(
+                self.framework,
+                pop._families[int(pop._family[head])],
+                pop._tracks[int(pop._track[head])],
+                pop._levels[current] if current >= 0 else None,
+                self.target,
+            )
+            if isinstance(move, _NoMove):
+                names = pop._employees.take(pa.array(group)).to_pylist()
+                for code, employee in zip(group, names, strict=True):
+                    text = move.text.replace("{employee!r}", repr(employee))
+                    self.error(int(code), Problem(message=text), move.code)
+                continue
+            for lo in range(0, len(group), CHUNK):
+                self.decide(move, group[lo : lo + CHUNK])
+
+    def decide(self, move: _Move, idx: np.ndarray) -> None:
+        """Every criterion and the verdict of a chunk of employees making one move."""
+        compiled = move.compiled
+        n = len(idx)
+        end, since, placed = self.end[idx], self.since[idx], self.placed[idx]
+        width = compiled.sustain
+        rows = np.arange(n)
+        scored: dict[int, Columns] = {}
+        run = np.zeros(n, np.int64)
+        window_failed = np.zeros(n, bool)
+        if compiled.scores:
+            first, count = self.first, self.count
+            low = min(first, int(end.min()) - width + 1)
+            high = max(first + count - 1, int(end.max()))
+            span = high - low + 1
+            pre = first - low
+            reviewed = self.reviewed[idx]
+            values, rated = self._counted(compiled, idx)
+            outcomes = []
+            for checked in compiled.scores:
+                outcome, key, known = checked.check_columns(
+                    [values[i] for i in checked.columns],
+                    [rated[i] for i in checked.columns],
+                    reviewed,
+                )
+                outcomes.append(
+                    (
+                        _padded(outcome, pre, span, 1),
+                        _padded(key, pre, span, 0),
+                        _padded(known, pre, span, False),
+                    )
+                )
+            full_reviewed = _padded(reviewed, pre, span, False)
+            qualifies = outcomes[0][0] == 0
+            for o, _, _ in outcomes[1:]:
+                qualifies &= o == 0
+            position = end - low
+            broken = np.maximum.accumulate(
+                np.where(qualifies, -1, np.arange(span)[None, :]), axis=1
+            )
+            run = position - broken[rows, position]
+            window = position[:, None] - width + 1 + np.arange(width)[None, :]
+            wr = rows[:, None]
+            window_reviewed = full_reviewed[wr, window]
+            for score, (o, k, kn) in zip(compiled.scores, outcomes, strict=True):
+                ow = o[wr, window]
+                window_failed |= (ow == 1).any(axis=1)
+                scored[score.position] = score.result_columns(
+                    ow, k[wr, window], kn[wr, window], window_reviewed
+                )
+        results: list[Columns] = []
+        for step in compiled.steps:
+            if isinstance(step, ScoreKind):
+                results.append(scored[step.position])
+            elif isinstance(step, SustainedKind):
+                results.append(step.result_columns(run, window_failed, bool(compiled.scores)))
+            elif isinstance(step, TimeInLevelKind):
+                results.append(step.result_columns(end, since, placed))
+            elif isinstance(step, ScopeEvidenceKind):
+                results.append(step.result_columns(self.evidence(step)[idx], placed))
+            elif isinstance(step, _ApprovalKind):
+                results.append(step.result_columns(self.approval(step)[idx]))
+            else:  # pragma: no cover - every kind has its columnar form above
+                raise AssertionError(f"no columnar form for {type(step).__name__}")
+        steps = compiled.steps
+        outcome_of = [
+            np.array([OUTCOMES.index(step.reasons[r]) for r in step.reason_names], np.int8)
+            for step in steps
+        ]
+        outcome = np.stack(
+            [table[r.reason] for table, r in zip(outcome_of, results, strict=True)], axis=1
+        )
+        any_failed = (outcome == 1).any(axis=1)
+        any_undecided = (outcome == 2).any(axis=1)
+        status = compiled.status(any_failed, any_undecided, np).astype(np.int8)
+        judged = [i for i, step in enumerate(steps) if not step.approval]
+        met = (outcome[:, judged] == 0).all(axis=1) if judged else np.ones(n, bool)
+        ready = status == 0
+        start = compiled.ready_start(end, run, since, placed, np)
+        earliest, known = compiled.earliest(end, run, since, placed, ready, np)
+        nothing = np.iinfo(np.int64).min
+        self.status[idx] = status
+        self.met[idx] = met
+        self.ready_since[idx] = np.where(ready, start, nothing)
+        self.earliest[idx] = np.where(known, earliest, nothing)
+        self.target_family[idx] = self.name(move.target_family)
+        self.target_level[idx] = self.name(move.target_level)
+        self.route[idx] = _ROUTES.index(move.route)
+        # The criteria: code and outcome, observed and required values, per step.
+        kinds = np.array([self.name(step.criterion.kind) for step in steps], np.int32)
+        code_of = [
+            np.array([_CODES.index(step.decisions[r][0]) for r in step.reason_names], np.int16)
+            for step in steps
+        ]
+        codes = np.stack(
+            [table[r.reason] for table, r in zip(code_of, results, strict=True)], axis=1
+        )
+        observed = np.stack(
+            [self.values.decode(step, r) for step, r in zip(steps, results, strict=True)], axis=1
+        )
+        required = np.array([self.values.of(step.required_observed) for step in steps], np.int64)
+        self.blocks.append(
+            (
+                idx.astype(np.int64),
+                kinds[None, :],
+                np.stack([codes, outcome.astype(np.int16)], axis=1),
+                observed,
+                np.broadcast_to(required[None, :], (n, len(steps))),
+            )
+        )
+
+    def _counted(self, compiled: CompiledPolicy, idx: np.ndarray) -> tuple[list[Any], list[Any]]:
+        """Each counted column's score (the most preferred rater's) and whether rated."""
+        pop = self.pop
+        cubes = [(r, pop._cube(r, idx)) for r in reversed(compiled.raters) if r in pop._scores]
+        unrated = pop._unrated
+        values, rated = [], []
+        shape = (len(idx), self.count)
+        for competency in compiled.columns:
+            k = self.competency.get(competency)
+            if k is None or not cubes:
+                values.append(np.zeros(shape, np.int64))
+                rated.append(np.zeros(shape, bool))
+                continue
+            # The least preferred rater first: each more preferred score replaces it.
+            cell = cubes[0][1][:, :, k]
+            given = cell != unrated
+            value = cell.astype(np.int64)
+            for _, cube in cubes[1:]:
+                cell = cube[:, :, k]
+                here = cell != unrated
+                value = np.where(here, cell, value)
+                given |= here
+            values.append(value)
+            rated.append(given)
+        return values, rated
+
+    def evidence(self, step: ScopeEvidenceKind) -> np.ndarray:
+        """Each employee's qualifying records in the stay up to ``end``."""
+        key = (step.id, step.min_value)
+        found = self._evidence.get(key)
+        if found is None:
+            ev = self.pop._events
+            name = {n: i for i, n in enumerate(self.pop._names)}.get(step.id, -2)
+            mine = np.flatnonzero(
+                (ev["kind"] == EVENT_KINDS.index("evidence")) & (ev["name"] == name)
+            )
+            emp = ev["employee"][mine]
+            cycle = ev["cycle"][mine].astype(np.int64)
+            numerator, denominator = ev["numerator"][mine], ev["denominator"][mine]
+            if numerator.dtype != object:
+                numerator = numerator.astype(np.int64)
+                denominator = denominator.astype(np.int64)
+            least = step.min_value
+            if (
+                least is not None
+                and numerator.dtype != object
+                and (abs(least.numerator) >= 2**31 or least.denominator >= 2**31)
+            ):
+                numerator, denominator = numerator.astype(object), denominator.astype(object)
+            inside = self.placed[emp] & (cycle >= self.since[emp]) & (cycle <= self.end[emp])
+            counts = step.counts_columns(numerator, denominator, denominator != 0)
+            found = np.bincount(emp[inside & counts], minlength=self.n).astype(np.int64)
+            self._evidence[key] = found
+        return found
+
+    def approval(self, step: _ApprovalKind) -> np.ndarray:
+        """Whether the review of each employee's ``end`` records the approval."""
+        kind = EVENT_KINDS.index(
+            {"manager_endorsement": "endorsement", "calibration": "calibration"}.get(
+                step.criterion.kind, "approval"
+            )
+        )
+        wanted = getattr(step, "step", None)
+        key = (kind, wanted)
+        found = self._approvals.get(key)
+        if found is None:
+            ev = self.pop._events
+            mask = ev["kind"] == kind
+            if wanted is not None:
+                name = {n: i for i, n in enumerate(self.pop._names)}.get(wanted, -2)
+                mask &= ev["name"] == name
+            emp = ev["employee"][mask]
+            at_end = ev["cycle"][mask].astype(np.int64) == self.end[emp]
+            found = np.zeros(self.n, bool)
+            found[emp[at_end]] = True
+            self._approvals[key] = found
+        return found
+
+    # --- the tables -----------------------------------------------------------------------
+
+    def tables(self) -> Tables:
+        pop = self.pop
+        cadence = self.framework.cadence
+        names = list(self.names)
+        valid = self.status >= 0
+
+        def text(codes: np.ndarray, dictionary: list[str] | tuple[str, ...]) -> pa.Array:
+            indices = pa.array(codes.astype(np.int32), pa.int32(), mask=codes < 0)
+            return pa.DictionaryArray.from_arrays(indices, pa.array(dictionary, pa.string()))
+
+        def cycles(ordinals: np.ndarray, present: np.ndarray) -> pa.Array:
+            if not present.any():
+                return text(np.full(len(ordinals), -1, np.int32), [])
+            low = int(ordinals[present].min())
+            high = int(ordinals[present].max())
+            dictionary = [str(Cycle.from_ordinal(o, cadence)) for o in range(low, high + 1)]
+            return text(np.where(present, ordinals - low, -1), dictionary)
+
+        ready_known = self.ready_since != np.iinfo(np.int64).min
+        earliest_known = self.earliest != np.iinfo(np.int64).min
+        as_of_known = valid | (self.has_cycle & (self.pop._family >= 0))
+        if pop._cadence is not cadence:
+            as_of_known = valid
+        verdicts = pa.table(
+            [
+                pop._employees,
+                text(pop._family, pop._families),
+                text(pop._track, pop._tracks),
+                text(np.where(self.placed | valid, self.current, -1), pop._levels),
+                text(np.where(valid, self.target_family, -1), names),
+                text(np.where(valid, self.target_level, -1), names),
+                text(np.where(valid, self.route, -1), _ROUTES),
+                cycles(self.end, as_of_known),
+                text(self.status, STATUSES),
+                pa.array(self.met, mask=~valid),
+                cycles(self.ready_since, ready_known & valid),
+                cycles(self.earliest, earliest_known & valid),
+                pa.array(self.error_count, pa.int32()),
+            ],
+            schema=VERDICTS_SCHEMA,
+        )
+        criteria = self._criteria()
+        errors, problems = self._errors()
+        return Tables(verdicts, criteria, errors, problems, self.fallbacks)
+
+    def _criteria(self) -> pa.Table:
+        if not self.blocks:
+            return CRITERIA_SCHEMA.empty_table()
+        # Rows in the population's order: each block's rows go to their employees' places.
+        per_employee = np.zeros(self.n, np.int64)
+        for idx, _, _, obs, _ in self.blocks:
+            per_employee[idx] = obs.shape[1]
+        starts = np.cumsum(per_employee) - per_employee
+        total = int(per_employee.sum())
+        employee = np.repeat(np.arange(self.n, dtype=np.int32), per_employee)
+        position = (np.arange(total) - np.repeat(starts, per_employee)).astype(np.int16)
+        # The code says the kind and the outcome: only it and the values are placed.
+        code = np.empty(total, np.int16)
+        obs_index = np.empty(total, np.int32)
+        req_index = np.empty(total, np.int32)
+        for idx, _, codes, obs, req in self.blocks:
+            at = starts[idx][:, None] + np.arange(obs.shape[1])[None, :]
+            code[at] = codes[:, 0, :]
+            obs_index[at] = obs
+            req_index[at] = req
+        kind_names = sorted({c.partition(".")[0] for c in _CODES})
+        kind_of = np.array([kind_names.index(c.partition(".")[0]) for c in _CODES], np.int32)
+        outcome_of = np.array([_OUTCOMES.index(CODES[c].value) for c in _CODES], np.int32)
+        parts = self.values.parts
+        texts = [p[0] if p[0] is not None else "" for p in parts]
+        numerators = np.array([0 if p[1] is None else p[1] for p in parts] + [0], np.int64)
+        denominators = np.array([0 if p[2] is None else p[2] for p in parts] + [0], np.int64)
+        exact = np.array([p[1] is not None for p in parts] + [False], bool)
+        floats = np.array([np.nan if p[3] is None else p[3] for p in parts] + [np.nan])
+        present = np.array([p[0] is not None for p in parts] + [False], bool)
+
+        def value_columns(index: np.ndarray) -> list[pa.Array]:
+            known = present[index]
+            whole = exact[index]
+            indices = pa.array(index.astype(np.int32), pa.int32(), mask=~known)
+            return [
+                pa.DictionaryArray.from_arrays(indices, pa.array(texts, pa.string())),
+                pa.array(numerators[index], pa.int64(), mask=~whole),
+                pa.array(denominators[index], pa.int64(), mask=~whole),
+                pa.array(floats[index], pa.float64(), mask=~known),
+            ]
+
+        def text(codes: np.ndarray, dictionary: list[str] | tuple[str, ...]) -> pa.Array:
+            return pa.DictionaryArray.from_arrays(
+                pa.array(codes.astype(np.int32), pa.int32()), pa.array(dictionary, pa.string())
+            )
+
+        return pa.table(
+            [
+                pa.DictionaryArray.from_arrays(pa.array(employee), self.pop._employees),
+                pa.array(position, pa.int16()),
+                text(kind_of[code], kind_names),
+                text(code, _CODES),
+                text(outcome_of[code], _OUTCOMES),
+                *value_columns(obs_index),
+                *value_columns(req_index),
+            ],
+            schema=CRITERIA_SCHEMA,
+        )
+
+    def _errors(self) -> tuple[pa.Table, list[Problem]]:
+        pop = self.pop
+        sources = pop._sources
+        lines = dict(zip(sources, pop._lines, strict=True))
+        codes = [code for code, _, _ in self.errors]
+        employees = pop._employees.take(
+            pa.array(codes, pa.int64(), mask=np.array(codes, np.int64) < 0)
+        )
+        columns: dict[str, list[Any]] = {
+            n: [] for n in ("source", "line", "row", "path", "message", "code", "expected", "got")
+        }
+        problems = []
+        for _, problem, kind in self.errors:
+            one_line = lines.get(problem.source or "", False)
+            line = problem.line
+            row = None
+            if problem.source in lines and line is not None:
+                row = line - 2
+                if not one_line:
+                    line = None
+            if (
+                problem.segments
+                and isinstance(problem.segments[0], int)
+                and problem.source in lines
+            ):
+                row = problem.segments[0]
+            columns["source"].append(problem.source)
+            columns["line"].append(line)
+            columns["row"].append(row)
+            columns["path"].append(problem.path if problem.segments else None)
+            columns["message"].append(problem.message)
+            columns["code"].append(kind)
+            columns["expected"].append(problem.expected)
+            columns["got"].append(problem.got)
+            problems.append(problem if line == problem.line else _with_line(problem, line))
+        table = pa.table(
+            {"employee_id": employees, **columns},
+            schema=ERRORS_SCHEMA,
+        )
+        return table, problems
+
+
+def _padded(values: Any, before: int, width: int, fill: Any) -> Any:
+    """``values`` (employees x cycles) placed at ``before`` in ``width`` cycles of ``fill``.
+
+    Cycles outside the population's have no review: an outcome of failed, nothing known.
+    """
+    values = np.asarray(values)
+    if before == 0 and values.shape[1] == width:
+        return values
+    found = np.full((values.shape[0], width), fill, values.dtype)
+    found[:, before : before + values.shape[1]] = values
+    return found
+
+
+def _with_line(problem: Problem, line: int | None) -> Problem:
+    import attrs  # noqa: PLC0415
+
+    return attrs.evolve(problem, line=line)
+
+
+def evaluate_tables(
+    framework: Framework,
+    population: Population,
+    *,
+    as_of: Cycle | str | None = None,
+    target: str | None = None,
+) -> Tables:
+    """Evaluate every employee of ``population``: the tables and problems.
+
+    Raises:
+        EvaluationError: ``as_of`` is not a cycle of the framework's cadence
+            (``bad_cycle``).
+    """
+    if isinstance(as_of, str):
+        try:
+            as_of = Cycle.parse(as_of)
+        except ValueError as exc:
+            raise EvaluationError(f"as_of: {exc}", code="bad_cycle") from None
+    if as_of is not None and as_of.cadence is not framework.cadence:
+        raise EvaluationError(
+            f"cycle {as_of} is not {framework.cadence.value} like the framework",
+            code="bad_cycle",
+        )
+    run = _Run(framework, population, as_of, target)
+    run.run()
+    return run.tables()

@@ -1,0 +1,1626 @@
+"""A population: many employees' rating histories, held as columns.
+
+`Population` reads the three long tables of the CSV exports (from pandas, polars or
+pyarrow tables, CSV or Parquet files, or `RatingHistory` values) into a few arrays,
+never one Python object per rating. It does not depend on a framework: every check that
+needs one (competencies, scale, levels) runs when a framework evaluates it.
+
+Layout (private attributes, stable: analyses read them without going through Python
+objects; ``N`` employees, ``C`` cycles, ``K`` competencies)
+-----------------------------------------------------------------------------------
+
+- ``_employees``: the employee ids, a pyarrow string array of length ``N``, in the
+  population's order (that of their first level row, then employees with rows but no
+  level row, in the order of those rows). Everything below indexes employees by their
+  position here, their *code*.
+- ``_families``, ``_tracks``, ``_levels``: the id dictionaries; ``_family`` and
+  ``_track`` (int16, ``N``) are each employee's codes into them (-1 without a level row).
+  ``_track`` is the track of the latest level assignment, as the CSV loader reads it.
+- ``_assignments``: the level assignments, sorted by employee then ``since``: a dict of
+  equal-length arrays ``employee``, ``level`` (codes into ``_levels``), ``since`` (cycle
+  ordinals, `progression.Cycle.ordinal`), ``row`` (the row in the levels table);
+  ``_assignment_offsets`` (int64, ``N + 1``) delimits each employee's.
+- ``_cadence`` and ``_first``: the cadence and the ordinal of cycle 0 of the cycle axis;
+  ``_cycles`` is ``C``. Cycle index ``c`` is the ordinal ``_first + c``.
+- ``_competencies``: the competency ids rated, in order of first appearance (``K``).
+- ``_scores``: one dense score cube per rater role present, ``{Rater: ndarray}``, each
+  shaped ``(rows, C, K)`` and indexed employee x cycle x competency, of the smallest
+  signed integer type holding every score; a cell holds ``_unrated`` (the type's
+  minimum, below every score) when that rater gave no score. ``_score_rows[rater]`` is
+  None when the cube has a row per employee (most roles), else the sorted codes of the
+  employees its rows are for (a role few employees are rated by, such as ``self``).
+  ``_cube(rater, codes)`` gives the rows of any employees, ``(len(codes), C, K)``.
+- ``_rater_ids``: with a ``rater_id`` column, ``{Rater: ndarray}``: each employee's
+  usual rater id for the role (int32 codes into ``_rater_names``, a pyarrow string
+  array, -1 for none), and
+  ``_rater_id_cells[rater]`` the scores given by anyone else (arrays ``employee,
+  cycle, competency, rater_id``); ``_rater_id_cube(rater)`` gives the dense
+  ``(N, C, K)`` cube of rater ids. Empty without the column.
+- ``_reviewed``: which cycles have a review at all (any rating, of any rater, or any
+  event), as bits: ``numpy.unpackbits(_reviewed, axis=1, count=C)`` gives ``(N, C)``.
+- ``_events``: the events, sorted by employee then cycle: a dict of arrays ``employee``,
+  ``cycle`` (ordinals), ``kind`` (an index into `EVENT_KINDS`), ``name`` (codes into
+  ``_names``: the requirement of evidence, the step of an approval; -1 for others),
+  ``numerator`` and ``denominator`` (the exact value of evidence, ``denominator`` 0
+  without one; int32, or Python integers in object arrays for values too large),
+  ``row``; and ``note``, a pyarrow dictionary array of the notes.
+- ``_problems``: the rows refused while loading, as ``(employee code or -1, Problem)``:
+  an employee with one is reported, not evaluated.
+
+Ratings keep no row number each. Within a review the rows' order (one rater's scores
+after another's, or one competency's after another's, each in a consistent order) is
+learned when loading: ``_rating_nesting`` (``"rater"`` or ``"competency"``),
+``_rater_order`` and the order of ``_competencies`` say it. When every employee's rows
+are together and in that order, ``_rating_rows`` holds each employee's first row
+(``N``) and ``_rating_rows_sorted`` is False; otherwise it holds the row of every stored
+score in that order and ``_rating_rows_sorted`` is True.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyrsistent import pvector
+
+from .._formats._csv import _VALUE, MAX_SCORE_DIGITS
+from .._history import (
+    CYCLE_EXPECTED,
+    Cycle,
+    Evidence,
+    Origin,
+    Rating,
+    RatingHistory,
+    unchecked_evidence,
+    unchecked_history,
+    unchecked_level,
+    unchecked_origin,
+    unchecked_rating,
+    unchecked_review,
+)
+from .._model import Cadence
+from .._numbers import NUMBER_LIMIT, OutOfRange, format_number, to_fraction
+from .._policy import Rater
+from .._validation import ID_EXPECTED, ID_PATTERN, one_of, show
+from ..exceptions import InvalidHistory, Problem, UnreadableInput
+
+__all__ = ["EVENT_KINDS", "Population"]
+
+#: The kinds of events, by the index ``_events["kind"]`` holds.
+EVENT_KINDS = ("evidence", "endorsement", "calibration", "approval")
+RATERS: tuple[Rater, ...] = tuple(Rater)
+_RATER_BY_NAME = {r.value: r for r in Rater}
+_LEVEL_COLUMNS = ("employee_id", "family", "track", "level", "since")
+_RATING_COLUMNS = ("employee_id", "cycle", "competency", "score")
+_EVENT_COLUMNS = ("employee_id", "cycle", "event")
+#: Columns read from Parquet as dictionaries: repeated texts, each decoded once.
+_DICTIONARY_COLUMNS = (
+    ("employee_id", "cycle", "competency", "rater", "rater_id"),
+    ("family", "track", "level", "since"),
+    ("employee_id", "cycle", "event", "requirement"),
+)
+#: Evidence values whose parts stay below this multiply exactly in 64 bits.
+_SMALL = 2**31
+
+
+def _table(data: Any, what: str) -> pa.Table:
+    """A pyarrow table from pandas, polars or pyarrow (through Arrow, zero-copy if it can)."""
+    if isinstance(data, pa.Table):
+        return data
+    if isinstance(data, pa.RecordBatch):
+        return pa.Table.from_batches([data])
+    to_arrow = getattr(data, "to_arrow", None)
+    if callable(to_arrow):  # polars
+        table = to_arrow()
+        if isinstance(table, pa.Table):
+            return table
+    if type(data).__module__.startswith("pandas"):
+        return pa.Table.from_pandas(data, preserve_index=False)
+    try:
+        return pa.table(data)
+    except (TypeError, ValueError, pa.ArrowException):
+        raise TypeError(
+            f"{what}: expected a pyarrow, pandas or polars table, got {type(data).__name__}"
+        ) from None
+
+
+class _Rows:
+    """Problems found in the rows of one table, as the CSV loader words them."""
+
+    def __init__(self, source: str, lines: bool) -> None:
+        self.source = source
+        #: Whether row ``i`` is on line ``i + 2`` (a CSV file whose rows are one line each).
+        self.lines = lines
+        self.found: list[tuple[int, Problem]] = []
+
+    def add(  # noqa: PLR0917 - the parts of a problem, in the order the CSV loader takes
+        self,
+        employee: int,
+        row: int,
+        column: str | None,
+        message: str,
+        expected: str | None = None,
+        got: str | None = None,
+    ) -> None:
+        shown = None if got is None else show(got)
+        text = message
+        if expected is not None:
+            text += f": expected {expected}" + (f", got {shown}" if shown is not None else "")
+        self.found.append(
+            (
+                employee,
+                Problem(
+                    segments=(row,) + ((column,) if column else ()),
+                    message=text,
+                    expected=expected,
+                    got=shown,
+                    source=self.source,
+                    line=row + 2 if self.lines else None,
+                ),
+            )
+        )
+
+    def where(self, row: int) -> str:
+        return f"line {row + 2}" if self.lines else f"row {row}"
+
+
+def _encode_array(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """Codes (-1 for a null or blank cell) and the distinct texts, stripped, as an array.
+
+    Texts that read the same once stripped share a code; dictionary columns (Parquet
+    read with ``read_dictionary``, pandas categoricals) are used as they are, without
+    the entries no row uses. Every step runs over arrays: a million distinct ids cost
+    no Python loop.
+    """
+    if not pa.types.is_dictionary(column.type):
+        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+            column = column.cast(pa.string())
+        column = pc.dictionary_encode(column)
+    if column.num_chunks == 0:
+        return np.zeros(0, np.int32), pa.array([], pa.string())
+    combined = column.unify_dictionaries().combine_chunks()
+    dictionary = combined.dictionary.cast(pa.string())
+    if combined.null_count:
+        indices = combined.indices.cast(pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
+        present = indices[indices >= 0]
+    else:
+        # No nulls: the indices as they are, however small their type, without a copy.
+        indices = combined.indices.to_numpy(zero_copy_only=False)
+        if indices.dtype.kind == "u":
+            indices = indices.astype(np.int64)
+        present = indices
+    stripped = pc.utf8_trim_whitespace(dictionary)
+    used = np.bincount(present, minlength=len(dictionary)) > 0
+    used &= pc.fill_null(pc.not_equal(stripped, ""), False).to_numpy(zero_copy_only=False)
+    if stripped.equals(dictionary):
+        distinct, same = dictionary, np.arange(len(dictionary))
+    else:
+        merged = pc.dictionary_encode(stripped)
+        distinct = merged.dictionary
+        same = merged.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    keep = np.zeros(len(distinct), bool)
+    keep[same[used]] = True
+    number = np.cumsum(keep) - 1
+    kind = np.int16 if len(distinct) < 2**15 else np.int32
+    remap = np.full(len(dictionary) + 1, -1, kind)
+    remap[:-1] = np.where(used, number[same], -1)
+    return remap[indices], distinct.filter(pa.array(keep))
+
+
+def _encode(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
+    """`_encode_array` with the texts as a list: for the columns of few distinct texts."""
+    codes, names = _encode_array(column)
+    return codes, names.to_pylist()
+
+
+class _Employees:
+    """The employee ids met so far, in order, and the codes of a column's rows."""
+
+    def __init__(self) -> None:
+        self.chunks: list[pa.Array] = []
+        self.count = 0
+        self._all: pa.Array | None = None
+
+    def all(self) -> pa.Array:
+        if self._all is None:
+            self._all = pa.concat_arrays(self.chunks) if self.chunks else pa.array([], pa.string())
+        return self._all
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, code: int) -> str:
+        return str(self.all()[code].as_py())
+
+    def add(self, column: pa.ChunkedArray) -> np.ndarray:
+        """Each row's employee code; ids not met before are added, first row first."""
+        local, names = _encode_array(column)
+        if self.count:
+            found = np.array(
+                pc.index_in(names, value_set=self.all()).cast(pa.int64()).fill_null(-1),
+                np.int64,
+            )
+        else:
+            found = np.full(len(names), -1, np.int64)
+        new = np.flatnonzero(found < 0)
+        if len(new):
+            fresh = np.zeros(len(names) + 1, bool)
+            fresh[new] = True
+            rows = np.flatnonzero(fresh[local])
+            first = np.full(len(names), len(local), np.int64)
+            np.minimum.at(first, local[rows], rows)
+            ordered = new[np.argsort(first[new], kind="stable")]
+            found[ordered] = self.count + np.arange(len(ordered))
+            self.chunks.append(names.take(pa.array(ordered)))
+            self.count += len(ordered)
+            self._all = None
+        remap = np.append(found, -1).astype(np.int32)
+        codes: np.ndarray = remap[local]
+        return codes
+
+
+def _raw(column: pa.ChunkedArray, row: int) -> str:
+    """The cell as written, for a message."""
+    value = column[row].as_py()
+    return "" if value is None else str(value)
+
+
+class Population:
+    """Many employees' histories, held as columns; see the module docstring for the layout.
+
+    Build one with `from_tables`, `read` or `from_histories`; it never changes. It holds
+    no framework: `progression.population.evaluate_population` checks it against one.
+    """
+
+    __slots__ = (
+        "_assignment_offsets",
+        "_assignments",
+        "_cache",
+        "_cadence",
+        "_competencies",
+        "_cycles",
+        "_employees",
+        "_events",
+        "_families",
+        "_family",
+        "_first",
+        "_levels",
+        "_lines",
+        "_names",
+        "_problems",
+        "_rater_id_cells",
+        "_rater_ids",
+        "_rater_names",
+        "_rater_order",
+        "_rating_nesting",
+        "_rating_rows",
+        "_rating_rows_sorted",
+        "_reviewed",
+        "_score_range",
+        "_score_rows",
+        "_scores",
+        "_sources",
+        "_track",
+        "_tracks",
+        "_unrated",
+    )
+
+    _employees: pa.StringArray
+    _families: tuple[str, ...]
+    _tracks: tuple[str, ...]
+    _levels: tuple[str, ...]
+    _family: np.ndarray
+    _track: np.ndarray
+    _assignments: dict[str, np.ndarray]
+    _assignment_offsets: np.ndarray
+    _cadence: Cadence
+    _first: int
+    _cycles: int
+    _competencies: tuple[str, ...]
+    _scores: dict[Rater, np.ndarray]
+    _score_rows: dict[Rater, np.ndarray | None]
+    _unrated: int
+    #: The lowest and highest score stored (0, 0 without any).
+    _score_range: tuple[int, int]
+    _rater_ids: dict[Rater, np.ndarray]
+    _rater_id_cells: dict[Rater, dict[str, np.ndarray]]
+    _rating_nesting: str
+    _rater_order: tuple[Rater, ...]
+    _rater_names: pa.Array
+    _reviewed: np.ndarray
+    _events: dict[str, Any]
+    _names: tuple[str, ...]
+    _problems: tuple[tuple[int, Problem], ...]
+    _rating_rows: np.ndarray
+    _rating_rows_sorted: bool
+    _sources: tuple[str, str, str]
+    _lines: tuple[bool, bool, bool]
+    #: Arrays derived on demand, such as each employee's first stored score.
+    _cache: dict[str, Any]
+
+    def __init__(self) -> None:
+        raise TypeError("use Population.from_tables, Population.read or Population.from_histories")
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a Population is immutable")
+
+    def __len__(self) -> int:
+        """The number of employees."""
+        return len(self._employees)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Population of {len(self)} employees, {self._cycles} {self._cadence.value}"
+            f" cycles, {len(self._competencies)} competencies>"
+        )
+
+    @property
+    def employees(self) -> pa.StringArray:
+        """The employee ids, in the population's order."""
+        return self._employees
+
+    @property
+    def nbytes(self) -> int:
+        """The memory the population's arrays hold, in bytes."""
+        total = self._employees.nbytes + self._family.nbytes + self._track.nbytes
+        total += sum(a.nbytes for a in self._assignments.values())
+        total += self._assignment_offsets.nbytes + self._reviewed.nbytes
+        total += sum(a.nbytes for a in self._scores.values())
+        total += sum(a.nbytes for a in self._rater_ids.values())
+        total += sum(a.nbytes for c in self._rater_id_cells.values() for a in c.values())
+        total += sum(r.nbytes for r in self._score_rows.values() if r is not None)
+        total += self._rating_rows.nbytes
+        for name, value in self._events.items():
+            if name == "note":
+                total += value.nbytes
+            elif value.dtype == object:
+                total += value.nbytes + sum(v.__sizeof__() for v in value)
+            else:
+                total += value.nbytes
+        return int(total)
+
+    # --- building ---------------------------------------------------------------------
+
+    @classmethod
+    def from_tables(
+        cls,
+        ratings: Any,
+        levels: Any,
+        events: Any = None,
+        *,
+        sources: tuple[str, str, str] | None = None,
+    ) -> Population:
+        """A population from the three long tables (pandas, polars or pyarrow).
+
+        Columns as the CSV exports: ratings ``employee_id, cycle, competency, score``
+        and optionally ``rater`` and ``rater_id``; levels ``employee_id, family, track,
+        level, since``; events ``employee_id, cycle, event`` and optionally
+        ``requirement, value, note``. ``sources`` names the tables in problems (default
+        ``ratings``, ``levels`` and ``events``), which give the row index in the table.
+
+        Rows that break a rule are kept as problems of their employee (see
+        `evaluate_population`); only a table without a required column is refused.
+
+        Raises:
+            InvalidHistory: a required column is missing.
+        """
+        names = sources or ("ratings", "levels", "events")
+        return _build(
+            _table(ratings, "ratings"),
+            _table(levels, "levels"),
+            None if events is None else _table(events, "events"),
+            names,
+            (False, False, False),
+        )
+
+    @classmethod
+    def read(
+        cls, ratings: str | Path, levels: str | Path, events: str | Path | None = None
+    ) -> Population:
+        """A population from CSV (``.csv``) or Parquet (``.parquet``, ``.pq``) files.
+
+        Problems name the file and the line (CSV files whose rows are one line each)
+        or the row.
+
+        Raises:
+            UnreadableInput: a file is missing, unreadable or of an unknown kind.
+            InvalidHistory: a required column is missing.
+        """
+        paths = (ratings, levels, events)
+        tables: list[pa.Table | None] = []
+        lines: list[bool] = []
+        for path, dictionary in zip(paths, _DICTIONARY_COLUMNS, strict=True):
+            if path is None:
+                tables.append(None)
+                lines.append(False)
+                continue
+            table, one_line = _read_file(Path(path), dictionary)
+            tables.append(table)
+            lines.append(one_line)
+        ratings_table, levels_table, events_table = tables
+        assert ratings_table is not None
+        assert levels_table is not None
+        return _build(
+            ratings_table,
+            levels_table,
+            events_table,
+            (str(ratings), str(levels), str(events)),
+            (lines[0], lines[1], lines[2]),
+        )
+
+    @classmethod
+    def from_histories(cls, histories: Iterable[RatingHistory]) -> Population:
+        """A population from `RatingHistory` values, in their order.
+
+        A review with neither ratings nor events (which the long tables cannot hold)
+        still counts as a review. An employee without any level assignment is reported
+        as one without a level row.
+        """
+        ratings: dict[str, list[Any]] = {
+            n: [] for n in ("employee_id", "cycle", "competency", "score", "rater")
+        }
+        levels: dict[str, list[Any]] = {n: [] for n in _LEVEL_COLUMNS}
+        events: dict[str, list[Any]] = {
+            n: [] for n in ("employee_id", "cycle", "event", "requirement", "value", "note")
+        }
+        empty: list[tuple[str, str]] = []
+        for history in histories:
+            employee = history.employee
+            for assignment in history.levels:
+                for name, value in zip(
+                    _LEVEL_COLUMNS,
+                    (
+                        employee,
+                        history.family,
+                        history.track,
+                        assignment.level,
+                        str(assignment.since),
+                    ),
+                    strict=True,
+                ):
+                    levels[name].append(value)
+            for review in history.reviews:
+                cycle = str(review.cycle)
+                for rating in review.ratings:
+                    ratings["employee_id"].append(employee)
+                    ratings["cycle"].append(cycle)
+                    ratings["competency"].append(rating.competency)
+                    ratings["score"].append(rating.score)
+                    ratings["rater"].append(rating.rater.value)
+                rows: list[tuple[str, str, str | None, str]] = [
+                    (
+                        "evidence",
+                        e.requirement,
+                        None if e.value is None else format_number(e.value),
+                        e.note,
+                    )
+                    for e in review.evidence
+                ]
+                if review.endorsed:
+                    rows.append(("endorsement", "", None, ""))
+                if review.calibrated:
+                    rows.append(("calibration", "", None, ""))
+                rows += [("approval", step, None, "") for step in review.approvals]
+                for event, requirement, amount, note in rows:
+                    for column, cell in zip(
+                        ("employee_id", "cycle", "event", "requirement", "value", "note"),
+                        (employee, cycle, event, requirement, amount, note),
+                        strict=True,
+                    ):
+                        events[column].append(cell)
+                if not review.ratings and not rows:
+                    empty.append((employee, cycle))
+        string = pa.string()
+        return _build(
+            pa.table(
+                {
+                    "employee_id": pa.array(ratings["employee_id"], string),
+                    "cycle": pa.array(ratings["cycle"], string),
+                    "competency": pa.array(ratings["competency"], string),
+                    "score": pa.array(ratings["score"], pa.int64()),
+                    "rater": pa.array(ratings["rater"], string),
+                }
+            ),
+            pa.table({n: pa.array(v, string) for n, v in levels.items()}),
+            pa.table({n: pa.array(v, string) for n, v in events.items()}),
+            ("ratings", "levels", "events"),
+            (False, False, False),
+            empty=empty,
+        )
+
+    # --- back to values ---------------------------------------------------------------
+
+    def to_tables(self) -> tuple[pa.Table, pa.Table, pa.Table]:
+        """The three long tables (ratings, levels, events) with the CSV exports' columns.
+
+        Rows refused while loading are not in them.
+        """
+        employees = self._employees
+        cadence, first = self._cadence, self._first
+        # Ratings: every stored score, in cube order.
+        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]] = []
+        for rater in RATERS:
+            cube = self._scores.get(rater)
+            if cube is None:
+                continue
+            e, c, k = np.nonzero(cube != self._unrated)
+            score = cube[e, c, k]
+            rows = self._score_rows[rater]
+            if rows is not None:
+                e = rows[e]
+            parts.append((e, c, k, score, self._rater_order.index(rater)))
+        if parts:
+            e = np.concatenate([p[0] for p in parts])
+            c = np.concatenate([p[1] for p in parts])
+            k = np.concatenate([p[2] for p in parts])
+            s = np.concatenate([p[3] for p in parts]).astype(np.int64)
+            r = np.concatenate([np.full(len(p[0]), p[4], np.int8) for p in parts])
+            # In the order the rows came in, as far as it was learned.
+            order = np.lexsort((k, r, c, e) if self._rating_nesting == "rater" else (r, k, c, e))
+            e, c, k, s, r = e[order], c[order], k[order], s[order], r[order]
+        else:
+            e = c = k = s = np.zeros(0, np.int64)
+            r = np.zeros(0, np.int8)
+        cycle_names = _cycle_names(first, max(self._cycles, 1), cadence)
+        ratings = pa.table(
+            {
+                "employee_id": employees.take(pa.array(e, pa.int64())),
+                "cycle": pa.array(cycle_names, pa.string()).take(pa.array(c, pa.int64())),
+                "competency": pa.array(self._competencies, pa.string()).take(
+                    pa.array(k, pa.int64())
+                ),
+                "score": pa.array(s, pa.int64()),
+                "rater": pa.array([r.value for r in self._rater_order], pa.string()).take(
+                    pa.array(r, pa.int64())
+                ),
+            }
+        )
+        a = self._assignments
+        a_emp = pa.array(a["employee"], pa.int64())
+        levels = pa.table(
+            {
+                "employee_id": employees.take(a_emp),
+                "family": pa.array(self._families, pa.string()).take(
+                    pa.array(self._family, pa.int64()).take(a_emp)
+                ),
+                "track": pa.array(self._tracks, pa.string()).take(
+                    pa.array(self._track, pa.int64()).take(a_emp)
+                ),
+                "level": pa.array(self._levels, pa.string()).take(pa.array(a["level"], pa.int64())),
+                "since": pa.array(
+                    [str(Cycle.from_ordinal(int(o), cadence)) for o in a["since"]], pa.string()
+                ),
+            }
+        )
+        ev = self._events
+        names = [*self._names, ""]
+        values = [
+            None if int(d) == 0 else format_number(Fraction(int(n), int(d)))
+            for n, d in zip(ev["numerator"], ev["denominator"], strict=True)
+        ]
+        events = pa.table(
+            {
+                "employee_id": employees.take(pa.array(ev["employee"], pa.int64())),
+                "cycle": pa.array(
+                    [str(Cycle.from_ordinal(int(o), cadence)) for o in ev["cycle"]], pa.string()
+                ),
+                "event": pa.array(EVENT_KINDS, pa.string()).take(pa.array(ev["kind"], pa.int64())),
+                "requirement": pa.array([names[int(n)] for n in ev["name"]], pa.string()),
+                "value": pa.array(values, pa.string()),
+                "note": ev["note"].cast(pa.string()),
+            }
+        )
+        return ratings, levels, events
+
+    def histories(self) -> Iterator[RatingHistory]:
+        """Each employee's `RatingHistory`, in the population's order (for checks).
+
+        Employees without a level row are left out: they have no family or track.
+        """
+        for code in range(len(self)):
+            if self._family[code] >= 0:
+                yield self.history(code)
+
+    def history(self, code: int) -> RatingHistory:
+        """The history of the employee with code ``code``, ratings in cube order.
+
+        Each value carries its origin (table and line, or row in ``column``), so that the
+        evaluator's problems say where the rows are.
+        """
+        cadence, first = self._cadence, self._first
+        employee = str(self._employees[code].as_py())
+        ratings_source, levels_source, events_source = self._sources
+        lo, hi = self._assignment_offsets[code], self._assignment_offsets[code + 1]
+        a = self._assignments
+        levels = pvector(
+            [
+                unchecked_level(
+                    self._levels[int(a["level"][i])],
+                    Cycle.from_ordinal(int(a["since"][i]), cadence),
+                    _origin(levels_source, int(a["row"][i]), self._lines[1]),
+                )
+                for i in range(lo, hi)
+            ]
+        )
+        reviewed = np.unpackbits(self._reviewed[code], count=self._cycles).astype(bool)
+        by_cycle: dict[int, list[Rating]] = {}
+        rows = self._rows_of(code)
+        grids = [(r, self._cells(r, code)) for r in self._rater_order if r in self._scores]
+        if self._rating_nesting == "rater":
+            order = [(r, grid, k) for r, grid in grids for k in range(len(self._competencies))]
+        else:
+            order = [(r, grid, k) for k in range(len(self._competencies)) for r, grid in grids]
+        position = 0
+        for c in range(self._cycles):
+            for rater, grid, k in order:
+                if grid is None or grid[c, k] == self._unrated:
+                    continue
+                origin = _origin(ratings_source, int(rows[position]), self._lines[0])
+                position += 1
+                by_cycle.setdefault(first + c, []).append(
+                    unchecked_rating(self._competencies[k], int(grid[c, k]), rater, origin)
+                )
+        ev = self._events
+        start, stop = np.searchsorted(ev["employee"], [code, code + 1])
+        extra: dict[int, tuple[list[Evidence], list[bool], list[str]]] = {}
+        for i in range(start, stop):
+            ordinal = int(ev["cycle"][i])
+            evidence, flags, steps = extra.setdefault(ordinal, ([], [False, False], []))
+            kind = EVENT_KINDS[int(ev["kind"][i])]
+            if kind == "evidence":
+                denominator = int(ev["denominator"][i])
+                value = None if denominator == 0 else Fraction(int(ev["numerator"][i]), denominator)
+                evidence.append(
+                    unchecked_evidence(
+                        self._names[int(ev["name"][i])],
+                        str(ev["note"][i].as_py() or ""),
+                        value,
+                        _origin(events_source, int(ev["row"][i]), self._lines[2]),
+                    )
+                )
+            elif kind == "endorsement":
+                flags[0] = True
+            elif kind == "calibration":
+                flags[1] = True
+            else:
+                steps.append(self._names[int(ev["name"][i])])
+        ordinals = sorted(
+            {first + int(c) for c in np.flatnonzero(reviewed)} | set(by_cycle) | set(extra)
+        )
+        empty: Any = pvector()
+        reviews = []
+        for ordinal in ordinals:
+            records, marks, named = extra.get(ordinal, ([], [False, False], []))
+            reviews.append(
+                unchecked_review(
+                    Cycle.from_ordinal(ordinal, cadence),
+                    pvector(by_cycle.get(ordinal, [])),
+                    pvector(records) if records else empty,
+                    marks[0],
+                    marks[1],
+                    pvector(named) if named else empty,
+                )
+            )
+        family = int(self._family[code])
+        track = int(self._track[code])
+        return unchecked_history(
+            employee,
+            self._families[family] if family >= 0 else "",
+            self._tracks[track] if track >= 0 else "",
+            levels,
+            pvector(reviews),
+        )
+
+    # --- private helpers --------------------------------------------------------------
+
+    def _rows_of(self, code: int) -> np.ndarray:
+        """The rating rows of one employee's stored scores, in the order they came in."""
+        starts = self._cache.get("rating_starts")
+        if starts is None:
+            counts = np.zeros(len(self), np.int64)
+            for rater, cube in self._scores.items():
+                per_row = (cube != self._unrated).reshape(len(cube), -1).sum(axis=1)
+                rows = self._score_rows[rater]
+                if rows is None:
+                    counts += per_row
+                else:
+                    counts[rows] += per_row
+            starts = self._cache["rating_starts"] = np.r_[0, np.cumsum(counts)]
+        count = int(starts[code + 1] - starts[code])
+        if self._rating_rows_sorted:
+            return self._rating_rows[int(starts[code]) : int(starts[code]) + count]
+        return int(self._rating_rows[code]) + np.arange(count)
+
+    def _cells(self, rater: Rater, code: int) -> np.ndarray | None:
+        """One employee's scores by one rater, ``(C, K)``; None without any."""
+        cube = self._scores.get(rater)
+        if cube is None:
+            return None
+        rows = self._score_rows[rater]
+        if rows is None:
+            return np.asarray(cube[code])
+        at = int(np.searchsorted(rows, code))
+        return np.asarray(cube[at]) if at < len(rows) and rows[at] == code else None
+
+    def _cube(self, rater: Rater, codes: np.ndarray) -> np.ndarray:
+        """The scores of one rater for the employees ``codes`` (sorted), ``(len, C, K)``."""
+        cube = self._scores[rater]
+        rows = self._score_rows[rater]
+        if rows is None:
+            return np.asarray(cube[codes])
+        found = np.full((len(codes), *cube.shape[1:]), self._unrated, cube.dtype)
+        at = np.minimum(np.searchsorted(rows, codes), max(len(rows) - 1, 0))
+        hit = rows[at] == codes if len(rows) else np.zeros(len(codes), bool)
+        found[hit] = cube[at[hit]]
+        return found
+
+    def _rater_id_cube(self, rater: Rater) -> np.ndarray:
+        """Each score's ``rater_id`` by one rater, ``(N, C, K)`` codes into ``_rater_names``.
+
+        -1 where that rater gave no score (or without a ``rater_id`` column).
+        """
+        n = len(self)
+        shape = (n, self._cycles, len(self._competencies))
+        if rater not in self._scores:
+            return np.full(shape, -1, np.int32)
+        rated = self._cube(rater, np.arange(n)) != self._unrated
+        usual = self._rater_ids.get(rater)
+        if usual is None:
+            return np.full(shape, -1, np.int32)
+        found = np.where(rated, usual[:, None, None], -1).astype(np.int32)
+        other = self._rater_id_cells[rater]
+        found[other["employee"], other["cycle"], other["competency"]] = other["rater_id"]
+        return found
+
+
+def _origin(source: str, row: int, lines: bool) -> Origin:
+    """Where a row was read: its line, counting the header as line 1, as a CSV file has it.
+
+    Rows of a table that is not a CSV file of one line per row are given the same way
+    (``row + 2``), so that the row is known again from a problem; the evaluation's
+    errors table reports such a line as a row only.
+    """
+    return unchecked_origin(source, row + 2, None)
+
+
+def _cycle_names(first: int, count: int, cadence: Cadence) -> list[str]:
+    return [str(Cycle.from_ordinal(first + c, cadence)) for c in range(count)]
+
+
+def _read_file(path: Path, dictionary: Sequence[str]) -> tuple[pa.Table, bool]:
+    """A table from a CSV or Parquet file, and whether each CSV row is one line."""
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise UnreadableInput(f"{path}: no such file")
+    try:
+        if suffix in {".parquet", ".pq"}:
+            import pyarrow.parquet as pq  # noqa: PLC0415
+
+            names = pq.read_schema(path).names
+            return pq.read_table(path, read_dictionary=[n for n in dictionary if n in names]), False
+        if suffix == ".csv":
+            import pyarrow.csv as pcsv  # noqa: PLC0415
+
+            table = pcsv.read_csv(
+                path,
+                read_options=pcsv.ReadOptions(encoding="utf8"),
+                parse_options=pcsv.ParseOptions(newlines_in_values=True),
+                convert_options=pcsv.ConvertOptions(
+                    strings_can_be_null=False,
+                    column_types={
+                        n: pa.string()
+                        for n in (
+                            "employee_id",
+                            "cycle",
+                            "competency",
+                            "rater",
+                            "rater_id",
+                            "family",
+                            "track",
+                            "level",
+                            "since",
+                            "event",
+                            "requirement",
+                            "value",
+                            "note",
+                        )
+                    },
+                ),
+            )
+            with open(path, "rb") as file:
+                breaks = sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 24), b""))
+            return table, breaks in {table.num_rows, table.num_rows + 1}
+    except (OSError, pa.ArrowException) as exc:
+        raise UnreadableInput(f"{path}: {exc}") from None
+    raise UnreadableInput(f"{path}: expected a .csv or .parquet file")
+
+
+def _check_columns(table: pa.Table, required: Sequence[str], source: str) -> None:
+    missing = [n for n in required if n not in table.column_names]
+    if missing:
+        raise InvalidHistory(
+            [
+                Problem(
+                    message=f"missing column {name!r}: expected a table with {', '.join(required)}",
+                    expected=f"a table with {', '.join(required)}",
+                    source=source,
+                )
+                for name in missing
+            ]
+        )
+
+
+class _Cycles:
+    """Cycle texts parsed once each: ordinal and cadence per distinct text."""
+
+    def __init__(self) -> None:
+        self.parsed: dict[str, Cycle | None] = {}
+
+    def codes(self, column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per row: ordinal, cadence index (-1 when not a cycle, -2 when empty)."""
+        codes, texts = _encode(column)
+        ordinals = np.zeros(len(texts) + 1, np.int32)
+        cadences = np.full(len(texts) + 1, -1, np.int8)
+        cadences[-1] = -2
+        order = list(Cadence)
+        for index, text in enumerate(texts):
+            assert text is not None
+            if text not in self.parsed:
+                try:
+                    self.parsed[text] = Cycle.parse(text)
+                except ValueError:
+                    self.parsed[text] = None
+            cycle = self.parsed[text]
+            if cycle is not None:
+                ordinals[index] = cycle.ordinal
+                cadences[index] = order.index(cycle.cadence)
+        return ordinals[codes], cadences[codes], codes
+
+
+def _build(
+    ratings: pa.Table,
+    levels: pa.Table,
+    events: pa.Table | None,
+    sources: tuple[str, str, str],
+    lines: tuple[bool, bool, bool],
+    *,
+    empty: Sequence[tuple[str, str]] = (),
+) -> Population:
+    _check_columns(levels, _LEVEL_COLUMNS, sources[1])
+    _check_columns(ratings, _RATING_COLUMNS, sources[0])
+    if events is not None:
+        _check_columns(events, _EVENT_COLUMNS, sources[2])
+    cycles = _Cycles()
+    cadence_order = list(Cadence)
+    level_rows = _Rows(sources[1], lines[1])
+    rating_rows = _Rows(sources[0], lines[0])
+    event_rows = _Rows(sources[2], lines[2])
+
+    # --- levels: the employees, their family, track and assignments ---------------------
+    order = _Employees()
+    l_emp = order.add(levels.column("employee_id"))
+    l_family, families = _encode(levels.column("family"))
+    l_track, tracks = _encode(levels.column("track"))
+    l_level, level_names = _encode(levels.column("level"))
+    l_since, l_cadence, _ = cycles.codes(levels.column("since"))
+    bad = np.zeros(levels.num_rows, bool)
+    for name, codes in (
+        ("employee_id", l_emp),
+        ("family", l_family),
+        ("track", l_track),
+        ("level", l_level),
+    ):
+        for row in np.flatnonzero(codes < 0):
+            level_rows.add(
+                int(l_emp[row]),
+                int(row),
+                name,
+                f"empty {name}",
+                f"a value for {name}",
+                _raw(levels.column(name), int(row)),
+            )
+        bad |= codes < 0
+    for row in np.flatnonzero(l_cadence == -2):
+        level_rows.add(int(l_emp[row]), int(row), "since", "empty since", "a value for since", "")
+    for row in np.flatnonzero(l_cadence == -1):
+        level_rows.add(
+            int(l_emp[row]),
+            int(row),
+            "since",
+            "not a review cycle",
+            CYCLE_EXPECTED,
+            _raw(levels.column("since"), int(row)),
+        )
+    bad |= l_cadence < 0
+    # The population's cadence: that of most level rows (the first one's on a tie).
+    valid_cadences = l_cadence[l_cadence >= 0]
+    if len(valid_cadences):
+        counts = np.bincount(valid_cadences, minlength=len(cadence_order))
+        best = np.flatnonzero(counts == counts.max())
+        first_of = {int(c): int(np.argmax(valid_cadences == c)) for c in best}
+        cadence_index = min(first_of, key=first_of.__getitem__)
+    else:
+        cadence_index = 0
+    cadence = cadence_order[cadence_index]
+
+    def foreign(table: _Rows, emp: np.ndarray, cad: np.ndarray, column: str, col: Any) -> Any:
+        wrong = (cad >= 0) & (cad != cadence_index)
+        for row in np.flatnonzero(wrong):
+            employee = int(emp[row])
+            who = repr(order[employee]) if employee >= 0 else "?"
+            table.add(
+                employee,
+                int(row),
+                column,
+                f"employee {who} mixes cadences",
+                f"a {cadence.value} cycle like the rest of the population",
+                _raw(col, int(row)),
+            )
+        return wrong
+
+    bad |= foreign(level_rows, l_emp, l_cadence, "since", levels.column("since"))
+    n = len(order)
+    # Each employee's family is that of their first row (rows in table order).
+    keep = np.flatnonzero(~bad)
+    first_row_all = np.full(n, levels.num_rows, np.int64)
+    np.minimum.at(first_row_all, l_emp[keep], keep)
+    family = np.full(n, -1, np.int32)
+    has = first_row_all < levels.num_rows
+    family[has] = l_family[first_row_all[has]]
+    other = keep[l_family[keep] != family[l_emp[keep]]]
+    for row in other:
+        employee = int(l_emp[row])
+        level_rows.add(
+            employee,
+            int(row),
+            "family",
+            f"employee {order[employee]!r} is in family"
+            f" {families[int(family[employee])]!r} in an earlier row",
+            "one job family per employee",
+            _raw(levels.column("family"), int(row)),
+        )
+    bad[other] = True
+    keep = np.flatnonzero(~bad)
+    # Assignments sorted by employee, then since; two starting together are refused.
+    by = keep[np.lexsort((keep, l_since[keep], l_emp[keep]))]
+    twice = np.flatnonzero(
+        (l_emp[by][1:] == l_emp[by][:-1]) & (l_since[by][1:] == l_since[by][:-1])
+    )
+    for i in twice:
+        at = int(by[i + 1])
+        employee = int(l_emp[at])
+        level_rows.add(
+            employee,
+            at,
+            "since",
+            f"employee {order[employee]!r} has two level assignments starting in"
+            f" {Cycle.from_ordinal(int(l_since[at]), cadence)}",
+            "one level assignment per employee and cycle",
+            _raw(levels.column("since"), at),
+        )
+    by = np.delete(by, twice + 1)
+    # Employees all of whose level rows were refused still count as placed: their other
+    # rows are checked, but not reported for lacking a level row (as the CSV loader).
+    placed = len(order)
+
+    # --- ratings --------------------------------------------------------------------------
+    r_emp = order.add(ratings.column("employee_id"))
+    r_cycle, r_cadence, _ = cycles.codes(ratings.column("cycle"))
+    r_comp, competencies = _encode(ratings.column("competency"))
+    r_score, r_score_ok = _scores(ratings.column("score"))
+    if "rater" in ratings.column_names:
+        rater_codes, rater_texts = _encode(ratings.column("rater"))
+        rater_map = np.array(
+            [RATERS.index(_RATER_BY_NAME[t]) if t in _RATER_BY_NAME else -1 for t in rater_texts]
+            + [RATERS.index(Rater.MANAGER)],
+            np.int8,
+        )
+        r_rater = rater_map[rater_codes]
+    else:
+        rater_codes = None
+        r_rater = np.full(ratings.num_rows, RATERS.index(Rater.MANAGER), np.int8)
+    r_bad = np.zeros(ratings.num_rows, bool)
+    r_bad |= _report_empty(rating_rows, ratings, "employee_id", r_emp, r_emp)
+    r_bad |= _report_cycles(rating_rows, ratings, r_emp, r_cadence)
+    r_bad |= _report_empty(rating_rows, ratings, "competency", r_comp, r_emp)
+    for row in np.flatnonzero(~r_score_ok):
+        text = _raw(ratings.column("score"), int(row))
+        digits = text.strip().lstrip("-")
+        if digits.isascii() and digits.isdigit():
+            rating_rows.add(
+                int(r_emp[row]),
+                int(row),
+                "score",
+                "score too large",
+                f"an integer score of at most {MAX_SCORE_DIGITS} digits",
+                text,
+            )
+        else:
+            rating_rows.add(
+                int(r_emp[row]), int(row), "score", "not a whole number", "an integer score", text
+            )
+    r_bad |= ~r_score_ok
+    for row in np.flatnonzero(r_rater < 0):
+        rating_rows.add(
+            int(r_emp[row]),
+            int(row),
+            "rater",
+            "unknown rater",
+            one_of(r.value for r in Rater),
+            _raw(ratings.column("rater"), int(row)),
+        )
+    r_bad |= r_rater < 0
+    r_bad |= foreign(rating_rows, r_emp, r_cadence, "cycle", ratings.column("cycle"))
+    rater_ids: tuple[np.ndarray, pa.Array] | None = None
+    if "rater_id" in ratings.column_names:
+        rater_ids = _encode_array(ratings.column("rater_id"))
+
+    # --- events ---------------------------------------------------------------------------
+    if events is not None and events.num_rows:
+        e_emp = order.add(events.column("employee_id"))
+        e_cycle, e_cadence, _ = cycles.codes(events.column("cycle"))
+    else:
+        e_emp = np.zeros(0, np.int32)
+        e_cycle = np.zeros(0, np.int64)
+        e_cadence = np.zeros(0, np.int8)
+    empty_codes = (
+        order.add(pa.chunked_array([pa.array([name for name, _ in empty], pa.string())]))
+        if empty
+        else np.zeros(0, np.int32)
+    )
+    n = len(order)
+
+    # Employees with rows but no level row: one problem per table, at their first row.
+    unplaced = list(range(placed, n))
+    e_unplaced = np.zeros(len(e_emp), bool)
+    for table_rows, emp, refused in ((rating_rows, r_emp, r_bad), (event_rows, e_emp, e_unplaced)):
+        if not unplaced or not len(emp):
+            continue
+        mask = np.isin(emp, unplaced)
+        refused |= mask  # noqa: PLW2901 - in place: the table's own array
+        seen: set[int] = set()
+        for row in np.flatnonzero(mask):
+            employee = int(emp[row])
+            if employee in seen:
+                continue
+            seen.add(employee)
+            table_rows.add(
+                employee,
+                int(row),
+                "employee_id",
+                f"employee {order[employee]!r} has no row in {sources[1]}",
+                "every employee to have a level assignment",
+                order[employee],
+            )
+
+    # --- events: kinds, names, values -----------------------------------------------------
+    ev = _events(
+        events, event_rows, e_emp, e_cycle, e_cadence, cadence_index, order, foreign, e_unplaced
+    )
+    names = ev.pop("_names")
+
+    # --- the cycle axis -------------------------------------------------------------------
+    valid_r = np.flatnonzero(~r_bad)
+    known_cycles = [l_since[by], r_cycle[valid_r], ev["cycle"]]
+    known_cycles.append(
+        np.array([Cycle.parse(c).ordinal for _, c in empty], np.int64)
+        if empty
+        else np.zeros(0, np.int64)
+    )
+    every = np.concatenate([np.asarray(c, np.int64) for c in known_cycles])
+    # Level changes before the first review need no column of their own.
+    reviewish = np.concatenate([np.asarray(c, np.int64) for c in known_cycles[1:]])
+    axis = reviewish if len(reviewish) else every
+    first = int(axis.min()) if len(axis) else 0
+    count = int(axis.max()) - first + 1 if len(axis) else 0
+
+    # --- the score cubes ------------------------------------------------------------------
+    k_count = len(competencies)
+    scores_valid = r_score[valid_r]
+    low = int(scores_valid.min()) if len(scores_valid) else 0
+    high = int(scores_valid.max()) if len(scores_valid) else 0
+    dtype = next(
+        t
+        for t in (np.int8, np.int16, np.int32, np.int64)
+        if np.iinfo(t).min < low and high <= np.iinfo(t).max
+    )
+    unrated = int(np.iinfo(dtype).min)
+    everything = len(valid_r) == len(r_bad)
+
+    def pick(values: np.ndarray) -> np.ndarray:
+        return values if everything else values[valid_r]
+
+    emp_v, cyc_v = pick(r_emp).astype(np.int64), pick(r_cycle) - first
+    comp_v, rater_v = pick(r_comp).astype(np.int64), pick(r_rater).astype(np.int64)
+    # The order of the rows within each review, learned from the rows: an export sorted
+    # by employee and cycle then keeps one row number per employee (see the layout).
+    nesting, comp_rank, rater_rank = _learn_order(
+        emp_v, cyc_v, comp_v, rater_v, k_count, len(RATERS)
+    )
+    competencies = [competencies[int(i)] for i in np.argsort(comp_rank)]
+    r_comp = np.where(r_comp >= 0, comp_rank[np.maximum(r_comp, 0)], -1).astype(np.int32)
+    comp_v = comp_rank[comp_v]
+    outer, inner = (
+        (rater_rank[rater_v], comp_v)
+        if nesting == "rater"
+        else (
+            comp_v,
+            rater_rank[rater_v],
+        )
+    )
+    n_inner = k_count if nesting == "rater" else len(RATERS)
+    n_outer = len(RATERS) if nesting == "rater" else k_count
+    key = ((emp_v * max(count, 1) + cyc_v) * max(n_outer, 1) + outer) * max(n_inner, 1) + inner
+    steps = np.diff(key)
+    same_emp = emp_v[1:] == emp_v[:-1]
+    changes = int(np.count_nonzero(~same_emp))
+    distinct = int(np.count_nonzero(np.bincount(emp_v, minlength=1))) if len(emp_v) else 0
+    in_order = bool(np.all(steps[same_emp] >= 0)) and changes + 1 == max(distinct, 1)
+    sort = np.arange(len(key)) if in_order else np.argsort(key, kind="stable")
+    skey = key[sort]
+    repeat = np.flatnonzero(skey[1:] == skey[:-1]) + 1
+    for i in repeat:
+        at = int(valid_r[sort[i]])
+        first_row_of = int(valid_r[sort[i - 1]])
+        employee = int(r_emp[at])
+        rater_name = RATERS[int(r_rater[at])].value
+        competency = competencies[int(r_comp[at])]
+        cycle = Cycle.from_ordinal(int(r_cycle[at]), cadence)
+        rating_rows.add(
+            employee,
+            at,
+            "score",
+            f"employee {order[employee]!r}, cycle {cycle}: a second {rater_name} score for"
+            f" {competency!r} (the first is on {rating_rows.where(first_row_of)})",
+            "one score per employee, cycle, competency and rater",
+            str(int(r_score[at])),
+        )
+    if len(repeat):
+        sort = np.delete(sort, repeat)
+    stored = valid_r if in_order and not len(repeat) else valid_r[sort]
+    if in_order and len(stored) > 1:
+        # One row number per employee only if their stored rows follow one another.
+        together = r_emp[stored][1:] == r_emp[stored][:-1]
+        in_order = bool(np.all(np.diff(stored)[together] == 1))
+    cubes: dict[Rater, np.ndarray] = {}
+    cube_rows: dict[Rater, np.ndarray | None] = {}
+    usual_ids: dict[Rater, np.ndarray] = {}
+    other_ids: dict[Rater, dict[str, np.ndarray]] = {}
+    rater_names: pa.Array = pa.array([], pa.string())
+    if rater_ids is not None:
+        rater_names = rater_ids[1]
+    reviewed = np.zeros((n, max(count, 0)), bool)
+    for index, rater in enumerate(RATERS):
+        mine = stored[r_rater[stored] == index]
+        if not len(mine):
+            continue
+        emp_m, cyc_m, comp_m = r_emp[mine], r_cycle[mine] - first, r_comp[mine]
+        reviewed[emp_m, cyc_m] = True
+        rated = np.zeros(n, bool)
+        rated[emp_m] = True
+        if np.count_nonzero(rated) * 4 >= n * 3:
+            rows: np.ndarray | None = None
+            at = emp_m
+            cube = np.full((n, count, k_count), unrated, dtype)
+        else:
+            # Few employees rated by this role: a cube of their rows only.
+            rows = np.flatnonzero(rated).astype(np.int32)
+            at = np.searchsorted(rows, emp_m)
+            cube = np.full((len(rows), count, k_count), unrated, dtype)
+        cube[at, cyc_m, comp_m] = r_score[mine].astype(dtype)
+        cubes[rater] = cube
+        cube_rows[rater] = rows
+        if rater_ids is not None:
+            # Most employees have one rater per role: their id once, the rest by cell.
+            given = rater_ids[0][mine]
+            usual = np.full(n, -1, np.int32)
+            usual[emp_m[::-1]] = given[::-1]
+            differ = given != usual[emp_m]
+            usual_ids[rater] = usual
+            other_ids[rater] = {
+                "employee": emp_m[differ].astype(np.int32),
+                "cycle": cyc_m[differ].astype(np.int32),
+                "competency": comp_m[differ].astype(np.int32),
+                "rater_id": given[differ].astype(np.int32),
+            }
+    if in_order and len(stored):
+        rating_first = np.zeros(n, np.int32)
+        emp_stored = r_emp[stored]
+        starts = np.flatnonzero(np.r_[True, emp_stored[1:] != emp_stored[:-1]])
+        rating_first[emp_stored[starts]] = stored[starts]
+        rating_rows_array = rating_first
+    elif in_order:
+        rating_rows_array = np.zeros(n, np.int32)
+    else:
+        rating_rows_array = stored.astype(np.int32)
+    rater_order = tuple(RATERS[int(i)] for i in np.argsort(rater_rank))
+
+    # --- reviewed cycles --------------------------------------------------------------------
+    if len(ev["employee"]):
+        reviewed[ev["employee"], ev["cycle"] - first] = True
+    for code, (_, cycle_text) in zip(empty_codes, empty, strict=True):
+        ordinal = Cycle.parse(cycle_text).ordinal
+        reviewed[int(code), ordinal - first] = True
+
+    # --- assignments by employee --------------------------------------------------------
+    a_emp = l_emp[by]
+    offsets = np.zeros(n + 1, np.int64)
+    np.add.at(offsets, a_emp + 1, 1)
+    offsets = np.cumsum(offsets)
+    track = np.full(n, -1, np.int32)
+    if len(by):
+        last = offsets[1:] - 1
+        has_rows = offsets[1:] > offsets[:-1]
+        track[has_rows] = l_track[by[last[has_rows]]]
+    family_all = np.full(n, -1, np.int32)
+    family_all[: len(family)] = family
+    # An employee all of whose level rows were refused has no family: only problems.
+
+    problems = [*level_rows.found, *rating_rows.found, *event_rows.found]
+    population: Population = object.__new__(Population)
+    values: dict[str, Any] = {
+        "_employees": order.all(),
+        "_families": tuple(f for f in families if f is not None),
+        "_tracks": tuple(t for t in tracks if t is not None),
+        "_levels": tuple(lv for lv in level_names if lv is not None),
+        "_family": family_all.astype(_codes_for(len(families))),
+        "_track": track.astype(_codes_for(len(tracks))),
+        "_assignments": {
+            "employee": a_emp.astype(np.int32),
+            "level": l_level[by].astype(_codes_for(len(level_names))),
+            "since": l_since[by].astype(np.int32),
+            "row": by.astype(np.int32),
+        },
+        "_assignment_offsets": offsets.astype(np.int32 if len(by) < 2**31 else np.int64),
+        "_cadence": cadence,
+        "_first": first,
+        "_cycles": count,
+        "_competencies": tuple(c for c in competencies if c is not None),
+        "_scores": cubes,
+        "_score_rows": cube_rows,
+        "_unrated": unrated,
+        "_score_range": (low, high),
+        "_rater_ids": usual_ids,
+        "_rater_id_cells": other_ids,
+        "_rater_names": rater_names,
+        "_rating_nesting": nesting,
+        "_rater_order": rater_order,
+        "_reviewed": np.packbits(reviewed, axis=1),
+        "_events": ev,
+        "_names": names,
+        "_problems": tuple(problems),
+        "_rating_rows": rating_rows_array,
+        "_rating_rows_sorted": not in_order,
+        "_sources": sources,
+        "_lines": lines,
+        "_cache": {},
+    }
+    for name, value in values.items():
+        object.__setattr__(population, name, value)
+    return population
+
+
+def _codes_for(count: int) -> type[np.signedinteger[Any]]:
+    """The smallest signed integer type for codes into ``count`` ids, and -1."""
+    return np.int16 if count < 2**15 else np.int32
+
+
+def _topological(before: np.ndarray, after: np.ndarray, count: int) -> np.ndarray | None:
+    """Each of ``count`` items' rank in an order where every ``before`` precedes its ``after``.
+
+    None when no order can: a pair of equal items, or a cycle. Among items free at once,
+    the smaller code goes first.
+    """
+    edges = np.zeros(count * count, bool)
+    edges[before.astype(np.int64) * count + after] = True
+    graph = edges.reshape(count, count)
+    if graph.diagonal().any():
+        return None
+    waiting = graph.sum(axis=0)
+    rank = np.full(count, -1, np.int64)
+    for place in range(count):
+        free = np.flatnonzero((waiting == 0) & (rank < 0))
+        if not len(free):
+            return None
+        item = int(free[0])
+        rank[item] = place
+        waiting = waiting - graph[item]
+    return rank
+
+
+def _learn_order(  # noqa: PLR0917 - the rows' columns
+    emp: np.ndarray,
+    cycle: np.ndarray,
+    competency: np.ndarray,
+    rater: np.ndarray,
+    competencies: int,
+    raters: int,
+) -> tuple[str, np.ndarray, np.ndarray]:
+    """How the rows of a review follow one another: ``(nesting, competency rank, rater rank)``.
+
+    ``nesting`` says which comes first within a review: ``"rater"`` (all of one rater's
+    scores, then the next rater's) or ``"competency"``. The ranks order competencies and
+    raters as the rows do. Without a consistent order, the codes' own order.
+    """
+    same = (emp[1:] == emp[:-1]) & (cycle[1:] == cycle[:-1])
+    for nesting in ("rater", "competency"):
+        outer, inner = (rater, competency) if nesting == "rater" else (competency, rater)
+        n_outer, n_inner = (raters, competencies) if nesting == "rater" else (competencies, raters)
+        change = same & (outer[1:] != outer[:-1])
+        stay = same & (outer[1:] == outer[:-1])
+        outer_rank = _topological(outer[:-1][change], outer[1:][change], n_outer)
+        inner_rank = _topological(inner[:-1][stay], inner[1:][stay], n_inner)
+        if outer_rank is not None and inner_rank is not None:
+            if nesting == "rater":
+                return nesting, inner_rank, outer_rank
+            return nesting, outer_rank, inner_rank
+    return "rater", np.arange(competencies), np.arange(raters)
+
+
+def _scores(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """Scores as int64 and whether each is a whole number of at most 9 digits."""
+    if pa.types.is_integer(column.type):
+        if column.null_count:
+            values = column.fill_null(0).to_numpy()
+            ok = ~column.is_null().to_numpy(zero_copy_only=False)
+        else:
+            values = column.to_numpy()
+            ok = np.ones(len(values), bool)
+        if values.dtype.itemsize >= 4 or values.dtype.kind == "u":
+            values = values.astype(np.int64)
+            ok &= np.abs(values) < 10**MAX_SCORE_DIGITS
+        return values, ok
+    codes, texts = _encode(column)
+    parsed = np.zeros(len(texts) + 1, np.int64)
+    valid = np.zeros(len(texts) + 1, bool)
+    for index, text in enumerate(texts):
+        assert text is not None
+        digits = text.lstrip("-")
+        if digits.isascii() and digits.isdigit() and len(digits) <= MAX_SCORE_DIGITS:
+            parsed[index] = int(text)
+            valid[index] = True
+    return parsed[codes], valid[codes]
+
+
+def _report_empty(
+    rows: _Rows, table: pa.Table, name: str, codes: np.ndarray, emp: np.ndarray
+) -> np.ndarray:
+    empty = codes < 0
+    for row in np.flatnonzero(empty):
+        rows.add(
+            int(emp[row]),
+            int(row),
+            name,
+            f"empty {name}",
+            f"a value for {name}",
+            _raw(table.column(name), int(row)),
+        )
+    return empty
+
+
+def _report_cycles(
+    rows: _Rows, table: pa.Table, emp: np.ndarray, cadence: np.ndarray
+) -> np.ndarray:
+    for row in np.flatnonzero(cadence == -2):
+        rows.add(int(emp[row]), int(row), "cycle", "empty cycle", "a value for cycle", "")
+    for row in np.flatnonzero(cadence == -1):
+        rows.add(
+            int(emp[row]),
+            int(row),
+            "cycle",
+            "not a review cycle",
+            CYCLE_EXPECTED,
+            _raw(table.column("cycle"), int(row)),
+        )
+    return cadence < 0
+
+
+def _events(  # noqa: PLR0917 - the columns read so far
+    events: pa.Table | None,
+    rows: _Rows,
+    emp: np.ndarray,
+    cycle: np.ndarray,
+    cadence: np.ndarray,
+    cadence_index: int,
+    order: _Employees,
+    foreign: Any,
+    unplaced: np.ndarray,
+) -> dict[str, Any]:
+    """The events' arrays, sorted by employee and cycle; problems reported to ``rows``."""
+    count = 0 if events is None else events.num_rows
+    if events is None or not count:
+        return {
+            "employee": np.zeros(0, np.int32),
+            "cycle": np.zeros(0, np.int32),
+            "kind": np.zeros(0, np.int8),
+            "name": np.zeros(0, np.int32),
+            "numerator": np.zeros(0, np.int64),
+            "denominator": np.zeros(0, np.int64),
+            "row": np.zeros(0, np.int32),
+            "note": pa.array([], pa.string()),
+            "_names": (),
+        }
+    bad = _report_empty(rows, events, "employee_id", emp, emp)
+    bad |= unplaced
+    bad |= _report_cycles(rows, events, emp, cadence)
+    kind_codes, kind_texts = _encode(events.column("event"))
+    kind_map = np.array(
+        [EVENT_KINDS.index(t) if t in EVENT_KINDS else -1 for t in kind_texts] + [-1], np.int8
+    )
+    kind = kind_map[kind_codes]
+    for row in np.flatnonzero(kind < 0):
+        rows.add(
+            int(emp[row]),
+            int(row),
+            "event",
+            "unknown event",
+            one_of(EVENT_KINDS),
+            _raw(events.column("event"), int(row)),
+        )
+    bad |= kind < 0
+    columns = events.column_names
+
+    def text_column(name: str) -> tuple[np.ndarray, list[str]]:
+        if name in columns:
+            return _encode(events.column(name))
+        return np.full(count, -1, np.int32), []
+
+    req_codes, req_texts = text_column("requirement")
+    value_codes, value_texts = text_column("value")
+    note = (
+        events.column("note").cast(pa.string()).combine_chunks()
+        if "note" in columns
+        else pa.array([""] * count, pa.string())
+    )
+    note_given = (
+        pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(note), ""), False)
+        .to_numpy(zero_copy_only=False)
+        .astype(bool)
+    )
+    # Values, each distinct text parsed once, as the CSV loader reads them.
+    parsed: list[tuple[bool, Fraction | None, str]] = []
+    for text in value_texts:
+        assert text is not None
+        problem = "not a number"
+        if _VALUE.match(text) is not None:
+            try:
+                parsed.append((True, to_fraction(text), ""))
+                continue
+            except OutOfRange:
+                problem = "number out of bounds"
+            except (ValueError, ArithmeticError):
+                pass
+        parsed.append((False, None, problem))
+    parsed.append((True, None, ""))
+    value_ok = np.array([p[0] for p in parsed], bool)[value_codes]
+    names: dict[str, int] = {}
+    name_of = np.full(len(req_texts) + 1, -1, np.int32)
+    for index, text in enumerate(req_texts):
+        assert text is not None
+        name_of[index] = names.setdefault(text, len(names))
+    name = name_of[req_codes]
+    evidence = kind == EVENT_KINDS.index("evidence")
+    approval = kind == EVENT_KINDS.index("approval")
+    flags = (kind == EVENT_KINDS.index("endorsement")) | (kind == EVENT_KINDS.index("calibration"))
+    for row in np.flatnonzero(flags):
+        given = [
+            n
+            for n, present in (
+                ("requirement", req_codes[row] >= 0),
+                ("value", value_codes[row] >= 0),
+                ("note", note_given[row]),
+            )
+            if present
+        ]
+        if given:
+            event = EVENT_KINDS[int(kind[row])]
+            rows.add(
+                int(emp[row]),
+                int(row),
+                given[0],
+                f"an {event} row takes no {', '.join(given)}",
+                "those cells empty (they belong to evidence rows)",
+                _raw(events.column(given[0]), int(row)),
+            )
+            bad[row] = True
+    for row in np.flatnonzero(evidence & (req_codes < 0)):
+        rows.add(
+            int(emp[row]),
+            int(row),
+            "requirement" if "requirement" in columns else None,
+            "an evidence row needs a requirement",
+            "the id of a scope evidence requirement",
+        )
+        bad[row] = True
+    for row in np.flatnonzero(evidence & ~value_ok):
+        rows.add(
+            int(emp[row]),
+            int(row),
+            "value",
+            parsed[int(value_codes[row])][2],
+            f"a number such as 3, 2.5 or 7/2: {NUMBER_LIMIT}",
+            _raw(events.column("value"), int(row)),
+        )
+        bad[row] = True
+    for row in np.flatnonzero(approval):
+        step = req_texts[int(req_codes[row])] if req_codes[row] >= 0 else ""
+        given = [
+            n
+            for n, present in (("value", value_codes[row] >= 0), ("note", note_given[row]))
+            if present
+        ]
+        if not step:
+            rows.add(
+                int(emp[row]),
+                int(row),
+                "requirement" if "requirement" in columns else None,
+                "an approval row needs a requirement",
+                "the approval step's id",
+            )
+        elif not ID_PATTERN.match(step):
+            rows.add(int(emp[row]), int(row), "requirement", "invalid id", ID_EXPECTED, step)
+        elif given:
+            rows.add(
+                int(emp[row]),
+                int(row),
+                given[0],
+                f"an approval row takes no {', '.join(given)}",
+                "those cells empty (they belong to evidence rows)",
+                _raw(events.column(given[0]), int(row)),
+            )
+        else:
+            continue
+        bad[row] = True
+    bad |= foreign(rows, emp, cadence, "cycle", events.column("cycle"))
+    keep = np.flatnonzero(~bad)
+    keep = keep[np.lexsort((keep, cycle[keep], emp[keep]))]
+    # An approval step recorded twice in one cycle.
+    ap = keep[approval[keep]]
+    ap = ap[np.lexsort((ap, name[ap], cycle[ap], emp[ap]))]
+    twice = ap[1:][
+        (emp[ap][1:] == emp[ap][:-1])
+        & (cycle[ap][1:] == cycle[ap][:-1])
+        & (name[ap][1:] == name[ap][:-1])
+    ]
+    for row in twice:
+        step = req_texts[int(req_codes[row])]
+        rows.add(
+            int(emp[row]),
+            int(row),
+            "requirement",
+            f"approval step {step!r} is recorded twice in this cycle",
+            "one approval row per employee, cycle and step",
+            step,
+        )
+    keep = np.setdiff1d(keep, twice, assume_unique=True)
+    keep = keep[np.lexsort((keep, cycle[keep], emp[keep]))]
+    fractions = [p[1] for p in parsed]
+    values = [fractions[int(value_codes[row])] if evidence[row] else None for row in keep]
+    big = any(
+        v is not None and (abs(v.numerator) >= _SMALL or v.denominator >= _SMALL) for v in values
+    )
+    numerator = np.array(
+        [0 if v is None else v.numerator for v in values], object if big else np.int32
+    )
+    denominator = np.array(
+        [0 if v is None else v.denominator for v in values], object if big else np.int32
+    )
+    return {
+        "employee": emp[keep].astype(np.int32),
+        "cycle": cycle[keep].astype(np.int32),
+        "kind": kind[keep],
+        "name": np.where(evidence[keep] | approval[keep], name[keep], -1).astype(
+            _codes_for(len(names))
+        ),
+        "numerator": numerator,
+        "denominator": denominator,
+        "row": keep.astype(np.int32),
+        # Notes repeat (templates, empty cells): each text once.
+        "note": pc.dictionary_encode(note.take(pa.array(keep, pa.int64())).fill_null("")),
+        "_names": tuple(names),
+    }
