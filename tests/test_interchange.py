@@ -490,3 +490,34 @@ def test_import_to_an_unknown_suffix_exits_2(tmp_path: Path, capsys: Capture) ->
     assert main(["import", "ft", str(DATA / "ft-legacy.yml"), "-o", str(out)]) == 2
     assert "suffix" in capsys.readouterr().err
     assert not out.exists()
+
+
+MONZO_MINIMAL = """---
+title: "Tiny"
+levels: 2
+topics:
+  - name: "craft"
+    title: "Craft"
+    content:
+      - level: 1
+        criteria:
+          - "Fixes the bugs they are given"
+---
+"""
+
+
+@pytest.mark.parametrize("levels", ["101", "999999999999999999999999999999"])
+def test_a_monzo_page_numbering_too_many_levels_is_refused_at_once(
+    tmp_path: Path, levels: str
+) -> None:
+    # Found by fuzzing: every level is made from the number alone, and a page of 300
+    # bytes with 30 digits there held the import for ever.
+    source = tmp_path / "page.md"
+    source.write_text(MONZO_MINIMAL.replace("levels: 2", f"levels: {levels}"), encoding="utf-8")
+    with pytest.raises(InvalidInput) as raised:
+        from_monzo(source)
+    (problem,) = raised.value.problems
+    assert (problem.path, problem.line) == ("$.levels", 3)
+    assert problem.message == f"too many levels: {levels}: expected an integer from 1 to 100"
+    source.write_text(MONZO_MINIMAL.replace("levels: 2", "levels: 100"), encoding="utf-8")
+    assert len(from_monzo(source).framework.job_families[0].tracks[0].levels) == 100

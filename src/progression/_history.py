@@ -34,6 +34,13 @@ _PER_YEAR = {Cadence.QUARTERLY: 4, Cadence.HALF_YEARLY: 2, Cadence.ANNUAL: 1}
 CYCLE_EXPECTED = (
     "a review cycle such as '2026-Q3' (quarterly), '2026-H2' (half-yearly) or '2026-Y' (annual)"
 )
+#: The years a history may name. Cycles are written with four-digit years; these leave
+#: room either side for the cycles the evaluator reaches from a history's own (a window
+#: of up to 40 cycles back, the earliest promotion up to 40 cycles ahead), so that every
+#: cycle of every verdict is written with four digits and reads back.
+FIRST_YEAR = 1000
+LAST_YEAR = 9899
+YEARS_EXPECTED = f"a cycle in the years {FIRST_YEAR} to {LAST_YEAR}"
 
 
 @attrs.frozen(order=False)
@@ -103,10 +110,16 @@ class Cycle:
         mine, theirs = self._key(other)
         return mine >= theirs
 
+    @property
+    def in_range(self) -> bool:
+        """Whether a history may name this cycle: its year is `FIRST_YEAR` to `LAST_YEAR`."""
+        return FIRST_YEAR <= self.year <= LAST_YEAR
+
     def __str__(self) -> str:
+        # Four digits, as `parse` reads them: 0987-Y, never 987-Y.
         if self.cadence is Cadence.ANNUAL:
-            return f"{self.year}-Y"
-        return f"{self.year}-{_LETTER[self.cadence]}{self.period}"
+            return f"{self.year:04d}-Y"
+        return f"{self.year:04d}-{_LETTER[self.cadence]}{self.period}"
 
 
 RATER_ID_EXPECTED = "a rater id: text, not blank, without spaces at either end"
@@ -230,6 +243,22 @@ def _check_cadence(
             )
 
 
+def _check_years(
+    check: Checker, who: str, levels: PVector[LevelAssignment], reviews: PVector[Review]
+) -> None:
+    """Report each cycle outside the years a history may name, at its path."""
+    cycles = [(("levels", i, "since"), a.since) for i, a in enumerate(levels)]
+    cycles += [(("reviews", i, "cycle"), r.cycle) for i, r in enumerate(reviews)]
+    for path, cycle in cycles:
+        if not cycle.in_range:
+            check.add(
+                path,
+                f"{who}: cycle {cycle} is out of range",
+                expected=YEARS_EXPECTED,
+                got=str(cycle),
+            )
+
+
 @attrs.frozen(kw_only=True, cache_hash=True)
 class RatingHistory:
     """One employee's record: level assignments and a review per cycle, in any order."""
@@ -281,6 +310,7 @@ class RatingHistory:
                 )
             starts.setdefault(assignment.since, index)
         _check_cadence(check, who, self.levels, self.reviews)
+        _check_years(check, who, self.levels, self.reviews)
         check.raise_if_any(InvalidHistory)
 
     @staticmethod

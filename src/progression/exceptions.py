@@ -224,7 +224,9 @@ class EvaluationError(ProgressionError, ValueError):
     - ``ambiguous_target``: no target was given and the history's track has not chosen
       among the branches that start at the current level (the message names each);
     - ``no_route``: no promotion, crossover, way back or lateral path leads to the target;
-    - ``no_policy``: a route leads there, but no policy covers the move.
+    - ``no_policy``: a route leads there, but no policy covers the move;
+    - ``long_span``: a timeline was asked for a history that spans more cycles than
+      a timeline covers (400).
     """
 
     CODES: ClassVar[frozenset[str]] = frozenset(
@@ -236,6 +238,7 @@ class EvaluationError(ProgressionError, ValueError):
             "ambiguous_target",
             "no_route",
             "no_policy",
+            "long_span",
         }
     )
 

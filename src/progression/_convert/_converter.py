@@ -235,10 +235,21 @@ def _pmap_hook(tp: Any, conv: cattrs.Converter) -> Callable[[object, type], Any]
         if not isinstance(value, Mapping):
             raise _Expected(describe(tp), value)
         result: dict[Any, Any] = {}
+        written: dict[Any, object] = {}  # each key as the file spelt it
         errors: list[Exception] = []
         for key, item in value.items():
             try:
-                result[_structure_key(conv, key, key_type)] = value_hook(item, value_type)
+                structured = _structure_key(conv, key, key_type)
+                if structured in written:
+                    # 1 and "1" (or "01") are one key once read: neither silently wins.
+                    raise _Expected(
+                        "each key once, however it is written",
+                        key,
+                        f"key {show(key)} repeats key {show(written[structured])}",
+                        show_got=False,
+                    )
+                written[structured] = key
+                result[structured] = value_hook(item, value_type)
             except Exception as exc:
                 exc.add_note(
                     IterableValidationNote(f"Structuring mapping @ key {key!r}", key, value_type)

@@ -15,7 +15,7 @@ import attrs
 from pyrsistent import pvector
 from pyrsistent.typing import PVector
 
-from .._history import Cycle, RatingHistory, Review
+from .._history import YEARS_EXPECTED, Cycle, RatingHistory, Review
 from .._model import Framework, JobFamily
 from ..exceptions import EvaluationError
 from ._bind import Binding, Scores, bind
@@ -38,7 +38,15 @@ from ._results import (
     new_verdict,
 )
 
-__all__ = ["Move", "NoMove", "evaluate", "evaluate_bound", "resolve_move", "timeline"]
+__all__ = [
+    "MAX_TIMELINE",
+    "Move",
+    "NoMove",
+    "evaluate",
+    "evaluate_bound",
+    "resolve_move",
+    "timeline",
+]
 
 PASSED, FAILED, UNDECIDED = Outcome.PASSED, Outcome.FAILED, Outcome.UNDECIDED
 _STATUSES = tuple(Status(name) for name in STATUSES)
@@ -74,6 +82,11 @@ def evaluate(
     return evaluate_bound(bind(framework, history), target=target, as_of=as_of)
 
 
+#: The most cycles a timeline covers: a century of quarters. A history naming 0001-Q1
+#: and 9999-Q4 would otherwise ask for 40,000 verdicts.
+MAX_TIMELINE = 400
+
+
 def timeline(
     framework: Framework, history: RatingHistory, *, target: str | None = None
 ) -> Timeline:
@@ -81,11 +94,26 @@ def timeline(
 
     Cycles before the first level assignment, or at the top of a track with no
     ``target``, have no verdict and are left out.
+
+    Raises:
+        InvalidHistory: as `evaluate` does.
+        EvaluationError: with code ``long_span`` when the history spans more than
+            `MAX_TIMELINE` (400) cycles.
     """
     binding = bind(framework, history)
     verdicts: list[Verdict] = []
     latest = binding.latest
     if latest is not None:
+        start = min([*binding.reviews, *(a.since.ordinal for a in history.levels)])
+        if latest.ordinal - start >= MAX_TIMELINE:
+            raise EvaluationError(
+                f"employee {history.employee!r}: the history spans"
+                f" {latest.ordinal - start + 1} cycles, from"
+                f" {Cycle.from_ordinal(start, latest.cadence)} to {latest}; a timeline"
+                f" covers at most {MAX_TIMELINE}: evaluate single cycles with as_of",
+                code="long_span",
+                employee=history.employee,
+            )
         # One pass per stretch of cycles at one level: the move, its compiled policy and
         # the start of the stay are resolved once for all the stretch's verdicts, and
         # each cycle's score checks once for every window they slide through.
@@ -268,6 +296,12 @@ def evaluate_bound(
     if as_of.cadence is not cadence:
         raise EvaluationError(
             f"cycle {as_of} is not {cadence.value} like the framework",
+            code="bad_cycle",
+            employee=employee,
+        )
+    if not as_of.in_range:
+        raise EvaluationError(
+            f"as_of: cycle {as_of} is out of range: expected {YEARS_EXPECTED}",
             code="bad_cycle",
             employee=employee,
         )

@@ -918,9 +918,11 @@ class SustainedKind(Kind):
                 f"score criteria held for {result.observed} consecutive cycles"
                 f" (needs {criterion.cycles})"
             )
+        # A result read back from JSON may list no cycle at all.
+        until = f" up to {result.cycles[-1]}" if result.cycles else ""
         return (
             f"score criteria held in {result.observed} of the last {criterion.cycles}"
-            f" consecutive cycles up to {result.cycles[-1]}"
+            f" consecutive cycles{until}"
         )
 
 

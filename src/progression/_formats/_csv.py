@@ -27,6 +27,7 @@ from pyrsistent.typing import PVector
 
 from .._history import (
     CYCLE_EXPECTED,
+    YEARS_EXPECTED,
     Cycle,
     Evidence,
     LevelAssignment,
@@ -537,6 +538,9 @@ class _Loader:
             parsed = Cycle.parse(text)
         except ValueError:
             table.add(line, table.column[name], "not a review cycle", CYCLE_EXPECTED, text)
+            return None
+        if not parsed.in_range:
+            table.add(line, table.column[name], "cycle out of range", YEARS_EXPECTED, text)
             return None
         # One shared value per cycle, like the evaluator's own.
         return _remember(self.cycles, text, Cycle.from_ordinal(parsed.ordinal, parsed.cadence))

@@ -35,6 +35,7 @@ from . import _csv
 
 __all__ = [
     "FORMATS",
+    "MAX_ALIAS_VALUES",
     "MAX_BYTES",
     "MAX_DEPTH",
     "MAX_VALUES",
@@ -63,6 +64,10 @@ MAX_BYTES = 16 * 1024 * 1024
 #: exhaust the stack.
 MAX_VALUES = 2_000_000
 MAX_DEPTH = 64
+#: Values YAML aliases may add to those the text spells out. Without aliases a document
+#: holds at most as many values as its text has characters; with them, 2.5 KB of
+#: aliases made a million values of metadata that took 19 s to load and write.
+MAX_ALIAS_VALUES = 10_000
 _INT_LIMIT = 10**MAX_DIGITS
 _INT_EXPECTED = f"an integer of at most {MAX_DIGITS} digits"
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -257,16 +262,37 @@ def parse(
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         line, column = (int(found[1]), int(found[2])) if found else (None, None)
         raise error([_syntax_problem(f"malformed TOML: {message}", source, line, column)]) from None
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
+        # OverflowError: PyYAML converts "\UFFFFFFFF" with chr() before checking it.
         raise error([_value_error_problem(exc, text, name, source)]) from None
-    problems = _check_document(data)
+    problems = _check_document(data, min(MAX_VALUES, len(text) + MAX_ALIAS_VALUES))
     if problems:
         raise error(_placed(text, format, problems, source))
     return data
 
 
-def _value_error_problem(exc: ValueError, text: str, name: str, source: str | None) -> Problem:
-    """A parser's ValueError: a duplicate JSON key, or an integer Python will not read."""
+#: A YAML escape of eight hex digits: it may name a number past the last character.
+_LONG_ESCAPE = re.compile(r"\\U([0-9A-Fa-f]{8})")
+
+
+def _value_error_problem(
+    exc: ValueError | OverflowError, text: str, name: str, source: str | None
+) -> Problem:
+    """A parser's ValueError: a duplicate key, an integer too long, an escape too large.
+
+    Escapes past the last character, U+10FFFF, are YAML's; PyYAML raises OverflowError
+    for some of them.
+    """
+    if isinstance(exc, OverflowError) or "chr()" in str(exc):
+        line = column = None
+        shown = "an escape"
+        for escape in _LONG_ESCAPE.finditer(text):
+            if int(escape[1], 16) > sys.maxunicode:
+                line, column = _line_column(text, [escape.start()])[escape.start()]
+                shown = f"the escape {escape[0]}"
+                break
+        message = f"malformed {name}: {shown} is past U+10FFFF, the last character"
+        return _syntax_problem(message, source, line, column)
     limit = sys.get_int_max_str_digits()
     if limit and "integer string conversion" in str(exc):
         # The parser gives no position; the first run of that many digits is the one.
@@ -279,10 +305,11 @@ def _value_error_problem(exc: ValueError, text: str, name: str, source: str | No
     return _syntax_problem(f"malformed {name}: {exc}", source, None, None)
 
 
-def _check_document(data: object) -> list[Problem]:
+def _check_document(data: object, most: int = MAX_VALUES) -> list[Problem]:
     """Problems with the document as a whole, found without recursion.
 
-    The size and depth bounds stop at once, with one problem at ``$``. Values that no
+    The size and depth bounds stop at once, with one problem at ``$``: at most ``most``
+    values, and `MAX_DEPTH` levels. Values that no
     file can hold back (integers over `MAX_DIGITS` digits, strings with lone
     surrogates) are each reported at their path.
     """
@@ -305,8 +332,14 @@ def _check_document(data: object) -> list[Problem]:
             if container and depth == MAX_DEPTH:
                 return [Problem(message=f"nested more than {MAX_DEPTH} levels deep")]
             count += len(container)
-            if count > MAX_VALUES:
+            if count > most:
                 message = f"more than {MAX_VALUES} values (are YAML aliases repeating a subtree?)"
+                if most < MAX_VALUES:
+                    message = (
+                        f"more than {most} values in {most - MAX_ALIAS_VALUES} characters (are"
+                        f" YAML aliases repeating a subtree? They may add {MAX_ALIAS_VALUES} at"
+                        " most)"
+                    )
                 return [Problem(message=message)]
             for item in items:
                 kind = type(item)

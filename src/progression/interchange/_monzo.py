@@ -32,6 +32,8 @@ __all__ = ["from_monzo"]
 
 _FRONT = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)^---[ \t]*(?:\r?\n|\Z)", re.DOTALL | re.MULTILINE)
 _KEYS = {"title", "levels", "topics"}
+#: The most levels a page may number; Monzo's own pages have at most eight.
+MAX_LEVELS = 100
 #: Keys that place the page on the Monzo site; they say nothing about the framework.
 _SITE_KEYS = {"path", "sidebarTitle", "sidebarGroup", "yaml", "homepage"}
 
@@ -126,6 +128,15 @@ class _MonzoReader:
         count = data.get("levels")
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             r.problem(("levels",), "levels is not a number of levels", "an integer of 1 or more")
+            count = None
+        elif count > MAX_LEVELS:
+            # Each level is made from the number alone: without a bound, 30 digits in a
+            # page of 300 bytes would hold the import for ever.
+            r.problem(
+                ("levels",),
+                f"too many levels: {count}",
+                f"an integer from 1 to {MAX_LEVELS}",
+            )
             count = None
         topics = data.get("topics")
         if not isinstance(topics, list) or not topics:
