@@ -11,7 +11,7 @@ FUZZ_SECONDS ?= 600
 FUZZ_SEED ?= 0
 FUZZ_TARGET ?= framework-yaml
 
-.PHONY: demo test bench docs clean fuzz fuzz-guided
+.PHONY: demo test bench bench-population docs clean fuzz fuzz-guided
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,14 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_evaluate.py
 	$(BIN)/python benchmarks/bench_csv.py
+	$(BIN)/python benchmarks/bench_lint.py
+
+# The population engine and the analyses on it: minutes, and several GB of memory.
+bench-population: $(STAMP)
+	$(BIN)/python benchmarks/bench_population.py --employees 1000000 --csv-employees 100000
+	$(BIN)/python benchmarks/bench_population_exact.py --employees 100000
+	$(BIN)/python benchmarks/bench_what_if.py 1000000
+	$(BIN)/python benchmarks/bench_calibration.py 300000
 
 $(FUZZ_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,fuzz]'
