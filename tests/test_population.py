@@ -351,3 +351,31 @@ def test_a_policy_without_criteria_gives_ready_verdicts_and_no_criteria_rows() -
             assert row["ready_since"] == str(verdict.ready_since)
             continue
         assert [e["code"] for e in errors_of(result, history.employee)] == [code]
+
+
+def test_cycles_outside_the_years_a_history_may_name_are_row_errors() -> None:
+    # As the history loaders refuse them: every cycle a verdict names must read back.
+    levels = pa.table(
+        {
+            "employee_id": ["a", "b"],
+            "family": ["engineering"] * 2,
+            "track": ["ic"] * 2,
+            "level": ["IC2"] * 2,
+            "since": ["0005-Q1", "2025-Q1"],
+        }
+    )
+    ratings = pa.table(
+        {
+            "employee_id": ["b", "b"],
+            "cycle": ["2025-Q1", "9950-Q1"],
+            "competency": ["communication", "ownership"],
+            "score": [3, 3],
+        }
+    )
+    result = evaluate_population(FRAMEWORK, Population.from_tables(ratings, levels))
+    found = {(e["employee_id"], e["path"]): e for e in result.errors.to_pylist()}
+    assert set(found) == {("a", "$[0].since"), ("b", "$[1].cycle")}
+    assert all(e["expected"] == "a cycle in the years 1000 to 9899" for e in found.values())
+    with pytest.raises(EvaluationError) as raised:
+        evaluate_population(FRAMEWORK, Population.from_tables(ratings, levels), as_of="9990-Q1")
+    assert raised.value.code == "bad_cycle"

@@ -42,7 +42,7 @@ from .._evaluation._kinds import (
     _ApprovalKind,
 )
 from .._evaluation._results import Observed, Verdict
-from .._history import Cycle
+from .._history import YEARS_EXPECTED, Cycle
 from .._model import Framework
 from .._numbers import format_number
 from ..exceptions import EvaluationError, InvalidHistory, Problem
@@ -878,6 +878,11 @@ def evaluate_tables(
     if as_of is not None and as_of.cadence is not framework.cadence:
         raise EvaluationError(
             f"cycle {as_of} is not {framework.cadence.value} like the framework",
+            code="bad_cycle",
+        )
+    if as_of is not None and not as_of.in_range:
+        raise EvaluationError(
+            f"as_of: cycle {as_of} is out of range: expected {YEARS_EXPECTED}",
             code="bad_cycle",
         )
     run = _Run(framework, population, as_of, target)

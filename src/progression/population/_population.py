@@ -76,6 +76,7 @@ from pyrsistent import pvector
 from .._formats._csv import _VALUE, MAX_SCORE_DIGITS
 from .._history import (
     CYCLE_EXPECTED,
+    YEARS_EXPECTED,
     Cycle,
     Evidence,
     Origin,
@@ -896,7 +897,11 @@ class _Cycles:
         self.parsed: dict[str, Cycle | None] = {}
 
     def codes(self, column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per row: ordinal, cadence index (-1 when not a cycle, -2 when empty)."""
+        """Per row: ordinal, cadence index (-1 not a cycle, -2 empty, -3 out of range).
+
+        Out of range is a year outside `FIRST_YEAR` to `LAST_YEAR`, which a history may
+        not name either: every cycle a verdict names must read back.
+        """
         codes, texts = _encode(column)
         ordinals = np.zeros(len(texts) + 1, np.int32)
         cadences = np.full(len(texts) + 1, -1, np.int8)
@@ -910,7 +915,9 @@ class _Cycles:
                 except ValueError:
                     self.parsed[text] = None
             cycle = self.parsed[text]
-            if cycle is not None:
+            if cycle is not None and not cycle.in_range:
+                cadences[index] = -3
+            elif cycle is not None:
                 ordinals[index] = cycle.ordinal
                 cadences[index] = order.index(cycle.cadence)
         return ordinals[codes], cadences[codes], codes
@@ -968,6 +975,15 @@ def _build(
             "since",
             "not a review cycle",
             CYCLE_EXPECTED,
+            _raw(levels.column("since"), int(row)),
+        )
+    for row in np.flatnonzero(l_cadence == -3):
+        level_rows.add(
+            int(l_emp[row]),
+            int(row),
+            "since",
+            "cycle out of range",
+            YEARS_EXPECTED,
             _raw(levels.column("since"), int(row)),
         )
     bad |= l_cadence < 0
@@ -1456,6 +1472,15 @@ def _report_cycles(
             "cycle",
             "not a review cycle",
             CYCLE_EXPECTED,
+            _raw(table.column("cycle"), int(row)),
+        )
+    for row in np.flatnonzero(cadence == -3):
+        rows.add(
+            int(emp[row]),
+            int(row),
+            "cycle",
+            "cycle out of range",
+            YEARS_EXPECTED,
             _raw(table.column("cycle"), int(row)),
         )
     return cadence < 0
