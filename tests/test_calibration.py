@@ -15,9 +15,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from progression import examples
+from progression._policy import Rater
 from progression.population import LevelFit, RaterDrift, level_fit, rater_drift
+from progression.population._calibration import _clusters, _groups
+from progression.population._columns import MISSING, Columns
 
 matplotlib.use("Agg")
 
@@ -242,3 +247,55 @@ def test_never_flagged_on_fewer_ratings_than_asked() -> None:
     assert none.flagged.num_rows == 0
     with pytest.raises(ValueError, match="alpha"):
         rater_drift(ENGINEERING, population, alpha=1.5)
+
+
+def test_rater_differences_match_a_direct_computation() -> None:
+    population = examples.population(300, seed=5)
+    columns = Columns.build(ENGINEERING, population, roles=(Rater.SELF, Rater.MANAGER))
+    count, width, competencies = columns.counted.shape
+    # Every counted score, by cell (level held, cycle, competency), one loop.
+    cells: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
+    for e in range(count):
+        for t in range(width):
+            for c in range(competencies):
+                score = int(columns.counted[e, t, c])
+                by = int(columns.counted_by[e, t, c])
+                if score != MISSING and by >= 0 and columns.held[e, t] >= 0:
+                    cells.setdefault((int(columns.held[e, t]), t, c), []).append((by, e, score))
+    residuals: dict[int, list[float]] = {}
+    people: dict[int, set[int]] = {}
+    for entries in cells.values():
+        for by, e, score in entries:
+            others = [s for b, _, s in entries if b != by]
+            if others:
+                residuals.setdefault(by, []).append(score - sum(others) / len(others))
+                people.setdefault(by, set()).add(e)
+    found = {r["rater_id"]: r for r in rater_drift(ENGINEERING, population).raters.to_pylist()}
+    assert found
+    assert set(found) == {columns.raters[by] for by in residuals}
+    for by, values in residuals.items():
+        row = found[columns.raters[by]]
+        assert (row["ratings"], row["employees"]) == (len(values), len(people[by]))
+        assert row["difference"] == pytest.approx(sum(values) / len(values), abs=1e-12)
+
+
+@given(st.lists(st.integers(0, 40), max_size=60))
+def test_groups_are_the_sorted_unique_keys(keys: list[int]) -> None:
+    key = np.array(keys, np.int64)
+    unique, inverse = _groups(key)
+    expected, where = np.unique(key, return_inverse=True)
+    assert unique.tolist() == expected.tolist()
+    assert inverse.tolist() == where.tolist()
+
+
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 3)), max_size=60))
+def test_clusters_are_the_sorted_unique_rater_person_pairs(
+    pairs: list[tuple[int, int]],
+) -> None:
+    pairs = sorted(pairs, key=lambda pair: pair[1])  # rows come sorted by person
+    by = np.array([b for b, _ in pairs], np.int64)
+    person = np.array([p for _, p in pairs], np.int64)
+    cluster, where = _clusters(by, person, 4)
+    expected, inverse = np.unique(by * 4 + person, return_inverse=True)
+    assert cluster.tolist() == expected.tolist()
+    assert where.tolist() == inverse.tolist()

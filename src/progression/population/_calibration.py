@@ -355,7 +355,7 @@ def rater_drift(
     total = np.bincount(cell, weights=value, minlength=cells)
     number = np.bincount(cell, minlength=cells)
     # The rater's own sum and count in each cell they scored, to leave them out.
-    pair, inverse = np.unique(by * cells + cell, return_inverse=True)
+    pair, inverse = _groups(by * cells + cell)
     own_total = np.bincount(inverse, weights=value)
     own_number = np.bincount(inverse)
     pair_cell = pair % cells
@@ -374,7 +374,7 @@ def rater_drift(
     # residual of each person a rater scored is one unit. Its variance around the
     # rater's difference is pooled over every rater's people, so that it is known well
     # even for a rater of a handful of people, and the normal quantile applies.
-    cluster, where = np.unique(by * count + person, return_inverse=True)
+    cluster, where = _clusters(by, person, count)
     cluster_n = np.bincount(where)
     cluster_mean = np.bincount(where, weights=residual) / cluster_n
     cluster_rater = cluster // count
@@ -432,6 +432,39 @@ def rater_drift(
     return RaterDrift(
         raters=table, self_gaps=gaps, alpha=alpha, min_ratings=min_ratings, level=level
     )
+
+
+def _groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(key, return_inverse=True)``, several times faster on grouped keys.
+
+    A stable sort runs in near-linear time over the long ascending runs the cube order
+    leaves in the keys, where the default sort treats them as random.
+    """
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    start = np.empty(len(key), bool)
+    start[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=start[1:])
+    inverse = np.empty(len(key), np.int64)
+    inverse[order] = np.cumsum(start) - 1
+    return ordered[start], inverse
+
+
+def _clusters(by: np.ndarray, person: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(by * count + person, return_inverse=True)`` for rows sorted by person.
+
+    A person's rows mostly share one rater, so the runs of equal (person, rater) are
+    few: only their keys are sorted, and each row takes its run's group.
+    """
+    if not len(by):
+        return np.unique(by * count + person, return_inverse=True)
+    start = np.empty(len(by), bool)
+    start[:1] = True
+    np.not_equal(by[1:], by[:-1], out=start[1:])
+    start[1:] |= person[1:] != person[:-1]
+    first = np.flatnonzero(start)
+    cluster, run_group = np.unique(by[first] * count + person[first], return_inverse=True)
+    return cluster, run_group[np.cumsum(start) - 1]
 
 
 def _self_gaps(columns: Columns, alpha: float) -> pa.Table:
