@@ -141,15 +141,12 @@ class Columns:
         counted = np.full(shape, MISSING, np.int16)
         counted_by = np.full(shape if raters else (0, width, len(competencies)), -1, np.int32)
         everyone = np.arange(count)
-        for rater in reversed(list(framework.raters)):
-            if rater not in pop._scores or not known:
-                continue
-            scores = pop._cube(rater, everyone)[:, :, known]
-            here = scores != pop._unrated
-            counted[:, :, target] = np.where(here, scores, counted[:, :, target])
-            if raters:
-                ids = pop._rater_id_cube(rater)[:, :, known]
-                counted_by[:, :, target] = np.where(here, ids, counted_by[:, :, target])
+        found = pop._counted(framework.raters, everyone, known, ids=raters) if known else None
+        if found is not None:
+            values, rated, ids = found
+            counted[:, :, target] = np.where(rated, values, counted[:, :, target])
+            if ids is not None:
+                counted_by[:, :, target] = ids
         by_role = {}
         for rater in roles:
             scores = np.full(shape, MISSING, np.int16)

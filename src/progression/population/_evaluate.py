@@ -613,28 +613,22 @@ class _Run:
 
     def _counted(self, compiled: CompiledPolicy, idx: np.ndarray) -> tuple[list[Any], list[Any]]:
         """Each counted column's score (the most preferred rater's) and whether rated."""
-        pop = self.pop
-        cubes = [(r, pop._cube(r, idx)) for r in reversed(compiled.raters) if r in pop._scores]
-        unrated = pop._unrated
-        values, rated = [], []
         shape = (len(idx), self.count)
-        for competency in compiled.columns:
-            k = self.competency.get(competency)
-            if k is None or not cubes:
+        codes = [self.competency.get(c) for c in compiled.columns]
+        known = [k for k in codes if k is not None]
+        found = self.pop._counted(compiled.raters, idx, known) if known else None
+        values: list[Any] = []
+        rated: list[Any] = []
+        at = 0
+        for k in codes:
+            if k is None or found is None:
                 values.append(np.zeros(shape, np.int64))
                 rated.append(np.zeros(shape, bool))
+                at += k is not None
                 continue
-            # The least preferred rater first: each more preferred score replaces it.
-            cell = cubes[0][1][:, :, k]
-            given = cell != unrated
-            value = cell.astype(np.int64)
-            for _, cube in cubes[1:]:
-                cell = cube[:, :, k]
-                here = cell != unrated
-                value = np.where(here, cell, value)
-                given |= here
-            values.append(value)
-            rated.append(given)
+            values.append(found[0][:, :, at].astype(np.int64))
+            rated.append(found[1][:, :, at])
+            at += 1
         return values, rated
 
     def evidence(self, step: ScopeEvidenceKind) -> np.ndarray:

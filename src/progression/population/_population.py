@@ -794,6 +794,49 @@ class Population:
         found[hit] = cube[at[hit]]
         return found
 
+    def _counted(
+        self,
+        raters: Sequence[Rater],
+        codes: np.ndarray,
+        competencies: Sequence[int],
+        *,
+        ids: bool = False,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None] | None:
+        """The counted scores: per cell, the most preferred rater's among ``raters``.
+
+        For the employees ``codes`` (sorted) and the competency codes ``competencies``:
+        ``(values, rated, rater_ids)``, each ``(len, C, len(competencies))``. ``values``
+        keeps the cubes' small integer type (callers widen what they compute with) and
+        holds the least preferred rater's cell where nobody rated it;
+        ``rated`` says where someone did; ``rater_ids`` (with ``ids``) are codes into
+        ``_rater_names``, -1 where no score counts. None when none of ``raters`` scored
+        anyone. The single evaluator picks the same score (`Binding.counted`): this is
+        the one place the population does.
+        """
+        present = [r for r in reversed(raters) if r in self._scores]
+        if not present:
+            return None
+        every = list(competencies)
+
+        def cells_of(rater: Rater) -> tuple[np.ndarray, np.ndarray]:
+            cells = self._cube(rater, codes)[:, :, every]
+            return cells, cells != self._unrated
+
+        def ids_of(rater: Rater) -> np.ndarray:
+            names: np.ndarray = self._rater_id_cube(rater)[codes][:, :, every]
+            return names
+
+        # The least preferred rater first: each more preferred score replaces it.
+        values, rated = cells_of(present[0])
+        found = np.where(rated, ids_of(present[0]), -1).astype(np.int32) if ids else None
+        for rater in present[1:]:
+            cells, here = cells_of(rater)
+            values = np.where(here, cells, values)
+            rated = rated | here
+            if found is not None:
+                found = np.where(here, ids_of(rater), found).astype(np.int32)
+        return values, rated, found
+
     def _rater_id_cube(self, rater: Rater) -> np.ndarray:
         """Each score's ``rater_id`` by one rater, ``(N, C, K)`` codes into ``_rater_names``.
 
