@@ -361,13 +361,19 @@ def _framework_target(fmt: str) -> Target:
     def seed_inputs(all_seeds: Seeds) -> list[bytes]:
         return [_encode(t) for t in all_seeds.framework_texts[fmt]]
 
+    return Target(f"framework-{fmt}", run, seed_inputs, _document_mutant(fmt))
+
+
+def _document_mutant(fmt: str) -> Callable[[random.Random, bytes, Sequence[bytes]], bytes]:
+    """Mutate a document of ``fmt``, splicing in parts of up to two others."""
+
     def mutant(rng: random.Random, data: bytes, others: Sequence[bytes]) -> bytes:
         parsed = [_parsed(o, fmt) for o in rng.sample(list(others), min(2, len(others)))]
         return _encode(
             mutate.mutate_document(rng, _text(data), fmt, others=[p for p in parsed if p])
         )
 
-    return Target(f"framework-{fmt}", run, seed_inputs, mutant)
+    return mutant
 
 
 def _parsed(data: bytes, fmt: str) -> Any:
@@ -435,13 +441,7 @@ def _history_target(fmt: str) -> Target:
     def seed_inputs(all_seeds: Seeds) -> list[bytes]:
         return [_encode(t) for t in all_seeds.history_texts[fmt]]
 
-    def mutant(rng: random.Random, data: bytes, others: Sequence[bytes]) -> bytes:
-        parsed = [_parsed(o, fmt) for o in rng.sample(list(others), min(2, len(others)))]
-        return _encode(
-            mutate.mutate_document(rng, _text(data), fmt, others=[p for p in parsed if p])
-        )
-
-    return Target(f"history-{fmt}", run, seed_inputs, mutant)
+    return Target(f"history-{fmt}", run, seed_inputs, _document_mutant(fmt))
 
 
 def _csv_rows(text: str) -> list[list[str]] | None:
