@@ -1009,27 +1009,7 @@ def _build(
                 _raw(levels.column(name), int(row)),
             )
         bad |= codes < 0
-    for row in np.flatnonzero(l_cadence == -2):
-        level_rows.add(int(l_emp[row]), int(row), "since", "empty since", "a value for since", "")
-    for row in np.flatnonzero(l_cadence == -1):
-        level_rows.add(
-            int(l_emp[row]),
-            int(row),
-            "since",
-            "not a review cycle",
-            CYCLE_EXPECTED,
-            _raw(levels.column("since"), int(row)),
-        )
-    for row in np.flatnonzero(l_cadence == -3):
-        level_rows.add(
-            int(l_emp[row]),
-            int(row),
-            "since",
-            "cycle out of range",
-            YEARS_EXPECTED,
-            _raw(levels.column("since"), int(row)),
-        )
-    bad |= l_cadence < 0
+    bad |= _report_cycles(level_rows, levels, l_emp, l_cadence, "since")
     # The population's cadence: that of most level rows (the first one's on a tie).
     valid_cadences = l_cadence[l_cadence >= 0]
     if len(valid_cadences):
@@ -1504,28 +1484,23 @@ def _report_empty(
 
 
 def _report_cycles(
-    rows: _Rows, table: pa.Table, emp: np.ndarray, cadence: np.ndarray
+    rows: _Rows, table: pa.Table, emp: np.ndarray, cadence: np.ndarray, name: str = "cycle"
 ) -> np.ndarray:
+    """Report each row whose ``name`` is no cycle a history may name; True for those rows.
+
+    ``cadence`` holds `_Cycles.codes`' marks: -2 empty, -1 not a cycle, -3 out of range.
+    """
+    problems = {
+        -1: ("not a review cycle", CYCLE_EXPECTED),
+        -3: ("cycle out of range", YEARS_EXPECTED),
+    }
     for row in np.flatnonzero(cadence == -2):
-        rows.add(int(emp[row]), int(row), "cycle", "empty cycle", "a value for cycle", "")
-    for row in np.flatnonzero(cadence == -1):
-        rows.add(
-            int(emp[row]),
-            int(row),
-            "cycle",
-            "not a review cycle",
-            CYCLE_EXPECTED,
-            _raw(table.column("cycle"), int(row)),
-        )
-    for row in np.flatnonzero(cadence == -3):
-        rows.add(
-            int(emp[row]),
-            int(row),
-            "cycle",
-            "cycle out of range",
-            YEARS_EXPECTED,
-            _raw(table.column("cycle"), int(row)),
-        )
+        rows.add(int(emp[row]), int(row), name, f"empty {name}", f"a value for {name}", "")
+    for mark, (message, expected) in problems.items():
+        for row in np.flatnonzero(cadence == mark):
+            rows.add(
+                int(emp[row]), int(row), name, message, expected, _raw(table.column(name), int(row))
+            )
     return cadence < 0
 
 
