@@ -339,45 +339,54 @@ def rater_drift(
     """
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must lie between 0 and 1, got {alpha!r}")
-    columns = Columns.build(framework, population, roles=(Rater.SELF, Rater.MANAGER))
-    count, width, competencies = columns.counted.shape
-    score = columns.counted.reshape(-1)
-    rater = columns.counted_by.reshape(-1)
-    held = np.repeat(columns.held.reshape(-1), competencies)
-    rows = np.flatnonzero((score != MISSING) & (rater >= 0) & (held >= 0))
-    person = rows // (width * competencies)
-    cell = (held[rows].astype(np.int64) * width + (rows // competencies) % width) * competencies + (
-        rows % competencies
-    )
-    value = score[rows].astype(np.float64)
-    by = rater[rows].astype(np.int64)
-    cells = int(cell.max()) + 1 if len(cell) else 1
-    total = np.bincount(cell, weights=value, minlength=cells)
-    number = np.bincount(cell, minlength=cells)
-    # The rater's own sum and count in each cell they scored, to leave them out.
-    pair, inverse = _groups(by * cells + cell)
-    own_total = np.bincount(inverse, weights=value)
-    own_number = np.bincount(inverse)
-    pair_cell = pair % cells
-    others = number[pair_cell] - own_number
-    compared = others[inverse] > 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        other_mean = (total[pair_cell] - own_total) / others
-    residual = value - other_mean[inverse]
-    residual, by, person = residual[compared], by[compared], person[compared]
+    columns = Columns.build(framework, population, cubes=False)
+    count = len(columns.held)
     raters = len(columns.raters)
-    n = np.bincount(by, minlength=raters)
-    sums = np.bincount(by, weights=residual, minlength=raters)
+    shares = _Shares(columns)
+    for codes in _chunks(count):
+        shares.add(_Counted.read(columns, codes))
+    n = np.zeros(raters, np.int64)
+    sums = np.zeros(raters, np.float64)
+    squares = np.zeros(raters, np.float64)  # sum of squared deviations from the mean
+    clusters: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    compared_rows = 0
+    for codes in _chunks(count):
+        found = shares.residuals(_Counted.read(columns, codes))
+        if found is None:
+            continue
+        residual, by, person = found
+        compared_rows += len(residual)
+        squares = _merge_squares(squares, sums, n, residual, by)
+        n += np.bincount(by, minlength=raters)
+        # Added to the running sums in the rows' order, as one pass over every row
+        # would add them: the same rounding, whatever the chunks.
+        sums = np.bincount(
+            np.concatenate([np.arange(raters), by]),
+            weights=np.concatenate([sums, residual]),
+            minlength=raters,
+        )
+        # Each person's rows lie in one chunk, so the (rater, person) clusters do too.
+        key, where = _clusters(by, person - codes[0], len(codes))
+        clusters.append(
+            (
+                key // len(codes) * count + key % len(codes) + codes[0],
+                np.bincount(where),
+                np.bincount(where, weights=residual),
+            )
+        )
     with np.errstate(invalid="ignore", divide="ignore"):
         difference = sums / n
     # Scores of one person move together (their ability, their strengths): the mean
     # residual of each person a rater scored is one unit. Its variance around the
     # rater's difference is pooled over every rater's people, so that it is known well
     # even for a rater of a handful of people, and the normal quantile applies.
-    cluster, where = _clusters(by, person, count)
-    cluster_n = np.bincount(where)
-    cluster_mean = np.bincount(where, weights=residual) / cluster_n
-    cluster_rater = cluster // count
+    cluster = np.concatenate([c[0] for c in clusters]) if clusters else np.zeros(0, np.int64)
+    order = np.argsort(cluster, kind="stable")
+    cluster = cluster[order]
+    cluster_n = np.concatenate([c[1] for c in clusters])[order] if clusters else np.zeros(0)
+    cluster_sum = np.concatenate([c[2] for c in clusters])[order] if clusters else np.zeros(0)
+    cluster_mean = cluster_sum / cluster_n
+    cluster_rater = cluster // max(count, 1)
     people = np.bincount(cluster_rater, minlength=raters)
     spread = np.sum((cluster_mean - difference[cluster_rater]) ** 2)
     freedom = len(cluster) - int((people > 0).sum())
@@ -387,12 +396,8 @@ def rater_drift(
     # The others' mean is an estimate too, from few people in a small cell. The cells of
     # one rater share people (competencies, cycles), so their errors are added as if
     # fully correlated: an upper bound, which only matters where cells are small.
-    single = np.sqrt(np.sum((residual - difference[by]) ** 2) / max(len(residual) - raters, 1))
-    kept = others > 0
-    pair_rater = pair // cells
-    share = np.bincount(
-        pair_rater[kept], weights=own_number[kept] / np.sqrt(others[kept]), minlength=raters
-    )
+    single = np.sqrt(np.sum(squares) / max(compared_rows - raters, 1))
+    share = shares.share()
     with np.errstate(invalid="ignore", divide="ignore"):
         error = np.sqrt(own_part + (single * share / n) ** 2)
     normal = NormalDist()
@@ -434,6 +439,173 @@ def rater_drift(
     )
 
 
+#: Employees read at a time: a chunk's arrays stay a few tens of megabytes.
+_CHUNK = 1 << 15
+
+
+def _chunks(count: int, size: int = _CHUNK) -> list[np.ndarray]:
+    """The employee codes ``0..count-1`` in consecutive runs of at most ``size``."""
+    return [np.arange(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+@attrs.frozen(kw_only=True)
+class _Counted:
+    """One chunk's counted scores that have a rater and a held level, in cube order."""
+
+    value: np.ndarray  # the score, float64
+    rater: np.ndarray  # its rater id code
+    level: np.ndarray  # the level its employee held that cycle
+    place: np.ndarray  # cycle * competencies + competency
+    person: np.ndarray  # the employee code
+
+    @classmethod
+    def read(cls, columns: Columns, codes: np.ndarray) -> _Counted:
+        counted, counted_by = columns.scores(codes)
+        assert counted_by is not None
+        held = columns.held[codes]
+        span = counted.shape[1] * counted.shape[2]
+        rows = np.flatnonzero((counted != MISSING) & (counted_by >= 0) & (held[:, :, None] >= 0))
+        return cls(
+            value=counted.reshape(-1)[rows].astype(np.float64),
+            rater=counted_by.reshape(-1)[rows].astype(np.int64),
+            level=held.reshape(-1)[rows // counted.shape[2]].astype(np.int64),
+            place=rows % max(span, 1),
+            person=codes[rows // max(span, 1)],
+        )
+
+
+class _Shares:
+    """Sums and counts of the counted scores per cell and per (rater, cell) pair.
+
+    A cell is (level held, cycle, competency), ``level * span + place``. Pairs are held
+    dense per (rater, level) *group*, numbered as first met, one row of ``span`` places
+    each: the groups are few (a rater rates people at a level or two), so the pairs'
+    arrays stay near the number of pairs and every lookup is an index.
+    """
+
+    def __init__(self, columns: Columns) -> None:
+        self.levels = max(len(columns.levels), 1)
+        self.raters = len(columns.raters)
+        self.span = columns.held.shape[1] * len(columns.competencies)
+        self.count = len(columns.held)
+        cells = self.levels * self.span
+        self.total = np.zeros(cells, np.float64)
+        self.number = np.zeros(cells, np.int64)
+        self.group = np.full(self.raters * self.levels, -1, np.int32)
+        self.groups = 0
+        self.seen = np.zeros(self.raters * self.levels, bool)
+        self.local = np.zeros(self.raters * self.levels, np.int32)
+        # Pair sums in int32 while no sum can overflow it (scores times employees).
+        self.own_total = np.zeros((0, self.span), np.int32)
+        self.own_number = np.zeros((0, self.span), np.int32)
+        self.largest = 0
+
+    def add(self, rows: _Counted) -> None:
+        """Count one chunk's scores in."""
+        if not len(rows.value):
+            return
+        cell = rows.level * self.span + rows.place
+        self.total += np.bincount(cell, weights=rows.value, minlength=len(self.total))
+        self.number += np.bincount(cell, minlength=len(self.number))
+        key = rows.rater * self.levels + rows.level
+        self.seen[key] = True
+        seen = np.flatnonzero(self.seen)
+        self.seen[seen] = False
+        new = seen[self.group[seen] < 0]
+        self.group[new] = self.groups + np.arange(len(new), dtype=np.int32)
+        self.groups += len(new)
+        self._reserve(self.groups, float(np.abs(rows.value).max()))
+        self.local[seen] = np.arange(len(seen), dtype=np.int32)
+        slot = self.local[key].astype(np.int64) * self.span + rows.place
+        size = len(seen) * self.span
+        sums = np.bincount(slot, weights=rows.value, minlength=size).reshape(len(seen), -1)
+        counts = np.bincount(slot, minlength=size).reshape(len(seen), -1)
+        where = self.group[seen]
+        self.own_total[where] += sums.astype(self.own_total.dtype)
+        self.own_number[where] += counts.astype(np.int32)
+
+    def _reserve(self, groups: int, largest: float) -> None:
+        self.largest = max(self.largest, int(np.ceil(largest)))
+        kind = self.own_total.dtype
+        if self.largest * self.count >= 2**31:
+            kind = np.dtype(np.int64)
+        if groups > len(self.own_number):
+            rows = max(groups, len(self.own_number) * 3 // 2)
+            number = np.zeros((rows, self.span), np.int32)
+            number[: len(self.own_number)] = self.own_number
+            self.own_number = number
+            total = np.zeros((rows, self.span), kind)
+            total[: len(self.own_total)] = self.own_total
+            self.own_total = total
+        elif kind != self.own_total.dtype:
+            self.own_total = self.own_total.astype(kind)
+
+    def residuals(self, rows: _Counted) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """Each compared score's difference from the mean of the others in its cell.
+
+        ``(residual, rater, person)`` of the scores whose cell another rater scored too,
+        in cube order; None when there are none.
+        """
+        if not len(rows.value):
+            return None
+        cell = rows.level * self.span + rows.place
+        where = self.group[rows.rater * self.levels + rows.level]
+        own_number = self.own_number[where, rows.place]
+        others = self.number[cell] - own_number
+        compared = np.flatnonzero(others > 0)
+        if not len(compared):
+            return None
+        own_total = self.own_total[where[compared], rows.place[compared]]
+        other_mean = (self.total[cell[compared]] - own_total) / others[compared]
+        residual = rows.value[compared] - other_mean
+        return residual, rows.rater[compared], rows.person[compared]
+
+    def share(self) -> np.ndarray:
+        """Per rater, the sum over their pairs of ``scores / sqrt(others' scores)``.
+
+        Added pair by pair in the order of (rater, cell), as one pass over every pair
+        would add them.
+        """
+        share = np.zeros(self.raters, np.float64)
+        keys = np.flatnonzero(self.group >= 0)
+        places = np.arange(self.span)
+        for start in range(0, len(keys), _CHUNK):
+            block = keys[start : start + _CHUNK]
+            own = self.own_number[self.group[block]]
+            cell = (block % self.levels)[:, None] * self.span + places
+            others = self.number[cell] - own
+            kept = (own > 0) & (others > 0)
+            rater = np.broadcast_to((block // self.levels)[:, None], own.shape)[kept]
+            share = np.bincount(
+                np.concatenate([np.arange(self.raters), rater]),
+                weights=np.concatenate([share, own[kept] / np.sqrt(others[kept])]),
+                minlength=self.raters,
+            )
+        return share
+
+
+def _merge_squares(
+    squares: np.ndarray, sums: np.ndarray, n: np.ndarray, residual: np.ndarray, by: np.ndarray
+) -> np.ndarray:
+    """Per rater, the squared deviations from the mean with one more chunk of residuals.
+
+    ``sums`` and ``n`` are those before the chunk. The chunk's own squares around its
+    own mean are added with the shift between the two means (Chan et al.), so that no
+    sum of squares is taken far from its mean.
+    """
+    count = np.bincount(by, minlength=len(n))
+    total = np.bincount(by, weights=residual, minlength=len(n))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(count > 0, total / count, 0.0)
+        before = np.where(n > 0, sums / n, 0.0)
+    own = np.bincount(by, weights=(residual - mean[by]) ** 2, minlength=len(n))
+    both = n + count
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shift = np.where(both > 0, (mean - before) ** 2 * n * count / both, 0.0)
+    result: np.ndarray = squares + own + shift
+    return result
+
+
 def _groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``np.unique(key, return_inverse=True)``, several times faster on grouped keys.
 
@@ -468,23 +640,37 @@ def _clusters(by: np.ndarray, person: np.ndarray, count: int) -> tuple[np.ndarra
 
 
 def _self_gaps(columns: Columns, alpha: float) -> pa.Table:
-    mine = columns.by_role[Rater.SELF]
-    manager = columns.by_role[Rater.MANAGER]
-    both = (mine != MISSING) & (manager != MISSING)
-    gap = np.where(both, mine.astype(np.float64) - manager, 0.0)
     # Per person and competency: the sum over cycles is one clustered unit.
-    unit_sum = gap.sum(axis=1)
-    unit_n = both.sum(axis=1)
+    competency: list[np.ndarray] = []
+    unit_sum: list[np.ndarray] = []
+    unit_n: list[np.ndarray] = []
+    for codes in _chunks(len(columns.held)):
+        mine = columns.role(Rater.SELF, codes)
+        both = mine != MISSING
+        if not both.any():
+            continue
+        manager = columns.role(Rater.MANAGER, codes)
+        both &= manager != MISSING
+        gap = np.where(both, mine.astype(np.float64) - manager, 0.0)
+        counts = both.sum(axis=1)
+        units = counts > 0
+        competency.append(np.nonzero(units)[1])
+        unit_sum.append(gap.sum(axis=1)[units])
+        unit_n.append(counts[units])
+    every = np.concatenate(competency) if competency else np.zeros(0, np.int64)
+    sums = np.concatenate(unit_sum) if unit_sum else np.zeros(0)
+    numbers = np.concatenate(unit_n) if unit_n else np.zeros(0, np.int64)
     quantile = NormalDist().inv_cdf(1 - alpha / 2)
     rows = []
-    for index, competency in enumerate(columns.competencies):
-        n = int(unit_n[:, index].sum())
+    for index, name in enumerate(columns.competencies):
+        mine_only = every == index
+        units_sum, units_n = sums[mine_only], numbers[mine_only]
+        n = int(units_n.sum())
         if not n:
             continue
-        units = unit_n[:, index] > 0
-        people = int(units.sum())
-        mean = float(unit_sum[:, index].sum() / n)
-        deviation = unit_sum[units, index] - unit_n[units, index] * mean
+        people = len(units_n)
+        mean = float(units_sum.sum() / n)
+        deviation = units_sum - units_n * mean
         error = (
             float(np.sqrt(people / (people - 1) * (deviation**2).sum()) / n)
             if people > 1
@@ -492,7 +678,7 @@ def _self_gaps(columns: Columns, alpha: float) -> pa.Table:
         )
         rows.append(
             {
-                "competency": competency,
+                "competency": name,
                 "pairs": n,
                 "employees": people,
                 "gap": mean,

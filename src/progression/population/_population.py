@@ -35,9 +35,9 @@ objects; ``N`` employees, ``C`` cycles, ``K`` competencies)
 - ``_rater_ids``: with a ``rater_id`` column, ``{Rater: ndarray}``: each employee's
   usual rater id for the role (int32 codes into ``_rater_names``, a pyarrow string
   array; -1 for none), and ``_rater_id_cells[rater]`` the scores given by anyone else
-  (arrays ``employee, cycle, competency, rater_id``); ``_rater_id_cube(rater)`` gives
-  the dense ``(N, C, K)`` cube of rater ids, for per-rater analyses. Empty without the
-  column.
+  (arrays ``employee, cycle, competency, rater_id``); ``_rater_id_cube(rater, codes)``
+  gives the dense ``(len(codes), C, K)`` cube of rater ids of any employees, for
+  per-rater analyses. Empty without the column.
 - ``_reviewed``: which cycles have a review at all (any rating, of any rater, or any
   event), as bits: ``numpy.unpackbits(_reviewed, axis=1, count=C)`` gives ``(N, C)``.
 - ``_events``: the events, sorted by employee then cycle: a dict of arrays ``employee``,
@@ -823,7 +823,7 @@ class Population:
             return cells, cells != self._unrated
 
         def ids_of(rater: Rater) -> np.ndarray:
-            names: np.ndarray = self._rater_id_cube(rater)[codes][:, :, every]
+            names: np.ndarray = self._rater_id_cube(rater, codes)[:, :, every]
             return names
 
         # The least preferred rater first: each more preferred score replaces it.
@@ -837,22 +837,26 @@ class Population:
                 found = np.where(here, ids_of(rater), found).astype(np.int32)
         return values, rated, found
 
-    def _rater_id_cube(self, rater: Rater) -> np.ndarray:
-        """Each score's ``rater_id`` by one rater, ``(N, C, K)`` codes into ``_rater_names``.
+    def _rater_id_cube(self, rater: Rater, codes: np.ndarray | None = None) -> np.ndarray:
+        """Each score's ``rater_id`` by one rater, codes into ``_rater_names``.
 
-        -1 where that rater gave no score (or without a ``rater_id`` column).
+        For the employees ``codes`` (sorted; every employee by default),
+        ``(len(codes), C, K)``; -1 where that rater gave no score (or without a
+        ``rater_id`` column).
         """
-        n = len(self)
-        shape = (n, self._cycles, len(self._competencies))
-        if rater not in self._scores:
-            return np.full(shape, -1, np.int32)
-        rated = self._cube(rater, np.arange(n)) != self._unrated
+        if codes is None:
+            codes = np.arange(len(self))
+        shape = (len(codes), self._cycles, len(self._competencies))
         usual = self._rater_ids.get(rater)
-        if usual is None:
+        if rater not in self._scores or usual is None:
             return np.full(shape, -1, np.int32)
-        found = np.where(rated, usual[:, None, None], -1).astype(np.int32)
+        rated = self._cube(rater, codes) != self._unrated
+        found = np.where(rated, usual[codes][:, None, None], -1).astype(np.int32)
         other = self._rater_id_cells[rater]
-        found[other["employee"], other["cycle"], other["competency"]] = other["rater_id"]
+        if len(other["employee"]) and len(codes):
+            at = np.minimum(np.searchsorted(codes, other["employee"]), len(codes) - 1)
+            hit = codes[at] == other["employee"]
+            found[at[hit], other["cycle"][hit], other["competency"][hit]] = other["rater_id"][hit]
         return found
 
 
