@@ -347,7 +347,7 @@ def rater_drift(
         shares.add(_Counted.read(columns, codes))
     n = np.zeros(raters, np.int64)
     sums = np.zeros(raters, np.float64)
-    squares = np.zeros(raters, np.float64)  # sum of squared deviations from the mean
+    squares = np.zeros(raters, np.float64)
     clusters: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     compared_rows = 0
     for codes in _chunks(count):
@@ -356,7 +356,7 @@ def rater_drift(
             continue
         residual, by, person = found
         compared_rows += len(residual)
-        squares = _merge_squares(squares, sums, n, residual, by)
+        squares += np.bincount(by, weights=residual**2, minlength=raters)
         n += np.bincount(by, minlength=raters)
         # Added to the running sums in the rows' order, as one pass over every row
         # would add them: the same rounding, whatever the chunks.
@@ -396,7 +396,11 @@ def rater_drift(
     # The others' mean is an estimate too, from few people in a small cell. The cells of
     # one rater share people (competencies, cycles), so their errors are added as if
     # fully correlated: an upper bound, which only matters where cells are small.
-    single = np.sqrt(np.sum(squares) / max(compared_rows - raters, 1))
+    # Each rater's squares about their own mean: the residuals' mean is near zero and
+    # their spread near one, so nothing cancels that matters.
+    with np.errstate(invalid="ignore", divide="ignore"):
+        around = np.where(n > 0, squares - sums * difference, 0.0)
+    single = np.sqrt(max(float(np.sum(around)), 0.0) / max(compared_rows - raters, 1))
     share = shares.share()
     with np.errstate(invalid="ignore", divide="ignore"):
         error = np.sqrt(own_part + (single * share / n) ** 2)
@@ -450,7 +454,10 @@ def _chunks(count: int, size: int = _CHUNK) -> list[np.ndarray]:
 
 @attrs.frozen(kw_only=True)
 class _Counted:
-    """One chunk's counted scores that have a rater and a held level, in cube order."""
+    """One chunk's counted scores that have a rater and a held level, in cube order.
+
+    Read for a run of consecutive employee codes (`_chunks`).
+    """
 
     value: np.ndarray  # the score, float64
     rater: np.ndarray  # its rater id code
@@ -460,18 +467,33 @@ class _Counted:
 
     @classmethod
     def read(cls, columns: Columns, codes: np.ndarray) -> _Counted:
-        counted, counted_by = columns.scores(codes)
-        assert counted_by is not None
+        found = columns.rated(codes)
+        if found is None:
+            return cls.none()
+        values, counted_by = found
+        width, rated = values.shape[1:]
         held = columns.held[codes]
-        span = counted.shape[1] * counted.shape[2]
-        rows = np.flatnonzero((counted != MISSING) & (counted_by >= 0) & (held[:, :, None] >= 0))
+        keep = counted_by >= 0
+        keep &= (held >= 0)[:, :, None]
+        rows = np.flatnonzero(keep)
+        # Where each (cycle, rated competency) sits among (cycle, competency) places.
+        places = (
+            np.arange(width)[:, None] * len(columns.competencies) + np.array(columns.target)
+        ).reshape(-1)
         return cls(
-            value=counted.reshape(-1)[rows].astype(np.float64),
+            value=values.reshape(-1)[rows].astype(np.float64),
             rater=counted_by.reshape(-1)[rows].astype(np.int64),
-            level=held.reshape(-1)[rows // counted.shape[2]].astype(np.int64),
-            place=rows % max(span, 1),
-            person=codes[rows // max(span, 1)],
+            level=np.repeat(held.reshape(-1), np.count_nonzero(keep, axis=2).reshape(-1)).astype(
+                np.int64
+            ),
+            place=places[rows % (width * rated)],
+            person=codes[0] + rows // (width * rated),
         )
+
+    @classmethod
+    def none(cls) -> _Counted:
+        empty = np.zeros(0, np.int64)
+        return cls(value=np.zeros(0), rater=empty, level=empty, place=empty, person=empty)
 
 
 class _Shares:
@@ -549,13 +571,13 @@ class _Shares:
         if not len(rows.value):
             return None
         cell = rows.level * self.span + rows.place
-        where = self.group[rows.rater * self.levels + rows.level]
-        own_number = self.own_number[where, rows.place]
-        others = self.number[cell] - own_number
+        slot = self.group[rows.rater * self.levels + rows.level] * np.int64(self.span)
+        slot += rows.place
+        others = self.number[cell] - self.own_number.reshape(-1)[slot]
         compared = np.flatnonzero(others > 0)
         if not len(compared):
             return None
-        own_total = self.own_total[where[compared], rows.place[compared]]
+        own_total = self.own_total.reshape(-1)[slot[compared]]
         other_mean = (self.total[cell[compared]] - own_total) / others[compared]
         residual = rows.value[compared] - other_mean
         return residual, rows.rater[compared], rows.person[compared]
@@ -568,12 +590,11 @@ class _Shares:
         """
         share = np.zeros(self.raters, np.float64)
         keys = np.flatnonzero(self.group >= 0)
-        places = np.arange(self.span)
+        number = self.number.reshape(self.levels, self.span)
         for start in range(0, len(keys), _CHUNK):
             block = keys[start : start + _CHUNK]
             own = self.own_number[self.group[block]]
-            cell = (block % self.levels)[:, None] * self.span + places
-            others = self.number[cell] - own
+            others = number[block % self.levels] - own
             kept = (own > 0) & (others > 0)
             rater = np.broadcast_to((block // self.levels)[:, None], own.shape)[kept]
             share = np.bincount(
@@ -582,28 +603,6 @@ class _Shares:
                 minlength=self.raters,
             )
         return share
-
-
-def _merge_squares(
-    squares: np.ndarray, sums: np.ndarray, n: np.ndarray, residual: np.ndarray, by: np.ndarray
-) -> np.ndarray:
-    """Per rater, the squared deviations from the mean with one more chunk of residuals.
-
-    ``sums`` and ``n`` are those before the chunk. The chunk's own squares around its
-    own mean are added with the shift between the two means (Chan et al.), so that no
-    sum of squares is taken far from its mean.
-    """
-    count = np.bincount(by, minlength=len(n))
-    total = np.bincount(by, weights=residual, minlength=len(n))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(count > 0, total / count, 0.0)
-        before = np.where(n > 0, sums / n, 0.0)
-    own = np.bincount(by, weights=(residual - mean[by]) ** 2, minlength=len(n))
-    both = n + count
-    with np.errstate(invalid="ignore", divide="ignore"):
-        shift = np.where(both > 0, (mean - before) ** 2 * n * count / both, 0.0)
-    result: np.ndarray = squares + own + shift
-    return result
 
 
 def _groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -645,19 +644,24 @@ def _self_gaps(columns: Columns, alpha: float) -> pa.Table:
     unit_sum: list[np.ndarray] = []
     unit_n: list[np.ndarray] = []
     for codes in _chunks(len(columns.held)):
-        mine = columns.role(Rater.SELF, codes)
-        both = mine != MISSING
-        if not both.any():
-            continue
-        manager = columns.role(Rater.MANAGER, codes)
-        both &= manager != MISSING
-        gap = np.where(both, mine.astype(np.float64) - manager, 0.0)
+        mine = columns.role_rated(Rater.SELF, codes)
+        if mine is None:
+            break
+        # Only the people who rated themselves can have a gap.
+        who = np.flatnonzero(mine[1].any(axis=(1, 2)))
+        manager = columns.role_rated(Rater.MANAGER, codes[who])
+        if manager is None:
+            break
+        both = mine[1][who] & manager[1]
+        # Exact in integers: the sums over cycles are the same as in floats.
+        gap = np.where(both, mine[0][who].astype(np.int32) - manager[0], 0)
         counts = both.sum(axis=1)
         units = counts > 0
         competency.append(np.nonzero(units)[1])
-        unit_sum.append(gap.sum(axis=1)[units])
+        unit_sum.append(gap.sum(axis=1)[units].astype(np.float64))
         unit_n.append(counts[units])
-    every = np.concatenate(competency) if competency else np.zeros(0, np.int64)
+    target = np.array(columns.target, np.int64)
+    every = target[np.concatenate(competency)] if competency else np.zeros(0, np.int64)
     sums = np.concatenate(unit_sum) if unit_sum else np.zeros(0)
     numbers = np.concatenate(unit_n) if unit_n else np.zeros(0, np.int64)
     quantile = NormalDist().inv_cdf(1 - alpha / 2)

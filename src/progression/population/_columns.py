@@ -144,7 +144,8 @@ class Columns:
             held[a_emp[holding], t] = a_level[holding]
 
         where = [_index(competencies, c) for c in pop._competencies]
-        known = tuple(k for k, c in enumerate(where) if c >= 0)
+        # In the framework's order: chunks then list scores as the full cubes do.
+        known = tuple(sorted((k for k, c in enumerate(where) if c >= 0), key=where.__getitem__))
         columns = cls(
             employees=pop._employees,
             family=family,
@@ -199,6 +200,36 @@ class Columns:
             if counted_by is not None and names is not None:
                 counted_by[:, :, target] = names
         return counted, counted_by
+
+    def rated(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """The counted scores of the employees ``codes`` (sorted) with their raters, compactly.
+
+        ``(values, counted_by)`` over the competencies ``target`` only (the framework's
+        that the population rates), ``(len(codes), T, len(target))``: ``values`` in the
+        cubes' small integer type, ``counted_by`` as the module docstring describes it.
+        None when nobody was scored.
+        """
+        if not self.known:
+            return None
+        found = self.population._counted(self.preferred, codes, self.known, ids=True)
+        if found is None:
+            return None
+        values, _, names = found
+        assert names is not None
+        return values, names
+
+    def role_rated(self, rater: Rater, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """One role's scores of the employees ``codes`` (sorted), compactly.
+
+        ``(values, rated)`` over the competencies ``target`` only, ``(len(codes), T,
+        len(target))``, ``values`` in the cubes' small integer type; None when the role
+        scored nobody.
+        """
+        pop = self.population
+        if rater not in pop._scores or not self.known:
+            return None
+        values = pop._cube(rater, codes)[:, :, list(self.known)]
+        return values, values != pop._unrated
 
     def role(self, rater: Rater, codes: np.ndarray) -> np.ndarray:
         """One role's scores of the employees ``codes`` (sorted), ``(len(codes), T, C)``."""

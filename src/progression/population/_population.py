@@ -822,19 +822,15 @@ class Population:
             cells = self._cube(rater, codes)[:, :, every]
             return cells, cells != self._unrated
 
-        def ids_of(rater: Rater) -> np.ndarray:
-            names: np.ndarray = self._rater_id_cube(rater, codes)[:, :, every]
-            return names
-
         # The least preferred rater first: each more preferred score replaces it.
         values, rated = cells_of(present[0])
-        found = np.where(rated, ids_of(present[0]), -1).astype(np.int32) if ids else None
+        found = self._ids(present[0], codes, every, rated) if ids else None
         for rater in present[1:]:
             cells, here = cells_of(rater)
             values = np.where(here, cells, values)
             rated = rated | here
             if found is not None:
-                found = np.where(here, ids_of(rater), found).astype(np.int32)
+                found = np.where(here, self._ids(rater, codes, every, here), found)
         return values, rated, found
 
     def _rater_id_cube(self, rater: Rater, codes: np.ndarray | None = None) -> np.ndarray:
@@ -846,17 +842,28 @@ class Population:
         """
         if codes is None:
             codes = np.arange(len(self))
-        shape = (len(codes), self._cycles, len(self._competencies))
-        usual = self._rater_ids.get(rater)
-        if rater not in self._scores or usual is None:
-            return np.full(shape, -1, np.int32)
+        if rater not in self._scores:
+            return np.full((len(codes), self._cycles, len(self._competencies)), -1, np.int32)
         rated = self._cube(rater, codes) != self._unrated
-        found = np.where(rated, usual[codes][:, None, None], -1).astype(np.int32)
+        return self._ids(rater, codes, range(len(self._competencies)), rated)
+
+    def _ids(
+        self, rater: Rater, codes: np.ndarray, competencies: Sequence[int], rated: np.ndarray
+    ) -> np.ndarray:
+        """The ``rater_id`` codes of one rater's scores ``rated`` (cells of ``competencies``)."""
+        usual = self._rater_ids.get(rater)
+        if usual is None:
+            return np.full(rated.shape, -1, np.int32)
+        found = np.where(rated, usual[codes].astype(np.int32)[:, None, None], np.int32(-1))
         other = self._rater_id_cells[rater]
         if len(other["employee"]) and len(codes):
+            column = np.full(len(self._competencies), -1, np.int64)
+            column[list(competencies)] = np.arange(len(competencies))
             at = np.minimum(np.searchsorted(codes, other["employee"]), len(codes) - 1)
-            hit = codes[at] == other["employee"]
-            found[at[hit], other["cycle"][hit], other["competency"][hit]] = other["rater_id"][hit]
+            hit = (codes[at] == other["employee"]) & (column[other["competency"]] >= 0)
+            found[at[hit], other["cycle"][hit], column[other["competency"][hit]]] = other[
+                "rater_id"
+            ][hit]
         return found
 
 
