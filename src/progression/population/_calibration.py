@@ -343,37 +343,29 @@ def rater_drift(
     count = len(columns.held)
     raters = len(columns.raters)
     shares = _Shares(columns)
-    for codes in _chunks(count):
-        shares.add(_Counted.read(columns, codes))
+    kept = [shares.add(_Counted.read(columns, codes), count) for codes in _chunks(count)]
+    shares.totals()
     n = np.zeros(raters, np.int64)
     sums = np.zeros(raters, np.float64)
-    squares = np.zeros(raters, np.float64)
+    squares = 0.0
     clusters: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     compared_rows = 0
-    for codes in _chunks(count):
-        found = shares.residuals(_Counted.read(columns, codes))
+    while kept:
+        chunk = kept.pop(0)
+        found = shares.residuals(chunk)
         if found is None:
             continue
-        residual, by, person = found
+        residual, by, which, cluster_n = found
         compared_rows += len(residual)
-        squares += np.bincount(by, weights=residual**2, minlength=raters)
-        n += np.bincount(by, minlength=raters)
-        # Added to the running sums in the rows' order, as one pass over every row
-        # would add them: the same rounding, whatever the chunks.
-        sums = np.bincount(
-            np.concatenate([np.arange(raters), by]),
-            weights=np.concatenate([sums, residual]),
-            minlength=raters,
-        )
-        # Each person's rows lie in one chunk, so the (rater, person) clusters do too.
-        key, where = _clusters(by, person - codes[0], len(codes))
-        clusters.append(
-            (
-                key // len(codes) * count + key % len(codes) + codes[0],
-                np.bincount(where),
-                np.bincount(where, weights=residual),
-            )
-        )
+        squares += float(np.dot(residual, residual))
+        n += np.bincount(chunk.cluster_rater, weights=cluster_n, minlength=raters).astype(np.int64)
+        # In the rows' order, as one pass over every row would add them: the same
+        # rounding, whatever the chunks.
+        np.add.at(sums, by, residual)
+        # Each person's scores lie in one chunk, so the (rater, person) clusters do too.
+        cluster_sum = np.bincount(which, weights=residual, minlength=len(cluster_n))
+        present = cluster_n > 0
+        clusters.append((chunk.cluster[present], cluster_n[present], cluster_sum[present]))
     with np.errstate(invalid="ignore", divide="ignore"):
         difference = sums / n
     # Scores of one person move together (their ability, their strengths): the mean
@@ -381,7 +373,7 @@ def rater_drift(
     # rater's difference is pooled over every rater's people, so that it is known well
     # even for a rater of a handful of people, and the normal quantile applies.
     cluster = np.concatenate([c[0] for c in clusters]) if clusters else np.zeros(0, np.int64)
-    order = np.argsort(cluster, kind="stable")
+    order = np.argsort(cluster)
     cluster = cluster[order]
     cluster_n = np.concatenate([c[1] for c in clusters])[order] if clusters else np.zeros(0)
     cluster_sum = np.concatenate([c[2] for c in clusters])[order] if clusters else np.zeros(0)
@@ -396,11 +388,11 @@ def rater_drift(
     # The others' mean is an estimate too, from few people in a small cell. The cells of
     # one rater share people (competencies, cycles), so their errors are added as if
     # fully correlated: an upper bound, which only matters where cells are small.
-    # Each rater's squares about their own mean: the residuals' mean is near zero and
-    # their spread near one, so nothing cancels that matters.
+    # The squares about each rater's own mean: the residuals' means are small beside
+    # their spread, so nothing cancels that matters.
     with np.errstate(invalid="ignore", divide="ignore"):
-        around = np.where(n > 0, squares - sums * difference, 0.0)
-    single = np.sqrt(max(float(np.sum(around)), 0.0) / max(compared_rows - raters, 1))
+        around = squares - float(np.sum(np.where(n > 0, sums * difference, 0.0)))
+    single = np.sqrt(max(around, 0.0) / max(compared_rows - raters, 1))
     share = shares.share()
     with np.errstate(invalid="ignore", divide="ignore"):
         error = np.sqrt(own_part + (single * share / n) ** 2)
@@ -444,7 +436,7 @@ def rater_drift(
 
 
 #: Employees read at a time: a chunk's arrays stay a few tens of megabytes.
-_CHUNK = 1 << 15
+_CHUNK = int(__import__("os").environ.get("CH", 1 << 15))
 
 
 def _chunks(count: int, size: int = _CHUNK) -> list[np.ndarray]:
@@ -459,7 +451,7 @@ class _Counted:
     Read for a run of consecutive employee codes (`_chunks`).
     """
 
-    value: np.ndarray  # the score, float64
+    value: np.ndarray  # the score, in the cubes' small integer type
     rater: np.ndarray  # its rater id code
     level: np.ndarray  # the level its employee held that cycle
     place: np.ndarray  # cycle * competencies + competency
@@ -481,7 +473,7 @@ class _Counted:
             np.arange(width)[:, None] * len(columns.competencies) + np.array(columns.target)
         ).reshape(-1)
         return cls(
-            value=values.reshape(-1)[rows].astype(np.float64),
+            value=values.reshape(-1)[rows],
             rater=counted_by.reshape(-1)[rows].astype(np.int64),
             level=np.repeat(held.reshape(-1), np.count_nonzero(keep, axis=2).reshape(-1)).astype(
                 np.int64
@@ -493,7 +485,39 @@ class _Counted:
     @classmethod
     def none(cls) -> _Counted:
         empty = np.zeros(0, np.int64)
-        return cls(value=np.zeros(0), rater=empty, level=empty, place=empty, person=empty)
+        return cls(value=np.zeros(0, np.int16), rater=empty, level=empty, place=empty, person=empty)
+
+
+@attrs.frozen(kw_only=True)
+class _Kept:
+    """What the second pass reads of one chunk's scores: a few bytes each.
+
+    Per score, in cube order: its ``slot`` among the pairs' arrays, its ``cell`` and its
+    ``value``. Its (rater, person) cluster by runs of scores: ``run_length`` and
+    ``run_cluster`` (an index into ``cluster``, the chunk's clusters as keys ``rater *
+    employees + person``, sorted, with ``cluster_rater``).
+    """
+
+    slot: np.ndarray
+    cell: np.ndarray
+    value: np.ndarray
+    run_length: np.ndarray
+    run_cluster: np.ndarray
+    cluster: np.ndarray
+    cluster_rater: np.ndarray
+
+    @classmethod
+    def none(cls) -> _Kept:
+        empty = np.zeros(0, np.int32)
+        return cls(
+            slot=empty,
+            cell=empty,
+            value=empty,
+            run_length=empty,
+            run_cluster=empty,
+            cluster=np.zeros(0, np.int64),
+            cluster_rater=empty,
+        )
 
 
 class _Shares:
@@ -515,44 +539,70 @@ class _Shares:
         self.number = np.zeros(cells, np.int64)
         self.group = np.full(self.raters * self.levels, -1, np.int32)
         self.groups = 0
-        self.seen = np.zeros(self.raters * self.levels, bool)
-        self.local = np.zeros(self.raters * self.levels, np.int32)
+        self.mark = np.zeros(self.raters * self.levels, np.int32)
         # Pair sums in int32 while no sum can overflow it (scores times employees).
         self.own_total = np.zeros((0, self.span), np.int32)
         self.own_number = np.zeros((0, self.span), np.int32)
         self.largest = 0
+        self.capacity = 0
+        # The level of each group, by group number (at most one group per rater and level).
+        self.level_of = np.zeros(self.raters * self.levels, np.int32)
+        self.cell_type = np.int16 if cells < 2**15 else np.int64
 
-    def add(self, rows: _Counted) -> None:
-        """Count one chunk's scores in."""
+    def add(self, rows: _Counted, count: int) -> _Kept:
+        """Count one chunk's scores in; what the second pass needs of them, compactly."""
         if not len(rows.value):
-            return
-        cell = rows.level * self.span + rows.place
-        self.total += np.bincount(cell, weights=rows.value, minlength=len(self.total))
-        self.number += np.bincount(cell, minlength=len(self.number))
+            return _Kept.none()
         key = rows.rater * self.levels + rows.level
-        self.seen[key] = True
-        seen = np.flatnonzero(self.seen)
-        self.seen[seen] = False
-        new = seen[self.group[seen] < 0]
-        self.group[new] = self.groups + np.arange(len(new), dtype=np.int32)
-        self.groups += len(new)
-        self._reserve(self.groups, float(np.abs(rows.value).max()))
-        self.local[seen] = np.arange(len(seen), dtype=np.int32)
-        slot = self.local[key].astype(np.int64) * self.span + rows.place
-        size = len(seen) * self.span
-        sums = np.bincount(slot, weights=rows.value, minlength=size).reshape(len(seen), -1)
-        counts = np.bincount(slot, minlength=size).reshape(len(seen), -1)
-        where = self.group[seen]
-        self.own_total[where] += sums.astype(self.own_total.dtype)
-        self.own_number[where] += counts.astype(np.int32)
+        group = self.group[key]
+        fresh = group < 0
+        if fresh.any():
+            # One of each new key: the row whose number its mark keeps (the last written).
+            keys = key[fresh]
+            self.mark[keys] = np.arange(len(keys), dtype=np.int32)
+            new = keys[self.mark[keys] == np.arange(len(keys))]
+            self.group[new] = self.groups + np.arange(len(new), dtype=np.int32)
+            self.level_of[self.groups : self.groups + len(new)] = new % self.levels
+            self.groups += len(new)
+            group = self.group[key]
+        value = rows.value.astype(np.int32)
+        self._reserve(self.groups, max(int(rows.value.max()), -int(rows.value.min())))
+        slot = group.astype(np.int64) * self.span + rows.place
+        np.add.at(self.own_total.reshape(-1), slot, value.astype(self.own_total.dtype))
+        np.add.at(self.own_number.reshape(-1), slot, np.ones(len(slot), np.int32))
+        start = int(rows.person[0])
+        persons = int(rows.person[-1]) - start + 1
+        first, cluster, run_cluster = _runs(rows.rater, rows.person - start, persons)
+        return _Kept(
+            slot=slot.astype(np.int32) if self.capacity * self.span < 2**31 else slot,
+            cell=(rows.level * self.span + rows.place).astype(self.cell_type),
+            value=rows.value,
+            run_length=np.diff(first, append=len(slot)).astype(np.int32),
+            run_cluster=run_cluster.astype(np.int32),
+            cluster=cluster // persons * count + cluster % persons + start,
+            cluster_rater=(cluster // persons).astype(np.int32),
+        )
 
-    def _reserve(self, groups: int, largest: float) -> None:
-        self.largest = max(self.largest, int(np.ceil(largest)))
+    def totals(self) -> None:
+        """Each cell's sum and count: its pairs' added up, once every chunk is in."""
+        total = self.total.reshape(self.levels, self.span)
+        number = self.number.reshape(self.levels, self.span)
+        level_of = self.level_of[: self.groups]
+        for level in range(self.levels):
+            mine = np.flatnonzero(level_of == level)
+            for block in range(0, len(mine), _CHUNK):
+                rows = mine[block : block + _CHUNK]
+                total[level] += self.own_total[rows].sum(axis=0)
+                number[level] += self.own_number[rows].sum(axis=0)
+
+    def _reserve(self, groups: int, largest: int) -> None:
+        self.largest = max(self.largest, largest)
         kind = self.own_total.dtype
         if self.largest * self.count >= 2**31:
             kind = np.dtype(np.int64)
         if groups > len(self.own_number):
             rows = max(groups, len(self.own_number) * 3 // 2)
+            self.capacity = rows
             number = np.zeros((rows, self.span), np.int32)
             number[: len(self.own_number)] = self.own_number
             self.own_number = number
@@ -562,25 +612,37 @@ class _Shares:
         elif kind != self.own_total.dtype:
             self.own_total = self.own_total.astype(kind)
 
-    def residuals(self, rows: _Counted) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    def residuals(
+        self, kept: _Kept
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
         """Each compared score's difference from the mean of the others in its cell.
 
-        ``(residual, rater, person)`` of the scores whose cell another rater scored too,
-        in cube order; None when there are none.
+        ``(residual, rater, cluster, clusters)`` of the scores whose cell another rater
+        scored too, in cube order: ``cluster`` indexes ``kept.cluster``, and
+        ``clusters`` counts each one's compared scores. None when there are none.
         """
-        if not len(rows.value):
+        if not len(kept.value):
             return None
-        cell = rows.level * self.span + rows.place
-        slot = self.group[rows.rater * self.levels + rows.level] * np.int64(self.span)
-        slot += rows.place
+        which = np.repeat(kept.run_cluster, kept.run_length)
+        by = np.repeat(kept.cluster_rater[kept.run_cluster], kept.run_length)
+        cell, slot, value = kept.cell, kept.slot, kept.value
         others = self.number[cell] - self.own_number.reshape(-1)[slot]
-        compared = np.flatnonzero(others > 0)
-        if not len(compared):
-            return None
-        own_total = self.own_total.reshape(-1)[slot[compared]]
-        other_mean = (self.total[cell[compared]] - own_total) / others[compared]
-        residual = rows.value[compared] - other_mean
-        return residual, rows.rater[compared], rows.person[compared]
+        compared = others > 0
+        if compared.all():
+            clusters = np.bincount(
+                kept.run_cluster, weights=kept.run_length, minlength=len(kept.cluster)
+            ).astype(np.int64)
+        else:
+            chosen = np.flatnonzero(compared)
+            if not len(chosen):
+                return None
+            cell, slot, value = cell[chosen], slot[chosen], value[chosen]
+            others, which, by = others[chosen], which[chosen], by[chosen]
+            clusters = np.bincount(which, minlength=len(kept.cluster))
+        own_total = self.own_total.reshape(-1)[slot]
+        other_mean = (self.total[cell] - own_total) / others
+        residual = value - other_mean
+        return residual, by, which, clusters
 
     def share(self) -> np.ndarray:
         """Per rater, the sum over their pairs of ``scores / sqrt(others' scores)``.
@@ -597,11 +659,7 @@ class _Shares:
             others = number[block % self.levels] - own
             kept = (own > 0) & (others > 0)
             rater = np.broadcast_to((block // self.levels)[:, None], own.shape)[kept]
-            share = np.bincount(
-                np.concatenate([np.arange(self.raters), rater]),
-                weights=np.concatenate([share, own[kept] / np.sqrt(others[kept])]),
-                minlength=self.raters,
-            )
+            np.add.at(share, rater, own[kept] / np.sqrt(others[kept]))
         return share
 
 
@@ -621,21 +679,28 @@ def _groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ordered[start], inverse
 
 
-def _clusters(by: np.ndarray, person: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
-    """``np.unique(by * count + person, return_inverse=True)`` for rows sorted by person.
+def _runs(by: np.ndarray, person: np.ndarray, count: int) -> tuple[np.ndarray, ...]:
+    """The runs of equal (person, rater) in rows sorted by person, and their clusters.
 
-    A person's rows mostly share one rater, so the runs of equal (person, rater) are
-    few: only their keys are sorted, and each row takes its run's group.
+    ``(first, cluster, run_cluster)``: each run's first row, the sorted unique keys
+    ``by * count + person`` and each run's index among them. A person's rows mostly
+    share one rater, so the runs are few: only their keys are sorted.
     """
-    if not len(by):
-        return np.unique(by * count + person, return_inverse=True)
     start = np.empty(len(by), bool)
     start[:1] = True
     np.not_equal(by[1:], by[:-1], out=start[1:])
     start[1:] |= person[1:] != person[:-1]
     first = np.flatnonzero(start)
-    cluster, run_group = np.unique(by[first] * count + person[first], return_inverse=True)
-    return cluster, run_group[np.cumsum(start) - 1]
+    cluster, run_cluster = np.unique(by[first] * count + person[first], return_inverse=True)
+    return first, cluster, run_cluster
+
+
+def _clusters(by: np.ndarray, person: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(by * count + person, return_inverse=True)`` for rows sorted by person."""
+    if not len(by):
+        return np.unique(by * count + person, return_inverse=True)
+    first, cluster, run_cluster = _runs(by, person, count)
+    return cluster, np.repeat(run_cluster, np.diff(first, append=len(by)))
 
 
 def _self_gaps(columns: Columns, alpha: float) -> pa.Table:
@@ -648,7 +713,7 @@ def _self_gaps(columns: Columns, alpha: float) -> pa.Table:
         if mine is None:
             break
         # Only the people who rated themselves can have a gap.
-        who = np.flatnonzero(mine[1].any(axis=(1, 2)))
+        who = np.flatnonzero(mine[1].reshape(len(codes), -1).any(axis=1))
         manager = columns.role_rated(Rater.MANAGER, codes[who])
         if manager is None:
             break
