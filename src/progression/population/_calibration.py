@@ -725,8 +725,10 @@ def _self_gaps(columns: Columns, alpha: float) -> pa.Table:
         competency.append(np.nonzero(units)[1])
         unit_sum.append(gap.sum(axis=1)[units].astype(np.float64))
         unit_n.append(counts[units])
-    target = np.array(columns.target, np.int64)
-    every = target[np.concatenate(competency)] if competency else np.zeros(0, np.int64)
+    # Each of the population's competencies as the framework's (-1: not the framework's).
+    column = np.full(len(columns.population._competencies), -1, np.int64)
+    column[list(columns.known)] = columns.target
+    every = column[np.concatenate(competency)] if competency else np.zeros(0, np.int64)
     sums = np.concatenate(unit_sum) if unit_sum else np.zeros(0)
     numbers = np.concatenate(unit_n) if unit_n else np.zeros(0, np.int64)
     quantile = NormalDist().inv_cdf(1 - alpha / 2)

@@ -219,16 +219,16 @@ class Columns:
         return values, names
 
     def role_rated(self, rater: Rater, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-        """One role's scores of the employees ``codes`` (sorted), compactly.
+        """One role's scores of the employees ``codes`` (sorted), as the population holds them.
 
-        ``(values, rated)`` over the competencies ``target`` only, ``(len(codes), T,
-        len(target))``, ``values`` in the cubes' small integer type; None when the role
-        scored nobody.
+        ``(values, rated)``, ``(len(codes), T, K)`` over the population's competencies
+        (``target[known.index(k)]`` is competency ``k``'s code, for those in ``known``),
+        ``values`` in the cubes' small integer type; None when the role scored nobody.
         """
         pop = self.population
         if rater not in pop._scores or not self.known:
             return None
-        values = pop._cube(rater, codes)[:, :, list(self.known)]
+        values = pop._cube(rater, codes)
         return values, values != pop._unrated
 
     def role(self, rater: Rater, codes: np.ndarray) -> np.ndarray:
