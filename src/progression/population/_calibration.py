@@ -439,9 +439,9 @@ def rater_drift(
 _CHUNK = int(__import__("os").environ.get("CH", 1 << 15))
 
 
-def _chunks(count: int, size: int = _CHUNK) -> list[np.ndarray]:
-    """The employee codes ``0..count-1`` in consecutive runs of at most ``size``."""
-    return [np.arange(start, min(start + size, count)) for start in range(0, count, size)]
+def _chunks(count: int) -> list[np.ndarray]:
+    """The employee codes ``0..count-1`` in consecutive runs of at most `_CHUNK`."""
+    return [np.arange(start, min(start + _CHUNK, count)) for start in range(0, count, _CHUNK)]
 
 
 @attrs.frozen(kw_only=True)
