@@ -148,10 +148,10 @@ def reference(
         }
     # Benjamini-Hochberg: every tested p-value up to the largest p_(k) <= alpha k / m.
     ranked = sorted(row["p_value"] for row in found.values() if row["tested"])
-    passing = [p for k, p in enumerate(ranked, 1) if p <= alpha * k / len(ranked)]
+    rejected = max((k for k, p in enumerate(ranked, 1) if p <= alpha * k / len(ranked)), default=0)
     for row in found.values():
-        row["flagged"] = bool(passing) and row["tested"] and row["p_value"] <= passing[-1]
-    level = 1 - max(len(passing), 1) * alpha / max(len(ranked), 1)
+        row["flagged"] = rejected > 0 and row["tested"] and row["p_value"] <= ranked[rejected - 1]
+    level = 1 - max(rejected, 1) * alpha / max(len(ranked), 1)
     for row in found.values():
         half = normal.inv_cdf(1 - (1 - level) / 2) * row.pop("error")
         row["low"], row["high"] = row["difference"] - half, row["difference"] + half

@@ -545,8 +545,8 @@ class _Shares:
         self.own_number = np.zeros((0, self.span), np.int32)
         self.largest = 0
         self.capacity = 0
-        # The level of each group, by group number (at most one group per rater and level).
-        self.level_of = np.zeros(self.raters * self.levels, np.int32)
+        # Each group's key ``rater * levels + level``, by group number.
+        self.key_of = np.zeros(self.raters * self.levels, np.int64)
         self.cell_type = np.int16 if cells < 2**15 else np.int64
 
     def add(self, rows: _Counted, count: int) -> _Kept:
@@ -562,7 +562,7 @@ class _Shares:
             self.mark[keys] = np.arange(len(keys), dtype=np.int32)
             new = keys[self.mark[keys] == np.arange(len(keys))]
             self.group[new] = self.groups + np.arange(len(new), dtype=np.int32)
-            self.level_of[self.groups : self.groups + len(new)] = new % self.levels
+            self.key_of[self.groups : self.groups + len(new)] = new
             self.groups += len(new)
             group = self.group[key]
         value = rows.value.astype(np.int32)
@@ -587,7 +587,7 @@ class _Shares:
         """Each cell's sum and count: its pairs' added up, once every chunk is in."""
         total = self.total.reshape(self.levels, self.span)
         number = self.number.reshape(self.levels, self.span)
-        level_of = self.level_of[: self.groups]
+        level_of = self.key_of[: self.groups] % self.levels
         for level in range(self.levels):
             mine = np.flatnonzero(level_of == level)
             for block in range(0, len(mine), _CHUNK):
@@ -645,21 +645,17 @@ class _Shares:
         return residual, by, which, clusters
 
     def share(self) -> np.ndarray:
-        """Per rater, the sum over their pairs of ``scores / sqrt(others' scores)``.
-
-        Added pair by pair in the order of (rater, cell), as one pass over every pair
-        would add them.
-        """
+        """Per rater, the sum over their pairs of ``scores / sqrt(others' scores)``."""
         share = np.zeros(self.raters, np.float64)
-        keys = np.flatnonzero(self.group >= 0)
         number = self.number.reshape(self.levels, self.span)
-        for start in range(0, len(keys), _CHUNK):
-            block = keys[start : start + _CHUNK]
-            own = self.own_number[self.group[block]]
-            others = number[block % self.levels] - own
-            kept = (own > 0) & (others > 0)
-            rater = np.broadcast_to((block // self.levels)[:, None], own.shape)[kept]
-            np.add.at(share, rater, own[kept] / np.sqrt(others[kept]))
+        for start in range(0, self.groups, _CHUNK):
+            keys = self.key_of[start : min(start + _CHUNK, self.groups)]
+            own = self.own_number[start : start + len(keys)]
+            others = number[keys % self.levels] - own
+            part = np.where(
+                (own > 0) & (others > 0), own / np.sqrt(np.maximum(others, 1)), 0.0
+            ).sum(axis=1)
+            share += np.bincount(keys // self.levels, weights=part, minlength=self.raters)
         return share
 
 
