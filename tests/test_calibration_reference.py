@@ -96,12 +96,12 @@ def reference(
         given_.setdefault((employee, cycle, competency), {})[role] = (score, rater)
     cells: dict[tuple[str, str, str], list[tuple[str, str, int]]] = {}
     for (employee, cycle, competency), by_role in given_.items():
-        role = next((r for r in PREFERRED if r in by_role), None)
-        level = held(assignments, employee, cycle)
-        if role is None or level is None:
+        counted = next((r for r in PREFERRED if r in by_role), None)
+        holding = held(assignments, employee, cycle)
+        if counted is None or holding is None:
             continue
-        score, rater = by_role[role]
-        cells.setdefault((level, cycle, competency), []).append((rater, employee, score))
+        score, rater = by_role[counted]
+        cells.setdefault((holding, cycle, competency), []).append((rater, employee, score))
     residuals: dict[str, list[tuple[str, float]]] = {}
     share: dict[str, float] = {}
     for entries in cells.values():

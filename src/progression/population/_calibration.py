@@ -27,6 +27,14 @@ The ``low``/``high`` interval of every rater is at the false-coverage-adjusted l
 so that a tested rater is flagged exactly when that interval excludes zero.
 Self versus manager gaps are ``self - manager`` over the cells both scored, per
 competency, with the same person-clustered interval at ``1 - alpha``.
+
+Rater drift reads the population in chunks of employees, twice over: the first pass
+adds each score into sums and counts per cell and per (rater, cell) pair, and keeps a
+few bytes per score (where its pair and cell are, its value, its person's runs); the
+second computes each compared score's difference from the others' mean and adds it into
+per-rater and per-(rater, person) sums. Nothing holds several wide columns per score of
+the whole population. Each rater's differences are added in the order one pass over all
+scores would add them, so the differences do not depend on the chunks.
 """
 
 from __future__ import annotations
@@ -351,21 +359,21 @@ def rater_drift(
     clusters: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     compared_rows = 0
     while kept:
-        chunk = kept.pop(0)
+        chunk = kept.pop(0)  # let each chunk go once read
         found = shares.residuals(chunk)
         if found is None:
             continue
-        residual, by, which, cluster_n = found
+        residual, by, which, scored = found
         compared_rows += len(residual)
         squares += float(np.dot(residual, residual))
-        n += np.bincount(chunk.cluster_rater, weights=cluster_n, minlength=raters).astype(np.int64)
+        n += np.bincount(chunk.cluster_rater, weights=scored, minlength=raters).astype(np.int64)
         # In the rows' order, as one pass over every row would add them: the same
         # rounding, whatever the chunks.
         np.add.at(sums, by, residual)
         # Each person's scores lie in one chunk, so the (rater, person) clusters do too.
-        cluster_sum = np.bincount(which, weights=residual, minlength=len(cluster_n))
-        present = cluster_n > 0
-        clusters.append((chunk.cluster[present], cluster_n[present], cluster_sum[present]))
+        summed = np.bincount(which, weights=residual, minlength=len(scored))
+        some = scored > 0
+        clusters.append((chunk.cluster[some], scored[some], summed[some]))
     with np.errstate(invalid="ignore", divide="ignore"):
         difference = sums / n
     # Scores of one person move together (their ability, their strengths): the mean
