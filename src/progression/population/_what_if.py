@@ -20,7 +20,7 @@ reaches ``t``. So one evaluation gives the exact pass rate at every threshold.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -28,17 +28,18 @@ import attrs
 import numpy as np
 import pyarrow as pa
 
-from .._evaluation._kinds import KINDS, AverageScoreKind, ScoreKind
-from .._evaluation._results import Verdict
+from .._evaluation._engine import Move, evaluate
+from .._evaluation._kinds import KINDS, AverageScoreKind, ScoreFloorKind
+from .._evaluation._results import Outcome, Verdict
 from .._lint._rules import Finding, Severity
 from .._model import Framework
 from .._numbers import Number, show_number, to_fraction
-from .._policy import AverageScore
-from .._what_if import with_policy
-from ..exceptions import InvalidFramework
+from .._policy import AverageScore, MeetsExpectations, ScoreFloor, Sustained, TimeInLevel
+from .._what_if import _select, governed_moves, with_policy
+from ..exceptions import InvalidFramework, Problem
 from ._calibration import _pyplot, _table_html
 from ._columns import population_of
-from ._evaluate import _Run, evaluate_tables
+from ._evaluate import Checked, _Run, evaluate_tables
 
 __all__ = [
     "Comparison",
@@ -374,94 +375,281 @@ def _responsible(
 
 # --- sweep -----------------------------------------------------------------------------
 
+#: The parameters a harder value of which never lets anybody pass who did not pass
+#: before: read from critical values.
+MONOTONE = ("threshold", "floor", "sustained", "time_in_level")
+_SELECTORS = ("family", "track", "from_level", "to_level")
+#: A move as `with_policy` selects it: family, from level, to level, target family.
+_Where = tuple[str, str | None, str, str]
+
+
+def _reaches(
+    numerator: np.ndarray, denominator: np.ndarray, threshold: Fraction, strict: bool
+) -> Any:
+    """Where ``numerator / denominator`` reaches ``threshold`` (above it when strict).
+
+    ``_NONE`` stands above everything: no average to hold to a threshold.
+    """
+    # Totals and weights are small: in 64 bits unless the threshold is not.
+    small = max(abs(threshold.numerator), threshold.denominator) < 2**24
+    kind = np.int64 if small else object
+    none = numerator == _NONE
+    left = np.where(none, 0, numerator).astype(kind) * threshold.denominator
+    right = denominator.astype(kind) * threshold.numerator
+    held = np.asarray(left > right if strict else left >= right, bool)
+    return none | held
+
 
 class _CriticalRun(_Run):
-    """A run that keeps, per employee, the lowest average of its window per strictness."""
+    """One run at the easiest values of a group of points, keeping each critical value.
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
-        # The lowest average as total / weight: numerator and denominator, per strictness.
-        self.low = {
-            s: (np.full(self.n, _NONE, np.int64), np.ones(self.n, np.int64)) for s in (False, True)
-        }
+    For the employees whose move the group changes (``scope``), by window length ``k``
+    from 1 to ``width``: ``steady``, how many cycles ending at ``as_of`` qualify in this
+    run (every score step passed), at most ``width``; and, over the latest ``k``
+    cycles, the lowest average of the `AverageScore` steps per strictness
+    (``averages``: numerators and denominators, employees x ``k``) and the lowest score
+    a `ScoreFloor` step saw (``lowest``). Besides, per employee: whether the policy
+    has a `Sustained` criterion, its window in this run (``own``), and the cycles spent
+    in the level where it has a `TimeInLevel` criterion (``spent``).
+    """
 
-    def keep(self, strict: bool, idx: np.ndarray, total: np.ndarray, weight: int) -> None:
-        numerator, denominator = self.low[strict]
-        # Cross-multiplied: totals are small, the products fit in 64 bits.
-        before = numerator[idx]
-        unseen = before == _NONE
-        lower = (total != _NONE) & (
-            unseen
-            | (
-                np.where(total == _NONE, 0, total) * denominator[idx]
-                < np.where(unseen, 0, before) * weight
+    def __init__(  # noqa: PLR0917 - the run's and the group's facts
+        self,
+        framework: Framework,
+        population: Any,
+        varied: frozenset[str],
+        width: int,
+        selected: frozenset[_Where],
+        probe: Callable[[], Framework],
+    ) -> None:
+        super().__init__(framework, population, None, None)
+        n = self.n
+        self.varied = varied
+        self.width = width
+        self.selected = selected
+        self.probe = probe
+        self.scope = np.zeros(n, bool)
+        self.sustains = np.zeros(n, bool)
+        self.own = np.ones(n, np.int64)
+        self.timed = np.zeros(n, bool)
+        self.spent = np.zeros(n, np.int64)
+        self.steady = np.zeros(n, np.int64)
+        self.averages: dict[bool, tuple[np.ndarray, np.ndarray]] = {}
+        self.lowest = np.full((n, width), _NONE, np.int64) if "floor" in varied else None
+        self.singles: list[tuple[int, Verdict]] = []
+        self._read: dict[int, tuple[np.ndarray, list[Any], np.ndarray | None]] = {}
+
+    def _average_columns(self, strict: bool) -> tuple[np.ndarray, np.ndarray]:
+        found = self.averages.get(strict)
+        if found is None:
+            shape = (self.n, self.width)
+            found = self.averages[strict] = (
+                np.full(shape, _NONE, np.int64),
+                np.ones(shape, np.int64),
             )
-        )
-        numerator[idx] = np.where(lower, total, numerator[idx])
-        denominator[idx] = np.where(lower, weight, denominator[idx])
+        return found
 
-    def window_checked(self, idx: np.ndarray, score: ScoreKind, key: Any, known: Any) -> None:
-        if not isinstance(score, AverageScoreKind):
+    def _policy(self, idx: np.ndarray, criteria: Iterable[Any], own: int) -> None:
+        kinds = {type(c) for c in criteria}
+        self.scope[idx] = True
+        self.sustains[idx] = Sustained in kinds
+        self.own[idx] = own
+        self.timed[idx] = TimeInLevel in kinds
+
+    def cycles_checked(self, move: Move, idx: np.ndarray, checked: Checked | None) -> None:
+        pop = self.pop
+        head = int(idx[0])
+        current = int(self.current[head])
+        where = (
+            pop._families[int(pop._family[head])],
+            pop._levels[current] if current >= 0 else None,
+            move.target_level,
+            move.target_family,
+        )
+        if where not in self.selected:
             return
-        lowest = np.where(known, np.asarray(key, np.int64), _NONE).min(axis=1)
-        self.keep(score.strict, idx, lowest, score.total_weight)
+        compiled = move.compiled
+        self._policy(idx, compiled.policy.criteria, compiled.sustain)
+        if compiled.time_in_level is not None:
+            self.spent[idx] = self.end[idx] - self.since[idx] + 1
+        if checked is None:
+            self.steady[idx] = self.width
+            return
+        outcomes, qualifies, position = checked
+        size = len(idx)
+        rows = np.arange(size)
+        going = np.ones(size, bool)
+        steady = np.zeros(size, np.int64)
+        averages: dict[bool, tuple[np.ndarray, np.ndarray]] = {}
+        floor = np.full(size, _NONE, np.int64)
+        # Most recent first: the lowest values over the latest k cycles, for every k.
+        for back in range(self.width):
+            at = position - back
+            cell = np.maximum(at, 0)
+            going &= (at >= 0) & qualifies[rows, cell]
+            if not going.any():
+                break
+            steady += going
+            for step, (_, key, _) in zip(compiled.scores, outcomes, strict=True):
+                value = np.asarray(key[rows, cell], np.int64)
+                if isinstance(step, AverageScoreKind) and "threshold" in self.varied:
+                    numerator, denominator = averages.setdefault(
+                        step.strict, (np.full(size, _NONE, np.int64), np.ones(size, np.int64))
+                    )
+                    unseen = numerator == _NONE
+                    # Cross-multiplied: totals and weights are small.
+                    lower = going & (
+                        unseen
+                        | (value * denominator < np.where(unseen, 0, numerator) * step.total_weight)
+                    )
+                    numerator[lower] = value[lower]
+                    denominator[lower] = step.total_weight
+                elif isinstance(step, ScoreFloorKind) and self.lowest is not None:
+                    floor = np.where(going, np.minimum(floor, value), floor)
+            for strict, (numerator, denominator) in averages.items():
+                numerators, denominators = self._average_columns(strict)
+                numerators[idx, back] = numerator
+                denominators[idx, back] = denominator
+            if self.lowest is not None:
+                self.lowest[idx, back] = floor
+        self.steady[idx] = steady
 
     def place_verdict(self, code: int, verdict: Verdict) -> None:
         super().place_verdict(code, verdict)
-        for result in verdict.criteria:
-            criterion = result.criterion
-            if not isinstance(criterion, AverageScore) or not result.checks:
-                continue
-            seen = [ch.observed for ch in result.checks]
-            if any(v is None for v in seen):
-                continue
-            lowest = Fraction(min(Fraction(v) for v in seen))  # type: ignore[arg-type]
-            self.keep(
-                criterion.strict,
-                np.array([code]),
-                np.array([lowest.numerator], np.int64),
-                lowest.denominator,
+        self.singles.append((code, verdict))
+
+    def finish(self) -> None:
+        """The critical values of the employees the single evaluator decided."""
+        for code, verdict in self.singles:
+            where = (
+                verdict.family,
+                verdict.current_level,
+                verdict.target_level,
+                verdict.target_family,
             )
+            if where not in self.selected:
+                continue
+            criteria = [r.criterion for r in verdict.criteria]
+            own = next((c.cycles for c in criteria if isinstance(c, Sustained)), 1)
+            self._policy(np.array([code]), criteria, own)
+            for result in verdict.criteria:
+                if isinstance(result.criterion, TimeInLevel) and result.observed is not None:
+                    self.spent[code] = int(result.observed)
+            if "sustained" in self.varied and own < self.width:
+                # The window of this run is shorter than the longest asked: the same
+                # history once more, with the longest window, for its earlier cycles.
+                self._single_cycles(code, evaluate(self.probe(), self.pop.history(code)))
+            else:
+                self._single_cycles(code, verdict)
+
+    def _single_cycles(self, code: int, verdict: Verdict) -> None:
+        scored = [
+            r
+            for r in verdict.criteria
+            if isinstance(r.criterion, AverageScore | ScoreFloor | MeetsExpectations)
+        ]
+        if not scored:
+            self.steady[code] = self.width
+            return
+        low: dict[bool, Fraction] = {}
+        floor: int | None = None
+        for back in range(self.width):
+            checks = [r.checks[-1 - back] if back < len(r.checks) else None for r in scored]
+            if any(ch is None or ch.outcome is not Outcome.PASSED for ch in checks):
+                break
+            self.steady[code] += 1
+            for result, check in zip(scored, checks, strict=True):
+                assert check is not None
+                criterion = result.criterion
+                if isinstance(criterion, AverageScore) and "threshold" in self.varied:
+                    value = Fraction(check.observed)  # type: ignore[arg-type]
+                    before = low.get(criterion.strict)
+                    low[criterion.strict] = value if before is None else min(before, value)
+                elif isinstance(criterion, ScoreFloor) and self.lowest is not None:
+                    value_int = int(check.observed)  # type: ignore[arg-type]
+                    floor = value_int if floor is None else min(floor, value_int)
+            for strict, value in low.items():
+                numerators, denominators = self._average_columns(strict)
+                numerators[code, back] = value.numerator
+                denominators[code, back] = value.denominator
+            if self.lowest is not None and floor is not None:
+                self.lowest[code, back] = floor
+
+    def passes(self, point: Mapping[str, Any]) -> np.ndarray:
+        """Who passes at ``point`` among those who pass in this run (everyone else: True).
+
+        Out of scope, the point asks what this run asked. In scope, the latest cycles
+        of the point's window must all qualify here and reach its threshold and floor,
+        and the stay must be long enough.
+        """
+        varied = self.varied
+        held = np.ones(self.n, bool)
+        if varied & {"threshold", "floor", "sustained"}:
+            cycles = int(point["sustained"]) if "sustained" in varied else 0
+            found = self._read.get(cycles)
+            if found is None:
+                window = np.where(self.sustains, cycles, self.own) if cycles else self.own
+                at = (np.arange(self.n), np.clip(window - 1, 0, self.width - 1))
+                found = self._read[cycles] = (
+                    self.steady >= window,
+                    [(strict, n[at], d[at]) for strict, (n, d) in self.averages.items()],
+                    None if self.lowest is None else self.lowest[at],
+                )
+            steady, averages, lowest = found
+            held &= steady
+            if "threshold" in varied:
+                threshold = to_fraction(point["threshold"])
+                for strict, numerator, denominator in averages:
+                    held &= _reaches(numerator, denominator, threshold, strict)
+            if lowest is not None:
+                held &= lowest >= int(point["floor"])
+        if "time_in_level" in varied:
+            held &= ~self.timed | (self.spent >= int(point["time_in_level"]))
+        found_all: np.ndarray = ~self.scope | held
+        return found_all
 
 
-@attrs.frozen(kw_only=True, eq=False)
-class _Critical:
-    """One engine run at the bottom threshold, and each employee's critical averages."""
-
-    verdicts: pa.Table
-    met: np.ndarray
-    ready: np.ndarray
-    low: dict[bool, tuple[np.ndarray, np.ndarray]]
-
-    def passes(self, threshold: Fraction) -> np.ndarray:
-        """Who reaches ``threshold`` in every cycle of every average (strict: above it)."""
-        reach = np.ones(len(self.met), bool)
-        small = max(abs(threshold.numerator), threshold.denominator) < 2**24
-        for strict, (numerator, denominator) in self.low.items():
-            # Totals and weights are small: in 64 bits unless the threshold is not.
-            kind = np.int64 if small else object
-            none = numerator == _NONE
-            left = np.where(none, 0, numerator).astype(kind) * threshold.denominator
-            right = denominator.astype(kind) * threshold.numerator
-            held = np.asarray(left > right if strict else left >= right, bool)
-            reach &= none | held
-        return reach
+def _easiest(values: Iterable[Any]) -> Any:
+    return min(values, key=to_fraction)
 
 
-def _critical(framework: Framework, population: Any, low: Fraction) -> _Critical | None:
-    """The run with every average threshold at ``low``; None without any average.
+def _critical(
+    framework: Framework, population: Any, fixed: Mapping[str, Any], points: list[dict[str, Any]]
+) -> _CriticalRun | None:
+    """The run at the easiest values of ``points``, which share ``fixed``; None if refused.
 
-    Exact for every threshold from ``low`` up: passing at a higher one needs passing
-    here, and the critical averages decide the rest.
+    Every point differs from ``fixed`` only in the monotone parameters it sets, the same
+    ones for all. The run sets each to its easiest value among the points: exact for
+    every point (see the module docstring).
     """
-    if not any(isinstance(c, AverageScore) for p in framework.policies for c in p.criteria):
-        return None
-    bottom = with_policy(framework, threshold=low)
-    run = _CriticalRun(bottom, population, None, None)
+    varied = frozenset(k for k in points[0] if k in MONOTONE)
+    easiest = {k: _easiest(p[k] for p in points) for k in varied}
+    try:
+        base = with_policy(framework, **fixed, **easiest)
+    except InvalidFramework:
+        return None  # the easiest values together break a rule: each point on its own
+    selectors = {k: fixed[k] for k in _SELECTORS if k in fixed}
+    problems: list[Problem] = []
+    moves = dict(governed_moves(framework))
+    family, track, from_level, to_level = (selectors.get(k) for k in _SELECTORS)
+    chosen = _select(framework, moves, family, track, from_level, to_level, problems)
+    selected = frozenset((f, low, high, to or f) for f, low, high, to in chosen)
+    own = max(
+        (c.cycles for p in base.policies for c in p.criteria if isinstance(c, Sustained)),
+        default=1,
+    )
+    width = max([own, *(int(p["sustained"]) for p in points if "sustained" in p)])
+    probes: list[Framework] = []
+
+    def probe() -> Framework:
+        if not probes:
+            probes.append(with_policy(base, **selectors, sustained=width))
+        return probes[0]
+
+    run = _CriticalRun(base, population, varied, width, selected, probe)
     run.run()
-    verdicts = run.tables().verdicts
-    _, met, ready = _outcomes(verdicts)
-    return _Critical(verdicts=verdicts, met=met, ready=ready, low=run.low)
+    run.finish()
+    return run
 
 
 def _points(grid: Any) -> list[dict[str, Any]]:
@@ -490,8 +678,9 @@ class Sweep:
     ``levels``: per policy (its index in the grid, and its ``parameters`` as text),
     family and level, ``employees, passing, pass_rate, ready, ready_rate``.
     ``transitions``: the same per family, level, target family and target.
-    ``exact``: how many policies were read from the critical values rather than
-    evaluated one by one.
+    ``evaluations``: how many times the engine ran over the population. ``exact``: how
+    many policies were read from critical values (points setting a monotone parameter)
+    rather than from an evaluation of their own.
     """
 
     levels: pa.Table
@@ -512,57 +701,69 @@ def sweep(framework: Framework, population: Any, grid: Any) -> Sweep:
     """Pass rates per level and per transition for every policy of ``grid``.
 
     ``grid`` is a list of `progression.with_policy` keyword dicts, or a mapping of
-    parameter to values (every combination). Points that change only ``threshold``
-    are all read from one engine run (see the module docstring: exact at every
-    threshold); any other point is evaluated by the engine on its own.
+    parameter to values (every combination). Points are grouped by their other
+    arguments (``strict``, ``min_value``, ``count``, ``drop``, ``add``, the selection
+    of moves) and by which monotone parameters they set (``threshold``, ``floor``,
+    ``sustained``, ``time_in_level``): each group costs one engine run, at the easiest
+    value of each monotone parameter, and every point of it is read from the critical
+    values of that run (see the module docstring: exact at every value). A point that
+    sets no monotone parameter is evaluated as it is, once per distinct point.
     """
     pop = population_of(population)
     points = _points(grid)
-    critical: _Critical | None = None
-    level_rows: dict[str, list[Any]] = {}
-    transition_rows: dict[str, list[Any]] = {}
-    evaluations = exact = 0
-    # The run read for every threshold has the same groups each time: grouped once.
-    grouped: dict[tuple[str, ...], tuple[np.ndarray, list[tuple[Any, ...]]]] = {}
-    thresholds = [to_fraction(p["threshold"]) for p in points if set(p) == {"threshold"}]
     for point in points:
-        if set(point) == {"threshold"}:
-            # Refused the same way an evaluation of that point would be.
-            with_policy(framework, **point)
+        # Refused the same way an evaluation of that point would be.
+        with_policy(framework, **point)
+    groups: dict[tuple[Any, ...], list[int]] = {}
     for index, point in enumerate(points):
-        if set(point) == {"threshold"}:
-            if critical is None:
-                critical = _critical(framework, pop, min(thresholds))
-                evaluations += 1
-            if critical is not None:
-                reach = critical.passes(to_fraction(point["threshold"]))
-                verdicts = critical.verdicts
-                met, ready = critical.met & reach, critical.ready & reach
-                exact += 1
-            else:
-                verdicts = evaluate_tables(with_policy(framework, **point), pop).verdicts
-                _, met, ready = _outcomes(verdicts)
-                evaluations += 1
-        else:
-            verdicts = evaluate_tables(with_policy(framework, **point), pop).verdicts
+        fixed = tuple(sorted((k, repr(v)) for k, v in point.items() if k not in MONOTONE))
+        groups.setdefault((fixed, frozenset(point) & set(MONOTONE)), []).append(index)
+    # Per point: the verdicts it is read from, and who passes and is ready.
+    found: dict[int, tuple[pa.Table, np.ndarray, np.ndarray]] = {}
+    evaluations = exact = 0
+    for (_, varied), members in groups.items():
+        chosen = [points[i] for i in members]
+        settings = {k: v for k, v in chosen[0].items() if k not in MONOTONE}
+        run = _critical(framework, pop, settings, chosen) if varied else None
+        if run is not None:
+            verdicts = run.tables().verdicts
             _, met, ready = _outcomes(verdicts)
             evaluations += 1
+            exact += len(members)
+            for i in members:
+                reach = run.passes(points[i])
+                found[i] = (verdicts, met & reach, ready & reach)
+            continue
+        # One evaluation per distinct point: a group without monotone parameters holds
+        # one point, maybe repeated.
+        for i in members if varied else members[:1]:
+            verdicts = evaluate_tables(with_policy(framework, **points[i]), pop).verdicts
+            _, met, ready = _outcomes(verdicts)
+            evaluations += 1
+            found[i] = (verdicts, met, ready)
+        if not varied:
+            for i in members[1:]:
+                found[i] = found[members[0]]
+    level_rows: dict[str, list[Any]] = {}
+    transition_rows: dict[str, list[Any]] = {}
+    # Points read from one run have the same groups each time: grouped once per run.
+    grouped: dict[tuple[int, tuple[str, ...]], tuple[np.ndarray, list[tuple[Any, ...]]]] = {}
+    for index, point in enumerate(points):
+        verdicts, met, ready = found[index]
         for rows, by in (
             (level_rows, ("family", "level")),
             (transition_rows, ("family", "level", "target_family", "target")),
         ):
-            if critical is not None and verdicts is critical.verdicts:
-                if by not in grouped:
-                    grouped[by] = _groups(verdicts, by)
-                group, names = grouped[by]
-            else:
-                group, names = _groups(verdicts, by)
+            key = (id(verdicts), by)
+            if key not in grouped:
+                grouped[key] = _groups(verdicts, by)
+            group, names = grouped[key]
             if len(by) == 2:
                 names = [(*k, None, None) for k in names]
-            found = _rates(group, names, met, ready)
-            found["policy"] = [index] * len(names)
-            found["parameters"] = [_describe(point)] * len(names)
-            for name, values in found.items():
+            rates = _rates(group, names, met, ready)
+            rates["policy"] = [index] * len(names)
+            rates["parameters"] = [_describe(point)] * len(names)
+            for name, values in rates.items():
                 rows.setdefault(name, []).extend(list(values))
     level_schema = pa.schema(
         _SWEEP_FIELDS + [f for f in _RATE_FIELDS if f[0] not in ("target_family", "target")]
