@@ -34,19 +34,29 @@ from .._evaluation._results import Outcome, Verdict
 from .._lint._rules import Finding, Severity
 from .._model import Framework
 from .._numbers import Number, show_number, to_fraction
-from .._policy import AverageScore, MeetsExpectations, ScoreFloor, Sustained, TimeInLevel
+from .._policy import (
+    MAX_CYCLES,
+    AverageScore,
+    MeetsExpectations,
+    ScoreFloor,
+    Sustained,
+    TimeInLevel,
+)
+from .._validation import one_of, show
 from .._what_if import _select, governed_moves, with_policy
-from ..exceptions import InvalidFramework, Problem
+from ..exceptions import InvalidFramework, InvalidInput, Problem
 from ._calibration import _pyplot, _table_html
 from ._columns import population_of
 from ._evaluate import Checked, _Run, evaluate_tables
 
 __all__ = [
     "Comparison",
+    "Curve",
     "Sweep",
     "ThresholdCurve",
     "aspirational",
     "compare",
+    "curve",
     "sweep",
     "threshold_curve",
 ]
@@ -783,16 +793,27 @@ def sweep(framework: Framework, population: Any, grid: Any) -> Sweep:
     )
 
 
-@attrs.frozen(kw_only=True, eq=False)
-class ThresholdCurve:
-    """The pass rate against the threshold of every `AverageScore`, per level.
+_AXES = {
+    "threshold": "threshold of the average score",
+    "floor": "floor of every competency",
+    "sustained": "sustained cycles",
+    "time_in_level": "cycles in the level",
+}
 
-    ``table``: per threshold (as people read it, ``threshold``; exactly, as
-    ``threshold_numerator`` and ``threshold_denominator``; and as a float,
-    ``threshold_value``), family and level, ``employees, passing, pass_rate, ready,
-    ready_rate``; exact at each threshold listed.
+
+@attrs.frozen(kw_only=True, eq=False)
+class Curve:
+    """The pass rate against one monotone parameter of every policy, per level.
+
+    ``parameter`` is ``threshold``, ``floor``, ``sustained`` or ``time_in_level``.
+    ``table``: per value of it, family and level, ``employees, passing, pass_rate,
+    ready, ready_rate``, exact at each value listed. The value comes first: for the
+    threshold, as people read it (``threshold``), exactly (``threshold_numerator`` and
+    ``threshold_denominator``) and as a float (``threshold_value``); for the others,
+    an integer column named after the parameter.
     """
 
+    parameter: str
     table: pa.Table
 
     def to_pandas(self) -> Any:
@@ -800,27 +821,131 @@ class ThresholdCurve:
         return self.table.to_pandas()
 
     def _repr_html_(self) -> str:
-        return _table_html("Pass rate against the threshold", self.table, rows=30)
+        return _table_html(f"Pass rate against the {_AXES[self.parameter]}", self.table, rows=30)
 
     def plot(self, ax: Any = None) -> Any:
-        """One line per level: the share passing at each threshold."""
+        """One line per level: the share passing at each value."""
         plt = _pyplot()
         if ax is None:
             _, ax = plt.subplots(figsize=(8, 4))
-        rows = self.table.to_pylist()
+        column = "threshold_value" if self.parameter == "threshold" else self.parameter
         lines: dict[str, tuple[list[float], list[float]]] = {}
-        for row in rows:
+        for row in self.table.to_pylist():
             xs, ys = lines.setdefault(f"{row['family']}/{row['level']}", ([], []))
-            xs.append(row["threshold_value"])
+            xs.append(row[column])
             ys.append(row["pass_rate"])
         for name, (xs, ys) in lines.items():
-            ax.step(xs, ys, where="post", label=name)
-        ax.set_xlabel("threshold of the average score")
+            if self.parameter == "threshold":
+                # Between two thresholds listed, the rate is the lower one's.
+                ax.step(xs, ys, where="post", label=name)
+            else:
+                ax.plot(xs, ys, marker="o", label=name)
+        ax.set_xlabel(_AXES[self.parameter])
         ax.set_ylabel("share passing (approvals aside)")
         ax.set_ylim(0, 1)
-        ax.set_title("Pass rate against the threshold")
+        ax.set_title(f"Pass rate against the {_AXES[self.parameter]}")
         ax.legend(fontsize="small", ncol=2)
         return ax.figure
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class ThresholdCurve(Curve):
+    """The pass rate against the threshold of every `AverageScore`, per level.
+
+    A `Curve` whose ``parameter`` is ``threshold``: ``table`` holds, per threshold (as
+    people read it, ``threshold``; exactly, as ``threshold_numerator`` and
+    ``threshold_denominator``; and as a float, ``threshold_value``), family and level,
+    ``employees, passing, pass_rate, ready, ready_rate``; exact at each threshold listed.
+    """
+
+    parameter: str = "threshold"
+
+
+def _defaults(framework: Framework, parameter: str, fixed: Mapping[str, Any]) -> list[Any]:
+    """The values a curve runs over by default, leaving out those the framework refuses."""
+    low, high = framework.scale.min, framework.scale.max
+    candidates: list[Any]
+    if parameter == "threshold":
+        candidates = [Fraction(low) + Fraction(k, 10) for k in range(10 * (high - low) + 1)]
+    elif parameter == "floor":
+        candidates = list(range(low, high + 1))
+    else:
+        kind = Sustained if parameter == "sustained" else TimeInLevel
+        asked = [c.cycles for p in framework.policies for c in p.criteria if isinstance(c, kind)]
+        candidates = list(range(1, min(max([2, *asked]) * 2, MAX_CYCLES) + 1))
+    values = []
+    for value in candidates:
+        try:
+            with_policy(framework, **fixed, **{parameter: value})
+        except InvalidFramework:
+            continue  # a threshold below a floor of some policy, say
+        values.append(value)
+    return values
+
+
+def curve(
+    framework: Framework,
+    population: Any,
+    parameter: str,
+    values: Iterable[Any] | None = None,
+    **fixed: Any,
+) -> Curve:
+    """The exact pass rate per level at every value of one parameter, from one engine run.
+
+    ``parameter`` is one of the monotone parameters of `progression.with_policy`:
+    ``threshold`` (of every `AverageScore`), ``floor`` (of every `ScoreFloor`),
+    ``sustained`` (the cycles of `Sustained`) or ``time_in_level`` (the cycles of
+    `TimeInLevel`). Each value is set on every policy that has the criterion, as
+    ``with_policy(framework, **{parameter: value}, **fixed)`` would: ``fixed`` holds
+    other `with_policy` arguments kept for the whole curve (a selection of moves,
+    ``strict``...).
+
+    ``values`` defaults to: the scale from its minimum to its maximum in steps of a
+    tenth for the threshold; every score of the scale for the floor; for cycles, from
+    1 to twice the most the framework asks (at least 4); each time leaving out those
+    the framework refuses (a threshold below a floor, say).
+
+    Raises:
+        InvalidInput: ``parameter`` is not a monotone parameter, or ``fixed`` sets it.
+        InvalidFramework: a value or a ``fixed`` argument the framework cannot take,
+            as `with_policy` reports it.
+    """
+    return _curve(Curve, framework, population, parameter, values, fixed)
+
+
+def _curve(  # noqa: PLR0917 - curve's arguments and the class to return
+    cls: type[Curve],
+    framework: Framework,
+    population: Any,
+    parameter: str,
+    values: Iterable[Any] | None,
+    fixed: Mapping[str, Any],
+) -> Curve:
+    if parameter not in MONOTONE or parameter in fixed:
+        expected = f"one of {one_of(MONOTONE)}"
+        said = f"curve parameter: expected {expected}, got {show(parameter)}"
+        if parameter in MONOTONE:
+            expected = f"{parameter!r} as the parameter or among the fixed arguments, not both"
+            said = f"curve parameter: {parameter!r} is also fixed: expected {expected}"
+        raise InvalidInput([Problem(message=said, expected=expected, got=show(parameter))])
+    chosen = _defaults(framework, parameter, fixed) if values is None else list(values)
+    found = sweep(framework, population, [{**fixed, parameter: v} for v in chosen])
+    table = found.levels
+    by_policy = np.asarray(table["policy"].to_numpy())
+    table = table.drop_columns(["policy", "parameters"])
+    if parameter == "threshold":
+        exact = [to_fraction(t) for t in chosen]
+        columns = [
+            ("threshold_value", pa.array([float(exact[p]) for p in by_policy], pa.float64())),
+            ("threshold_denominator", pa.array([exact[p].denominator for p in by_policy])),
+            ("threshold_numerator", pa.array([exact[p].numerator for p in by_policy])),
+            ("threshold", pa.array([show_number(exact[p]) for p in by_policy], pa.string())),
+        ]
+    else:
+        columns = [(parameter, pa.array([int(chosen[p]) for p in by_policy], pa.int64()))]
+    for name, column in columns:
+        table = table.add_column(0, name, column)
+    return cls(parameter=parameter, table=table)
 
 
 def threshold_curve(
@@ -832,36 +957,12 @@ def threshold_curve(
 
     ``thresholds`` defaults to the scale from its minimum to its maximum in steps of a
     tenth, leaving out those the framework refuses (below a floor, say). Each is set
-    on every `AverageScore` (as ``with_policy(threshold=...)``).
+    on every `AverageScore` (as ``with_policy(threshold=...)``). The same as
+    ``curve(framework, population, "threshold", thresholds)``.
     """
-    low, high = framework.scale.min, framework.scale.max
-    if thresholds is None:
-        values = []
-        for k in range(10 * (high - low) + 1):
-            value = Fraction(low) + Fraction(k, 10)
-            try:
-                with_policy(framework, threshold=value)
-            except InvalidFramework:
-                continue  # below a floor of some policy, say
-            values.append(value)
-    else:
-        values = [to_fraction(t) for t in thresholds]
-    found = sweep(framework, population, [{"threshold": t} for t in values])
-    table = found.levels
-    by_policy = np.asarray(table["policy"].to_numpy())
-    texts = pa.array([show_number(values[p]) for p in by_policy], pa.string())
-    floats = pa.array([float(values[p]) for p in by_policy], pa.float64())
-    numerators = pa.array([values[p].numerator for p in by_policy], pa.int64())
-    denominators = pa.array([values[p].denominator for p in by_policy], pa.int64())
-    table = table.drop_columns(["policy", "parameters"])
-    for name, column in (
-        ("threshold_value", floats),
-        ("threshold_denominator", denominators),
-        ("threshold_numerator", numerators),
-        ("threshold", texts),
-    ):
-        table = table.add_column(0, name, column)
-    return ThresholdCurve(table=table)
+    found = _curve(ThresholdCurve, framework, population, "threshold", thresholds, {})
+    assert isinstance(found, ThresholdCurve)
+    return found
 
 
 # --- aspirational ----------------------------------------------------------------------
