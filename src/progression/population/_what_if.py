@@ -206,11 +206,14 @@ class Comparison:
     (null where that policy does not have it). ``levels``: per family and level,
     ``employees, ready_a, ready_b, became_ready, no_longer_ready``. ``what_it_takes``:
     the employees whose "what it takes" changes most (see `compare`), largest first.
-    ``version_a`` and ``version_b`` name the frameworks (name and version).
+    ``version_a`` and ``version_b`` are the frameworks' names and versions as written;
+    ``name_a`` and ``name_b`` name them in the result, always distinct (see `compare`).
     """
 
     version_a: str
     version_b: str
+    name_a: str
+    name_b: str
     flips: pa.Table
     levels: pa.Table
     what_it_takes: pa.Table
@@ -220,7 +223,7 @@ class Comparison:
         return getattr(self, table).to_pandas()
 
     def _repr_html_(self) -> str:
-        title = f"{self.version_a} (A) against {self.version_b} (B)"
+        title = f"{self.name_a} against {self.name_b}"
         return (
             _table_html(f"{title}: per level", self.levels, rows=30)
             + _table_html("Flips", self.flips)
@@ -251,8 +254,40 @@ def _what_it_takes(criteria: pa.Table, n: int) -> tuple[np.ndarray, np.ndarray]:
     return unmet, np.bincount(employee, weights=gap, minlength=n)
 
 
+def _names(
+    framework_a: Framework, framework_b: Framework, names: tuple[str, str] | None
+) -> tuple[str, str]:
+    """What the result calls the two frameworks: distinct, so that a reader can tell."""
+    if names is not None:
+        if (
+            not isinstance(names, tuple | list)
+            or len(names) != 2
+            or not all(isinstance(n, str) and n.strip() for n in names)
+            or names[0] == names[1]
+        ):
+            expected = "two distinct, non-empty names, as (name_a, name_b)"
+            raise InvalidInput(
+                [
+                    Problem(
+                        message=f"compare names: expected {expected}, got {show(names)}",
+                        expected=expected,
+                        got=show(names),
+                    )
+                ]
+            )
+        return names[0], names[1]
+    a, b = _version(framework_a), _version(framework_b)
+    # A framework made by with_policy keeps its version: tell the two apart by side.
+    return (f"{a} (A)", f"{b} (B)") if a == b else (a, b)
+
+
 def compare(
-    framework_a: Framework, framework_b: Framework, population: Any, *, top: int = 20
+    framework_a: Framework,
+    framework_b: Framework,
+    population: Any,
+    *,
+    top: int = 20,
+    names: tuple[str, str] | None = None,
 ) -> Comparison:
     """Evaluate ``population`` under two frameworks and explain every change of readiness.
 
@@ -266,7 +301,15 @@ def compare(
     threshold minus the average reported, summed over the unmet `AverageScore`
     criteria). ``what_it_takes`` holds the ``top`` employees whose number changes most,
     then whose shortfall does.
+
+    ``names`` names the two frameworks in the result (``name_a``, ``name_b``); by
+    default their names and versions, with `` (A)`` and `` (B)`` added when these are
+    the same (a framework from `progression.with_policy` keeps its version).
+
+    Raises:
+        InvalidInput: ``names`` is not two distinct, non-empty texts.
     """
+    name_a, name_b = _names(framework_a, framework_b, names)
     pop = population_of(population)
     a = evaluate_tables(framework_a, pop)
     b = evaluate_tables(framework_b, pop)
@@ -301,9 +344,9 @@ def compare(
                 "code_b": code_b,
             }
         )
-    group, names = _groups(b.verdicts, ("family", "level"))
+    group, keys = _groups(b.verdicts, ("family", "level"))
     group = np.where(both, group, -1)
-    size = len(names)
+    size = len(keys)
 
     def count(mask: np.ndarray) -> np.ndarray:
         found: np.ndarray = np.bincount(group[(group >= 0) & mask], minlength=size)
@@ -311,8 +354,8 @@ def compare(
 
     levels = pa.table(
         {
-            "family": [k[0] for k in names],
-            "level": [k[1] for k in names],
+            "family": [k[0] for k in keys],
+            "level": [k[1] for k in keys],
             "employees": count(both),
             "ready_a": count(ready_a),
             "ready_b": count(ready_b),
@@ -345,6 +388,8 @@ def compare(
     return Comparison(
         version_a=_version(framework_a),
         version_b=_version(framework_b),
+        name_a=name_a,
+        name_b=name_b,
         flips=pa.Table.from_pylist(flips, schema=_FLIP_SCHEMA),
         levels=levels,
         what_it_takes=takes,
