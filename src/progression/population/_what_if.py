@@ -1,4 +1,4 @@
-"""Policy A against B, sweeps over policies, the threshold curve, and aspirational bars.
+"""Policy A against B, sweeps over policies, pass-rate curves, and aspirational bars.
 
 Every analysis runs the population engine (`evaluate_tables`); nothing here decides a
 criterion of its own.
@@ -8,13 +8,31 @@ whose criteria are met, approvals aside (``met_except_approval``): the people wh
 be promoted on their record. ``ready`` counts those whose verdict is ready, approvals
 included.
 
-**Critical threshold.** Raising the threshold of every `AverageScore` never lets
-anybody pass who did not pass before, so each employee has a highest threshold they pass
-at: the lowest average over the cycles of their window (for a strict criterion, passing
-needs more than it). It is read from one run of the engine with every threshold at the
-bottom of the scale, from the per-cycle weighted totals the engine checked; an employee
-passes at threshold ``t`` exactly when they pass in that run and their critical value
-reaches ``t``. So one evaluation gives the exact pass rate at every threshold.
+**Critical values.** Four parameters are monotone: raising the ``threshold`` of every
+`AverageScore`, the ``floor`` of every `ScoreFloor`, the cycles of `Sustained`
+(``sustained``) or of `TimeInLevel` (``time_in_level``) never lets anybody pass who did
+not pass before. Passing at harder values needs passing at easier ones, and what the
+harder ones add is decided by a few values per employee, read from one run of the
+engine at the easiest value of each (`_CriticalRun`):
+
+- the score criteria are checked in the last ``sustained`` cycles (the window), and
+  `Sustained` is met when that many cycles in a row qualify (every score criterion
+  passed), so the score criteria and the run are met together exactly when every cycle
+  of the window qualifies. A cycle qualifies at a higher threshold and floor exactly
+  when it qualified in the run (reviewed, every counted competency rated, every other
+  score criterion met) and its lowest average (per strictness) and lowest score reach
+  them. So the run keeps, per cycle of the longest window asked, most recent first:
+  whether it qualified, and the lowest average and lowest score over the latest cycles
+  up to it: the critical threshold and floor for each window length;
+- `TimeInLevel` is met when the cycles spent in the level reach its cycles.
+
+An employee passes at a point exactly when they pass in the run and these values
+reach the point's; ready likewise, as approvals do not depend on these parameters.
+Points that change other arguments (strictness, evidence, dropped or added criteria,
+the selection of moves) get one run per distinct setting, the monotone parameters read
+from critical values within it; moves outside a selection keep what the run asked.
+Employees the single evaluator decides give the same values from their verdicts (once
+more at the longest window when the run's is shorter).
 """
 
 from __future__ import annotations
@@ -530,6 +548,8 @@ class _CriticalRun(_Run):
         if checked is None:
             self.steady[idx] = self.width
             return
+        if not self.varied & {"threshold", "floor", "sustained"}:
+            return  # only the time in level varies: the run's window decides the rest
         outcomes, qualifies, position = checked
         size = len(idx)
         rows = np.arange(size)
