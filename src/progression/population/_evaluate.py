@@ -113,6 +113,10 @@ ERRORS_SCHEMA = pa.schema(
 )
 
 
+#: What the score steps checked over a span of cycles: see `_Run.cycles_checked`.
+Checked = tuple[list[tuple[np.ndarray, np.ndarray, np.ndarray]], np.ndarray, np.ndarray]
+
+
 def _side_by_side(columns: list[np.ndarray], n: int, dtype: Any) -> np.ndarray:
     """One column per criterion, side by side; ``(n, 0)`` for a policy without criteria."""
     return np.stack(columns, axis=1) if columns else np.zeros((n, 0), dtype)
@@ -432,11 +436,16 @@ class _Run:
     def name(self, text: str) -> int:
         return self.names.setdefault(text, len(self.names))
 
-    def window_checked(self, idx: np.ndarray, score: ScoreKind, key: Any, known: Any) -> None:
-        """Each score criterion's window for employees ``idx``: keys and where known.
+    def cycles_checked(self, move: Move, idx: np.ndarray, checked: Checked | None) -> None:
+        """The cycles the score steps checked for employees ``idx`` making ``move``.
 
-        Analyses that read the per-cycle values the run decided on (the critical
-        threshold of `progression.population.sweep`) hook in here; the run needs nothing.
+        ``checked`` is None without score steps; else ``(outcomes, qualifies,
+        position)``: each score step's ``(outcome, key, known)`` over the span of cycles
+        (employees x cycles, padded before the population's first cycle as failed),
+        whether every score step passed in each cycle, and the place of each employee's
+        ``as_of`` in the span. Analyses that read what the run decided cycle by cycle
+        (the critical values of `progression.population.sweep`) hook in here; the run
+        needs nothing.
         """
 
     # --- the run ------------------------------------------------------------------------
@@ -506,6 +515,7 @@ class _Run:
         width = compiled.sustain
         rows = np.arange(n)
         scored: dict[int, Columns] = {}
+        cells: Checked | None = None
         run = np.zeros(n, np.int64)
         window_failed = np.zeros(n, bool)
         if compiled.scores:
@@ -539,6 +549,7 @@ class _Run:
                 np.where(qualifies, -1, np.arange(span)[None, :]), axis=1
             )
             run = position - broken[rows, position]
+            cells = (outcomes, qualifies, position)
             window = position[:, None] - width + 1 + np.arange(width)[None, :]
             wr = rows[:, None]
             window_reviewed = full_reviewed[wr, window]
@@ -546,8 +557,8 @@ class _Run:
                 ow = o[wr, window]
                 kw, knw = k[wr, window], kn[wr, window]
                 window_failed |= (ow == 1).any(axis=1)
-                self.window_checked(idx, score, kw, knw)
                 scored[score.position] = score.result_columns(ow, kw, knw, window_reviewed)
+        self.cycles_checked(move, idx, cells)
         results: list[Columns] = []
         for step in compiled.steps:
             if isinstance(step, ScoreKind):
