@@ -19,8 +19,10 @@ It lays them out against the framework:
 - ``by_role[role][e, t, c]``: each requested role's scores.
 
 Those three cubes hold as many cells as the population has scores: analyses over large
-populations build the layout without them (``cubes=False``) and ask `Columns.scores`
-and `Columns.role` for the cells of one chunk of employees at a time.
+populations build the layout without them (``cubes=False``) and ask for one chunk of
+employees at a time: `Columns.scores` and `Columns.role` in the layout above,
+`Columns.rated` and `Columns.role_rated` more compactly (no cell for a competency nobody
+rates, the scores' small integer type).
 
 Ratings of competencies the framework does not know are left out: the evaluator reports
 them, the analyses only compare.
