@@ -444,7 +444,7 @@ def rater_drift(
 
 
 #: Employees read at a time: a chunk's arrays stay a few tens of megabytes.
-_CHUNK = int(__import__("os").environ.get("CH", 1 << 15))
+_CHUNK = 1 << 15
 
 
 def _chunks(count: int) -> list[np.ndarray]:
