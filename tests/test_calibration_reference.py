@@ -199,13 +199,22 @@ def close(a: Any, b: Any) -> bool:
     st.sampled_from([1, 3, 8]),
     st.sampled_from([0.05, 0.5]),
     st.sampled_from([1, 3, 1000]),
+    st.sampled_from([63, 0]),
 )
 def test_rater_drift_matches_the_definition_score_by_score(
-    company: tuple[list[Rating], list[Assignment]], min_ratings: int, alpha: float, chunk: int
+    company: tuple[list[Rating], list[Assignment]],
+    min_ratings: int,
+    alpha: float,
+    chunk: int,
+    packed_bits: int,
 ) -> None:
     ratings, assignments = company
     raters, gaps = reference(ratings, assignments, min_ratings, alpha)
-    with mock.patch.object(_calibration, "_CHUNK", chunk):
+    # No bits to pack a pair's sum and count in keeps them apart, as very large sums do.
+    with (
+        mock.patch.object(_calibration, "_CHUNK", chunk),
+        mock.patch.object(_calibration, "_PACKED_BITS", packed_bits),
+    ):
         drift = rater_drift(ENGINEERING, tables(ratings, assignments), min_ratings=min_ratings)
         if alpha != 0.05:
             drift = rater_drift(

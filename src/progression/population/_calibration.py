@@ -40,6 +40,8 @@ scores would add them, so the differences do not depend on the chunks.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
+from operator import itemgetter
 from statistics import NormalDist
 from typing import Any
 
@@ -445,6 +447,8 @@ def rater_drift(
 
 #: Employees read at a time: a chunk's arrays stay a few tens of megabytes.
 _CHUNK = 1 << 15
+#: The bits a packed (sum, count) pair may use, sign included.
+_PACKED_BITS = 63
 
 
 def _chunks(count: int) -> list[np.ndarray]:
@@ -548,9 +552,12 @@ class _Shares:
         self.group = np.full(self.raters * self.levels, -1, np.int32)
         self.groups = 0
         self.mark = np.zeros(self.raters * self.levels, np.int32)
-        # Pair sums in int32 while no sum can overflow it (scores times employees).
-        self.own_total = np.zeros((0, self.span), np.int32)
-        self.own_number = np.zeros((0, self.span), np.int32)
+        # Each pair's sum and count packed in one integer, ``sum << shift | count``, while
+        # both fit (the sum is at most the largest score times the employees): one memory
+        # access per score instead of two. Past that, ``numbers`` holds the counts apart.
+        self.shift = max(self.count.bit_length(), 1)
+        self.own = np.zeros((0, self.span), np.int64)
+        self.numbers: np.ndarray | None = None
         self.largest = 0
         self.capacity = 0
         # Each group's key ``rater * levels + level``, by group number.
@@ -576,8 +583,11 @@ class _Shares:
         value = rows.value.astype(np.int32)
         self._reserve(self.groups, max(int(rows.value.max()), -int(rows.value.min())))
         slot = group.astype(np.int64) * self.span + rows.place
-        np.add.at(self.own_total.reshape(-1), slot, value.astype(self.own_total.dtype))
-        np.add.at(self.own_number.reshape(-1), slot, np.ones(len(slot), np.int32))
+        if self.numbers is None:
+            np.add.at(self.own.reshape(-1), slot, (value.astype(np.int64) << self.shift) + 1)
+        else:
+            np.add.at(self.own.reshape(-1), slot, value.astype(np.int64))
+            np.add.at(self.numbers.reshape(-1), slot, np.ones(len(slot), np.int64))
         start = int(rows.person[0])
         persons = int(rows.person[-1]) - start + 1
         first, cluster, run_cluster = _runs(rows.rater, rows.person - start, persons)
@@ -600,25 +610,35 @@ class _Shares:
             mine = np.flatnonzero(level_of == level)
             for block in range(0, len(mine), _CHUNK):
                 rows = mine[block : block + _CHUNK]
-                total[level] += self.own_total[rows].sum(axis=0)
-                number[level] += self.own_number[rows].sum(axis=0)
+                sums, counts = self._own(itemgetter(rows))
+                total[level] += sums.sum(axis=0)
+                number[level] += counts.sum(axis=0)
 
     def _reserve(self, groups: int, largest: int) -> None:
+        """Room for ``groups`` groups, and sums as large as ``largest`` times the employees."""
         self.largest = max(self.largest, largest)
-        kind = self.own_total.dtype
-        if self.largest * self.count >= 2**31:
-            kind = np.dtype(np.int64)
-        if groups > len(self.own_number):
-            rows = max(groups, len(self.own_number) * 3 // 2)
+        if self.numbers is None and (
+            (self.largest * self.count).bit_length() + 1 + self.shift > _PACKED_BITS
+        ):
+            self.numbers = self.own & ((1 << self.shift) - 1)
+            self.own >>= self.shift
+        if groups > len(self.own):
+            rows = max(groups, len(self.own) * 3 // 2)
             self.capacity = rows
-            number = np.zeros((rows, self.span), np.int32)
-            number[: len(self.own_number)] = self.own_number
-            self.own_number = number
-            total = np.zeros((rows, self.span), kind)
-            total[: len(self.own_total)] = self.own_total
-            self.own_total = total
-        elif kind != self.own_total.dtype:
-            self.own_total = self.own_total.astype(kind)
+            own = np.zeros((rows, self.span), np.int64)
+            own[: len(self.own)] = self.own
+            self.own = own
+            if self.numbers is not None:
+                numbers = np.zeros((rows, self.span), np.int64)
+                numbers[: len(self.numbers)] = self.numbers
+                self.numbers = numbers
+
+    def _own(self, pick: Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """The sums and counts of the pairs ``pick`` takes from the ``(groups, span)`` arrays."""
+        if self.numbers is None:
+            packed = pick(self.own)
+            return packed >> self.shift, packed & ((1 << self.shift) - 1)
+        return pick(self.own), pick(self.numbers)
 
     def residuals(
         self, kept: _Kept
@@ -634,7 +654,8 @@ class _Shares:
         which = np.repeat(kept.run_cluster, kept.run_length)
         by = np.repeat(kept.cluster_rater[kept.run_cluster], kept.run_length)
         cell, slot, value = kept.cell, kept.slot, kept.value
-        others = self.number[cell] - self.own_number.reshape(-1)[slot]
+        own_total, own_number = self._own(lambda pairs: pairs.reshape(-1)[slot])
+        others = self.number[cell] - own_number
         compared = others > 0
         if compared.all():
             clusters = np.bincount(
@@ -644,10 +665,9 @@ class _Shares:
             chosen = np.flatnonzero(compared)
             if not len(chosen):
                 return None
-            cell, slot, value = cell[chosen], slot[chosen], value[chosen]
+            cell, value, own_total = cell[chosen], value[chosen], own_total[chosen]
             others, which, by = others[chosen], which[chosen], by[chosen]
             clusters = np.bincount(which, minlength=len(kept.cluster))
-        own_total = self.own_total.reshape(-1)[slot]
         other_mean = (self.total[cell] - own_total) / others
         residual = value - other_mean
         return residual, by, which, clusters
@@ -658,7 +678,7 @@ class _Shares:
         number = self.number.reshape(self.levels, self.span)
         for start in range(0, self.groups, _CHUNK):
             keys = self.key_of[start : min(start + _CHUNK, self.groups)]
-            own = self.own_number[start : start + len(keys)]
+            own = self._own(itemgetter(slice(start, start + len(keys))))[1]
             others = number[keys % self.levels] - own
             part = np.where(
                 (own > 0) & (others > 0), own / np.sqrt(np.maximum(others, 1)), 0.0
