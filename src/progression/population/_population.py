@@ -66,7 +66,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -175,45 +175,68 @@ class _Rows:
         return f"line {row + 2}" if self.lines else f"row {row}"
 
 
+def _present(indices: np.ndarray, size: int) -> np.ndarray:
+    """Which of ``size`` values ``indices`` holds (-1 for none counts as ``size``)."""
+    seen = np.zeros(size + 1, bool)
+    if not len(indices):
+        return seen[:-1]
+    # Sorted or grouped rows repeat a value over runs: the value at each run's head
+    # says which are present, and there are far fewer heads than rows.
+    heads = np.flatnonzero(indices[1:] != indices[:-1])
+    if len(heads) * 4 < len(indices):
+        seen[indices[heads + 1]] = True
+        seen[indices[0]] = True
+    else:
+        seen[indices] = True
+    return seen[:-1]
+
+
 def _encode_array(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     """Codes (-1 for a null or blank cell) and the distinct texts, stripped, as an array.
 
     Texts that read the same once stripped share a code; dictionary columns (Parquet
     read with ``read_dictionary``, pandas categoricals) are used as they are, without
-    the entries no row uses. Every step runs over arrays: a million distinct ids cost
-    no Python loop.
+    the entries no row uses. Every step runs over arrays, chunk by chunk: a million
+    distinct ids cost no Python loop, and no row is hashed twice.
     """
-    if not pa.types.is_dictionary(column.type):
-        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
-            column = column.cast(pa.string())
-        column = pc.dictionary_encode(column)
-    if column.num_chunks == 0:
+    chunks: list[pa.DictionaryArray] = []
+    for chunk in column.chunks:
+        if not pa.types.is_dictionary(chunk.type):
+            if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+                chunk = chunk.cast(pa.string())  # noqa: PLW2901 - the chunk as text
+            chunk = pc.dictionary_encode(chunk)  # noqa: PLW2901 - the chunk encoded
+        chunks.append(chunk)
+    if not chunks:
         return np.zeros(0, np.int32), pa.array([], pa.string())
-    chunks = column.chunks
-    head = chunks[0].dictionary
-    if len(chunks) > 1 and all(c.dictionary.equals(head) for c in chunks[1:]):
-        # One dictionary repeated in every chunk (a Parquet file written from a
-        # dictionary column): unifying would hash it once per chunk.
-        combined = pa.DictionaryArray.from_arrays(
-            pa.concat_arrays([c.indices for c in chunks]), head
-        )
-    else:
-        combined = column.unify_dictionaries().combine_chunks()
-    dictionary = combined.dictionary.cast(pa.string())
-    if combined.null_count:
-        indices = combined.indices.cast(pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
-        present = indices[indices >= 0]
-    else:
-        # No nulls: the indices as they are, however small their type, without a copy.
-        indices = combined.indices.to_numpy(zero_copy_only=False)
-        if indices.dtype.kind == "u":
-            indices = indices.astype(np.int64)
-        present = indices
-    stripped = pc.utf8_trim_whitespace(dictionary)
-    used = np.bincount(present, minlength=len(dictionary)) > 0
+    # Each chunk's dictionary once (a Parquet file written from a dictionary column
+    # repeats one in every row group): the texts of all of them, then each chunk's start.
+    dictionaries: list[pa.Array] = []
+    starts: list[int] = []
+    size = 0
+    for chunk in chunks:
+        if dictionaries and chunk.dictionary.equals(dictionaries[-1]):
+            starts.append(starts[-1])
+            continue
+        dictionaries.append(chunk.dictionary)
+        starts.append(size)
+        size += len(chunk.dictionary)
+    texts = pa.concat_arrays([d.cast(pa.string()) for d in dictionaries])
+    indices: list[np.ndarray] = []
+    used = np.zeros(size, bool)
+    for chunk, start in zip(chunks, starts, strict=True):
+        local = chunk.indices
+        if chunk.null_count:
+            local = local.cast(pa.int32()).fill_null(-1)
+        values = local.to_numpy(zero_copy_only=False)
+        if values.dtype.kind == "u":
+            values = values.astype(np.int64)
+        indices.append(values)
+        count = len(chunk.dictionary)
+        used[start : start + count] |= _present(values, count)
+    stripped = pc.utf8_trim_whitespace(texts)
     used &= pc.fill_null(pc.not_equal(stripped, ""), False).to_numpy(zero_copy_only=False)
-    if stripped.equals(dictionary):
-        distinct, same = dictionary, np.arange(len(dictionary))
+    if stripped.equals(texts) and len(dictionaries) == 1:
+        distinct, same = texts, np.arange(size)
     else:
         merged = pc.dictionary_encode(stripped)
         distinct = merged.dictionary
@@ -222,9 +245,15 @@ def _encode_array(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     keep[same[used]] = True
     number = np.cumsum(keep) - 1
     kind = np.int16 if len(distinct) < 2**15 else np.int32
-    remap = np.full(len(dictionary) + 1, -1, kind)
-    remap[:-1] = np.where(used, number[same], -1)
-    return remap[indices], distinct.filter(pa.array(keep))
+    remap = np.where(used, number[same], -1).astype(kind)
+    codes = np.empty(sum(len(i) for i in indices), kind)
+    at = 0
+    for values, chunk, start in zip(indices, chunks, starts, strict=True):
+        # The chunk's own table: index -1 (a null) reads its last entry, -1.
+        table = np.append(remap[start : start + len(chunk.dictionary)], kind(-1))
+        codes[at : at + len(values)] = table[values]
+        at += len(values)
+    return codes, distinct.filter(pa.array(keep))
 
 
 def _encode(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
@@ -264,11 +293,12 @@ class _Employees:
             found = np.full(len(names), -1, np.int64)
         new = np.flatnonzero(found < 0)
         if len(new):
-            fresh = np.zeros(len(names) + 1, bool)
-            fresh[new] = True
-            rows = np.flatnonzero(fresh[local])
-            first = np.full(len(names), len(local), np.int64)
-            np.minimum.at(first, local[rows], rows)
+            # Each id's first row: the head of its first run of rows (an export holds
+            # each employee's rows together, so there are far fewer heads than rows).
+            heads = np.flatnonzero(local[1:] != local[:-1]) + 1
+            at = np.r_[0, heads] if len(local) else heads
+            first = np.full(len(names) + 1, len(local), np.int64)
+            np.minimum.at(first, local[at], at)
             ordered = new[np.argsort(first[new], kind="stable")]
             found[ordered] = self.count + np.arange(len(ordered))
             self.chunks.append(names.take(pa.array(ordered)))
@@ -1178,145 +1208,84 @@ def _build(
     names = ev.pop("_names")
 
     # --- the cycle axis -------------------------------------------------------------------
-    valid_r = np.flatnonzero(~r_bad)
-    known_cycles = [l_since[by], r_cycle[valid_r], ev["cycle"]]
-    known_cycles.append(
-        np.array([Cycle.parse(c).ordinal for _, c in empty], np.int64)
-        if empty
-        else np.zeros(0, np.int64)
-    )
-    every = np.concatenate([np.asarray(c, np.int64) for c in known_cycles])
-    # Level changes before the first review need no column of their own.
-    reviewish = np.concatenate([np.asarray(c, np.int64) for c in known_cycles[1:]])
-    axis = reviewish if len(reviewish) else every
-    first = int(axis.min()) if len(axis) else 0
-    count = int(axis.max()) - first + 1 if len(axis) else 0
+    everything = not r_bad.any()
+    valid_r = np.arange(0) if everything else np.flatnonzero(~r_bad)
+
+    def pick(values: np.ndarray) -> np.ndarray:
+        return values if everything else values[valid_r]
+
+    # The axis spans the reviews' cycles: level changes before the first review need no
+    # column of their own (the levels' cycles count only without any review).
+    known_cycles = [
+        np.asarray(l_since[by]),
+        pick(r_cycle),
+        np.asarray(ev["cycle"]),
+        np.array([Cycle.parse(c).ordinal for _, c in empty], np.int64),
+    ]
+    spans = [(int(c.min()), int(c.max())) for c in known_cycles[1:] if len(c)]
+    if not spans and len(known_cycles[0]):
+        spans = [(int(known_cycles[0].min()), int(known_cycles[0].max()))]
+    first = min(lo for lo, _ in spans) if spans else 0
+    count = max(hi for _, hi in spans) - first + 1 if spans else 0
 
     # --- the score cubes ------------------------------------------------------------------
     k_count = len(competencies)
-    scores_valid = r_score[valid_r]
+    scores_valid = pick(r_score)
     low = int(scores_valid.min()) if len(scores_valid) else 0
     high = int(scores_valid.max()) if len(scores_valid) else 0
+    del scores_valid
     dtype = next(
         t
         for t in (np.int8, np.int16, np.int32, np.int64)
         if np.iinfo(t).min < low and high <= np.iinfo(t).max
     )
     unrated = int(np.iinfo(dtype).min)
-    everything = len(valid_r) == len(r_bad)
-
-    def pick(values: np.ndarray) -> np.ndarray:
-        return values if everything else values[valid_r]
-
-    # Small integer types throughout: 80 million rows make every copy count.
-    emp_v, cyc_v = pick(r_emp), pick(r_cycle) - first
-    comp_v, rater_v = pick(r_comp), pick(r_rater)
-    # The order of the rows within each review, learned from the rows: an export sorted
-    # by employee and cycle then keeps one row number per employee (see the layout).
-    nesting, comp_rank, rater_rank = _learn_order(
-        emp_v, cyc_v, comp_v, rater_v, k_count, len(RATERS)
-    )
-    competencies = [competencies[int(i)] for i in np.argsort(comp_rank)]
-    r_comp = np.where(r_comp >= 0, comp_rank[np.maximum(r_comp, 0)], -1).astype(np.int16)
-    comp_v = pick(r_comp)
-    if nesting == "rater":
-        outer, inner, n_outer, n_inner = rater_rank[rater_v], comp_v, len(RATERS), k_count
-    else:
-        outer, inner, n_outer, n_inner = comp_v, rater_rank[rater_v], k_count, len(RATERS)
-    key = emp_v.astype(np.int64)
-    key *= max(count, 1)
-    key += cyc_v
-    key *= max(n_outer, 1)
-    key += outer
-    key *= max(n_inner, 1)
-    key += inner
-    del outer, inner
-    same_emp = emp_v[1:] == emp_v[:-1]
-    changes = int(len(same_emp) - np.count_nonzero(same_emp))
-    distinct = int(np.count_nonzero(np.bincount(emp_v, minlength=1))) if len(emp_v) else 0
-    rising = key[1:] >= key[:-1]
-    in_order = bool(np.all(rising | ~same_emp)) and changes + 1 == max(distinct, 1)
-    del rising, same_emp
-    sort = np.arange(len(key)) if in_order else np.argsort(key, kind="stable")
-    skey = key if in_order else key[sort]
-    repeat = np.flatnonzero(skey[1:] == skey[:-1]) + 1
-    del key, skey
-    for i in repeat:
-        at = int(valid_r[sort[i]])
-        first_row_of = int(valid_r[sort[i - 1]])
-        employee = int(r_emp[at])
-        rater_name = RATERS[int(r_rater[at])].value
-        competency = competencies[int(r_comp[at])]
-        cycle = Cycle.from_ordinal(int(r_cycle[at]), cadence)
-        rating_rows.add(
-            employee,
-            at,
-            "score",
-            f"employee {order[employee]!r}, cycle {cycle}: a second {rater_name} score for"
-            f" {competency!r} (the first is on {rating_rows.where(first_row_of)})",
-            "one score per employee, cycle, competency and rater",
-            str(int(r_score[at])),
+    rater_names: pa.Array = pa.array([], pa.string()) if rater_ids is None else rater_ids[1]
+    grouped = (
+        _grouped_cubes(
+            r_emp,
+            r_cycle,
+            r_comp,
+            r_rater,
+            r_score,
+            None if rater_ids is None else rater_ids[0],
+            _Axis(n, first, count, k_count, dtype, unrated),
         )
-    if len(repeat):
-        sort = np.delete(sort, repeat)
-    stored = valid_r if in_order and not len(repeat) else valid_r[sort]
-    if in_order and len(stored) > 1:
-        # One row number per employee only if their stored rows follow one another.
-        together = r_emp[stored][1:] == r_emp[stored][:-1]
-        in_order = bool(np.all(np.diff(stored)[together] == 1))
-    cubes: dict[Rater, np.ndarray] = {}
-    cube_rows: dict[Rater, np.ndarray | None] = {}
-    usual_ids: dict[Rater, np.ndarray] = {}
-    other_ids: dict[Rater, dict[str, np.ndarray]] = {}
-    rater_names: pa.Array = pa.array([], pa.string())
-    if rater_ids is not None:
-        rater_names = rater_ids[1]
-    reviewed = np.zeros((n, max(count, 0)), bool)
-    identity = everything and in_order and not len(repeat)
-    for index, rater in enumerate(RATERS):
-        # Every row stored, in order: a mask of the rater's rows, without an index array.
-        mine = (r_rater == index) if identity else stored[r_rater[stored] == index]
-        if not (mine.any() if identity else len(mine)):
-            continue
-        emp_m, cyc_m, comp_m = r_emp[mine], r_cycle[mine] - first, r_comp[mine]
-        reviewed[emp_m, cyc_m] = True
-        rated = np.zeros(n, bool)
-        rated[emp_m] = True
-        if np.count_nonzero(rated) * 4 >= n * 3:
-            rows: np.ndarray | None = None
-            at = emp_m
-            cube = np.full((n, count, k_count), unrated, dtype)
-        else:
-            # Few employees rated by this role: a cube of their rows only.
-            rows = np.flatnonzero(rated).astype(np.int32)
-            at = np.searchsorted(rows, emp_m)
-            cube = np.full((len(rows), count, k_count), unrated, dtype)
-        cube[at, cyc_m, comp_m] = r_score[mine].astype(dtype)
-        cubes[rater] = cube
-        cube_rows[rater] = rows
-        if rater_ids is not None:
-            # Most employees have one rater per role: their id once, the rest by cell.
-            given = rater_ids[0][mine]
-            usual = np.full(n, -1, np.int32)
-            usual[emp_m[::-1]] = given[::-1]
-            differ = given != usual[emp_m]
-            usual_ids[rater] = usual
-            other_ids[rater] = {
-                "employee": emp_m[differ].astype(np.int32),
-                "cycle": cyc_m[differ].astype(np.int32),
-                "competency": comp_m[differ].astype(np.int32),
-                "rater_id": given[differ].astype(np.int32),
-            }
-    if in_order and len(stored):
-        rating_first = np.zeros(n, np.int32)
-        emp_stored = r_emp[stored]
-        starts = np.flatnonzero(np.r_[True, emp_stored[1:] != emp_stored[:-1]])
-        rating_first[emp_stored[starts]] = stored[starts]
-        rating_rows_array = rating_first
-    elif in_order:
-        rating_rows_array = np.zeros(n, np.int32)
+        if everything and len(r_bad)
+        else None
+    )
+    if grouped is not None:
+        nesting, comp_rank, rater_rank = grouped.order
+        competencies = [competencies[int(i)] for i in np.argsort(comp_rank)]
+        cubes, cube_rows = grouped.cubes, grouped.rows
+        usual_ids, other_ids = grouped.usual_ids, grouped.other_ids
+        reviewed, rating_rows_array, in_order = grouped.reviewed, grouped.first_rows, True
     else:
-        rating_rows_array = stored.astype(np.int32)
+        (
+            nesting,
+            competencies,
+            rater_rank,
+            cubes,
+            cube_rows,
+            usual_ids,
+            other_ids,
+            reviewed,
+            rating_rows_array,
+            in_order,
+        ) = _cubes(
+            r_emp,
+            r_cycle,
+            r_comp,
+            r_rater,
+            r_score,
+            rater_ids,
+            _Axis(n, first, count, k_count, dtype, unrated),
+            valid_r if not everything else None,
+            rating_rows,
+            order,
+            competencies,
+            cadence,
+        )
     rater_order = tuple(RATERS[int(i)] for i in np.argsort(rater_rank))
 
     # --- reviewed cycles --------------------------------------------------------------------
@@ -1382,6 +1351,311 @@ def _build(
     for name, value in values.items():
         object.__setattr__(population, name, value)
     return population
+
+
+class _Axis(NamedTuple):
+    """The cubes' shape and type: employees, first cycle ordinal, cycles, competencies."""
+
+    n: int
+    first: int
+    cycles: int
+    k_count: int
+    dtype: type[np.signedinteger[Any]]
+    unrated: int
+
+
+def _cubes(  # noqa: PLR0917 - the rating rows' columns and what they need
+    r_emp: np.ndarray,
+    r_cycle: np.ndarray,
+    r_comp: np.ndarray,
+    r_rater: np.ndarray,
+    r_score: np.ndarray,
+    rater_ids: tuple[np.ndarray, pa.Array] | None,
+    axis: _Axis,
+    valid: np.ndarray | None,
+    rating_rows: _Rows,
+    order: _Employees,
+    competencies: list[str],
+    cadence: Cadence,
+) -> tuple[Any, ...]:
+    """The score cubes from rows in any order, some refused (``valid``: the rows kept).
+
+    Repeated scores are reported to ``rating_rows``. Returns the nesting, the
+    competencies in the rows' order, the raters' ranks, the cubes, their rows, the usual
+    and other rater ids, the reviewed cycles, the rating rows and whether they are in
+    order (see the module docstring).
+    """
+    n, first, count, k_count, dtype, unrated = axis
+    everything = valid is None
+    valid_r = np.arange(len(r_emp)) if valid is None else valid
+
+    def pick(values: np.ndarray) -> np.ndarray:
+        return values if everything else values[valid_r]
+
+    # Small integer types throughout: 80 million rows make every copy count.
+    emp_v, cyc_v = pick(r_emp), pick(r_cycle) - first
+    comp_v, rater_v = pick(r_comp), pick(r_rater)
+    # The order of the rows within each review, learned from the rows: an export sorted
+    # by employee and cycle then keeps one row number per employee (see the layout).
+    nesting, comp_rank, rater_rank = _learn_order(
+        emp_v, cyc_v, comp_v, rater_v, k_count, len(RATERS)
+    )
+    competencies = [competencies[int(i)] for i in np.argsort(comp_rank)]
+    r_comp = np.where(r_comp >= 0, comp_rank[np.maximum(r_comp, 0)], -1).astype(np.int16)
+    comp_v = pick(r_comp)
+    if nesting == "rater":
+        outer, inner, n_outer, n_inner = rater_rank[rater_v], comp_v, len(RATERS), k_count
+    else:
+        outer, inner, n_outer, n_inner = comp_v, rater_rank[rater_v], k_count, len(RATERS)
+    key = emp_v.astype(np.int64)
+    key *= max(count, 1)
+    key += cyc_v
+    key *= max(n_outer, 1)
+    key += outer
+    key *= max(n_inner, 1)
+    key += inner
+    del outer, inner
+    same_emp = emp_v[1:] == emp_v[:-1]
+    changes = int(len(same_emp) - np.count_nonzero(same_emp))
+    distinct = int(np.count_nonzero(np.bincount(emp_v, minlength=1))) if len(emp_v) else 0
+    rising = key[1:] >= key[:-1]
+    in_order = bool(np.all(rising | ~same_emp)) and changes + 1 == max(distinct, 1)
+    del rising, same_emp
+    sort = np.arange(len(key)) if in_order else np.argsort(key, kind="stable")
+    skey = key if in_order else key[sort]
+    repeat = np.flatnonzero(skey[1:] == skey[:-1]) + 1
+    del key, skey
+    for i in repeat:
+        at = int(valid_r[sort[i]])
+        first_row_of = int(valid_r[sort[i - 1]])
+        employee = int(r_emp[at])
+        rater_name = RATERS[int(r_rater[at])].value
+        competency = competencies[int(r_comp[at])]
+        cycle = Cycle.from_ordinal(int(r_cycle[at]), cadence)
+        rating_rows.add(
+            employee,
+            at,
+            "score",
+            f"employee {order[employee]!r}, cycle {cycle}: a second {rater_name} score for"
+            f" {competency!r} (the first is on {rating_rows.where(first_row_of)})",
+            "one score per employee, cycle, competency and rater",
+            str(int(r_score[at])),
+        )
+    if len(repeat):
+        sort = np.delete(sort, repeat)
+    stored = valid_r if in_order and not len(repeat) else valid_r[sort]
+    if in_order and len(stored) > 1:
+        # One row number per employee only if their stored rows follow one another.
+        together = r_emp[stored][1:] == r_emp[stored][:-1]
+        in_order = bool(np.all(np.diff(stored)[together] == 1))
+    cubes: dict[Rater, np.ndarray] = {}
+    cube_rows: dict[Rater, np.ndarray | None] = {}
+    usual_ids: dict[Rater, np.ndarray] = {}
+    other_ids: dict[Rater, dict[str, np.ndarray]] = {}
+    reviewed = np.zeros((n, max(count, 0)), bool)
+    identity = everything and in_order and not len(repeat)
+    for index, rater in enumerate(RATERS):
+        # Every row stored, in order: a mask of the rater's rows, without an index array.
+        mine = (r_rater == index) if identity else stored[r_rater[stored] == index]
+        if not (mine.any() if identity else len(mine)):
+            continue
+        emp_m, cyc_m, comp_m = r_emp[mine], r_cycle[mine] - first, r_comp[mine]
+        reviewed[emp_m, cyc_m] = True
+        rated = np.zeros(n, bool)
+        rated[emp_m] = True
+        if np.count_nonzero(rated) * 4 >= n * 3:
+            rows: np.ndarray | None = None
+            at = emp_m
+            cube = np.full((n, count, k_count), unrated, dtype)
+        else:
+            # Few employees rated by this role: a cube of their rows only.
+            rows = np.flatnonzero(rated).astype(np.int32)
+            at = np.searchsorted(rows, emp_m)
+            cube = np.full((len(rows), count, k_count), unrated, dtype)
+        cube[at, cyc_m, comp_m] = r_score[mine].astype(dtype)
+        cubes[rater] = cube
+        cube_rows[rater] = rows
+        if rater_ids is not None:
+            # Most employees have one rater per role: their id once, the rest by cell.
+            given = rater_ids[0][mine]
+            usual = np.full(n, -1, np.int32)
+            usual[emp_m[::-1]] = given[::-1]
+            differ = given != usual[emp_m]
+            usual_ids[rater] = usual
+            other_ids[rater] = {
+                "employee": emp_m[differ].astype(np.int32),
+                "cycle": cyc_m[differ].astype(np.int32),
+                "competency": comp_m[differ].astype(np.int32),
+                "rater_id": given[differ].astype(np.int32),
+            }
+    if in_order and len(stored):
+        rating_first = np.zeros(n, np.int32)
+        emp_stored = r_emp[stored]
+        starts = np.flatnonzero(np.r_[True, emp_stored[1:] != emp_stored[:-1]])
+        rating_first[emp_stored[starts]] = stored[starts]
+        rating_rows_array = rating_first
+    elif in_order:
+        rating_rows_array = np.zeros(n, np.int32)
+    else:
+        rating_rows_array = stored.astype(np.int32)
+    return (
+        nesting,
+        competencies,
+        rater_rank,
+        cubes,
+        cube_rows,
+        usual_ids,
+        other_ids,
+        reviewed,
+        rating_rows_array,
+        in_order,
+    )
+
+
+class _Grouped(NamedTuple):
+    """The cubes of rows grouped by employee and in the order `_learn_order` says."""
+
+    order: tuple[str, np.ndarray, np.ndarray]
+    cubes: dict[Rater, np.ndarray]
+    rows: dict[Rater, np.ndarray | None]
+    usual_ids: dict[Rater, np.ndarray]
+    other_ids: dict[Rater, dict[str, np.ndarray]]
+    reviewed: np.ndarray
+    first_rows: np.ndarray
+
+
+#: Rows handled at once by `_grouped_cubes`: their temporaries stay in the CPU's caches.
+_BATCH = 1 << 20
+
+
+def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
+    r_emp: np.ndarray,
+    r_cycle: np.ndarray,
+    r_comp: np.ndarray,
+    r_rater: np.ndarray,
+    r_score: np.ndarray,
+    r_ids: np.ndarray | None,
+    axis: _Axis,
+) -> _Grouped | None:
+    """The cubes in one pass, if the rows are as exports write them, else None.
+
+    That is: no row refused, each employee's rows together, each review's in one
+    consistent order, no score given twice. `_cubes` handles any other rows.
+
+    The order is learned from the first rows only. When every row follows it, it is the
+    order `_learn_order` learns from all of them: both pick, among the orders the rows'
+    successions allow, the one that puts smaller codes first, and the rows of the whole
+    table allow no order the first rows do not.
+    """
+    n, first, count, k_count, dtype, unrated = axis
+    total = len(r_emp)
+    heads = np.flatnonzero(r_emp[1:] != r_emp[:-1]) + 1
+    starts = np.r_[0, heads]
+    run_emp = r_emp[starts]
+    if np.bincount(run_emp, minlength=n).max() > 1:
+        return None  # someone's rows are in more than one place
+    prefix = min(total, _BATCH)
+    nesting, comp_rank, rater_rank = _learn_order(
+        r_emp[:prefix],
+        r_cycle[:prefix] - first,
+        r_comp[:prefix],
+        r_rater[:prefix],
+        k_count,
+        len(RATERS),
+    )
+    present = [i for i in range(len(RATERS)) if (r_rater == i).any()]
+    cubes = {i: np.full((n, count, k_count), unrated, dtype) for i in present}
+    flats = {i: cube.reshape(-1) for i, cube in cubes.items()}
+    usual = {i: np.full(n, -2, np.int32) for i in present}
+    other: dict[int, list[tuple[np.ndarray, ...]]] = {i: [] for i in present}
+    n_outer, n_inner = (len(RATERS), k_count) if nesting == "rater" else (k_count, len(RATERS))
+    last_key = -1
+    last_emp = -1
+    for lo in range(0, total, _BATCH):
+        hi = min(lo + _BATCH, total)
+        emp = r_emp[lo:hi]
+        cyc = r_cycle[lo:hi] - first
+        comp = comp_rank[r_comp[lo:hi]]
+        rater = r_rater[lo:hi]
+        ranked = rater_rank[rater]
+        outer, inner = (ranked, comp) if nesting == "rater" else (comp, ranked)
+        cell = emp.astype(np.int64)
+        cell *= count
+        cell += cyc
+        key = cell * n_outer
+        key += outer
+        key *= n_inner
+        key += inner
+        # Strictly rising within each employee: in order, and no score given twice.
+        if emp[0] == last_emp and key[0] <= last_key:
+            return None
+        if np.any((key[1:] <= key[:-1]) & (emp[1:] == emp[:-1])):
+            return None
+        last_key, last_emp = int(key[-1]), int(emp[-1])
+        del key
+        cell *= k_count
+        cell += comp
+        score = r_score[lo:hi]
+        for i in present:
+            mine = rater == i
+            if len(present) == 1:
+                flats[i][cell] = score
+            else:
+                flats[i][cell[mine]] = score[mine]
+            if r_ids is None:
+                continue
+            ids = r_ids[lo:hi][mine]
+            emp_m = emp[mine]
+            # The usual rater id: that of the employee's first row by the role.
+            at = np.r_[0, np.flatnonzero(emp_m[1:] != emp_m[:-1]) + 1] if len(emp_m) else emp_m
+            fresh = usual[i][emp_m[at]] == -2
+            usual[i][emp_m[at][fresh]] = ids[at][fresh]
+            differ = np.flatnonzero(ids != usual[i][emp_m])
+            if len(differ):
+                other[i].append((emp_m[differ], cyc[mine][differ], comp[mine][differ], ids[differ]))
+    reviewed = np.zeros((n, count), bool)
+    rows: dict[Rater, np.ndarray | None] = {}
+    kept: dict[Rater, np.ndarray] = {}
+    usual_ids: dict[Rater, np.ndarray] = {}
+    other_ids: dict[Rater, dict[str, np.ndarray]] = {}
+    for i in present:
+        rater_i = RATERS[i]
+        cube = cubes.pop(i)
+        del flats[i]
+        given = (cube != unrated).any(axis=2)
+        reviewed |= given
+        rated = given.any(axis=1)
+        if np.count_nonzero(rated) * 4 >= n * 3:
+            rows[rater_i] = None
+            kept[rater_i] = cube
+        else:
+            # Few employees rated by this role: a cube of their rows only.
+            mine_rows = np.flatnonzero(rated).astype(np.int32)
+            rows[rater_i] = mine_rows
+            kept[rater_i] = cube[mine_rows]
+        del cube
+        if r_ids is not None:
+            ids_i = usual[i]
+            ids_i[ids_i == -2] = -1
+            usual_ids[rater_i] = ids_i
+            parts = other[i]
+            other_ids[rater_i] = {
+                name: np.concatenate([p[j] for p in parts]).astype(np.int32)
+                if parts
+                else np.zeros(0, np.int32)
+                for j, name in enumerate(("employee", "cycle", "competency", "rater_id"))
+            }
+    first_rows = np.zeros(n, np.int32)
+    first_rows[run_emp] = starts
+    return _Grouped(
+        (nesting, comp_rank, rater_rank),
+        kept,
+        rows,
+        usual_ids,
+        other_ids,
+        reviewed,
+        first_rows,
+    )
 
 
 def _codes_for(count: int) -> type[np.signedinteger[Any]]:
