@@ -1957,17 +1957,16 @@ def _events(  # noqa: PLR0917 - the columns read so far
         )
     keep = np.setdiff1d(keep, twice, assume_unique=True)
     keep = keep[np.lexsort((keep, cycle[keep], emp[keep]))]
-    fractions = [p[1] for p in parsed]
-    values = [fractions[int(value_codes[row])] if evidence[row] else None for row in keep]
-    big = any(
-        v is not None and (abs(v.numerator) >= _SMALL or v.denominator >= _SMALL) for v in values
-    )
-    numerator = np.array(
-        [0 if v is None else v.numerator for v in values], object if big else np.int32
-    )
-    denominator = np.array(
-        [0 if v is None else v.denominator for v in values], object if big else np.int32
-    )
+    # Each distinct value's parts once; a row takes its value's (evidence rows only).
+    parts = [(0, 0) if p[1] is None else (p[1].numerator, p[1].denominator) for p in parsed]
+    taken = np.where(evidence[keep], value_codes[keep], -1)
+    used = {int(i) % len(parts) for i in np.unique(taken)}
+    # Values of refused rows only are not stored: they need not fit.
+    parts = [part if i in used else (0, 0) for i, part in enumerate(parts)]
+    big = any(abs(n) >= _SMALL or d >= _SMALL for n, d in parts)
+    kind_of: Any = object if big else np.int32
+    numerator = np.array([p[0] for p in parts], kind_of)[taken]
+    denominator = np.array([p[1] for p in parts], kind_of)[taken]
     return {
         "employee": emp[keep].astype(np.int32),
         "cycle": cycle[keep].astype(np.int32),
