@@ -234,6 +234,13 @@ def same_layout(first: Any, second: Any) -> bool:
         )
     if isinstance(first, pa.Array | pa.ChunkedArray):
         return bool(first.equals(second))
+    if isinstance(first, _population._Blocks):
+        return all(
+            same_layout(getattr(first, name), getattr(second, name))
+            for name in _population._Blocks.__slots__
+        )
+    if isinstance(first, list):
+        return len(first) == len(second) and all(map(same_layout, first, second))
     if isinstance(first, dict):
         return first.keys() == second.keys() and all(
             same_layout(first[k], second[k]) for k in first

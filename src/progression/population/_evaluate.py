@@ -365,12 +365,11 @@ class _Run:
         least, most = pop._score_range
         in_scale = low <= least and most <= high
         steady_all = (row == row[:, :1]).all(axis=1)
-        for rater, cube in pop._scores.items():
-            rows = pop._score_rows[rater]
-            codes = np.arange(n) if rows is None else rows
-            for lo in range(0, len(cube), CHUNK):
-                part = cube[lo : lo + CHUNK]
+        for rater in pop._scores:
+            codes = pop._rated(rater)
+            for lo in range(0, len(codes), CHUNK):
                 who = codes[lo : lo + CHUNK]
+                part = pop._cube(rater, who)
                 rated = part != pop._unrated
                 held = row[who]
                 # Most employees hold one level throughout: the competencies ever rated

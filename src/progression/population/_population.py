@@ -63,6 +63,7 @@ score in that order and ``_rating_rows_sorted`` is True.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -315,6 +316,116 @@ def _raw(column: pa.ChunkedArray, row: int) -> str:
     return "" if value is None else str(value)
 
 
+class _Blocks:
+    """One rater role's scores, in blocks of employees rated on the same competencies.
+
+    Employees of one track are rated on its competencies only: a block holds the
+    scores of the employees of a track whose scores all fall on the competencies
+    rated in it (most of them), ``(len(members), C, len(competencies))``; one more
+    block holds everyone else's on every competency. ``block`` gives each employee's
+    block (-1: no score by this role); ``members`` are each block's employee codes,
+    sorted; ``position`` (one row per block, ``K``) each competency's place in the
+    block, -1 for none. Read through `Population._cube`.
+    """
+
+    __slots__ = ("block", "competencies", "dtype", "members", "position", "scores")
+
+    def __init__(  # noqa: PLR0917 - the parts, in the order the docstring gives
+        self,
+        block: np.ndarray,
+        competencies: list[np.ndarray],
+        members: list[np.ndarray],
+        position: np.ndarray,
+        scores: list[np.ndarray],
+        dtype: np.dtype[Any],
+    ) -> None:
+        self.dtype = dtype
+        self.block = block
+        self.competencies = competencies
+        self.members = members
+        self.position = position
+        self.scores = scores
+
+    @property
+    def nbytes(self) -> int:
+        total = self.block.nbytes + self.position.nbytes
+        total += sum(a.nbytes for a in (*self.competencies, *self.members, *self.scores))
+        return int(total)
+
+    @classmethod
+    def split(
+        cls, cube: np.ndarray, rows: np.ndarray | None, track: np.ndarray, unrated: int
+    ) -> _Blocks:
+        """The blocks of a dense cube (``rows``: its rows' codes; None, one per employee).
+
+        ``track`` numbers each employee's family and track (the competencies rated
+        follow them).
+        """
+        n = len(track)
+        k_count = cube.shape[2]
+        codes = np.arange(n, dtype=np.int32) if rows is None else rows.astype(np.int32)
+        rated = (cube != unrated).any(axis=1)  # (rows, K)
+        anyone = np.flatnonzero(rated.any(axis=1))
+        order = anyone[np.argsort(track[codes[anyone]], kind="stable")]
+        tracks = track[codes[order]]
+        bounds = np.flatnonzero(np.r_[True, tracks[1:] != tracks[:-1], True])
+        parts: list[tuple[np.ndarray, np.ndarray]] = []
+        wide: list[np.ndarray] = []
+        for lo, hi in itertools.pairwise(bounds):
+            group = order[lo:hi]
+            # A track's competencies: those most of its employees were rated on; the
+            # few rated on others go to the last block.
+            core = rated[group].sum(axis=0) * 2 > len(group)
+            fits = ~(rated[group] & ~core).any(axis=1)
+            if fits.any():
+                parts.append((np.flatnonzero(core), np.sort(group[fits])))
+            wide.append(group[~fits])
+        rest = np.sort(np.concatenate(wide)) if wide else np.zeros(0, np.int64)
+        if len(rest):
+            parts.append((np.arange(k_count), rest))
+        block = np.full(n, -1, _codes_for(len(parts)))
+        position = np.full((len(parts), k_count), -1, _codes_for(k_count))
+        competencies, members, scores = [], [], []
+        for index, (comps, local) in enumerate(parts):
+            block[codes[local]] = index
+            position[index, comps] = np.arange(len(comps))
+            competencies.append(comps.astype(np.int16))
+            members.append(codes[local])
+            scores.append(np.ascontiguousarray(cube[local][:, :, comps]))
+        return cls(block, competencies, members, position, scores, cube.dtype)
+
+    def cube(
+        self, codes: np.ndarray, competencies: np.ndarray, cycles: int, unrated: int
+    ) -> np.ndarray:
+        """The scores of employees ``codes`` on ``competencies``, ``(len, C, len)``."""
+        shape = (cycles, len(competencies))
+        found: np.ndarray | None = None
+        which = self.block[codes]
+        for index, scores in enumerate(self.scores):
+            at = np.flatnonzero(which == index)
+            if not len(at):
+                continue
+            place = self.position[index][competencies]
+            rows = np.searchsorted(self.members[index], codes[at])
+            if place.min() >= 0:
+                # Every competency asked for is in the block: one gather.
+                part = scores[rows]
+                if len(place) != scores.shape[2] or np.any(place != np.arange(len(place))):
+                    part = part[:, :, place]
+            else:
+                have = np.flatnonzero(place >= 0)
+                part = np.full((len(at), *shape), unrated, self.dtype)
+                part[:, :, have] = scores[rows][:, :, place[have]]
+            if len(at) == len(codes):
+                return part
+            if found is None:
+                found = np.full((len(codes), *shape), unrated, self.dtype)
+            found[at] = part
+        if found is None:
+            found = np.full((len(codes), *shape), unrated, self.dtype)
+        return found
+
+
 class Population:
     """Many employees' histories, held as columns; see the module docstring for the layout.
 
@@ -347,7 +458,6 @@ class Population:
         "_rating_rows_sorted",
         "_reviewed",
         "_score_range",
-        "_score_rows",
         "_scores",
         "_sources",
         "_track",
@@ -367,8 +477,7 @@ class Population:
     _first: int
     _cycles: int
     _competencies: tuple[str, ...]
-    _scores: dict[Rater, np.ndarray]
-    _score_rows: dict[Rater, np.ndarray | None]
+    _scores: dict[Rater, _Blocks]
     _unrated: int
     #: The lowest and highest score stored (0, 0 without any).
     _score_range: tuple[int, int]
@@ -415,10 +524,9 @@ class Population:
         total = self._employees.nbytes + self._family.nbytes + self._track.nbytes
         total += sum(a.nbytes for a in self._assignments.values())
         total += self._assignment_offsets.nbytes + self._reviewed.nbytes
-        total += sum(a.nbytes for a in self._scores.values())
+        total += sum(blocks.nbytes for blocks in self._scores.values())
         total += sum(a.nbytes for a in self._rater_ids.values())
         total += sum(a.nbytes for c in self._rater_id_cells.values() for a in c.values())
-        total += sum(r.nbytes for r in self._score_rows.values() if r is not None)
         total += self._rating_rows.nbytes
         for name, value in self._events.items():
             if name == "note":
@@ -590,14 +698,11 @@ class Population:
         # Ratings: every stored score, in cube order.
         parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]] = []
         for rater in RATERS:
-            cube = self._scores.get(rater)
-            if cube is None:
+            if rater not in self._scores:
                 continue
+            cube = self._cube(rater, np.arange(len(self)))
             e, c, k = np.nonzero(cube != self._unrated)
             score = cube[e, c, k]
-            rows = self._score_rows[rater]
-            if rows is not None:
-                e = rows[e]
             parts.append((e, c, k, score, self._rater_order.index(rater)))
         if parts:
             e = np.concatenate([p[0] for p in parts])
@@ -768,13 +873,9 @@ class Population:
         starts = self._cache.get("rating_starts")
         if starts is None:
             counts = np.zeros(len(self), np.int64)
-            for rater, cube in self._scores.items():
-                per_row = (cube != self._unrated).reshape(len(cube), -1).sum(axis=1)
-                rows = self._score_rows[rater]
-                if rows is None:
-                    counts += per_row
-                else:
-                    counts[rows] += per_row
+            for blocks in self._scores.values():
+                for members, scores in zip(blocks.members, blocks.scores, strict=True):
+                    counts[members] += (scores != self._unrated).sum(axis=(1, 2))
             starts = self._cache["rating_starts"] = np.r_[0, np.cumsum(counts)]
         count = int(starts[code + 1] - starts[code])
         if self._rating_rows_sorted:
@@ -803,26 +904,27 @@ class Population:
 
     def _cells(self, rater: Rater, code: int) -> np.ndarray | None:
         """One employee's scores by one rater, ``(C, K)``; None without any."""
-        cube = self._scores.get(rater)
-        if cube is None:
+        if rater not in self._scores or self._scores[rater].block[code] < 0:
             return None
-        rows = self._score_rows[rater]
-        if rows is None:
-            return np.asarray(cube[code])
-        at = int(np.searchsorted(rows, code))
-        return np.asarray(cube[at]) if at < len(rows) and rows[at] == code else None
+        cells: np.ndarray = self._cube(rater, np.array([code]))[0]
+        return cells
 
-    def _cube(self, rater: Rater, codes: np.ndarray) -> np.ndarray:
-        """The scores of one rater for the employees ``codes`` (sorted), ``(len, C, K)``."""
-        cube = self._scores[rater]
-        rows = self._score_rows[rater]
-        if rows is None:
-            return np.asarray(cube[codes])
-        found = np.full((len(codes), *cube.shape[1:]), self._unrated, cube.dtype)
-        at = np.minimum(np.searchsorted(rows, codes), max(len(rows) - 1, 0))
-        hit = rows[at] == codes if len(rows) else np.zeros(len(codes), bool)
-        found[hit] = cube[at[hit]]
-        return found
+    def _cube(
+        self, rater: Rater, codes: np.ndarray, competencies: Sequence[int] | None = None
+    ) -> np.ndarray:
+        """The scores of one rater for the employees ``codes``, ``(len, C, K)``.
+
+        Of the smallest signed integer type holding every score, ``_unrated`` where the
+        rater gave none; with ``competencies`` (codes), only theirs, in that order.
+        """
+        ks = np.arange(len(self._competencies)) if competencies is None else competencies
+        return self._scores[rater].cube(
+            np.asarray(codes), np.asarray(ks, np.intp), self._cycles, self._unrated
+        )
+
+    def _rated(self, rater: Rater) -> np.ndarray:
+        """The codes of the employees with a score by ``rater``, sorted."""
+        return np.flatnonzero(self._scores[rater].block >= 0)
 
     def _counted(
         self,
@@ -849,7 +951,7 @@ class Population:
         every = list(competencies)
 
         def cells_of(rater: Rater) -> tuple[np.ndarray, np.ndarray]:
-            cells = self._cube(rater, codes)[:, :, every]
+            cells = self._cube(rater, codes, every)
             return cells, cells != self._unrated
 
         def ids_of(rater: Rater) -> np.ndarray:
@@ -1307,6 +1409,14 @@ def _build(
         track[has_rows] = l_track[by[last[has_rows]]]
     family_all = np.full(n, -1, np.int32)
     family_all[: len(family)] = family
+    blocks: dict[Rater, _Blocks] = {}
+    for rater in list(cubes):
+        blocks[rater] = _Blocks.split(
+            cubes.pop(rater),
+            cube_rows[rater],
+            (family_all.astype(np.int64) + 1) * (len(tracks) + 1) + track + 1,
+            unrated,
+        )
     # An employee all of whose level rows were refused has no family: only problems.
 
     problems = [*level_rows.found, *rating_rows.found, *event_rows.found]
@@ -1329,8 +1439,7 @@ def _build(
         "_first": first,
         "_cycles": count,
         "_competencies": tuple(c for c in competencies if c is not None),
-        "_scores": cubes,
-        "_score_rows": cube_rows,
+        "_scores": blocks,
         "_unrated": unrated,
         "_score_range": (low, high),
         "_rater_ids": usual_ids,
