@@ -340,6 +340,23 @@ def test_scores_are_held_in_blocks_of_a_track_s_competencies() -> None:
     assert total == ratings.num_rows
 
 
+@pytest.mark.parametrize(
+    ("low", "span", "packed"), [(1, 15, True), (-3, 16, False), (0, 300, False)]
+)
+def test_scores_two_to_a_byte_when_they_span_at_most_fifteen_values(
+    low: int, span: int, packed: bool
+) -> None:
+    ratings, levels, events = examples.population(60, seed=3)
+    count = ratings.num_rows
+    scores = low + np.arange(count) % span
+    ratings = ratings.set_column(
+        ratings.schema.get_field_index("score"), "score", pa.array(scores, pa.int64())
+    )
+    population = Population.from_tables(ratings, levels, events)
+    assert all((b.pairs is not None) == packed for b in population._scores.values())
+    assert population.to_tables()[0].column("score").to_pylist() == scores.tolist()
+
+
 def test_the_level_of_every_employee_at_a_cycle() -> None:
     histories = examples.team()
     population = Population.from_histories(histories)

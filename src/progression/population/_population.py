@@ -25,13 +25,17 @@ objects; ``N`` employees, ``C`` cycles, ``K`` competencies)
   ``_cycles`` is ``C``. Cycle index ``c`` is the ordinal ``_first + c``.
 - ``_competencies``: the competency ids rated (``K``), in the order the rows rate them
   (see below).
-- ``_scores``: one dense score cube per rater role present, ``{Rater: ndarray}``, each
-  shaped ``(rows, C, K)`` and indexed employee x cycle x competency, of the smallest
-  signed integer type holding every score; a cell holds ``_unrated`` (the type's
-  minimum, below every score) when that rater gave no score. ``_score_rows[rater]`` is
-  None when the cube has a row per employee (most roles), else the sorted codes of the
-  employees its rows are for (a role few employees are rated by, such as ``self``).
-  ``_cube(rater, codes)`` gives the rows of any employees, ``(len(codes), C, K)``.
+- ``_scores``: the scores of each rater role present, ``{Rater: _Blocks}``, read only
+  through ``_cube(rater, codes[, competencies])``: the ``(len(codes), C, K)`` cube
+  (employee x cycle x competency; only the competency codes given, in their order,
+  with ``competencies``) of the smallest signed integer type holding every score, a
+  cell holding ``_unrated`` (the type's minimum, below every score) where that rater
+  gave no score; ``_rated(rater)`` the sorted codes of the employees with a score by
+  the role. Inside, employees are held in blocks by family and track, each block on
+  the competencies most of its employees were rated on (those rated on others share
+  one block on every competency), scores two to a byte when they span at most 15
+  values: a company rated on half its competencies per track holds a quarter of the
+  dense cube's bytes.
 - ``_rater_ids``: with a ``rater_id`` column, ``{Rater: ndarray}``: each employee's
   usual rater id for the role (int32 codes into ``_rater_names``, a pyarrow string
   array; -1 for none), and ``_rater_id_cells[rater]`` the scores given by anyone else
@@ -328,7 +332,7 @@ class _Blocks:
     block, -1 for none. Read through `Population._cube`.
     """
 
-    __slots__ = ("block", "competencies", "dtype", "members", "position", "scores")
+    __slots__ = ("block", "competencies", "dtype", "members", "pairs", "position", "scores")
 
     def __init__(  # noqa: PLR0917 - the parts, in the order the docstring gives
         self,
@@ -338,8 +342,10 @@ class _Blocks:
         position: np.ndarray,
         scores: list[np.ndarray],
         dtype: np.dtype[Any],
+        pairs: np.ndarray | None,
     ) -> None:
         self.dtype = dtype
+        self.pairs = pairs
         self.block = block
         self.competencies = competencies
         self.members = members
@@ -349,6 +355,7 @@ class _Blocks:
     @property
     def nbytes(self) -> int:
         total = self.block.nbytes + self.position.nbytes
+        total += 0 if self.pairs is None else self.pairs.nbytes
         total += sum(a.nbytes for a in (*self.competencies, *self.members, *self.scores))
         return int(total)
 
@@ -383,6 +390,19 @@ class _Blocks:
         rest = np.sort(np.concatenate(wide)) if wide else np.zeros(0, np.int64)
         if len(rest):
             parts.append((np.arange(k_count), rest))
+        # Scores spanning at most 15 values are held two to a byte, 0 for none.
+        valid = cube[cube != unrated]
+        low = int(valid.min()) if len(valid) else 0
+        high = int(valid.max()) if len(valid) else 0
+        del valid
+        pairs: np.ndarray | None = None
+        if high - low < 15 and cube.dtype.itemsize <= 4:
+            values = np.full(16, unrated, cube.dtype)
+            values[1:] = np.arange(low, low + 15).clip(None, np.iinfo(cube.dtype).max)
+            every = np.arange(256)
+            # Each byte's two scores as one item twice their size: one plain gather.
+            both = np.ascontiguousarray(np.stack([values[every & 15], values[every >> 4]], 1))
+            pairs = both.view(f"u{2 * cube.dtype.itemsize}").reshape(256)
         block = np.full(n, -1, _codes_for(len(parts)))
         position = np.full((len(parts), k_count), -1, _codes_for(k_count))
         competencies, members, scores = [], [], []
@@ -391,8 +411,26 @@ class _Blocks:
             position[index, comps] = np.arange(len(comps))
             competencies.append(comps.astype(np.int16))
             members.append(codes[local])
-            scores.append(np.ascontiguousarray(cube[local][:, :, comps]))
-        return cls(block, competencies, members, position, scores, cube.dtype)
+            dense = cube[local][:, :, comps]
+            if pairs is not None:
+                nibbles = np.where(dense == unrated, 0, dense.astype(np.int64) - low + 1)
+                nibbles = nibbles.astype(np.uint8)
+                if len(comps) % 2:
+                    nibbles = np.concatenate(
+                        [nibbles, np.zeros((*nibbles.shape[:2], 1), np.uint8)], axis=2
+                    )
+                dense = nibbles[:, :, 0::2] | (nibbles[:, :, 1::2] << 4)
+            scores.append(np.ascontiguousarray(dense))
+        return cls(block, competencies, members, position, scores, cube.dtype, pairs)
+
+    def rows(self, index: int, rows: np.ndarray | slice) -> np.ndarray:
+        """Rows of block ``index``, ``(len, C, its competencies)``, as scores."""
+        held = self.scores[index][rows]
+        if self.pairs is None:
+            return held
+        # One lookup turns each byte into its two scores.
+        both: np.ndarray = self.pairs[held].view(self.dtype).reshape(*held.shape[:2], -1)
+        return both[:, :, : len(self.competencies[index])]
 
     def cube(
         self, codes: np.ndarray, competencies: np.ndarray, cycles: int, unrated: int
@@ -401,21 +439,22 @@ class _Blocks:
         shape = (cycles, len(competencies))
         found: np.ndarray | None = None
         which = self.block[codes]
-        for index, scores in enumerate(self.scores):
+        for index in range(len(self.scores)):
             at = np.flatnonzero(which == index)
             if not len(at):
                 continue
             place = self.position[index][competencies]
             rows = np.searchsorted(self.members[index], codes[at])
+            width = len(self.competencies[index])
             if place.min() >= 0:
                 # Every competency asked for is in the block: one gather.
-                part = scores[rows]
-                if len(place) != scores.shape[2] or np.any(place != np.arange(len(place))):
+                part = self.rows(index, rows)
+                if len(place) != width or np.any(place != np.arange(len(place))):
                     part = part[:, :, place]
             else:
                 have = np.flatnonzero(place >= 0)
                 part = np.full((len(at), *shape), unrated, self.dtype)
-                part[:, :, have] = scores[rows][:, :, place[have]]
+                part[:, :, have] = self.rows(index, rows)[:, :, place[have]]
             if len(at) == len(codes):
                 return part
             if found is None:
@@ -874,7 +913,8 @@ class Population:
         if starts is None:
             counts = np.zeros(len(self), np.int64)
             for blocks in self._scores.values():
-                for members, scores in zip(blocks.members, blocks.scores, strict=True):
+                for index, members in enumerate(blocks.members):
+                    scores = blocks.rows(index, slice(None))
                     counts[members] += (scores != self._unrated).sum(axis=(1, 2))
             starts = self._cache["rating_starts"] = np.r_[0, np.cumsum(counts)]
         count = int(starts[code + 1] - starts[code])
