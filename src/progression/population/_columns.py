@@ -150,8 +150,8 @@ class Columns:
         by_role = {}
         for rater in roles:
             scores = np.full(shape, MISSING, np.int16)
-            if rater in pop._scores and known:
-                mine = pop._cube(rater, everyone)[:, :, known].astype(np.int16)
+            if rater in pop._raters() and known:
+                mine = pop._cube(rater, everyone, known).astype(np.int16)
                 scores[:, :, target] = np.where(mine != pop._unrated, mine, MISSING)
             by_role[rater] = scores
         return cls(

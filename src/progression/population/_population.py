@@ -962,6 +962,10 @@ class Population:
             np.asarray(codes), np.asarray(ks, np.intp), self._cycles, self._unrated
         )
 
+    def _raters(self) -> tuple[Rater, ...]:
+        """The rater roles with any score, in `Rater` order."""
+        return tuple(self._scores)
+
     def _rated(self, rater: Rater) -> np.ndarray:
         """The codes of the employees with a score by ``rater``, sorted."""
         return np.flatnonzero(self._scores[rater].block >= 0)
