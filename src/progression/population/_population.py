@@ -361,12 +361,17 @@ class _Blocks:
 
     @classmethod
     def split(
-        cls, cube: np.ndarray, rows: np.ndarray | None, track: np.ndarray, unrated: int
+        cls,
+        cube: np.ndarray,
+        rows: np.ndarray | None,
+        track: np.ndarray,
+        unrated: int,
+        scores: tuple[int, int],
     ) -> _Blocks:
         """The blocks of a dense cube (``rows``: its rows' codes; None, one per employee).
 
         ``track`` numbers each employee's family and track (the competencies rated
-        follow them).
+        follow them); ``scores`` are the lowest and highest score in any cube.
         """
         n = len(track)
         k_count = cube.shape[2]
@@ -391,10 +396,7 @@ class _Blocks:
         if len(rest):
             parts.append((np.arange(k_count), rest))
         # Scores spanning at most 15 values are held two to a byte, 0 for none.
-        valid = cube[cube != unrated]
-        low = int(valid.min()) if len(valid) else 0
-        high = int(valid.max()) if len(valid) else 0
-        del valid
+        low, high = scores
         pairs: np.ndarray | None = None
         if high - low < 15 and cube.dtype.itemsize <= 4:
             values = np.full(16, unrated, cube.dtype)
@@ -405,7 +407,7 @@ class _Blocks:
             pairs = both.view(f"u{2 * cube.dtype.itemsize}").reshape(256)
         block = np.full(n, -1, _codes_for(len(parts)))
         position = np.full((len(parts), k_count), -1, _codes_for(k_count))
-        competencies, members, scores = [], [], []
+        competencies, members, held = [], [], []
         for index, (comps, local) in enumerate(parts):
             block[codes[local]] = index
             position[index, comps] = np.arange(len(comps))
@@ -413,15 +415,18 @@ class _Blocks:
             members.append(codes[local])
             dense = cube[local][:, :, comps]
             if pairs is not None:
-                nibbles = np.where(dense == unrated, 0, dense.astype(np.int64) - low + 1)
-                nibbles = nibbles.astype(np.uint8)
+                # A type twice as wide holds every difference from the lowest score.
+                wider = dense.astype(f"i{2 * cube.dtype.itemsize}")
+                wider -= low - 1
+                wider[dense == unrated] = 0
+                nibbles = wider.astype(np.uint8)
                 if len(comps) % 2:
                     nibbles = np.concatenate(
                         [nibbles, np.zeros((*nibbles.shape[:2], 1), np.uint8)], axis=2
                     )
                 dense = nibbles[:, :, 0::2] | (nibbles[:, :, 1::2] << 4)
-            scores.append(np.ascontiguousarray(dense))
-        return cls(block, competencies, members, position, scores, cube.dtype, pairs)
+            held.append(np.ascontiguousarray(dense))
+        return cls(block, competencies, members, position, held, cube.dtype, pairs)
 
     def rows(self, index: int, rows: np.ndarray | slice) -> np.ndarray:
         """Rows of block ``index``, ``(len, C, its competencies)``, as scores."""
@@ -1460,6 +1465,7 @@ def _build(
             cube_rows[rater],
             (family_all.astype(np.int64) + 1) * (len(tracks) + 1) + track + 1,
             unrated,
+            (low, high),
         )
     # An employee all of whose level rows were refused has no family: only problems.
 
