@@ -434,7 +434,7 @@ class _Blocks:
         if self.pairs is None:
             return held
         # One lookup turns each byte into its two scores.
-        both: np.ndarray = self.pairs[held].view(self.dtype).reshape(*held.shape[:2], -1)
+        both: np.ndarray = np.take(self.pairs, held).view(self.dtype).reshape(*held.shape[:2], -1)
         return both[:, :, : len(self.competencies[index])]
 
     def cube(
@@ -450,11 +450,14 @@ class _Blocks:
                 continue
             place = self.position[index][competencies]
             rows = np.searchsorted(self.members[index], codes[at])
-            width = len(self.competencies[index])
             if place.min() >= 0:
                 # Every competency asked for is in the block: one gather.
                 part = self.rows(index, rows)
-                if len(place) != width or np.any(place != np.arange(len(place))):
+                start = int(place[0]) if len(place) else 0
+                if np.array_equal(place, np.arange(start, start + len(place))):
+                    # Neighbouring competencies (the usual case): a view, not a copy.
+                    part = part[:, :, start : start + len(place)]
+                else:
                     part = part[:, :, place]
             else:
                 have = np.flatnonzero(place >= 0)
