@@ -298,11 +298,8 @@ def test_sorted_exports_keep_one_row_number_per_employee() -> None:
 def test_rater_ids_and_a_role_few_are_rated_by() -> None:
     ratings, levels, events = examples.population(300, seed=4)
     population = Population.from_tables(ratings, levels, events)
-    rows = population._score_rows
-    assert rows[Rater.MANAGER] is None
-    own = rows[Rater.SELF]
-    assert own is not None
-    assert 0 < len(own) < len(population)
+    assert len(population._rated(Rater.MANAGER)) > len(population) * 3 // 4
+    assert 0 < len(population._rated(Rater.SELF)) < len(population) // 2
     ids = population._rater_id_cube(Rater.MANAGER)
     table = ratings.to_pylist()
     names = population._rater_names.to_pylist()
@@ -315,6 +312,49 @@ def test_rater_ids_and_a_role_few_are_rated_by() -> None:
         cell = ids[codes[row["employee_id"]], cycles[row["cycle"]], where[row["competency"]]]
         assert names[cell] == row["rater_id"]
     assert (ids >= 0).sum() == sum(r["rater"] == "manager" for r in table)
+
+
+def test_scores_are_held_in_blocks_of_a_track_s_competencies() -> None:
+    ratings, levels, events = examples.population(400, seed=5)
+    population = Population.from_tables(ratings, levels, events)
+    k_count = len(population._competencies)
+    everyone = np.arange(len(population))
+    for rater, blocks in population._scores.items():
+        # Each track's block holds fewer competencies than the company rates.
+        assert min(len(c) for c in blocks.competencies) < k_count
+        cube = population._cube(rater, everyone)
+        assert cube.shape == (len(population), population._cycles, k_count)
+        assert cube.dtype == np.int8
+        # Any competencies, in any order, are the cube's columns.
+        some = [k_count - 1, 0, 3]
+        assert np.array_equal(population._cube(rater, everyone[5:50], some), cube[5:50][:, :, some])
+        rated = population._rated(rater)
+        assert (cube[rated] != population._unrated).any(axis=(1, 2)).all()
+        others = np.setdiff1d(everyone, rated)
+        assert (cube[others] == population._unrated).all()
+    # Every rating row is in a block.
+    total = sum(
+        int((population._cube(r, everyone) != population._unrated).sum())
+        for r in population._scores
+    )
+    assert total == ratings.num_rows
+
+
+@pytest.mark.parametrize(
+    ("low", "span", "packed"), [(1, 15, True), (-3, 16, False), (0, 300, False)]
+)
+def test_scores_two_to_a_byte_when_they_span_at_most_fifteen_values(
+    low: int, span: int, packed: bool
+) -> None:
+    ratings, levels, events = examples.population(60, seed=3)
+    count = ratings.num_rows
+    scores = low + np.arange(count) % span
+    ratings = ratings.set_column(
+        ratings.schema.get_field_index("score"), "score", pa.array(scores, pa.int64())
+    )
+    population = Population.from_tables(ratings, levels, events)
+    assert all((b.pairs is not None) == packed for b in population._scores.values())
+    assert population.to_tables()[0].column("score").to_pylist() == scores.tolist()
 
 
 def test_the_level_of_every_employee_at_a_cycle() -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
+from unittest import mock
 
 import attrs
+import numpy as np
 import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,7 +26,7 @@ from progression import (
     examples,
     strategies,
 )
-from progression.population import Population, PopulationVerdicts, evaluate_population
+from progression.population import Population, PopulationVerdicts, _population, evaluate_population
 
 FRAMEWORKS = {name: examples.load(name) for name in examples.names()}
 
@@ -220,3 +222,59 @@ def test_the_sample_team_as_tables_and_files(tmp_path: Any) -> None:
     check_population(framework, histories, result)
     assert isinstance(population.employees, pa.StringArray)
     assert len(population) == len(histories)
+
+
+def same_layout(first: Any, second: Any) -> bool:
+    """Whether two of the population's private values are equal, array by array."""
+    if isinstance(first, np.ndarray):
+        return (
+            isinstance(second, np.ndarray)
+            and first.dtype == second.dtype
+            and np.array_equal(first, second)
+        )
+    if isinstance(first, pa.Array | pa.ChunkedArray):
+        return bool(first.equals(second))
+    if isinstance(first, _population._Blocks):
+        return all(
+            same_layout(getattr(first, name), getattr(second, name))
+            for name in _population._Blocks.__slots__
+        )
+    if isinstance(first, list):
+        return len(first) == len(second) and all(map(same_layout, first, second))
+    if isinstance(first, dict):
+        return first.keys() == second.keys() and all(
+            same_layout(first[k], second[k]) for k in first
+        )
+    return bool(first == second)
+
+
+@settings(deadline=None, max_examples=40)
+@given(case=populations(), seed=st.integers(0, 2**32 - 1), chunks=st.integers(1, 4))
+def test_rows_in_any_order_and_chunks_load_the_same_population(
+    case: tuple[Framework, list[RatingHistory], str | None, str | None], seed: int, chunks: int
+) -> None:
+    framework, histories, _, _ = case
+    ratings, levels, events = Population.from_histories(histories).to_tables()
+    # As an export writes them (each employee's rows together), split into row groups.
+    size = max(1, -(-ratings.num_rows // chunks))
+    grouped = Population.from_tables(
+        pa.Table.from_batches(ratings.to_batches(max_chunksize=size), ratings.schema),
+        levels,
+        events,
+    )
+    # The general path gives the same layout, array for array.
+    with mock.patch.object(_population, "_grouped_cubes", return_value=None):
+        general = Population.from_tables(ratings, levels, events)
+    for name in Population.__slots__:
+        if name != "_cache":
+            assert same_layout(getattr(grouped, name), getattr(general, name)), name
+    # Rows in any order hold the same scores.
+    order = pa.array(np.random.default_rng(seed).permutation(ratings.num_rows), pa.int64())
+    shuffled = Population.from_tables(ratings.take(order), levels, events)
+    assert sorted(shuffled.to_tables()[0].to_pylist(), key=repr) == sorted(
+        ratings.to_pylist(), key=repr
+    )
+    first = evaluate_population(framework, grouped)
+    second = evaluate_population(framework, shuffled)
+    assert first.verdicts.equals(second.verdicts)
+    assert first.criteria.to_pylist() == second.criteria.to_pylist()

@@ -228,7 +228,7 @@ class Columns:
         ``values`` in the cubes' small integer type; None when the role scored nobody.
         """
         pop = self.population
-        if rater not in pop._scores or not self.known:
+        if rater not in pop._raters() or not self.known:
             return None
         values = pop._cube(rater, codes)
         return values, values != pop._unrated
@@ -239,8 +239,8 @@ class Columns:
         scores = np.full(
             (len(codes), self.held.shape[1], len(self.competencies)), MISSING, np.int16
         )
-        if rater in pop._scores and self.known:
-            mine = pop._cube(rater, codes)[:, :, list(self.known)].astype(np.int16)
+        if rater in pop._raters() and self.known:
+            mine = pop._cube(rater, codes, self.known).astype(np.int16)
             scores[:, :, list(self.target)] = np.where(mine != pop._unrated, mine, MISSING)
         return scores
 

@@ -328,7 +328,7 @@ class _Run:
     def _check_ratings(self, families: list[Any], suspect: np.ndarray) -> None:
         """Flag employees with a score off the scale or for a competency not rated then."""
         pop, framework = self.pop, self.framework
-        if not pop._scores or not self.count:
+        if not pop._raters() or not self.count:
             return
         from .._evaluation._bind import _competency_ids, _rated_at  # noqa: PLC0415
 
@@ -369,12 +369,11 @@ class _Run:
         least, most = pop._score_range
         in_scale = low <= least and most <= high
         steady_all = (row == row[:, :1]).all(axis=1)
-        for rater, cube in pop._scores.items():
-            rows = pop._score_rows[rater]
-            codes = np.arange(n) if rows is None else rows
-            for lo in range(0, len(cube), CHUNK):
-                part = cube[lo : lo + CHUNK]
+        for rater in pop._raters():
+            codes = pop._rated(rater)
+            for lo in range(0, len(codes), CHUNK):
                 who = codes[lo : lo + CHUNK]
+                part = pop._cube(rater, who)
                 rated = part != pop._unrated
                 held = row[who]
                 # Most employees hold one level throughout: the competencies ever rated

@@ -25,13 +25,17 @@ objects; ``N`` employees, ``C`` cycles, ``K`` competencies)
   ``_cycles`` is ``C``. Cycle index ``c`` is the ordinal ``_first + c``.
 - ``_competencies``: the competency ids rated (``K``), in the order the rows rate them
   (see below).
-- ``_scores``: one dense score cube per rater role present, ``{Rater: ndarray}``, each
-  shaped ``(rows, C, K)`` and indexed employee x cycle x competency, of the smallest
-  signed integer type holding every score; a cell holds ``_unrated`` (the type's
-  minimum, below every score) when that rater gave no score. ``_score_rows[rater]`` is
-  None when the cube has a row per employee (most roles), else the sorted codes of the
-  employees its rows are for (a role few employees are rated by, such as ``self``).
-  ``_cube(rater, codes)`` gives the rows of any employees, ``(len(codes), C, K)``.
+- ``_scores``: the scores of each rater role present, ``{Rater: _Blocks}``, read only
+  through ``_cube(rater, codes[, competencies])``: the ``(len(codes), C, K)`` cube
+  (employee x cycle x competency; only the competency codes given, in their order,
+  with ``competencies``) of the smallest signed integer type holding every score, a
+  cell holding ``_unrated`` (the type's minimum, below every score) where that rater
+  gave no score; ``_rated(rater)`` the sorted codes of the employees with a score by
+  the role. Inside, employees are held in blocks by family and track, each block on
+  the competencies most of its employees were rated on (those rated on others share
+  one block on every competency), scores two to a byte when they span at most 15
+  values: a company rated on half its competencies per track holds a quarter of the
+  dense cube's bytes.
 - ``_rater_ids``: with a ``rater_id`` column, ``{Rater: ndarray}``: each employee's
   usual rater id for the role (int32 codes into ``_rater_names``, a pyarrow string
   array; -1 for none), and ``_rater_id_cells[rater]`` the scores given by anyone else
@@ -63,10 +67,11 @@ score in that order and ``_rating_rows_sorted`` is True.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -175,45 +180,68 @@ class _Rows:
         return f"line {row + 2}" if self.lines else f"row {row}"
 
 
+def _present(indices: np.ndarray, size: int) -> np.ndarray:
+    """Which of ``size`` values ``indices`` holds (-1 for none counts as ``size``)."""
+    seen = np.zeros(size + 1, bool)
+    if not len(indices):
+        return seen[:-1]
+    # Sorted or grouped rows repeat a value over runs: the value at each run's head
+    # says which are present, and there are far fewer heads than rows.
+    heads = np.flatnonzero(indices[1:] != indices[:-1])
+    if len(heads) * 4 < len(indices):
+        seen[indices[heads + 1]] = True
+        seen[indices[0]] = True
+    else:
+        seen[indices] = True
+    return seen[:-1]
+
+
 def _encode_array(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     """Codes (-1 for a null or blank cell) and the distinct texts, stripped, as an array.
 
     Texts that read the same once stripped share a code; dictionary columns (Parquet
     read with ``read_dictionary``, pandas categoricals) are used as they are, without
-    the entries no row uses. Every step runs over arrays: a million distinct ids cost
-    no Python loop.
+    the entries no row uses. Every step runs over arrays, chunk by chunk: a million
+    distinct ids cost no Python loop, and no row is hashed twice.
     """
-    if not pa.types.is_dictionary(column.type):
-        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
-            column = column.cast(pa.string())
-        column = pc.dictionary_encode(column)
-    if column.num_chunks == 0:
+    chunks: list[pa.DictionaryArray] = []
+    for chunk in column.chunks:
+        if not pa.types.is_dictionary(chunk.type):
+            if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+                chunk = chunk.cast(pa.string())  # noqa: PLW2901 - the chunk as text
+            chunk = pc.dictionary_encode(chunk)  # noqa: PLW2901 - the chunk encoded
+        chunks.append(chunk)
+    if not chunks:
         return np.zeros(0, np.int32), pa.array([], pa.string())
-    chunks = column.chunks
-    head = chunks[0].dictionary
-    if len(chunks) > 1 and all(c.dictionary.equals(head) for c in chunks[1:]):
-        # One dictionary repeated in every chunk (a Parquet file written from a
-        # dictionary column): unifying would hash it once per chunk.
-        combined = pa.DictionaryArray.from_arrays(
-            pa.concat_arrays([c.indices for c in chunks]), head
-        )
-    else:
-        combined = column.unify_dictionaries().combine_chunks()
-    dictionary = combined.dictionary.cast(pa.string())
-    if combined.null_count:
-        indices = combined.indices.cast(pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
-        present = indices[indices >= 0]
-    else:
-        # No nulls: the indices as they are, however small their type, without a copy.
-        indices = combined.indices.to_numpy(zero_copy_only=False)
-        if indices.dtype.kind == "u":
-            indices = indices.astype(np.int64)
-        present = indices
-    stripped = pc.utf8_trim_whitespace(dictionary)
-    used = np.bincount(present, minlength=len(dictionary)) > 0
+    # Each chunk's dictionary once (a Parquet file written from a dictionary column
+    # repeats one in every row group): the texts of all of them, then each chunk's start.
+    dictionaries: list[pa.Array] = []
+    starts: list[int] = []
+    size = 0
+    for chunk in chunks:
+        if dictionaries and chunk.dictionary.equals(dictionaries[-1]):
+            starts.append(starts[-1])
+            continue
+        dictionaries.append(chunk.dictionary)
+        starts.append(size)
+        size += len(chunk.dictionary)
+    texts = pa.concat_arrays([d.cast(pa.string()) for d in dictionaries])
+    indices: list[np.ndarray] = []
+    used = np.zeros(size, bool)
+    for chunk, start in zip(chunks, starts, strict=True):
+        local = chunk.indices
+        if chunk.null_count:
+            local = local.cast(pa.int32()).fill_null(-1)
+        values = local.to_numpy(zero_copy_only=False)
+        if values.dtype.kind == "u":
+            values = values.astype(np.int64)
+        indices.append(values)
+        count = len(chunk.dictionary)
+        used[start : start + count] |= _present(values, count)
+    stripped = pc.utf8_trim_whitespace(texts)
     used &= pc.fill_null(pc.not_equal(stripped, ""), False).to_numpy(zero_copy_only=False)
-    if stripped.equals(dictionary):
-        distinct, same = dictionary, np.arange(len(dictionary))
+    if stripped.equals(texts) and len(dictionaries) == 1:
+        distinct, same = texts, np.arange(size)
     else:
         merged = pc.dictionary_encode(stripped)
         distinct = merged.dictionary
@@ -222,9 +250,15 @@ def _encode_array(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     keep[same[used]] = True
     number = np.cumsum(keep) - 1
     kind = np.int16 if len(distinct) < 2**15 else np.int32
-    remap = np.full(len(dictionary) + 1, -1, kind)
-    remap[:-1] = np.where(used, number[same], -1)
-    return remap[indices], distinct.filter(pa.array(keep))
+    remap = np.where(used, number[same], -1).astype(kind)
+    codes = np.empty(sum(len(i) for i in indices), kind)
+    at = 0
+    for values, chunk, start in zip(indices, chunks, starts, strict=True):
+        # The chunk's own table: index -1 (a null) reads its last entry, -1.
+        table = np.append(remap[start : start + len(chunk.dictionary)], kind(-1))
+        codes[at : at + len(values)] = table[values]
+        at += len(values)
+    return codes, distinct.filter(pa.array(keep))
 
 
 def _encode(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
@@ -264,11 +298,12 @@ class _Employees:
             found = np.full(len(names), -1, np.int64)
         new = np.flatnonzero(found < 0)
         if len(new):
-            fresh = np.zeros(len(names) + 1, bool)
-            fresh[new] = True
-            rows = np.flatnonzero(fresh[local])
-            first = np.full(len(names), len(local), np.int64)
-            np.minimum.at(first, local[rows], rows)
+            # Each id's first row: the head of its first run of rows (an export holds
+            # each employee's rows together, so there are far fewer heads than rows).
+            heads = np.flatnonzero(local[1:] != local[:-1]) + 1
+            at = np.r_[0, heads] if len(local) else heads
+            first = np.full(len(names) + 1, len(local), np.int64)
+            np.minimum.at(first, local[at], at)
             ordered = new[np.argsort(first[new], kind="stable")]
             found[ordered] = self.count + np.arange(len(ordered))
             self.chunks.append(names.take(pa.array(ordered)))
@@ -283,6 +318,159 @@ def _raw(column: pa.ChunkedArray, row: int) -> str:
     """The cell as written, for a message."""
     value = column[row].as_py()
     return "" if value is None else str(value)
+
+
+class _Blocks:
+    """One rater role's scores, in blocks of employees rated on the same competencies.
+
+    Employees of one track are rated on its competencies only: a block holds the
+    scores of the employees of a track whose scores all fall on the competencies
+    rated in it (most of them), ``(len(members), C, len(competencies))``; one more
+    block holds everyone else's on every competency. ``block`` gives each employee's
+    block (-1: no score by this role); ``members`` are each block's employee codes,
+    sorted; ``position`` (one row per block, ``K``) each competency's place in the
+    block, -1 for none. Read through `Population._cube`.
+    """
+
+    __slots__ = ("block", "competencies", "dtype", "members", "pairs", "position", "scores")
+
+    def __init__(  # noqa: PLR0917 - the parts, in the order the docstring gives
+        self,
+        block: np.ndarray,
+        competencies: list[np.ndarray],
+        members: list[np.ndarray],
+        position: np.ndarray,
+        scores: list[np.ndarray],
+        dtype: np.dtype[Any],
+        pairs: np.ndarray | None,
+    ) -> None:
+        self.dtype = dtype
+        self.pairs = pairs
+        self.block = block
+        self.competencies = competencies
+        self.members = members
+        self.position = position
+        self.scores = scores
+
+    @property
+    def nbytes(self) -> int:
+        total = self.block.nbytes + self.position.nbytes
+        total += 0 if self.pairs is None else self.pairs.nbytes
+        total += sum(a.nbytes for a in (*self.competencies, *self.members, *self.scores))
+        return int(total)
+
+    @classmethod
+    def split(
+        cls,
+        cube: np.ndarray,
+        rows: np.ndarray | None,
+        track: np.ndarray,
+        unrated: int,
+        scores: tuple[int, int],
+    ) -> _Blocks:
+        """The blocks of a dense cube (``rows``: its rows' codes; None, one per employee).
+
+        ``track`` numbers each employee's family and track (the competencies rated
+        follow them); ``scores`` are the lowest and highest score in any cube.
+        """
+        n = len(track)
+        k_count = cube.shape[2]
+        codes = np.arange(n, dtype=np.int32) if rows is None else rows.astype(np.int32)
+        rated = (cube != unrated).any(axis=1)  # (rows, K)
+        anyone = np.flatnonzero(rated.any(axis=1))
+        order = anyone[np.argsort(track[codes[anyone]], kind="stable")]
+        tracks = track[codes[order]]
+        bounds = np.flatnonzero(np.r_[True, tracks[1:] != tracks[:-1], True])
+        parts: list[tuple[np.ndarray, np.ndarray]] = []
+        wide: list[np.ndarray] = []
+        for lo, hi in itertools.pairwise(bounds):
+            group = order[lo:hi]
+            # A track's competencies: those most of its employees were rated on; the
+            # few rated on others go to the last block.
+            core = rated[group].sum(axis=0) * 2 > len(group)
+            fits = ~(rated[group] & ~core).any(axis=1)
+            if fits.any():
+                parts.append((np.flatnonzero(core), np.sort(group[fits])))
+            wide.append(group[~fits])
+        rest = np.sort(np.concatenate(wide)) if wide else np.zeros(0, np.int64)
+        if len(rest):
+            parts.append((np.arange(k_count), rest))
+        # Scores spanning at most 15 values are held two to a byte, 0 for none.
+        low, high = scores
+        pairs: np.ndarray | None = None
+        if high - low < 15 and cube.dtype.itemsize <= 4:
+            values = np.full(16, unrated, cube.dtype)
+            values[1:] = np.arange(low, low + 15).clip(None, np.iinfo(cube.dtype).max)
+            every = np.arange(256)
+            # Each byte's two scores as one item twice their size: one plain gather.
+            both = np.ascontiguousarray(np.stack([values[every & 15], values[every >> 4]], 1))
+            pairs = both.view(f"u{2 * cube.dtype.itemsize}").reshape(256)
+        block = np.full(n, -1, _codes_for(len(parts)))
+        position = np.full((len(parts), k_count), -1, _codes_for(k_count))
+        competencies, members, held = [], [], []
+        for index, (comps, local) in enumerate(parts):
+            block[codes[local]] = index
+            position[index, comps] = np.arange(len(comps))
+            competencies.append(comps.astype(np.int16))
+            members.append(codes[local])
+            dense = cube[local][:, :, comps]
+            if pairs is not None:
+                # A type twice as wide holds every difference from the lowest score.
+                wider = dense.astype(f"i{2 * cube.dtype.itemsize}")
+                wider -= low - 1
+                wider[dense == unrated] = 0
+                nibbles = wider.astype(np.uint8)
+                if len(comps) % 2:
+                    nibbles = np.concatenate(
+                        [nibbles, np.zeros((*nibbles.shape[:2], 1), np.uint8)], axis=2
+                    )
+                dense = nibbles[:, :, 0::2] | (nibbles[:, :, 1::2] << 4)
+            held.append(np.ascontiguousarray(dense))
+        return cls(block, competencies, members, position, held, cube.dtype, pairs)
+
+    def rows(self, index: int, rows: np.ndarray | slice) -> np.ndarray:
+        """Rows of block ``index``, ``(len, C, its competencies)``, as scores."""
+        held = self.scores[index][rows]
+        if self.pairs is None:
+            return held
+        # One lookup turns each byte into its two scores.
+        both: np.ndarray = np.take(self.pairs, held).view(self.dtype).reshape(*held.shape[:2], -1)
+        return both[:, :, : len(self.competencies[index])]
+
+    def cube(
+        self, codes: np.ndarray, competencies: np.ndarray, cycles: int, unrated: int
+    ) -> np.ndarray:
+        """The scores of employees ``codes`` on ``competencies``, ``(len, C, len)``."""
+        shape = (cycles, len(competencies))
+        found: np.ndarray | None = None
+        which = self.block[codes]
+        for index in range(len(self.scores)):
+            at = np.flatnonzero(which == index)
+            if not len(at):
+                continue
+            place = self.position[index][competencies]
+            rows = np.searchsorted(self.members[index], codes[at])
+            if place.min() >= 0:
+                # Every competency asked for is in the block: one gather.
+                part = self.rows(index, rows)
+                start = int(place[0]) if len(place) else 0
+                if np.array_equal(place, np.arange(start, start + len(place))):
+                    # Neighbouring competencies (the usual case): a view, not a copy.
+                    part = part[:, :, start : start + len(place)]
+                else:
+                    part = part[:, :, place]
+            else:
+                have = np.flatnonzero(place >= 0)
+                part = np.full((len(at), *shape), unrated, self.dtype)
+                part[:, :, have] = self.rows(index, rows)[:, :, place[have]]
+            if len(at) == len(codes):
+                return part
+            if found is None:
+                found = np.full((len(codes), *shape), unrated, self.dtype)
+            found[at] = part
+        if found is None:
+            found = np.full((len(codes), *shape), unrated, self.dtype)
+        return found
 
 
 class Population:
@@ -317,7 +505,6 @@ class Population:
         "_rating_rows_sorted",
         "_reviewed",
         "_score_range",
-        "_score_rows",
         "_scores",
         "_sources",
         "_track",
@@ -337,8 +524,7 @@ class Population:
     _first: int
     _cycles: int
     _competencies: tuple[str, ...]
-    _scores: dict[Rater, np.ndarray]
-    _score_rows: dict[Rater, np.ndarray | None]
+    _scores: dict[Rater, _Blocks]
     _unrated: int
     #: The lowest and highest score stored (0, 0 without any).
     _score_range: tuple[int, int]
@@ -385,10 +571,9 @@ class Population:
         total = self._employees.nbytes + self._family.nbytes + self._track.nbytes
         total += sum(a.nbytes for a in self._assignments.values())
         total += self._assignment_offsets.nbytes + self._reviewed.nbytes
-        total += sum(a.nbytes for a in self._scores.values())
+        total += sum(blocks.nbytes for blocks in self._scores.values())
         total += sum(a.nbytes for a in self._rater_ids.values())
         total += sum(a.nbytes for c in self._rater_id_cells.values() for a in c.values())
-        total += sum(r.nbytes for r in self._score_rows.values() if r is not None)
         total += self._rating_rows.nbytes
         for name, value in self._events.items():
             if name == "note":
@@ -560,14 +745,11 @@ class Population:
         # Ratings: every stored score, in cube order.
         parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]] = []
         for rater in RATERS:
-            cube = self._scores.get(rater)
-            if cube is None:
+            if rater not in self._scores:
                 continue
+            cube = self._cube(rater, np.arange(len(self)))
             e, c, k = np.nonzero(cube != self._unrated)
             score = cube[e, c, k]
-            rows = self._score_rows[rater]
-            if rows is not None:
-                e = rows[e]
             parts.append((e, c, k, score, self._rater_order.index(rater)))
         if parts:
             e = np.concatenate([p[0] for p in parts])
@@ -738,13 +920,10 @@ class Population:
         starts = self._cache.get("rating_starts")
         if starts is None:
             counts = np.zeros(len(self), np.int64)
-            for rater, cube in self._scores.items():
-                per_row = (cube != self._unrated).reshape(len(cube), -1).sum(axis=1)
-                rows = self._score_rows[rater]
-                if rows is None:
-                    counts += per_row
-                else:
-                    counts[rows] += per_row
+            for blocks in self._scores.values():
+                for index, members in enumerate(blocks.members):
+                    scores = blocks.rows(index, slice(None))
+                    counts[members] += (scores != self._unrated).sum(axis=(1, 2))
             starts = self._cache["rating_starts"] = np.r_[0, np.cumsum(counts)]
         count = int(starts[code + 1] - starts[code])
         if self._rating_rows_sorted:
@@ -773,26 +952,31 @@ class Population:
 
     def _cells(self, rater: Rater, code: int) -> np.ndarray | None:
         """One employee's scores by one rater, ``(C, K)``; None without any."""
-        cube = self._scores.get(rater)
-        if cube is None:
+        if rater not in self._scores or self._scores[rater].block[code] < 0:
             return None
-        rows = self._score_rows[rater]
-        if rows is None:
-            return np.asarray(cube[code])
-        at = int(np.searchsorted(rows, code))
-        return np.asarray(cube[at]) if at < len(rows) and rows[at] == code else None
+        cells: np.ndarray = self._cube(rater, np.array([code]))[0]
+        return cells
 
-    def _cube(self, rater: Rater, codes: np.ndarray) -> np.ndarray:
-        """The scores of one rater for the employees ``codes`` (sorted), ``(len, C, K)``."""
-        cube = self._scores[rater]
-        rows = self._score_rows[rater]
-        if rows is None:
-            return np.asarray(cube[codes])
-        found = np.full((len(codes), *cube.shape[1:]), self._unrated, cube.dtype)
-        at = np.minimum(np.searchsorted(rows, codes), max(len(rows) - 1, 0))
-        hit = rows[at] == codes if len(rows) else np.zeros(len(codes), bool)
-        found[hit] = cube[at[hit]]
-        return found
+    def _cube(
+        self, rater: Rater, codes: np.ndarray, competencies: Sequence[int] | None = None
+    ) -> np.ndarray:
+        """The scores of one rater for the employees ``codes``, ``(len, C, K)``.
+
+        Of the smallest signed integer type holding every score, ``_unrated`` where the
+        rater gave none; with ``competencies`` (codes), only theirs, in that order.
+        """
+        ks = np.arange(len(self._competencies)) if competencies is None else competencies
+        return self._scores[rater].cube(
+            np.asarray(codes), np.asarray(ks, np.intp), self._cycles, self._unrated
+        )
+
+    def _raters(self) -> tuple[Rater, ...]:
+        """The rater roles with any score, in `Rater` order."""
+        return tuple(self._scores)
+
+    def _rated(self, rater: Rater) -> np.ndarray:
+        """The codes of the employees with a score by ``rater``, sorted."""
+        return np.flatnonzero(self._scores[rater].block >= 0)
 
     def _counted(
         self,
@@ -819,7 +1003,7 @@ class Population:
         every = list(competencies)
 
         def cells_of(rater: Rater) -> tuple[np.ndarray, np.ndarray]:
-            cells = self._cube(rater, codes)[:, :, every]
+            cells = self._cube(rater, codes, every)
             return cells, cells != self._unrated
 
         # The least preferred rater first: each more preferred score replaces it.
@@ -1189,32 +1373,194 @@ def _build(
     names = ev.pop("_names")
 
     # --- the cycle axis -------------------------------------------------------------------
-    valid_r = np.flatnonzero(~r_bad)
-    known_cycles = [l_since[by], r_cycle[valid_r], ev["cycle"]]
-    known_cycles.append(
-        np.array([Cycle.parse(c).ordinal for _, c in empty], np.int64)
-        if empty
-        else np.zeros(0, np.int64)
-    )
-    every = np.concatenate([np.asarray(c, np.int64) for c in known_cycles])
-    # Level changes before the first review need no column of their own.
-    reviewish = np.concatenate([np.asarray(c, np.int64) for c in known_cycles[1:]])
-    axis = reviewish if len(reviewish) else every
-    first = int(axis.min()) if len(axis) else 0
-    count = int(axis.max()) - first + 1 if len(axis) else 0
+    everything = not r_bad.any()
+    valid_r = np.arange(0) if everything else np.flatnonzero(~r_bad)
+
+    def pick(values: np.ndarray) -> np.ndarray:
+        return values if everything else values[valid_r]
+
+    # The axis spans the reviews' cycles: level changes before the first review need no
+    # column of their own (the levels' cycles count only without any review).
+    known_cycles = [
+        np.asarray(l_since[by]),
+        pick(r_cycle),
+        np.asarray(ev["cycle"]),
+        np.array([Cycle.parse(c).ordinal for _, c in empty], np.int64),
+    ]
+    spans = [(int(c.min()), int(c.max())) for c in known_cycles[1:] if len(c)]
+    if not spans and len(known_cycles[0]):
+        spans = [(int(known_cycles[0].min()), int(known_cycles[0].max()))]
+    first = min(lo for lo, _ in spans) if spans else 0
+    count = max(hi for _, hi in spans) - first + 1 if spans else 0
 
     # --- the score cubes ------------------------------------------------------------------
     k_count = len(competencies)
-    scores_valid = r_score[valid_r]
+    scores_valid = pick(r_score)
     low = int(scores_valid.min()) if len(scores_valid) else 0
     high = int(scores_valid.max()) if len(scores_valid) else 0
+    del scores_valid
     dtype = next(
         t
         for t in (np.int8, np.int16, np.int32, np.int64)
         if np.iinfo(t).min < low and high <= np.iinfo(t).max
     )
     unrated = int(np.iinfo(dtype).min)
-    everything = len(valid_r) == len(r_bad)
+    rater_names: pa.Array = pa.array([], pa.string()) if rater_ids is None else rater_ids[1]
+    grouped = (
+        _grouped_cubes(
+            r_emp,
+            r_cycle,
+            r_comp,
+            r_rater,
+            r_score,
+            None if rater_ids is None else rater_ids[0],
+            _Axis(n, first, count, k_count, dtype, unrated),
+        )
+        if everything and len(r_bad)
+        else None
+    )
+    if grouped is not None:
+        nesting, comp_rank, rater_rank = grouped.order
+        competencies = [competencies[int(i)] for i in np.argsort(comp_rank)]
+        cubes, cube_rows = grouped.cubes, grouped.rows
+        usual_ids, other_ids = grouped.usual_ids, grouped.other_ids
+        reviewed, rating_rows_array, in_order = grouped.reviewed, grouped.first_rows, True
+    else:
+        (
+            nesting,
+            competencies,
+            rater_rank,
+            cubes,
+            cube_rows,
+            usual_ids,
+            other_ids,
+            reviewed,
+            rating_rows_array,
+            in_order,
+        ) = _cubes(
+            r_emp,
+            r_cycle,
+            r_comp,
+            r_rater,
+            r_score,
+            rater_ids,
+            _Axis(n, first, count, k_count, dtype, unrated),
+            valid_r if not everything else None,
+            rating_rows,
+            order,
+            competencies,
+            cadence,
+        )
+    rater_order = tuple(RATERS[int(i)] for i in np.argsort(rater_rank))
+
+    # --- reviewed cycles --------------------------------------------------------------------
+    if len(ev["employee"]):
+        reviewed[ev["employee"], ev["cycle"] - first] = True
+    for code, (_, cycle_text) in zip(empty_codes, empty, strict=True):
+        ordinal = Cycle.parse(cycle_text).ordinal
+        reviewed[int(code), ordinal - first] = True
+
+    # --- assignments by employee --------------------------------------------------------
+    a_emp = l_emp[by]
+    offsets = np.zeros(n + 1, np.int64)
+    np.add.at(offsets, a_emp + 1, 1)
+    offsets = np.cumsum(offsets)
+    track = np.full(n, -1, np.int32)
+    if len(by):
+        last = offsets[1:] - 1
+        has_rows = offsets[1:] > offsets[:-1]
+        track[has_rows] = l_track[by[last[has_rows]]]
+    family_all = np.full(n, -1, np.int32)
+    family_all[: len(family)] = family
+    blocks: dict[Rater, _Blocks] = {}
+    for rater in list(cubes):
+        blocks[rater] = _Blocks.split(
+            cubes.pop(rater),
+            cube_rows[rater],
+            (family_all.astype(np.int64) + 1) * (len(tracks) + 1) + track + 1,
+            unrated,
+            (low, high),
+        )
+    # An employee all of whose level rows were refused has no family: only problems.
+
+    problems = [*level_rows.found, *rating_rows.found, *event_rows.found]
+    population: Population = object.__new__(Population)
+    values: dict[str, Any] = {
+        "_employees": order.all(),
+        "_families": tuple(f for f in families if f is not None),
+        "_tracks": tuple(t for t in tracks if t is not None),
+        "_levels": tuple(lv for lv in level_names if lv is not None),
+        "_family": family_all.astype(_codes_for(len(families))),
+        "_track": track.astype(_codes_for(len(tracks))),
+        "_assignments": {
+            "employee": a_emp.astype(np.int32),
+            "level": l_level[by].astype(_codes_for(len(level_names))),
+            "since": l_since[by].astype(np.int32),
+            "row": by.astype(np.int32),
+        },
+        "_assignment_offsets": offsets.astype(np.int32 if len(by) < 2**31 else np.int64),
+        "_cadence": cadence,
+        "_first": first,
+        "_cycles": count,
+        "_competencies": tuple(c for c in competencies if c is not None),
+        "_scores": blocks,
+        "_unrated": unrated,
+        "_score_range": (low, high),
+        "_rater_ids": usual_ids,
+        "_rater_id_cells": other_ids,
+        "_rater_names": rater_names,
+        "_rating_nesting": nesting,
+        "_rater_order": rater_order,
+        "_reviewed": np.packbits(reviewed, axis=1),
+        "_events": ev,
+        "_names": names,
+        "_problems": tuple(problems),
+        "_rating_rows": rating_rows_array,
+        "_rating_rows_sorted": not in_order,
+        "_sources": sources,
+        "_lines": lines,
+        "_cache": {},
+    }
+    for name, value in values.items():
+        object.__setattr__(population, name, value)
+    return population
+
+
+class _Axis(NamedTuple):
+    """The cubes' shape and type: employees, first cycle ordinal, cycles, competencies."""
+
+    n: int
+    first: int
+    cycles: int
+    k_count: int
+    dtype: type[np.signedinteger[Any]]
+    unrated: int
+
+
+def _cubes(  # noqa: PLR0917 - the rating rows' columns and what they need
+    r_emp: np.ndarray,
+    r_cycle: np.ndarray,
+    r_comp: np.ndarray,
+    r_rater: np.ndarray,
+    r_score: np.ndarray,
+    rater_ids: tuple[np.ndarray, pa.Array] | None,
+    axis: _Axis,
+    valid: np.ndarray | None,
+    rating_rows: _Rows,
+    order: _Employees,
+    competencies: list[str],
+    cadence: Cadence,
+) -> tuple[Any, ...]:
+    """The score cubes from rows in any order, some refused (``valid``: the rows kept).
+
+    Repeated scores are reported to ``rating_rows``. Returns the nesting, the
+    competencies in the rows' order, the raters' ranks, the cubes, their rows, the usual
+    and other rater ids, the reviewed cycles, the rating rows and whether they are in
+    order (see the module docstring).
+    """
+    n, first, count, k_count, dtype, unrated = axis
+    everything = valid is None
+    valid_r = np.arange(len(r_emp)) if valid is None else valid
 
     def pick(values: np.ndarray) -> np.ndarray:
         return values if everything else values[valid_r]
@@ -1279,9 +1625,6 @@ def _build(
     cube_rows: dict[Rater, np.ndarray | None] = {}
     usual_ids: dict[Rater, np.ndarray] = {}
     other_ids: dict[Rater, dict[str, np.ndarray]] = {}
-    rater_names: pa.Array = pa.array([], pa.string())
-    if rater_ids is not None:
-        rater_names = rater_ids[1]
     reviewed = np.zeros((n, max(count, 0)), bool)
     identity = everything and in_order and not len(repeat)
     for index, rater in enumerate(RATERS):
@@ -1328,71 +1671,164 @@ def _build(
         rating_rows_array = np.zeros(n, np.int32)
     else:
         rating_rows_array = stored.astype(np.int32)
-    rater_order = tuple(RATERS[int(i)] for i in np.argsort(rater_rank))
+    return (
+        nesting,
+        competencies,
+        rater_rank,
+        cubes,
+        cube_rows,
+        usual_ids,
+        other_ids,
+        reviewed,
+        rating_rows_array,
+        in_order,
+    )
 
-    # --- reviewed cycles --------------------------------------------------------------------
-    if len(ev["employee"]):
-        reviewed[ev["employee"], ev["cycle"] - first] = True
-    for code, (_, cycle_text) in zip(empty_codes, empty, strict=True):
-        ordinal = Cycle.parse(cycle_text).ordinal
-        reviewed[int(code), ordinal - first] = True
 
-    # --- assignments by employee --------------------------------------------------------
-    a_emp = l_emp[by]
-    offsets = np.zeros(n + 1, np.int64)
-    np.add.at(offsets, a_emp + 1, 1)
-    offsets = np.cumsum(offsets)
-    track = np.full(n, -1, np.int32)
-    if len(by):
-        last = offsets[1:] - 1
-        has_rows = offsets[1:] > offsets[:-1]
-        track[has_rows] = l_track[by[last[has_rows]]]
-    family_all = np.full(n, -1, np.int32)
-    family_all[: len(family)] = family
-    # An employee all of whose level rows were refused has no family: only problems.
+class _Grouped(NamedTuple):
+    """The cubes of rows grouped by employee and in the order `_learn_order` says."""
 
-    problems = [*level_rows.found, *rating_rows.found, *event_rows.found]
-    population: Population = object.__new__(Population)
-    values: dict[str, Any] = {
-        "_employees": order.all(),
-        "_families": tuple(f for f in families if f is not None),
-        "_tracks": tuple(t for t in tracks if t is not None),
-        "_levels": tuple(lv for lv in level_names if lv is not None),
-        "_family": family_all.astype(_codes_for(len(families))),
-        "_track": track.astype(_codes_for(len(tracks))),
-        "_assignments": {
-            "employee": a_emp.astype(np.int32),
-            "level": l_level[by].astype(_codes_for(len(level_names))),
-            "since": l_since[by].astype(np.int32),
-            "row": by.astype(np.int32),
-        },
-        "_assignment_offsets": offsets.astype(np.int32 if len(by) < 2**31 else np.int64),
-        "_cadence": cadence,
-        "_first": first,
-        "_cycles": count,
-        "_competencies": tuple(c for c in competencies if c is not None),
-        "_scores": cubes,
-        "_score_rows": cube_rows,
-        "_unrated": unrated,
-        "_score_range": (low, high),
-        "_rater_ids": usual_ids,
-        "_rater_id_cells": other_ids,
-        "_rater_names": rater_names,
-        "_rating_nesting": nesting,
-        "_rater_order": rater_order,
-        "_reviewed": np.packbits(reviewed, axis=1),
-        "_events": ev,
-        "_names": names,
-        "_problems": tuple(problems),
-        "_rating_rows": rating_rows_array,
-        "_rating_rows_sorted": not in_order,
-        "_sources": sources,
-        "_lines": lines,
-        "_cache": {},
-    }
-    for name, value in values.items():
-        object.__setattr__(population, name, value)
-    return population
+    order: tuple[str, np.ndarray, np.ndarray]
+    cubes: dict[Rater, np.ndarray]
+    rows: dict[Rater, np.ndarray | None]
+    usual_ids: dict[Rater, np.ndarray]
+    other_ids: dict[Rater, dict[str, np.ndarray]]
+    reviewed: np.ndarray
+    first_rows: np.ndarray
+
+
+#: Rows handled at once by `_grouped_cubes`: their temporaries stay in the CPU's caches.
+_BATCH = 1 << 20
+
+
+def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
+    r_emp: np.ndarray,
+    r_cycle: np.ndarray,
+    r_comp: np.ndarray,
+    r_rater: np.ndarray,
+    r_score: np.ndarray,
+    r_ids: np.ndarray | None,
+    axis: _Axis,
+) -> _Grouped | None:
+    """The cubes in one pass, if the rows are as exports write them, else None.
+
+    That is: no row refused, each employee's rows together, each review's in one
+    consistent order, no score given twice. `_cubes` handles any other rows.
+
+    The order is learned from the first rows only. When every row follows it, it is the
+    order `_learn_order` learns from all of them: both pick, among the orders the rows'
+    successions allow, the one that puts smaller codes first, and the rows of the whole
+    table allow no order the first rows do not.
+    """
+    n, first, count, k_count, dtype, unrated = axis
+    total = len(r_emp)
+    heads = np.flatnonzero(r_emp[1:] != r_emp[:-1]) + 1
+    starts = np.r_[0, heads]
+    run_emp = r_emp[starts]
+    if np.bincount(run_emp, minlength=n).max() > 1:
+        return None  # someone's rows are in more than one place
+    prefix = min(total, _BATCH)
+    nesting, comp_rank, rater_rank = _learn_order(
+        r_emp[:prefix],
+        r_cycle[:prefix] - first,
+        r_comp[:prefix],
+        r_rater[:prefix],
+        k_count,
+        len(RATERS),
+    )
+    present = [i for i in range(len(RATERS)) if (r_rater == i).any()]
+    cubes = {i: np.full((n, count, k_count), unrated, dtype) for i in present}
+    flats = {i: cube.reshape(-1) for i, cube in cubes.items()}
+    usual = {i: np.full(n, -2, np.int32) for i in present}
+    other: dict[int, list[tuple[np.ndarray, ...]]] = {i: [] for i in present}
+    n_outer, n_inner = (len(RATERS), k_count) if nesting == "rater" else (k_count, len(RATERS))
+    last_key = -1
+    last_emp = -1
+    for lo in range(0, total, _BATCH):
+        hi = min(lo + _BATCH, total)
+        emp = r_emp[lo:hi]
+        cyc = r_cycle[lo:hi] - first
+        comp = comp_rank[r_comp[lo:hi]]
+        rater = r_rater[lo:hi]
+        ranked = rater_rank[rater]
+        outer, inner = (ranked, comp) if nesting == "rater" else (comp, ranked)
+        cell = emp.astype(np.int64)
+        cell *= count
+        cell += cyc
+        key = cell * n_outer
+        key += outer
+        key *= n_inner
+        key += inner
+        # Strictly rising within each employee: in order, and no score given twice.
+        if emp[0] == last_emp and key[0] <= last_key:
+            return None
+        if np.any((key[1:] <= key[:-1]) & (emp[1:] == emp[:-1])):
+            return None
+        last_key, last_emp = int(key[-1]), int(emp[-1])
+        del key
+        cell *= k_count
+        cell += comp
+        score = r_score[lo:hi]
+        for i in present:
+            mine = rater == i
+            if len(present) == 1:
+                flats[i][cell] = score
+            else:
+                flats[i][cell[mine]] = score[mine]
+            if r_ids is None:
+                continue
+            ids = r_ids[lo:hi][mine]
+            emp_m = emp[mine]
+            # The usual rater id: that of the employee's first row by the role.
+            at = np.r_[0, np.flatnonzero(emp_m[1:] != emp_m[:-1]) + 1] if len(emp_m) else emp_m
+            fresh = usual[i][emp_m[at]] == -2
+            usual[i][emp_m[at][fresh]] = ids[at][fresh]
+            differ = np.flatnonzero(ids != usual[i][emp_m])
+            if len(differ):
+                other[i].append((emp_m[differ], cyc[mine][differ], comp[mine][differ], ids[differ]))
+    reviewed = np.zeros((n, count), bool)
+    rows: dict[Rater, np.ndarray | None] = {}
+    kept: dict[Rater, np.ndarray] = {}
+    usual_ids: dict[Rater, np.ndarray] = {}
+    other_ids: dict[Rater, dict[str, np.ndarray]] = {}
+    for i in present:
+        rater_i = RATERS[i]
+        cube = cubes.pop(i)
+        del flats[i]
+        given = (cube != unrated).any(axis=2)
+        reviewed |= given
+        rated = given.any(axis=1)
+        if np.count_nonzero(rated) * 4 >= n * 3:
+            rows[rater_i] = None
+            kept[rater_i] = cube
+        else:
+            # Few employees rated by this role: a cube of their rows only.
+            mine_rows = np.flatnonzero(rated).astype(np.int32)
+            rows[rater_i] = mine_rows
+            kept[rater_i] = cube[mine_rows]
+        del cube
+        if r_ids is not None:
+            ids_i = usual[i]
+            ids_i[ids_i == -2] = -1
+            usual_ids[rater_i] = ids_i
+            parts = other[i]
+            other_ids[rater_i] = {
+                name: np.concatenate([p[j] for p in parts]).astype(np.int32)
+                if parts
+                else np.zeros(0, np.int32)
+                for j, name in enumerate(("employee", "cycle", "competency", "rater_id"))
+            }
+    first_rows = np.zeros(n, np.int32)
+    first_rows[run_emp] = starts
+    return _Grouped(
+        (nesting, comp_rank, rater_rank),
+        kept,
+        rows,
+        usual_ids,
+        other_ids,
+        reviewed,
+        first_rows,
+    )
 
 
 def _codes_for(count: int) -> type[np.signedinteger[Any]]:
@@ -1694,17 +2130,16 @@ def _events(  # noqa: PLR0917 - the columns read so far
         )
     keep = np.setdiff1d(keep, twice, assume_unique=True)
     keep = keep[np.lexsort((keep, cycle[keep], emp[keep]))]
-    fractions = [p[1] for p in parsed]
-    values = [fractions[int(value_codes[row])] if evidence[row] else None for row in keep]
-    big = any(
-        v is not None and (abs(v.numerator) >= _SMALL or v.denominator >= _SMALL) for v in values
-    )
-    numerator = np.array(
-        [0 if v is None else v.numerator for v in values], object if big else np.int32
-    )
-    denominator = np.array(
-        [0 if v is None else v.denominator for v in values], object if big else np.int32
-    )
+    # Each distinct value's parts once; a row takes its value's (evidence rows only).
+    parts = [(0, 0) if p[1] is None else (p[1].numerator, p[1].denominator) for p in parsed]
+    taken = np.where(evidence[keep], value_codes[keep], -1)
+    used = {int(i) % len(parts) for i in np.unique(taken)}
+    # Values of refused rows only are not stored: they need not fit.
+    parts = [part if i in used else (0, 0) for i, part in enumerate(parts)]
+    big = any(abs(n) >= _SMALL or d >= _SMALL for n, d in parts)
+    kind_of: Any = object if big else np.int32
+    numerator = np.array([p[0] for p in parts], kind_of)[taken]
+    denominator = np.array([p[1] for p in parts], kind_of)[taken]
     return {
         "employee": emp[keep].astype(np.int32),
         "cycle": cycle[keep].astype(np.int32),
