@@ -81,21 +81,25 @@ VERDICTS_SCHEMA = pa.schema(
         ("errors", pa.int32()),
     ]
 )
+_few = pa.dictionary(pa.int8(), pa.string())
+# The four forms of a value share one column of indices into the values met.
+_exact = pa.dictionary(pa.int32(), pa.int64())
+_float = pa.dictionary(pa.int32(), pa.float64())
 CRITERIA_SCHEMA = pa.schema(
     [
         ("employee_id", _text),
         ("position", pa.int16()),
-        ("kind", _text),
-        ("code", _text),
-        ("outcome", _text),
+        ("kind", _few),
+        ("code", _few),
+        ("outcome", _few),
         ("observed", _text),
-        ("observed_numerator", pa.int64()),
-        ("observed_denominator", pa.int64()),
-        ("observed_value", pa.float64()),
+        ("observed_numerator", _exact),
+        ("observed_denominator", _exact),
+        ("observed_value", _float),
         ("required", _text),
-        ("required_numerator", pa.int64()),
-        ("required_denominator", pa.int64()),
-        ("required_value", pa.float64()),
+        ("required_numerator", _exact),
+        ("required_denominator", _exact),
+        ("required_value", _float),
     ]
 )
 ERRORS_SCHEMA = pa.schema(
@@ -174,7 +178,7 @@ class _Values:
 
     def decode(self, step: Kind, columns: Columns) -> np.ndarray:
         """Each element's index into the values (-1 for None)."""
-        out = np.full(len(columns.key), -1, np.int64)
+        out = np.full(len(columns.key), -1, np.int32)
         known = np.asarray(columns.known, bool)
         if not known.any():
             return out
@@ -184,13 +188,13 @@ class _Values:
         low, high = int(keys.min()), int(keys.max())
         if high - low < 4 * len(keys) + 1024:
             present = np.flatnonzero(np.bincount(keys - low))
-            table = np.full(high - low + 1, -1, np.int64)
+            table = np.full(high - low + 1, -1, np.int32)
             for offset in present:
                 table[offset] = self.of(step.decode(int(offset) + low))
             out[known] = table[keys - low]
         else:
             distinct, inverse = np.unique(keys, return_inverse=True)
-            table = np.array([self.of(step.decode(int(k))) for k in distinct], np.int64)
+            table = np.array([self.of(step.decode(int(k))) for k in distinct], np.int32)
             out[known] = table[inverse]
         return out
 
@@ -276,7 +280,10 @@ class _Run:
         self.route = np.full(n, -1, np.int8)
         self.error_count = np.zeros(n, np.int32)
         self.names: dict[str, int] = {}
-        self.blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        #: The criteria decided, per block of employees: their codes, each criterion's code
+        #: (employees x criteria, indices into the codes) and observed value, and each
+        #: criterion's required value (indices into `values`).
+        self.blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
         self.values = _Values()
         self.errors: list[tuple[int, Problem, str]] = []
         self.fallbacks = 0
@@ -414,19 +421,11 @@ class _Run:
         self.target_level[code] = self.name(verdict.target_level)
         self.route[code] = _ROUTES.index(verdict.route)
         results = verdict.criteria
-        kinds = np.array([self.name(r.criterion.kind) for r in results], np.int32)
-        codes = np.array([_CODES.index(r.code) for r in results], np.int16)
-        outcomes = np.array([OUTCOMES.index(r.outcome) for r in results], np.int8)
-        observed = np.array([self.values.of(r.observed) for r in results], np.int64)
-        required = np.array([self.values.of(r.required) for r in results], np.int64)
+        codes = np.array([_CODES.index(r.code) for r in results], np.int8)
+        observed = np.array([self.values.of(r.observed) for r in results], np.int32)
+        required = np.array([self.values.of(r.required) for r in results], np.int32)
         self.blocks.append(
-            (
-                np.array([code], np.int64),
-                kinds[None, :],
-                np.stack([codes, outcomes.astype(np.int16)])[None, :, :],
-                observed[None, :],
-                required[None, :],
-            )
+            (np.array([code], np.int64), codes[None, :], observed[None, :], required)
         )
 
     def name(self, text: str) -> int:
@@ -586,30 +585,21 @@ class _Run:
         self.target_family[idx] = self.name(move.target_family)
         self.target_level[idx] = self.name(move.target_level)
         self.route[idx] = _ROUTES.index(move.route)
-        # The criteria: code and outcome, observed and required values, per step.
-        kinds = np.array([self.name(step.criterion.kind) for step in steps], np.int32)
+        # The criteria: code, observed and required values, per step.
         code_of = [
-            np.array([_CODES.index(step.decisions[r][0]) for r in step.reason_names], np.int16)
+            np.array([_CODES.index(step.decisions[r][0]) for r in step.reason_names], np.int8)
             for step in steps
         ]
         codes = _side_by_side(
-            [table[r.reason] for table, r in zip(code_of, results, strict=True)], n, np.int16
+            [table[r.reason] for table, r in zip(code_of, results, strict=True)], n, np.int8
         )
         observed = _side_by_side(
             [self.values.decode(step, r) for step, r in zip(steps, results, strict=True)],
             n,
-            np.int64,
+            np.int32,
         )
-        required = np.array([self.values.of(step.required_observed) for step in steps], np.int64)
-        self.blocks.append(
-            (
-                idx.astype(np.int64),
-                kinds[None, :],
-                np.stack([codes, outcome.astype(np.int16)], axis=1),
-                observed,
-                np.broadcast_to(required[None, :], (n, len(steps))),
-            )
-        )
+        required = np.array([self.values.of(step.required_observed) for step in steps], np.int32)
+        self.blocks.append((idx.astype(np.int64), codes, observed, required))
 
     def _counted(self, compiled: CompiledPolicy, idx: np.ndarray) -> tuple[list[Any], list[Any]]:
         """Each counted column's score (the most preferred rater's) and whether rated."""
@@ -735,46 +725,38 @@ class _Run:
             return CRITERIA_SCHEMA.empty_table()
         # Rows in the population's order: each block's rows go to their employees' places.
         per_employee = np.zeros(self.n, np.int64)
-        for idx, _, _, obs, _ in self.blocks:
-            per_employee[idx] = obs.shape[1]
+        for idx, code, _, _ in self.blocks:
+            per_employee[idx] = code.shape[1]
         starts = np.cumsum(per_employee) - per_employee
-        total = int(per_employee.sum())
-        employee = np.repeat(np.arange(self.n, dtype=np.int32), per_employee)
-        position = (np.arange(total) - np.repeat(starts, per_employee)).astype(np.int16)
-        # The code says the kind and the outcome: only it and the values are placed.
-        code = np.empty(total, np.int16)
+        total = int(starts[-1] + per_employee[-1])
+        del per_employee
+        employee = np.empty(total, np.int32)
+        position = np.empty(total, np.int16)
+        code = np.empty(total, np.int8)
         obs_index = np.empty(total, np.int32)
         req_index = np.empty(total, np.int32)
-        for idx, _, codes, obs, req in self.blocks:
-            at = starts[idx][:, None] + np.arange(obs.shape[1])[None, :]
-            code[at] = codes[:, 0, :]
-            obs_index[at] = obs
-            req_index[at] = req
+        while self.blocks:
+            idx, codes, obs, req = self.blocks.pop()
+            width = codes.shape[1]
+            steps = np.arange(width, dtype=np.int16)
+            # A bounded slice at a time: the row numbers are int64, one per row.
+            for lo in range(0, len(idx), CHUNK):
+                who = idx[lo : lo + CHUNK]
+                at = (starts[who][:, None] + steps[None, :]).ravel()
+                employee[at] = np.repeat(who.astype(np.int32), width)
+                position[at] = np.tile(steps, len(who))
+                code[at] = codes[lo : lo + CHUNK].ravel()
+                obs_index[at] = obs[lo : lo + CHUNK].ravel()
+                req_index[at] = np.tile(req, len(who))
+        del starts
         kind_names = sorted({c.partition(".")[0] for c in _CODES})
-        kind_of = np.array([kind_names.index(c.partition(".")[0]) for c in _CODES], np.int32)
-        outcome_of = np.array([_OUTCOMES.index(CODES[c].value) for c in _CODES], np.int32)
-        parts = self.values.parts
-        texts = [p[0] if p[0] is not None else "" for p in parts]
-        numerators = np.array([0 if p[1] is None else p[1] for p in parts] + [0], np.int64)
-        denominators = np.array([0 if p[2] is None else p[2] for p in parts] + [0], np.int64)
-        exact = np.array([p[1] is not None for p in parts] + [False], bool)
-        floats = np.array([np.nan if p[3] is None else p[3] for p in parts] + [np.nan])
-        present = np.array([p[0] is not None for p in parts] + [False], bool)
-
-        def value_columns(index: np.ndarray) -> list[pa.Array]:
-            known = present[index]
-            whole = exact[index]
-            indices = pa.array(index.astype(np.int32), pa.int32(), mask=~known)
-            return [
-                pa.DictionaryArray.from_arrays(indices, pa.array(texts, pa.string())),
-                pa.array(numerators[index], pa.int64(), mask=~whole),
-                pa.array(denominators[index], pa.int64(), mask=~whole),
-                pa.array(floats[index], pa.float64(), mask=~known),
-            ]
+        kind_of = np.array([kind_names.index(c.partition(".")[0]) for c in _CODES], np.int8)
+        outcome_of = np.array([_OUTCOMES.index(CODES[c].value) for c in _CODES], np.int8)
+        values = self._value_dictionaries()
 
         def text(codes: np.ndarray, dictionary: list[str] | tuple[str, ...]) -> pa.Array:
             return pa.DictionaryArray.from_arrays(
-                pa.array(codes.astype(np.int32), pa.int32()), pa.array(dictionary, pa.string())
+                pa.array(codes, pa.int8()), pa.array(dictionary, pa.string())
             )
 
         return pa.table(
@@ -784,11 +766,28 @@ class _Run:
                 text(kind_of[code], kind_names),
                 text(code, _CODES),
                 text(outcome_of[code], _OUTCOMES),
-                *value_columns(obs_index),
-                *value_columns(req_index),
+                *_value_columns(obs_index, *values),
+                *_value_columns(req_index, *values),
             ],
             schema=CRITERIA_SCHEMA,
         )
+
+    def _value_dictionaries(self) -> tuple[np.ndarray, np.ndarray, list[pa.Array]]:
+        """Per value met: whether present, whether exact in 64 bits, and the dictionaries.
+
+        The dictionaries (text, numerator, denominator, float) hold no null: a row whose
+        value is missing, or too large for the exact columns, is null in that column.
+        """
+        parts = self.values.parts
+        present = np.array([p[0] is not None for p in parts], bool)
+        exact = np.array([p[1] is not None for p in parts], bool)
+        dictionaries = [
+            pa.array([p[0] or "" for p in parts], pa.string()),
+            pa.array([p[1] or 0 for p in parts], pa.int64()),
+            pa.array([p[2] or 0 for p in parts], pa.int64()),
+            pa.array([0.0 if p[3] is None else p[3] for p in parts], pa.float64()),
+        ]
+        return present, exact, dictionaries
 
     def _errors(self) -> tuple[pa.Table, list[Problem]]:
         pop = self.pop
@@ -849,6 +848,31 @@ def _with_line(problem: Problem, line: int | None) -> Problem:
     import attrs  # noqa: PLC0415
 
     return attrs.evolve(problem, line=line)
+
+
+def _value_columns(
+    index: np.ndarray, present: np.ndarray, exact: np.ndarray, dictionaries: list[pa.Array]
+) -> list[pa.Array]:
+    """The four columns of one value (text, numerator, denominator, float).
+
+    They share one buffer of indices (``-1`` for no value): a row costs its index once,
+    however many forms of the value the table offers.
+    """
+    missing = index < 0
+    index[missing] = 0
+    known = ~missing
+    whole = known
+    if len(present):
+        known &= present[index]
+        whole = known & exact[index]
+    indices = pa.py_buffer(index)
+    columns = []
+    for dictionary, valid in zip(dictionaries, (known, whole, whole, known), strict=True):
+        bitmap = None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
+        nulls = -1 if bitmap is not None else 0
+        codes = pa.Array.from_buffers(pa.int32(), len(index), [bitmap, indices], null_count=nulls)
+        columns.append(pa.DictionaryArray.from_arrays(codes, dictionary))
+    return columns
 
 
 def evaluate_tables(

@@ -167,9 +167,10 @@ class PopulationVerdicts:
     def to_pandas(self, table: str = "verdicts") -> Any:
         """A table as a pandas DataFrame (``verdicts`` unless ``table`` names another).
 
-        Text columns become categoricals. Needs pandas.
+        Text columns become categoricals; numbers stored as indices into the values met
+        (the criteria's exact and float columns) become plain numbers. Needs pandas.
         """
-        return self._table(table).to_pandas()
+        return numbers_decoded(self._table(table)).to_pandas()
 
     def to_polars(self, table: str = "verdicts") -> Any:
         """A table as a polars DataFrame (``verdicts`` unless ``table`` names another).
@@ -222,6 +223,17 @@ class PopulationVerdicts:
 
     def __repr__(self) -> str:
         return f"<PopulationVerdicts: {len(self)} employees, {self.errors.num_rows} errors>"
+
+
+def numbers_decoded(table: pa.Table) -> pa.Table:
+    """``table`` with each dictionary-encoded number column as plain numbers."""
+    columns = [
+        column.cast(column.type.value_type)
+        if pa.types.is_dictionary(column.type) and not pa.types.is_string(column.type.value_type)
+        else column
+        for column in table.columns
+    ]
+    return pa.table(columns, names=table.column_names)
 
 
 def evaluate_population(
