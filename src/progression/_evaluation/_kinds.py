@@ -143,6 +143,31 @@ def _numpy() -> Any:
     return numpy
 
 
+def _outcome_columns(decided: Any, holds: Any, reviewed: Any) -> Any:
+    """Passed or failed where decided; else undecided where reviewed, failed where not.
+
+    In int8 throughout: the flags are bytes of 0 and 1, so that no wide temporary is made.
+    """
+    np = _numpy()
+    failed = np.logical_not(holds).view(np.int8)
+    # An unreviewed cell fails (1), a reviewed undecided one is undecided (2).
+    return np.where(decided, failed, np.asarray(reviewed, bool).view(np.int8) + np.int8(1))
+
+
+def _accumulator(values: Sequence[Any], weights: Sequence[int]) -> Any:
+    """The narrowest integer type holding any weighted total of ``values``."""
+    np = _numpy()
+    bound = 0
+    for value, weight in zip(values, weights, strict=True):
+        dtype = np.asarray(value).dtype
+        info = np.iinfo(dtype) if dtype.kind in "iu" else np.iinfo(np.int64)
+        bound += abs(weight) * max(abs(int(info.min)), int(info.max))
+    for dtype in (np.int16, np.int32):
+        if bound <= np.iinfo(dtype).max:
+            return dtype
+    return np.int64
+
+
 @attrs.frozen
 class Columns:
     """A kind's results for many elements: reason indices and observed keys.
@@ -568,21 +593,35 @@ class AverageScoreKind(ScoreKind):
         return found
 
     def check_columns(self, values: Sequence[Any], rated: Sequence[Any], reviewed: Any) -> Any:
-        """Undecided where any counted competency is unrated; the key is the weighted total."""
+        """Undecided where any counted competency is unrated; the key is the weighted total.
+
+        The total is accumulated in the narrowest type that holds it, and whether it
+        holds is looked up in a table `average_holds` made once over the totals present.
+        """
         if not values:
             return self._no_counted(reviewed)
         np = _numpy()
-        wide = [np.asarray(v, np.int64) for v in values]
-        total = weighted_total(wide, self.weights)
-        holds = self.decide(wide)
+        dtype = _accumulator(values, self.weights)
+        total = np.zeros(np.shape(values[0]), dtype)
+        for value, weight in zip(values, self.weights, strict=True):
+            total += value if weight == 1 else np.asarray(value, dtype) * dtype(weight)
+        low, high = (int(total.min()), int(total.max())) if total.size else (0, 0)
+        if high - low <= 1 << 20:
+            table = self.decide_totals(np.arange(low, high + 1, dtype=np.int64))
+            # The offset from the lowest total, in a type that holds it.
+            wide = total if high - low <= np.iinfo(dtype).max else total.astype(np.int64)
+            holds = table[wide - wide.dtype.type(low) if low else wide]
+        else:
+            holds = self.decide_totals(total.astype(np.int64))
         all_rated = functools.reduce(np.logical_and, rated)
-        known = reviewed & all_rated
-        outcome = np.where(
-            known,
-            np.where(holds, _PASSED_AT, _FAILED_AT),
-            np.where(reviewed, _UNDECIDED_AT, _FAILED_AT),
-        ).astype(np.int8)
-        return outcome, total, known
+        known = np.logical_and(reviewed, all_rated)
+        return _outcome_columns(known, holds, reviewed), total, known
+
+    def decide_totals(self, total: Any) -> Any:
+        """Whether each weighted total reaches the threshold (`average_holds`)."""
+        return average_holds(
+            total, self.numerator, self.denominator, self.total_weight, self.strict
+        )
 
     def decode(self, key: int) -> Observed:
         """The exact average of a weighted total."""
@@ -680,24 +719,22 @@ class _ShortfallKind(ScoreKind):
         """`observe` over arrays: from the rated counted scores (``rated`` says which)."""
 
     def check_columns(self, values: Sequence[Any], rated: Sequence[Any], reviewed: Any) -> Any:
-        """Failed by any rated shortfall, even beside an unrated competency."""
+        """Failed by any rated shortfall, even beside an unrated competency.
+
+        Competency by competency, in narrow types: a count of shortfalls per cell.
+        """
         if not values:
             return self._no_counted(reviewed)
         np = _numpy()
-        # An unrated competency stands at its need: never a shortfall, as in `check`.
-        standing = [
-            np.where(r, v, need) for v, r, need in zip(values, rated, self.needs, strict=True)
-        ]
-        below = shortfalls(standing, self.needs)
-        holds = self.decide(standing)
+        below = np.zeros(np.shape(values[0]), np.int8 if len(values) < 128 else np.int32)
+        for value, here, need in zip(values, rated, self.needs, strict=True):
+            # An unrated competency stands at its need: never a shortfall, as in `check`.
+            below += np.logical_and(here, value < need).view(np.int8)
+        holds = below == 0
         all_rated = functools.reduce(np.logical_and, rated)
-        decided = reviewed & (all_rated | ~holds)
-        outcome = np.where(
-            decided,
-            np.where(holds, _PASSED_AT, _FAILED_AT),
-            np.where(reviewed, _UNDECIDED_AT, _FAILED_AT),
-        ).astype(np.int8)
-        return outcome, self.observe_columns(values, rated, below), decided
+        decided = np.logical_and(reviewed, np.logical_or(all_rated, ~holds))
+        observed = self.observe_columns(values, rated, below)
+        return _outcome_columns(decided, holds, reviewed), observed, decided
 
     def lift(self, scores: dict[str, int], top: int, start: Mapping[str, int]) -> bool:
         """Raise every counted competency to its need."""
@@ -755,12 +792,14 @@ class ScoreFloorKind(_ShortfallKind):
     def observe_columns(self, values: Sequence[Any], rated: Sequence[Any], below: Any) -> Any:
         """The lowest rated counted score (read only where one is rated)."""
         np = _numpy()
-        top = np.iinfo(np.int64).max
-        # Pairwise, not over a stacked copy of every column.
-        return functools.reduce(
-            np.minimum,
-            [np.where(r, np.asarray(v, np.int64), top) for v, r in zip(values, rated, strict=True)],
-        )
+        lowest = None
+        # Pairwise in the scores' own type, not over a stacked copy of every column.
+        for value, here in zip(values, rated, strict=True):
+            value = np.asarray(value)
+            top = np.iinfo(value.dtype).max
+            standing = np.where(here, value, value.dtype.type(top))
+            lowest = standing if lowest is None else np.minimum(lowest, standing, out=lowest)
+        return lowest
 
     def keep(self) -> str:
         """``every competency at 3 or above``."""
@@ -814,7 +853,7 @@ class MeetsExpectationsKind(_ShortfallKind):
 
     def observe_columns(self, values: Sequence[Any], rated: Sequence[Any], below: Any) -> Any:
         """How many rated counted competencies fall short."""
-        return _numpy().asarray(below, _numpy().int64)
+        return below
 
     def keep(self) -> str:
         """``every competency at the target level's expectation``."""

@@ -182,9 +182,8 @@ class _Values:
         known = np.asarray(columns.known, bool)
         if not known.any():
             return out
-        keys = np.asarray(columns.key)[known]
-        if keys.dtype == object:
-            keys = keys.astype(np.int64)
+        # Keys come in the checks' narrow types: widened here, where few are left.
+        keys = np.asarray(columns.key)[known].astype(np.int64)
         low, high = int(keys.min()), int(keys.max())
         if high - low < 4 * len(keys) + 1024:
             present = np.flatnonzero(np.bincount(keys - low))
@@ -372,25 +371,38 @@ class _Run:
         least, most = pop._score_range
         in_scale = low <= least and most <= high
         steady_all = (row == row[:, :1]).all(axis=1)
-        for rater, cube in pop._scores.items():
-            rows = pop._score_rows[rater]
-            codes = np.arange(n) if rows is None else rows
-            for lo in range(0, len(cube), CHUNK):
-                part = cube[lo : lo + CHUNK]
-                who = codes[lo : lo + CHUNK]
-                rated = part != pop._unrated
-                held = row[who]
-                # Most employees hold one level throughout: the competencies ever rated
-                # are checked once; those whose level changed, cycle by cycle.
-                steady = steady_all[who]
-                bad = np.zeros(len(who), bool)
-                ever = rated[steady].any(axis=1)
-                bad[steady] = (ever & ~allowed[held[steady, 0]]).any(axis=1)
-                moving = ~steady
-                bad[moving] = (rated[moving] & ~allowed[held[moving]]).any(axis=(1, 2))
+        deny = ~allowed
+        unrated = pop._unrated
+        raters = list(pop._scores)
+        for lo in range(0, n, CHUNK):
+            who = np.arange(lo, min(lo + CHUNK, n))
+            held = row[lo : lo + CHUNK]
+            steady = steady_all[lo : lo + CHUNK]
+            moving = np.flatnonzero(~steady)
+            bad = np.zeros(len(who), bool)
+            top = None
+            for rater in raters:
+                part = pop._cube(rater, who)
                 if not in_scale:
+                    rated = part != unrated
                     bad |= (rated & ((part < low) | (part > high))).any(axis=(1, 2))
-                suspect[who] |= bad
+                if len(moving):
+                    # Those whose level changed: cycle by cycle.
+                    rated = part[moving] != unrated
+                    bad[moving] |= (rated & deny[held[moving]]).any(axis=(1, 2))
+                # Most employees hold one level throughout: the highest score of each
+                # competency over the cycles says whether it was ever rated. Cycle by
+                # cycle, as a reduction over the short middle axis is slow.
+                if top is None:
+                    top = part[:, 0, :].copy()
+                for cycle in range(part.shape[1]):
+                    np.maximum(top, part[:, cycle, :], out=top)
+            if top is None:
+                continue
+            ever = top != unrated
+            ever &= deny[held[:, 0]]
+            bad |= steady & ever.view(np.uint8).max(axis=1, initial=0).astype(bool)
+            suspect[who] |= bad
 
     def single(self, code: int, fallback: bool) -> None:
         """One employee through the single evaluator: its problems, error, or verdict."""
@@ -612,11 +624,12 @@ class _Run:
         at = 0
         for k in codes:
             if k is None or found is None:
-                values.append(np.zeros(shape, np.int64))
+                values.append(np.zeros(shape, np.int8))
                 rated.append(np.zeros(shape, bool))
                 at += k is not None
                 continue
-            values.append(found[0][:, :, at].astype(np.int64))
+            # Views in the scores' own small type: the checks widen what they add up.
+            values.append(found[0][:, :, at])
             rated.append(found[1][:, :, at])
             at += 1
         return values, rated
