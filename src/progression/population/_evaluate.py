@@ -370,7 +370,9 @@ class _Run:
         )
         least, most = pop._score_range
         in_scale = low <= least and most <= high
-        steady_all = (row == row[:, :1]).all(axis=1)
+        # A cycle without a review has no rating: what is held then does not matter.
+        latest = row[:, -1:]
+        steady_all = ((row == latest) | ~self.reviewed).all(axis=1)
         deny = ~allowed
         unrated = pop._unrated
         raters = list(pop._scores)
@@ -400,7 +402,7 @@ class _Run:
             if top is None:
                 continue
             ever = top != unrated
-            ever &= deny[held[:, 0]]
+            ever &= deny[held[:, -1]]
             bad |= steady & ever.view(np.uint8).max(axis=1, initial=0).astype(bool)
             suspect[who] |= bad
 
