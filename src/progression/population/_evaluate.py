@@ -353,20 +353,21 @@ class _Run:
                     allowed[f * width + levels + t] = [c in ids for c in pop._competencies]
         a = pop._assignments
         n, count = self.n, self.count
-        marks = np.full((n, count), -1, np.int64)
+        # Rows and assignments are counted in int32: a population fits it many times.
+        marks = np.full((n, count), -1, np.int32)
         start = a["since"].astype(np.int64) - self.first
         inside = start < count
         np.maximum.at(
             marks,
             (a["employee"][inside], np.maximum(start[inside], 0)),
-            np.flatnonzero(inside),
+            np.flatnonzero(inside).astype(np.int32),
         )
         marks = np.maximum.accumulate(marks, axis=1)
-        family = np.maximum(pop._family, 0).astype(np.int64)[:, None]
+        family = np.maximum(pop._family, 0).astype(np.int32)[:, None] * np.int32(width)
         row = np.where(
             marks >= 0,
-            family * width + a["level"][np.maximum(marks, 0)] if len(a["level"]) else 0,
-            family * width + levels + np.maximum(pop._track, 0)[:, None],
+            family + a["level"].astype(np.int32)[np.maximum(marks, 0)] if len(a["level"]) else 0,
+            family + np.int32(levels) + np.maximum(pop._track, 0).astype(np.int32)[:, None],
         )
         least, most = pop._score_range
         in_scale = low <= least and most <= high
@@ -393,12 +394,9 @@ class _Run:
                     rated = part[moving] != unrated
                     bad[moving] |= (rated & deny[held[moving]]).any(axis=(1, 2))
                 # Most employees hold one level throughout: the highest score of each
-                # competency over the cycles says whether it was ever rated. Cycle by
-                # cycle, as a reduction over the short middle axis is slow.
-                if top is None:
-                    top = part[:, 0, :].copy()
-                for cycle in range(part.shape[1]):
-                    np.maximum(top, part[:, cycle, :], out=top)
+                # competency over the cycles says whether it was ever rated.
+                highest = _highest_over_cycles(part)
+                top = highest if top is None else np.maximum(top, highest, out=top)
             if top is None:
                 continue
             ever = top != unrated
@@ -844,6 +842,23 @@ class _Run:
             schema=ERRORS_SCHEMA,
         )
         return table, problems
+
+
+def _highest_over_cycles(cube: np.ndarray) -> np.ndarray:
+    """The highest value of each competency over the cycles, ``(rows, K)`` of a cube.
+
+    Halves of the cycle axis are folded onto each other: long rows of memory at a time,
+    where a reduction over the short middle axis goes a few bytes at a time.
+    """
+    rows, cycles, k = cube.shape
+    flat = cube.reshape(rows, cycles * k)
+    while cycles > 1:
+        half = cycles // 2
+        folded = np.maximum(flat[:, : half * k], flat[:, half * k : 2 * half * k])
+        if cycles % 2:
+            np.maximum(folded[:, :k], flat[:, 2 * half * k :], out=folded[:, :k])
+        flat, cycles = folded, half
+    return flat if flat.base is None else flat.copy()
 
 
 def _padded(values: Any, before: int, width: int, fill: Any) -> Any:
