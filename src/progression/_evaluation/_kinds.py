@@ -491,24 +491,32 @@ class ScoreKind(Kind):
         undecided one, else the window is met and its last cycle is reported.
         """
         np = _numpy()
-        width = outcome.shape[1]
-        rows = np.arange(outcome.shape[0])
-        failed = outcome == _FAILED_AT
-        undecided = outcome == _UNDECIDED_AT
-        any_failed = failed.any(axis=1)
-        any_undecided = undecided.any(axis=1)
-        last_failed = width - 1 - np.argmax(failed[:, ::-1], axis=1)
-        last_undecided = width - 1 - np.argmax(undecided[:, ::-1], axis=1)
-        latest = np.where(any_undecided, last_undecided, width - 1)
+        count, width = outcome.shape
+        rows = np.arange(count)
+        # Cycle by cycle (windows are short): the latest failed and undecided cycles.
+        at = np.int8 if width < 128 else np.int64
+        last_failed = np.full(count, -1, at)
+        last_undecided = np.full(count, -1, at)
+        for cycle in range(width):
+            column = outcome[:, cycle]
+            np.copyto(last_failed, at(cycle), where=column == _FAILED_AT)
+            np.copyto(last_undecided, at(cycle), where=column == _UNDECIDED_AT)
+        any_failed = last_failed >= 0
+        any_undecided = last_undecided >= 0
+        latest = np.where(any_undecided, last_undecided, at(width - 1))
         focus = np.where(any_failed, last_failed, latest)
         names = self.reason_names
         reason = np.where(
             any_failed,
             np.where(
-                reviewed[rows, focus], names.index(self.fail_reason), names.index("no_review")
+                reviewed[rows, focus],
+                np.int8(names.index(self.fail_reason)),
+                np.int8(names.index("no_review")),
             ),
-            np.where(any_undecided, names.index("unrated"), names.index("met")),
-        ).astype(np.int8)
+            np.where(
+                any_undecided, np.int8(names.index("unrated")), np.int8(names.index("met"))
+            ),
+        )
         return Columns(reason, key[rows, focus], known[rows, focus])
 
     @staticmethod

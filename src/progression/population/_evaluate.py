@@ -546,10 +546,15 @@ class _Run:
             for o, _, _ in outcomes[1:]:
                 qualifies &= o == 0
             position = end - low
-            broken = np.maximum.accumulate(
-                np.where(qualifies, -1, np.arange(span)[None, :]), axis=1
-            )
-            run = position - broken[rows, position]
+            # The run of qualifying cycles ending at each cycle, one cycle at a time: a
+            # few operations on a column each, in a type that holds the longest run.
+            streak = np.zeros((n, span), np.int16 if span < 2**15 else np.int64)
+            streak[:, 0] = qualifies[:, 0]
+            for cycle in range(1, span):
+                np.multiply(
+                    streak[:, cycle - 1] + 1, qualifies[:, cycle], out=streak[:, cycle]
+                )
+            run = streak[rows, position].astype(np.int64)
             window = position[:, None] - width + 1 + np.arange(width)[None, :]
             wr = rows[:, None]
             window_reviewed = full_reviewed[wr, window]
@@ -578,14 +583,17 @@ class _Run:
             np.array([OUTCOMES.index(step.reasons[r]) for r in step.reason_names], np.int8)
             for step in steps
         ]
-        outcome = _side_by_side(
-            [table[r.reason] for table, r in zip(outcome_of, results, strict=True)], n, np.int8
-        )
-        any_failed = (outcome == 1).any(axis=1)
-        any_undecided = (outcome == 2).any(axis=1)
+        outcome = [table[r.reason] for table, r in zip(outcome_of, results, strict=True)]
+        # Criterion by criterion: a reduction over the short criteria axis is slow.
+        any_failed = np.zeros(n, bool)
+        any_undecided = np.zeros(n, bool)
+        met = np.ones(n, bool)
+        for step, column in zip(steps, outcome, strict=True):
+            any_failed |= column == 1
+            any_undecided |= column == 2
+            if not step.approval:
+                met &= column == 0
         status = compiled.status(any_failed, any_undecided, np).astype(np.int8)
-        judged = [i for i, step in enumerate(steps) if not step.approval]
-        met = (outcome[:, judged] == 0).all(axis=1) if judged else np.ones(n, bool)
         ready = status == 0
         start = compiled.ready_start(end, run, since, placed, np)
         earliest, known = compiled.earliest(end, run, since, placed, ready, np)
@@ -619,18 +627,25 @@ class _Run:
         codes = [self.competency.get(c) for c in compiled.columns]
         known = [k for k in codes if k is not None]
         found = self.pop._counted(compiled.raters, idx, known) if known else None
+        planes: tuple[Any, Any] | None = None
+        if found is not None:
+            # Competency-major, in the scores' own small type: each competency's cells
+            # are one stretch of memory for the checks (which widen what they add up).
+            planes = (
+                np.ascontiguousarray(np.moveaxis(found[0], 2, 0)),
+                np.ascontiguousarray(np.moveaxis(found[1], 2, 0)),
+            )
         values: list[Any] = []
         rated: list[Any] = []
         at = 0
         for k in codes:
-            if k is None or found is None:
+            if k is None or planes is None:
                 values.append(np.zeros(shape, np.int8))
                 rated.append(np.zeros(shape, bool))
                 at += k is not None
                 continue
-            # Views in the scores' own small type: the checks widen what they add up.
-            values.append(found[0][:, :, at])
-            rated.append(found[1][:, :, at])
+            values.append(planes[0][at])
+            rated.append(planes[1][at])
             at += 1
         return values, rated
 
