@@ -352,35 +352,40 @@ class _Run:
                     ids = _competency_ids(family.track(track))
                     allowed[f * width + levels + t] = [c in ids for c in pop._competencies]
         a = pop._assignments
+        offsets = pop._assignment_offsets
         n, count = self.n, self.count
-        # Rows and assignments are counted in int32: a population fits it many times.
-        marks = np.full((n, count), -1, np.int32)
-        start = a["since"].astype(np.int64) - self.first
-        inside = start < count
-        np.maximum.at(
-            marks,
-            (a["employee"][inside], np.maximum(start[inside], 0)),
-            np.flatnonzero(inside).astype(np.int32),
-        )
-        marks = np.maximum.accumulate(marks, axis=1)
-        family = np.maximum(pop._family, 0).astype(np.int32)[:, None] * np.int32(width)
-        row = np.where(
-            marks >= 0,
-            family + a["level"].astype(np.int32)[np.maximum(marks, 0)] if len(a["level"]) else 0,
-            family + np.int32(levels) + np.maximum(pop._track, 0).astype(np.int32)[:, None],
-        )
         least, most = pop._score_range
         in_scale = low <= least and most <= high
-        # A cycle without a review has no rating: what is held then does not matter.
-        latest = row[:, -1:]
-        steady_all = ((row == latest) | ~self.reviewed).all(axis=1)
         deny = ~allowed
         unrated = pop._unrated
         raters = list(pop._scores)
+        family_row = np.maximum(pop._family, 0).astype(np.int32) * np.int32(width)
+        track_row = np.int32(levels) + np.maximum(pop._track, 0).astype(np.int32)
+        level = a["level"].astype(np.int32)
         for lo in range(0, n, CHUNK):
-            who = np.arange(lo, min(lo + CHUNK, n))
-            held = row[lo : lo + CHUNK]
-            steady = steady_all[lo : lo + CHUNK]
+            hi = min(lo + CHUNK, n)
+            who = np.arange(lo, hi)
+            # The row of `allowed` each employee is checked against in each cycle: the
+            # level held then, or the track before any level; in int32, a chunk at a time.
+            first, last = int(offsets[lo]), int(offsets[hi])
+            marks = np.full((hi - lo, count), -1, np.int32)
+            start = a["since"][first:last].astype(np.int64) - self.first
+            inside = start < count
+            np.maximum.at(
+                marks,
+                (a["employee"][first:last][inside] - lo, np.maximum(start[inside], 0)),
+                np.flatnonzero(inside).astype(np.int32) + np.int32(first),
+            )
+            marks = np.maximum.accumulate(marks, axis=1)
+            family = family_row[lo:hi, None]
+            held = np.where(
+                marks >= 0,
+                family + level[np.maximum(marks, 0)] if len(level) else 0,
+                family + track_row[lo:hi, None],
+            )
+            del marks
+            # A cycle without a review has no rating: what is held then does not matter.
+            steady = ((held == held[:, -1:]) | ~self.reviewed[lo:hi]).all(axis=1)
             moving = np.flatnonzero(~steady)
             bad = np.zeros(len(who), bool)
             top = None
@@ -508,6 +513,9 @@ class _Run:
                 continue
             for lo in range(0, len(group), CHUNK):
                 self.decide(move, group[lo : lo + CHUNK])
+        # The facts read per requirement are not needed for the tables.
+        self._evidence.clear()
+        self._approvals.clear()
 
     def decide(self, move: Move, idx: np.ndarray) -> None:
         """Every criterion and the verdict of a chunk of employees making one move."""
@@ -674,7 +682,7 @@ class _Run:
                 numerator, denominator = numerator.astype(object), denominator.astype(object)
             inside = self.placed[emp] & (cycle >= self.since[emp]) & (cycle <= self.end[emp])
             counts = step.counts_columns(numerator, denominator, denominator != 0)
-            found = np.bincount(emp[inside & counts], minlength=self.n).astype(np.int64)
+            found = np.bincount(emp[inside & counts], minlength=self.n).astype(np.int32)
             self._evidence[key] = found
         return found
 
