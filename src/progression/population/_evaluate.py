@@ -712,6 +712,7 @@ class _Run:
     # --- the tables -----------------------------------------------------------------------
 
     def tables(self) -> Tables:
+        """The three tables: the last step of a run (it lets go of what they no longer need)."""
         pop = self.pop
         cadence = self.framework.cadence
         names = list(self.names)
@@ -752,6 +753,11 @@ class _Run:
             ],
             schema=VERDICTS_SCHEMA,
         )
+        # The tables are the run's last step: the facts per employee and cycle are let go
+        # before the criteria's columns are made.
+        empty = np.zeros(0, np.int64)
+        self.reviewed = np.zeros((0, self.count), bool)
+        self.end = self.since = self.ready_since = self.earliest = empty
         criteria = self._criteria()
         errors, problems = self._errors()
         return Tables(verdicts, criteria, errors, problems, self.fallbacks)
