@@ -154,6 +154,13 @@ def _outcome_columns(decided: Any, holds: Any, reviewed: Any) -> Any:
     return np.where(decided, failed, np.asarray(reviewed, bool).view(np.int8) + np.int8(1))
 
 
+def _every_rated(rated: Sequence[Any], known: Any) -> Any:
+    """Where every counted competency is rated: ``known`` when the caller has it."""
+    if known is not None:
+        return known
+    return functools.reduce(_numpy().logical_and, rated)
+
+
 def _accumulator(values: Sequence[Any], weights: Sequence[int]) -> Any:
     """The narrowest integer type holding any weighted total of ``values``."""
     np = _numpy()
@@ -475,13 +482,17 @@ class ScoreKind(Kind):
         return self.required
 
     @abc.abstractmethod
-    def check_columns(self, values: Sequence[Any], rated: Sequence[Any], reviewed: Any) -> Any:
+    def check_columns(
+        self, values: Sequence[Any], rated: Sequence[Any], reviewed: Any, all_rated: Any = None
+    ) -> Any:
         """`check` over arrays: ``(outcome, key, known)``, each shaped like ``reviewed``.
 
         ``values`` and ``rated`` hold one integer and one boolean array per counted
         competency, in the order of `competencies` (an unrated cell's value is any
-        integer); ``reviewed`` says which cells have a review at all. ``outcome`` is an
-        index into `OUTCOMES`.
+        integer); ``reviewed`` says which cells have a review at all. ``all_rated``, when
+        the caller has it, says where every one of them is rated (shared by the checks
+        of one policy). ``outcome`` is an index into `OUTCOMES`; the keys come in the
+        scores' own narrow types.
         """
 
     def result_columns(self, outcome: Any, key: Any, known: Any, reviewed: Any) -> Columns:
@@ -600,7 +611,9 @@ class AverageScoreKind(ScoreKind):
             )
         return found
 
-    def check_columns(self, values: Sequence[Any], rated: Sequence[Any], reviewed: Any) -> Any:
+    def check_columns(
+        self, values: Sequence[Any], rated: Sequence[Any], reviewed: Any, all_rated: Any = None
+    ) -> Any:
         """Undecided where any counted competency is unrated; the key is the weighted total.
 
         The total is accumulated in the narrowest type that holds it, and whether it
@@ -621,7 +634,7 @@ class AverageScoreKind(ScoreKind):
             holds = table[wide - wide.dtype.type(low) if low else wide]
         else:
             holds = self.decide_totals(total.astype(np.int64))
-        all_rated = functools.reduce(np.logical_and, rated)
+        all_rated = _every_rated(rated, all_rated)
         known = np.logical_and(reviewed, all_rated)
         return _outcome_columns(known, holds, reviewed), total, known
 
@@ -726,7 +739,9 @@ class _ShortfallKind(ScoreKind):
     def observe_columns(self, values: Sequence[Any], rated: Sequence[Any], below: Any) -> Any:
         """`observe` over arrays: from the rated counted scores (``rated`` says which)."""
 
-    def check_columns(self, values: Sequence[Any], rated: Sequence[Any], reviewed: Any) -> Any:
+    def check_columns(
+        self, values: Sequence[Any], rated: Sequence[Any], reviewed: Any, all_rated: Any = None
+    ) -> Any:
         """Failed by any rated shortfall, even beside an unrated competency.
 
         Competency by competency, in narrow types: a count of shortfalls per cell.
@@ -739,7 +754,7 @@ class _ShortfallKind(ScoreKind):
             # An unrated competency stands at its need: never a shortfall, as in `check`.
             below += np.logical_and(here, value < need).view(np.int8)
         holds = below == 0
-        all_rated = functools.reduce(np.logical_and, rated)
+        all_rated = _every_rated(rated, all_rated)
         decided = np.logical_and(reviewed, np.logical_or(all_rated, ~holds))
         observed = self.observe_columns(values, rated, below)
         return _outcome_columns(decided, holds, reviewed), observed, decided
@@ -797,16 +812,33 @@ class ScoreFloorKind(_ShortfallKind):
         """The lowest rated counted score (the floor itself when none counts)."""
         return min(values, default=self.floor)
 
-    def observe_columns(self, values: Sequence[Any], rated: Sequence[Any], below: Any) -> Any:
-        """The lowest rated counted score (read only where one is rated)."""
+    def check_columns(
+        self, values: Sequence[Any], rated: Sequence[Any], reviewed: Any, all_rated: Any = None
+    ) -> Any:
+        """As for every shortfall kind; with one need for all, the lowest rated score decides.
+
+        Where none is rated, the lowest stands at the type's top, never short of a floor
+        the type can hold (for another floor, the count of shortfalls decides).
+        """
         np = _numpy()
-        lowest = None
-        # Pairwise in the scores' own type, not over a stacked copy of every column.
+        if not values or self.floor > np.iinfo(np.result_type(*values)).max:
+            return super().check_columns(values, rated, reviewed, all_rated)
+        lowest = self.observe_columns(values, rated, None)
+        holds = lowest >= self.floor
+        every = _every_rated(rated, all_rated)
+        decided = np.logical_and(reviewed, np.logical_or(every, ~holds))
+        return _outcome_columns(decided, holds, reviewed), lowest, decided
+
+    def observe_columns(self, values: Sequence[Any], rated: Sequence[Any], below: Any) -> Any:
+        """The lowest rated counted score (read only where one is rated).
+
+        In the scores' own type, the type's top where none is rated.
+        """
+        np = _numpy()
+        dtype = np.result_type(*values)
+        lowest = np.full(np.shape(values[0]), np.iinfo(dtype).max, dtype)
         for value, here in zip(values, rated, strict=True):
-            value = np.asarray(value)
-            top = np.iinfo(value.dtype).max
-            standing = np.where(here, value, value.dtype.type(top))
-            lowest = standing if lowest is None else np.minimum(lowest, standing, out=lowest)
+            np.minimum(lowest, value, out=lowest, where=here)
         return lowest
 
     def keep(self) -> str:

@@ -21,6 +21,7 @@ policy order, as the verdicts table does.
 
 from __future__ import annotations
 
+import functools
 from fractions import Fraction
 from typing import Any
 
@@ -536,11 +537,17 @@ class _Run:
             reviewed = self.reviewed[idx]
             values, rated = self._counted(compiled, idx)
             outcomes = []
+            # Where every counted competency is rated, once per set of competencies.
+            every: dict[tuple[int, ...], Any] = {}
             for checked in compiled.scores:
+                mine = [rated[i] for i in checked.columns]
+                if mine and checked.columns not in every:
+                    every[checked.columns] = functools.reduce(np.logical_and, mine)
                 outcome, key, known = checked.check_columns(
                     [values[i] for i in checked.columns],
-                    [rated[i] for i in checked.columns],
+                    mine,
                     reviewed,
+                    every.get(checked.columns),
                 )
                 outcomes.append(
                     (
