@@ -778,22 +778,30 @@ class _Run:
             per_employee[idx] = code.shape[1]
         starts = np.cumsum(per_employee) - per_employee
         total = int(starts[-1] + per_employee[-1])
-        del per_employee
         employee = np.empty(total, np.int32)
         position = np.empty(total, np.int16)
+        # Employee and position are laid out in order, a range of employees at a time.
+        for lo in range(0, self.n, CHUNK):
+            hi = min(lo + CHUNK, self.n)
+            first = int(starts[lo])
+            last = int(starts[hi]) if hi < self.n else total
+            counts = per_employee[lo:hi]
+            employee[first:last] = np.repeat(np.arange(lo, hi, dtype=np.int32), counts)
+            position[first:last] = np.arange(last - first, dtype=np.int32) - np.repeat(
+                (starts[lo:hi] - first).astype(np.int32), counts
+            )
+        del per_employee
         code = np.empty(total, np.int8)
         obs_index = np.empty(total, np.int32)
         req_index = np.empty(total, np.int32)
         while self.blocks:
             idx, codes, obs, req = self.blocks.pop()
             width = codes.shape[1]
-            steps = np.arange(width, dtype=np.int16)
+            steps = np.arange(width)
             # A bounded slice at a time: the row numbers are int64, one per row.
             for lo in range(0, len(idx), CHUNK):
                 who = idx[lo : lo + CHUNK]
                 at = (starts[who][:, None] + steps[None, :]).ravel()
-                employee[at] = np.repeat(who.astype(np.int32), width)
-                position[at] = np.tile(steps, len(who))
                 code[at] = codes[lo : lo + CHUNK].ravel()
                 obs_index[at] = obs[lo : lo + CHUNK].ravel()
                 req_index[at] = np.tile(req, len(who))
@@ -928,8 +936,10 @@ def _value_columns(
     index[missing] = 0
     known = ~missing
     whole = known
-    if len(present):
+    # Most values are present and exact: their rows need no look-up.
+    if len(present) and not present.all():
         known &= present[index]
+    if len(exact) and not (exact | ~present).all():
         whole = known & exact[index]
     indices = pa.py_buffer(index)
     columns = []
