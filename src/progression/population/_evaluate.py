@@ -58,7 +58,7 @@ __all__ = [
 ]
 
 #: Employees decided together at most: bounds the memory of one step of a large group.
-CHUNK = 1 << 16
+CHUNK = 1 << 15
 _INT64 = (-(2**63), 2**63 - 1)
 _CODES = tuple(CODES)
 _OUTCOMES = tuple(o.value for o in OUTCOMES)
