@@ -836,9 +836,13 @@ class ScoreFloorKind(_ShortfallKind):
         """
         np = _numpy()
         dtype = np.result_type(*values)
-        lowest = np.full(np.shape(values[0]), np.iinfo(dtype).max, dtype)
+        top = dtype.type(np.iinfo(dtype).max)
+        lowest = None
+        # Pairwise, not over a stacked copy of every column (nor through a ufunc's
+        # ``where``, which is slow).
         for value, here in zip(values, rated, strict=True):
-            np.minimum(lowest, value, out=lowest, where=here)
+            standing = np.where(here, value, top)
+            lowest = standing if lowest is None else np.minimum(lowest, standing, out=lowest)
         return lowest
 
     def keep(self) -> str:
