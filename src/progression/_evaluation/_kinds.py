@@ -524,9 +524,7 @@ class ScoreKind(Kind):
                 np.int8(names.index(self.fail_reason)),
                 np.int8(names.index("no_review")),
             ),
-            np.where(
-                any_undecided, np.int8(names.index("unrated")), np.int8(names.index("met"))
-            ),
+            np.where(any_undecided, np.int8(names.index("unrated")), np.int8(names.index("met"))),
         )
         return Columns(reason, key[rows, focus], known[rows, focus])
 

@@ -566,9 +566,7 @@ class _Run:
             streak = np.zeros((n, span), np.int16 if span < 2**15 else np.int64)
             streak[:, 0] = qualifies[:, 0]
             for cycle in range(1, span):
-                np.multiply(
-                    streak[:, cycle - 1] + 1, qualifies[:, cycle], out=streak[:, cycle]
-                )
+                np.multiply(streak[:, cycle - 1] + 1, qualifies[:, cycle], out=streak[:, cycle])
             run = streak[rows, position].astype(np.int64)
             window = position[:, None] - width + 1 + np.arange(width)[None, :]
             wr = rows[:, None]
