@@ -192,7 +192,7 @@ def test_the_forms_of_a_value_share_one_index_and_frames_get_plain_numbers() -> 
     assert frame["observed_value"].dtype == np.float64
     assert str(frame["code"].dtype) == "category"
     rows = criteria.to_pylist()
-    assert [None if r != r else r for r in frame["observed_value"].tolist()] == [
+    assert [None if pd.isna(v) else v for v in frame["observed_value"].tolist()] == [
         r["observed_value"] for r in rows
     ]
     numerators = frame["observed_numerator"].astype("Int64").tolist()
