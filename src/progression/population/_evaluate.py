@@ -362,7 +362,7 @@ class _Run:
         raters = list(pop._scores)
         family_row = np.maximum(pop._family, 0).astype(np.int32) * np.int32(width)
         track_row = np.int32(levels) + np.maximum(pop._track, 0).astype(np.int32)
-        level = a["level"].astype(np.int32)
+        held_level = a["level"].astype(np.int32)
         for lo in range(0, n, CHUNK):
             hi = min(lo + CHUNK, n)
             who = np.arange(lo, hi)
@@ -381,7 +381,7 @@ class _Run:
             family = family_row[lo:hi, None]
             held = np.where(
                 marks >= 0,
-                family + level[np.maximum(marks, 0)] if len(level) else 0,
+                family + held_level[np.maximum(marks, 0)] if len(held_level) else 0,
                 family + track_row[lo:hi, None],
             )
             del marks
