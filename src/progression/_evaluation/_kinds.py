@@ -516,17 +516,23 @@ class ScoreKind(Kind):
         any_undecided = last_undecided >= 0
         latest = np.where(any_undecided, last_undecided, at(width - 1))
         focus = np.where(any_failed, last_failed, latest)
+        # The focus cell of each row as a flat index: a flat take beats a 2-D gather.
+        cell = rows * width + focus
+
+        def at_focus(values: Any) -> Any:
+            return np.ravel(values).take(cell)
+
         names = self.reason_names
         reason = np.where(
             any_failed,
             np.where(
-                reviewed[rows, focus],
+                at_focus(reviewed),
                 np.int8(names.index(self.fail_reason)),
                 np.int8(names.index("no_review")),
             ),
             np.where(any_undecided, np.int8(names.index("unrated")), np.int8(names.index("met"))),
         )
-        return Columns(reason, key[rows, focus], known[rows, focus])
+        return Columns(reason, at_focus(key), at_focus(known))
 
     @staticmethod
     def _no_counted(reviewed: Any) -> Any:

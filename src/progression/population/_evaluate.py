@@ -568,12 +568,12 @@ class _Run:
             for cycle in range(1, span):
                 np.multiply(streak[:, cycle - 1] + 1, qualifies[:, cycle], out=streak[:, cycle])
             run = streak[rows, position].astype(np.int64)
-            window = position[:, None] - width + 1 + np.arange(width)[None, :]
-            wr = rows[:, None]
-            window_reviewed = full_reviewed[wr, window]
+            # Each window's cells as flat indices: a flat take is quicker than a 2-D gather.
+            window = (rows * span + position - width + 1)[:, None] + np.arange(width)[None, :]
+            window_reviewed = full_reviewed.ravel().take(window)
             for score, (o, k, kn) in zip(compiled.scores, outcomes, strict=True):
-                ow = o[wr, window]
-                kw, knw = k[wr, window], kn[wr, window]
+                ow = o.ravel().take(window)
+                kw, knw = k.ravel().take(window), kn.ravel().take(window)
                 window_failed |= (ow == 1).any(axis=1)
                 self.window_checked(idx, score, kw, knw)
                 scored[score.position] = score.result_columns(ow, kw, knw, window_reviewed)

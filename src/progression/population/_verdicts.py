@@ -108,7 +108,11 @@ class PopulationVerdicts:
             value as exact text (``observed``: ``3.5``, ``10/3``, ``true``), as
             ``observed_numerator`` and ``observed_denominator`` (null when larger than
             64 bits) and as a float (``observed_value``), and the required value in the
-            same four columns. An employee's rows are together, in policy order.
+            same four columns. An employee's rows are together, in policy order. The
+            four forms of a value are dictionary-encoded over the values met and share
+            one column of indices (a row holds one index per value); `to_pandas` and
+            `to_polars` give the numbers as plain columns, and
+            ``column.cast(column.type.value_type)`` does in Arrow.
         errors: One row per problem: ``employee_id, source, line, row, path, message,
             code, expected, got``. ``code`` is an `progression.EvaluationError` code,
             ``invalid_history`` (the history breaks the framework: unknown competency,
