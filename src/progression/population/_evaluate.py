@@ -229,7 +229,7 @@ class _Run:
             has_cycle = np.ones(n, bool)
         else:
             # The latest cycle the history mentions: a review or a level change.
-            any_review = self.reviewed.any(axis=1)
+            any_review = _rows_any(self.reviewed)
             last_review = (
                 self.first
                 + self.count
@@ -386,7 +386,7 @@ class _Run:
             )
             del marks
             # A cycle without a review has no rating: what is held then does not matter.
-            steady = ((held == held[:, -1:]) | ~self.reviewed[lo:hi]).all(axis=1)
+            steady = ~_rows_any((held != held[:, -1:]) & self.reviewed[lo:hi])
             moving = np.flatnonzero(~steady)
             bad = np.zeros(len(who), bool)
             top = None
@@ -394,11 +394,13 @@ class _Run:
                 part = pop._cube(rater, who)
                 if not in_scale:
                     rated = part != unrated
-                    bad |= (rated & ((part < low) | (part > high))).any(axis=(1, 2))
+                    off = rated & ((part < low) | (part > high))
+                    bad |= _rows_any(off.reshape(len(who), -1))
                 if len(moving):
                     # Those whose level changed: cycle by cycle.
                     rated = part[moving] != unrated
-                    bad[moving] |= (rated & deny[held[moving]]).any(axis=(1, 2))
+                    denied = rated & deny[held[moving]]
+                    bad[moving] |= _rows_any(denied.reshape(len(moving), -1))
                 # Most employees hold one level throughout: the highest score of each
                 # competency over the cycles says whether it was ever rated.
                 highest = _highest_over_cycles(part)
@@ -407,7 +409,7 @@ class _Run:
                 continue
             ever = top != unrated
             ever &= deny[held[:, -1]]
-            bad |= steady & ever.view(np.uint8).max(axis=1, initial=0).astype(bool)
+            bad |= steady & _rows_any(ever)
             suspect[who] |= bad
 
     def single(self, code: int, fallback: bool) -> None:
@@ -574,7 +576,7 @@ class _Run:
             for score, (o, k, kn) in zip(compiled.scores, outcomes, strict=True):
                 ow = o.ravel().take(window)
                 kw, knw = k.ravel().take(window), kn.ravel().take(window)
-                window_failed |= (ow == 1).any(axis=1)
+                window_failed |= _rows_any(ow == 1)
                 self.window_checked(idx, score, kw, knw)
                 scored[score.position] = score.result_columns(ow, kw, knw, window_reviewed)
         results: list[Columns] = []
@@ -884,6 +886,25 @@ class _Run:
             schema=ERRORS_SCHEMA,
         )
         return table, problems
+
+
+def _rows_any(flags: np.ndarray) -> np.ndarray:
+    """Whether each row of a 2-D boolean array holds a True.
+
+    Eight flags at a time, as one 64-bit word: numpy's reduction over a short last axis
+    goes a byte at a time.
+    """
+    rows, width = flags.shape
+    words = -(-width // 8)
+    if not words:
+        return np.zeros(rows, bool)
+    padded = np.zeros((rows, words * 8), bool)
+    padded[:, :width] = flags
+    packed = padded.view(np.uint64)
+    found = packed[:, 0].copy()
+    for word in range(1, words):
+        found |= packed[:, word]
+    return found != 0
 
 
 def _highest_over_cycles(cube: np.ndarray) -> np.ndarray:
