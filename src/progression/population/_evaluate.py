@@ -377,7 +377,9 @@ class _Run:
                 (a["employee"][first:last][inside] - lo, np.maximum(start[inside], 0)),
                 np.flatnonzero(inside).astype(np.int32) + np.int32(first),
             )
-            marks = np.maximum.accumulate(marks, axis=1)
+            # Carried forward a cycle (a column) at a time: the axis is short.
+            for cycle in range(1, count):
+                np.maximum(marks[:, cycle - 1], marks[:, cycle], out=marks[:, cycle])
             family = family_row[lo:hi, None]
             held = np.where(
                 marks >= 0,
