@@ -181,21 +181,27 @@ class _Values:
         """Each element's index into the values (-1 for None)."""
         out = np.full(len(columns.key), -1, np.int32)
         known = np.asarray(columns.known, bool)
-        if not known.any():
+        every = bool(known.all())
+        if not every and not known.any():
             return out
         # Keys come in the checks' narrow types: widened here, where few are left.
-        keys = np.asarray(columns.key)[known].astype(np.int64)
+        keys = np.asarray(columns.key)
+        keys = (keys if every else keys[known]).astype(np.int64)
         low, high = int(keys.min()), int(keys.max())
         if high - low < 4 * len(keys) + 1024:
-            present = np.flatnonzero(np.bincount(keys - low))
+            keys -= low
+            present = np.flatnonzero(np.bincount(keys))
             table = np.full(high - low + 1, -1, np.int32)
             for offset in present:
                 table[offset] = self.of(step.decode(int(offset) + low))
-            out[known] = table[keys - low]
+            found: np.ndarray = table[keys]
         else:
             distinct, inverse = np.unique(keys, return_inverse=True)
             table = np.array([self.of(step.decode(int(k))) for k in distinct], np.int32)
-            out[known] = table[inverse]
+            found = table[inverse]
+        if every:
+            return found
+        out[known] = found
         return out
 
 
@@ -269,6 +275,7 @@ class _Run:
         self.competency = {c: k for k, c in enumerate(pop._competencies)}
         self._evidence: dict[tuple[str, Fraction | None], np.ndarray] = {}
         self._approvals: dict[tuple[int, str | None], np.ndarray] = {}
+        self._kinds: dict[int, np.ndarray] = {}
 
         # Outputs.
         self.status = np.full(n, -1, np.int8)
@@ -521,6 +528,7 @@ class _Run:
         # The facts read per requirement are not needed for the tables.
         self._evidence.clear()
         self._approvals.clear()
+        self._kinds.clear()
 
     def decide(self, move: Move, idx: np.ndarray) -> None:
         """Every criterion and the verdict of a chunk of employees making one move."""
@@ -673,9 +681,8 @@ class _Run:
         if found is None:
             ev = self.pop._events
             name = {n: i for i, n in enumerate(self.pop._names)}.get(step.id, -2)
-            mine = np.flatnonzero(
-                (ev["kind"] == EVENT_KINDS.index("evidence")) & (ev["name"] == name)
-            )
+            records = self._events_of(EVENT_KINDS.index("evidence"))
+            mine = records[ev["name"][records] == name]
             emp = ev["employee"][mine]
             cycle = ev["cycle"][mine].astype(np.int64)
             numerator, denominator = ev["numerator"][mine], ev["denominator"][mine]
@@ -695,6 +702,13 @@ class _Run:
             self._evidence[key] = found
         return found
 
+    def _events_of(self, kind: int) -> np.ndarray:
+        """The rows of the events of one kind, in order: found once per run."""
+        found = self._kinds.get(kind)
+        if found is None:
+            found = self._kinds[kind] = np.flatnonzero(self.pop._events["kind"] == kind)
+        return found
+
     def approval(self, step: _ApprovalKind) -> np.ndarray:
         """Whether the review of each employee's ``end`` records the approval."""
         kind = EVENT_KINDS.index(
@@ -707,12 +721,12 @@ class _Run:
         found = self._approvals.get(key)
         if found is None:
             ev = self.pop._events
-            mask = ev["kind"] == kind
+            mine = self._events_of(kind)
             if wanted is not None:
                 name = {n: i for i, n in enumerate(self.pop._names)}.get(wanted, -2)
-                mask &= ev["name"] == name
-            emp = ev["employee"][mask]
-            at_end = ev["cycle"][mask].astype(np.int64) == self.end[emp]
+                mine = mine[ev["name"][mine] == name]
+            emp = ev["employee"][mine]
+            at_end = ev["cycle"][mine].astype(np.int64) == self.end[emp]
             found = np.zeros(self.n, bool)
             found[emp[at_end]] = True
             self._approvals[key] = found
@@ -906,7 +920,8 @@ def _rows_any(flags: np.ndarray) -> np.ndarray:
     found = packed[:, 0].copy()
     for word in range(1, words):
         found |= packed[:, word]
-    return found != 0
+    flagged: np.ndarray = found != 0
+    return flagged
 
 
 def _highest_over_cycles(cube: np.ndarray) -> np.ndarray:
