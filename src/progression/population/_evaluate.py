@@ -500,7 +500,11 @@ class _Run:
             self.current + 1
         )
         chosen = np.flatnonzero(ready)
-        order = chosen[np.argsort(key[chosen], kind="stable")]
+        keys = key[chosen]
+        if len(keys) and 0 <= keys.min() and keys.max() < 2**15:
+            # Few moves: a stable sort of 16-bit keys is a radix sort.
+            keys = keys.astype(np.int16)
+        order = chosen[np.argsort(keys, kind="stable")]
         keys = key[order]
         bounds: list[int] = (
             np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]).tolist() if len(keys) else []
