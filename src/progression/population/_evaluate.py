@@ -501,7 +501,7 @@ class _Run:
         )
         chosen = np.flatnonzero(ready)
         keys = key[chosen]
-        if len(keys) and 0 <= keys.min() and keys.max() < 2**15:
+        if len(keys) and keys.min() >= 0 and keys.max() < 2**15:
             # Few moves: a stable sort of 16-bit keys is a radix sort.
             keys = keys.astype(np.int16)
         order = chosen[np.argsort(keys, kind="stable")]
