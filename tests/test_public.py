@@ -138,6 +138,7 @@ EXAMPLES = ["UnknownExample", "load", "names", "population", "team", "team_files
 
 POPULATION = [
     "Comparison",
+    "Curve",
     "LevelFit",
     "Population",
     "PopulationVerdicts",
@@ -146,6 +147,7 @@ POPULATION = [
     "ThresholdCurve",
     "aspirational",
     "compare",
+    "curve",
     "evaluate_dask",
     "evaluate_partition",
     "evaluate_population",

@@ -3,8 +3,8 @@
 The command line's way into the population engine: read the three long tables (CSV or
 Parquet), evaluate every employee at once, write the verdicts (and, if asked, the
 criteria and the errors) as Parquet or CSV, and print a summary per level. On a
-terminal a progress line runs on stderr while the stages of a long run go by; nothing
-is drawn into a pipe or a file.
+terminal a progress bar runs on stderr while the stages of a long run go by; nothing
+is drawn into a pipe or a file. Both are rich's, which the population extra brings.
 
 Exit status, as for the single-history command: 0 when every employee was evaluated or
 could not be for a reason of the framework (a level at the top of its track, say: the
@@ -16,8 +16,8 @@ file cannot be read or written.
 from __future__ import annotations
 
 import importlib
+import io
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,74 +39,62 @@ SHOWN_ERRORS = 10
 
 
 class Progress:
-    """A one-line progress bar on a terminal, through the named stages of a run.
+    """A progress bar on a terminal (rich's), through the named stages of a run.
 
-    It is drawn on ``stream`` only when ``enabled`` (a terminal) and only once a run
-    has lasted ``delay`` seconds, so quick runs print nothing extra. The line shows the
-    stages done, the one under way (a marker moves within its share of the bar, since a
-    stage does not say how far it is) and the time spent; it is erased when the run ends.
+    Drawn on ``stream`` only when ``enabled`` (a terminal): a spinner, the stage under
+    way, a bar that pulses while a stage runs (a stage does not say how far it is), the
+    stages done and the time spent. It is erased when the run ends, so a terminal keeps
+    only the summary; a pipe or a file gets nothing from it.
     """
 
-    WIDTH = 24
-
-    def __init__(self, stages: int, *, stream: TextIO, enabled: bool, delay: float = 0.5) -> None:
+    def __init__(self, stages: int, *, stream: TextIO, enabled: bool) -> None:
         self.stages = stages
-        self.stream = stream
-        self.enabled = enabled
-        self.delay = delay
         self.done = 0
         self.label = ""
-        self.start = time.monotonic()
-        self.drawn = False
-        self._stop = threading.Event()
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
+        self.enabled = enabled
+        self._bar: Any = None
+        self._task: Any = None
+        if enabled:
+            # Imported here: rich comes with the population extra, and the core command
+            # line runs without it.
+            from rich.console import Console  # noqa: PLC0415
+            from rich.progress import (  # noqa: PLC0415
+                BarColumn,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+            from rich.progress import Progress as Bar  # noqa: PLC0415
+
+            self._bar = Bar(
+                SpinnerColumn(),
+                TextColumn("{task.fields[step]}/{task.fields[stages]}"),
+                TextColumn("{task.description}", markup=False),
+                BarColumn(),
+                TimeElapsedColumn(),
+                console=Console(file=stream, highlight=False),
+                transient=True,
+            )
 
     def __enter__(self) -> Progress:
-        if self.enabled:
-            self._thread = threading.Thread(target=self._run, daemon=True)
-            self._thread.start()
+        if self._bar is not None:
+            self._bar.start()
+            self._task = self._bar.add_task("", total=None, step=1, stages=self.stages)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
-        with self._lock:
-            if self.drawn:
-                self.stream.write("\r\x1b[2K")
-                self.stream.flush()
+        if self._bar is not None:
+            self._bar.stop()
 
     @contextmanager
     def stage(self, label: str) -> Iterator[None]:
         """Show ``label`` while the block runs; the stage counts as done after it."""
-        with self._lock:
-            self.label = label
+        self.label = label
+        if self._bar is not None:
+            step = min(self.done + 1, self.stages)
+            self._bar.update(self._task, description=printable(label), step=step)
         yield
-        with self._lock:
-            self.done += 1
-
-    def line(self, now: float) -> str:
-        """The progress line at time ``now`` (from `time.monotonic`)."""
-        elapsed = now - self.start
-        share = self.WIDTH / self.stages
-        filled = int(self.done * share)
-        bar = ["━"] * filled + ["─"] * (self.WIDTH - filled)
-        if self.done < self.stages:
-            span = max(int(share), 1)
-            bar[min(filled + int(elapsed * 4) % span, self.WIDTH - 1)] = "━"
-        step = min(self.done + 1, self.stages)
-        return f"{''.join(bar)} {step}/{self.stages} {self.label}  {elapsed:.1f} s"
-
-    def _run(self) -> None:
-        while not self._stop.wait(0.1):
-            now = time.monotonic()
-            if now - self.start < self.delay:
-                continue
-            with self._lock:
-                self.stream.write("\r\x1b[2K" + printable(self.line(now)))
-                self.stream.flush()
-                self.drawn = True
+        self.done += 1
 
 
 def _population() -> Any:
@@ -147,7 +135,12 @@ def _count(number: int, word: str) -> str:
 
 
 def summary_lines(summary: Any) -> list[str]:
-    """The summary table per family, track and level, with a total row."""
+    """The summary table per family, track and level, with a total row, as text lines."""
+    from rich import box  # noqa: PLC0415 - the extra is there by now
+    from rich.console import Console  # noqa: PLC0415
+    from rich.table import Table  # noqa: PLC0415
+    from rich.text import Text  # noqa: PLC0415
+
     rows = summary.to_pylist()
     heads = (
         ("family", "family"),
@@ -163,23 +156,29 @@ def summary_lines(summary: Any) -> list[str]:
     numbers = [key for key, _ in heads[3:]]
     total: dict[str, Any] = {"family": "total", "track": "", "level": ""}
     total.update({key: sum(int(row[key] or 0) for row in rows) for key in numbers})
-    cells = [[head for _, head in heads]]
-    for row in [*rows, total]:
-        cells.append(
-            [printable(str(row[key] or "")) for key, _ in heads[:3]]
-            + [f"{int(row[key] or 0):,}" for key in numbers]
+    # The total is the table's footer: a rule above it, as under the heads.
+    table = Table(
+        box=box.SIMPLE, show_edge=False, pad_edge=False, header_style="", show_footer=True
+    )
+    for column, (key, head) in enumerate(heads):
+        table.add_column(
+            head,
+            footer=Text(str(total[key]) if column < 3 else f"{total[key]:,}"),
+            justify="left" if column < 3 else "right",
+            footer_style="",
+            no_wrap=True,
         )
-    widths = [max(len(line[i]) for line in cells) for i in range(len(heads))]
-    out = []
-    for index, line in enumerate(cells):
-        if index == len(cells) - 1:
-            out.append("  ".join("-" * width for width in widths))
-        text = [
-            cell.ljust(width) if column < 3 else cell.rjust(width)
-            for column, (cell, width) in enumerate(zip(line, widths, strict=True))
-        ]
-        out.append("  ".join(text).rstrip())
-    return out
+    for row in rows:
+        # Text, not markup: an id such as "[red]" is shown as written.
+        table.add_row(
+            *[Text(printable(str(row[key] or ""))) for key, _ in heads[:3]],
+            *[Text(f"{int(row[key] or 0):,}") for key in numbers],
+        )
+    # Wide enough never to wrap: a pipe gets the whole table, as a terminal does.
+    console = Console(file=io.StringIO(), width=1 << 12, color_system=None, highlight=False)
+    with console.capture() as captured:
+        console.print(table)
+    return [line.rstrip() for line in captured.get().splitlines() if line.strip()]
 
 
 def _error_lines(errors: Any) -> list[str]:

@@ -14,8 +14,8 @@ produced, when they are installed.
   inputs (the ``dask`` extra: ``pip install 'progression[dask]'``);
 - `level_fit` and `rater_drift` ask how the team maps to the levels and whether raters
   agree (`LevelFit`, `RaterDrift`);
-- `compare`, `sweep`, `threshold_curve` and `aspirational` ask what other policies
-  would change (`Comparison`, `Sweep`, `ThresholdCurve`).
+- `compare`, `sweep`, `curve`, `threshold_curve` and `aspirational` ask what other
+  policies would change (`Comparison`, `Sweep`, `Curve`, `ThresholdCurve`).
 """
 
 from __future__ import annotations
@@ -35,16 +35,19 @@ from ._population import Population
 from ._verdicts import PopulationVerdicts, evaluate_partition, evaluate_population
 from ._what_if import (
     Comparison,
+    Curve,
     Sweep,
     ThresholdCurve,
     aspirational,
     compare,
+    curve,
     sweep,
     threshold_curve,
 )
 
 __all__ = [
     "Comparison",
+    "Curve",
     "LevelFit",
     "Population",
     "PopulationVerdicts",
@@ -53,6 +56,7 @@ __all__ = [
     "ThresholdCurve",
     "aspirational",
     "compare",
+    "curve",
     "evaluate_dask",
     "evaluate_partition",
     "evaluate_population",

@@ -27,11 +27,21 @@ The ``low``/``high`` interval of every rater is at the false-coverage-adjusted l
 so that a tested rater is flagged exactly when that interval excludes zero.
 Self versus manager gaps are ``self - manager`` over the cells both scored, per
 competency, with the same person-clustered interval at ``1 - alpha``.
+
+Rater drift reads the population in chunks of employees, twice over: the first pass
+adds each score into sums and counts per cell and per (rater, cell) pair, and keeps a
+few bytes per score (where its pair and cell are, its value, its person's runs); the
+second computes each compared score's difference from the others' mean and adds it into
+per-rater and per-(rater, person) sums. Nothing holds several wide columns per score of
+the whole population. Each rater's differences are added in the order one pass over all
+scores would add them, so the differences do not depend on the chunks.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
+from operator import itemgetter
 from statistics import NormalDist
 from typing import Any
 
@@ -339,45 +349,46 @@ def rater_drift(
     """
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must lie between 0 and 1, got {alpha!r}")
-    columns = Columns.build(framework, population, roles=(Rater.SELF, Rater.MANAGER))
-    count, width, competencies = columns.counted.shape
-    score = columns.counted.reshape(-1)
-    rater = columns.counted_by.reshape(-1)
-    held = np.repeat(columns.held.reshape(-1), competencies)
-    rows = np.flatnonzero((score != MISSING) & (rater >= 0) & (held >= 0))
-    person = rows // (width * competencies)
-    cell = (held[rows].astype(np.int64) * width + (rows // competencies) % width) * competencies + (
-        rows % competencies
-    )
-    value = score[rows].astype(np.float64)
-    by = rater[rows].astype(np.int64)
-    cells = int(cell.max()) + 1 if len(cell) else 1
-    total = np.bincount(cell, weights=value, minlength=cells)
-    number = np.bincount(cell, minlength=cells)
-    # The rater's own sum and count in each cell they scored, to leave them out.
-    pair, inverse = _groups(by * cells + cell)
-    own_total = np.bincount(inverse, weights=value)
-    own_number = np.bincount(inverse)
-    pair_cell = pair % cells
-    others = number[pair_cell] - own_number
-    compared = others[inverse] > 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        other_mean = (total[pair_cell] - own_total) / others
-    residual = value - other_mean[inverse]
-    residual, by, person = residual[compared], by[compared], person[compared]
+    columns = Columns.build(framework, population, cubes=False)
+    count = len(columns.held)
     raters = len(columns.raters)
-    n = np.bincount(by, minlength=raters)
-    sums = np.bincount(by, weights=residual, minlength=raters)
+    shares = _Shares(columns)
+    kept = [shares.add(_Counted.read(columns, codes), count) for codes in _chunks(count)]
+    shares.totals()
+    n = np.zeros(raters, np.int64)
+    sums = np.zeros(raters, np.float64)
+    squares = 0.0
+    clusters: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    compared_rows = 0
+    while kept:
+        chunk = kept.pop(0)  # let each chunk go once read
+        found = shares.residuals(chunk)
+        if found is None:
+            continue
+        residual, by, which, scored = found
+        compared_rows += len(residual)
+        squares += float(np.dot(residual, residual))
+        n += np.bincount(chunk.cluster_rater, weights=scored, minlength=raters).astype(np.int64)
+        # In the rows' order, as one pass over every row would add them: the same
+        # rounding, whatever the chunks.
+        np.add.at(sums, by, residual)
+        # Each person's scores lie in one chunk, so the (rater, person) clusters do too.
+        summed = np.bincount(which, weights=residual, minlength=len(scored))
+        some = scored > 0
+        clusters.append((chunk.cluster[some], scored[some], summed[some]))
     with np.errstate(invalid="ignore", divide="ignore"):
         difference = sums / n
     # Scores of one person move together (their ability, their strengths): the mean
     # residual of each person a rater scored is one unit. Its variance around the
     # rater's difference is pooled over every rater's people, so that it is known well
     # even for a rater of a handful of people, and the normal quantile applies.
-    cluster, where = _clusters(by, person, count)
-    cluster_n = np.bincount(where)
-    cluster_mean = np.bincount(where, weights=residual) / cluster_n
-    cluster_rater = cluster // count
+    cluster = np.concatenate([c[0] for c in clusters]) if clusters else np.zeros(0, np.int64)
+    order = np.argsort(cluster)
+    cluster = cluster[order]
+    cluster_n = np.concatenate([c[1] for c in clusters])[order] if clusters else np.zeros(0)
+    cluster_sum = np.concatenate([c[2] for c in clusters])[order] if clusters else np.zeros(0)
+    cluster_mean = cluster_sum / cluster_n
+    cluster_rater = cluster // max(count, 1)
     people = np.bincount(cluster_rater, minlength=raters)
     spread = np.sum((cluster_mean - difference[cluster_rater]) ** 2)
     freedom = len(cluster) - int((people > 0).sum())
@@ -387,12 +398,12 @@ def rater_drift(
     # The others' mean is an estimate too, from few people in a small cell. The cells of
     # one rater share people (competencies, cycles), so their errors are added as if
     # fully correlated: an upper bound, which only matters where cells are small.
-    single = np.sqrt(np.sum((residual - difference[by]) ** 2) / max(len(residual) - raters, 1))
-    kept = others > 0
-    pair_rater = pair // cells
-    share = np.bincount(
-        pair_rater[kept], weights=own_number[kept] / np.sqrt(others[kept]), minlength=raters
-    )
+    # The squares about each rater's own mean: the residuals' means are small beside
+    # their spread, so nothing cancels that matters.
+    with np.errstate(invalid="ignore", divide="ignore"):
+        around = squares - float(np.sum(np.where(n > 0, sums * difference, 0.0)))
+    single = np.sqrt(max(around, 0.0) / max(compared_rows - raters, 1))
+    share = shares.share()
     with np.errstate(invalid="ignore", divide="ignore"):
         error = np.sqrt(own_part + (single * share / n) ** 2)
     normal = NormalDist()
@@ -434,6 +445,248 @@ def rater_drift(
     )
 
 
+#: Employees read at a time: a chunk's arrays stay a few tens of megabytes.
+_CHUNK = 1 << 15
+#: The bits a packed (sum, count) pair may use, sign included.
+_PACKED_BITS = 63
+
+
+def _chunks(count: int) -> list[np.ndarray]:
+    """The employee codes ``0..count-1`` in consecutive runs of at most `_CHUNK`."""
+    return [np.arange(start, min(start + _CHUNK, count)) for start in range(0, count, _CHUNK)]
+
+
+@attrs.frozen(kw_only=True)
+class _Counted:
+    """One chunk's counted scores that have a rater and a held level, in cube order.
+
+    Read for a run of consecutive employee codes (`_chunks`).
+    """
+
+    value: np.ndarray  # the score, in the cubes' small integer type
+    rater: np.ndarray  # its rater id code
+    level: np.ndarray  # the level its employee held that cycle
+    place: np.ndarray  # cycle * competencies + competency
+    person: np.ndarray  # the employee code
+
+    @classmethod
+    def read(cls, columns: Columns, codes: np.ndarray) -> _Counted:
+        found = columns.rated(codes)
+        if found is None:
+            return cls.none()
+        values, counted_by = found
+        width, rated = values.shape[1:]
+        held = columns.held[codes]
+        keep = counted_by >= 0
+        keep &= (held >= 0)[:, :, None]
+        rows = np.flatnonzero(keep)
+        # Where each (cycle, rated competency) sits among (cycle, competency) places.
+        places = (
+            np.arange(width)[:, None] * len(columns.competencies) + np.array(columns.target)
+        ).reshape(-1)
+        return cls(
+            value=values.reshape(-1)[rows],
+            rater=counted_by.reshape(-1)[rows].astype(np.int64),
+            level=np.repeat(held.reshape(-1), np.count_nonzero(keep, axis=2).reshape(-1)).astype(
+                np.int64
+            ),
+            place=places[rows % (width * rated)],
+            person=codes[0] + rows // (width * rated),
+        )
+
+    @classmethod
+    def none(cls) -> _Counted:
+        empty = np.zeros(0, np.int64)
+        return cls(value=np.zeros(0, np.int16), rater=empty, level=empty, place=empty, person=empty)
+
+
+@attrs.frozen(kw_only=True)
+class _Kept:
+    """What the second pass reads of one chunk's scores: a few bytes each.
+
+    Per score, in cube order: its ``slot`` among the pairs' arrays, its ``cell`` and its
+    ``value``. Its (rater, person) cluster by runs of scores: ``run_length`` and
+    ``run_cluster`` (an index into ``cluster``, the chunk's clusters as keys ``rater *
+    employees + person``, sorted, with ``cluster_rater``).
+    """
+
+    slot: np.ndarray
+    cell: np.ndarray
+    value: np.ndarray
+    run_length: np.ndarray
+    run_cluster: np.ndarray
+    cluster: np.ndarray
+    cluster_rater: np.ndarray
+
+    @classmethod
+    def none(cls) -> _Kept:
+        empty = np.zeros(0, np.int32)
+        return cls(
+            slot=empty,
+            cell=empty,
+            value=empty,
+            run_length=empty,
+            run_cluster=empty,
+            cluster=np.zeros(0, np.int64),
+            cluster_rater=empty,
+        )
+
+
+class _Shares:
+    """Sums and counts of the counted scores per cell and per (rater, cell) pair.
+
+    A cell is (level held, cycle, competency), ``level * span + place``. Pairs are held
+    dense per (rater, level) *group*, numbered as first met, one row of ``span`` places
+    each: the groups are few (a rater rates people at a level or two), so the pairs'
+    arrays stay near the number of pairs and every lookup is an index.
+    """
+
+    def __init__(self, columns: Columns) -> None:
+        self.levels = max(len(columns.levels), 1)
+        self.raters = len(columns.raters)
+        self.span = columns.held.shape[1] * len(columns.competencies)
+        self.count = len(columns.held)
+        cells = self.levels * self.span
+        self.total = np.zeros(cells, np.float64)
+        self.number = np.zeros(cells, np.int64)
+        self.group = np.full(self.raters * self.levels, -1, np.int32)
+        self.groups = 0
+        self.mark = np.zeros(self.raters * self.levels, np.int32)
+        # Each pair's sum and count packed in one integer, ``sum << shift | count``, while
+        # both fit (the sum is at most the largest score times the employees): one memory
+        # access per score instead of two. Past that, ``numbers`` holds the counts apart.
+        self.shift = max(self.count.bit_length(), 1)
+        self.own = np.zeros((0, self.span), np.int64)
+        self.numbers: np.ndarray | None = None
+        self.largest = 0
+        self.capacity = 0
+        # Each group's key ``rater * levels + level``, by group number.
+        self.key_of = np.zeros(self.raters * self.levels, np.int64)
+        self.cell_type = np.int16 if cells < 2**15 else np.int64
+
+    def add(self, rows: _Counted, count: int) -> _Kept:
+        """Count one chunk's scores in; what the second pass needs of them, compactly."""
+        if not len(rows.value):
+            return _Kept.none()
+        key = rows.rater * self.levels + rows.level
+        group = self.group[key]
+        fresh = group < 0
+        if fresh.any():
+            # One of each new key: the row whose number its mark keeps (the last written).
+            keys = key[fresh]
+            self.mark[keys] = np.arange(len(keys), dtype=np.int32)
+            new = keys[self.mark[keys] == np.arange(len(keys))]
+            self.group[new] = self.groups + np.arange(len(new), dtype=np.int32)
+            self.key_of[self.groups : self.groups + len(new)] = new
+            self.groups += len(new)
+            group = self.group[key]
+        value = rows.value.astype(np.int32)
+        self._reserve(self.groups, max(int(rows.value.max()), -int(rows.value.min())))
+        slot = group.astype(np.int64) * self.span + rows.place
+        if self.numbers is None:
+            np.add.at(self.own.reshape(-1), slot, (value.astype(np.int64) << self.shift) + 1)
+        else:
+            np.add.at(self.own.reshape(-1), slot, value.astype(np.int64))
+            np.add.at(self.numbers.reshape(-1), slot, np.ones(len(slot), np.int64))
+        start = int(rows.person[0])
+        persons = int(rows.person[-1]) - start + 1
+        first, cluster, run_cluster = _runs(rows.rater, rows.person - start, persons)
+        return _Kept(
+            slot=slot.astype(np.int32) if self.capacity * self.span < 2**31 else slot,
+            cell=(rows.level * self.span + rows.place).astype(self.cell_type),
+            value=rows.value,
+            run_length=np.diff(first, append=len(slot)).astype(np.int32),
+            run_cluster=run_cluster.astype(np.int32),
+            cluster=cluster // persons * count + cluster % persons + start,
+            cluster_rater=(cluster // persons).astype(np.int32),
+        )
+
+    def totals(self) -> None:
+        """Each cell's sum and count: its pairs' added up, once every chunk is in."""
+        total = self.total.reshape(self.levels, self.span)
+        number = self.number.reshape(self.levels, self.span)
+        level_of = self.key_of[: self.groups] % self.levels
+        for level in range(self.levels):
+            mine = np.flatnonzero(level_of == level)
+            for block in range(0, len(mine), _CHUNK):
+                rows = mine[block : block + _CHUNK]
+                sums, counts = self._own(itemgetter(rows))
+                total[level] += sums.sum(axis=0)
+                number[level] += counts.sum(axis=0)
+
+    def _reserve(self, groups: int, largest: int) -> None:
+        """Room for ``groups`` groups, and sums as large as ``largest`` times the employees."""
+        self.largest = max(self.largest, largest)
+        if self.numbers is None and (
+            (self.largest * self.count).bit_length() + 1 + self.shift > _PACKED_BITS
+        ):
+            self.numbers = self.own & ((1 << self.shift) - 1)
+            self.own >>= self.shift
+        if groups > len(self.own):
+            rows = max(groups, len(self.own) * 3 // 2)
+            self.capacity = rows
+            own = np.zeros((rows, self.span), np.int64)
+            own[: len(self.own)] = self.own
+            self.own = own
+            if self.numbers is not None:
+                numbers = np.zeros((rows, self.span), np.int64)
+                numbers[: len(self.numbers)] = self.numbers
+                self.numbers = numbers
+
+    def _own(self, pick: Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """The sums and counts of the pairs ``pick`` takes from the ``(groups, span)`` arrays."""
+        if self.numbers is None:
+            packed = pick(self.own)
+            return packed >> self.shift, packed & ((1 << self.shift) - 1)
+        return pick(self.own), pick(self.numbers)
+
+    def residuals(
+        self, kept: _Kept
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+        """Each compared score's difference from the mean of the others in its cell.
+
+        ``(residual, rater, cluster, clusters)`` of the scores whose cell another rater
+        scored too, in cube order: ``cluster`` indexes ``kept.cluster``, and
+        ``clusters`` counts each one's compared scores. None when there are none.
+        """
+        if not len(kept.value):
+            return None
+        which = np.repeat(kept.run_cluster, kept.run_length)
+        by = np.repeat(kept.cluster_rater[kept.run_cluster], kept.run_length)
+        cell, slot, value = kept.cell, kept.slot, kept.value
+        own_total, own_number = self._own(lambda pairs: pairs.reshape(-1)[slot])
+        others = self.number[cell] - own_number
+        compared = others > 0
+        if compared.all():
+            clusters = np.bincount(
+                kept.run_cluster, weights=kept.run_length, minlength=len(kept.cluster)
+            ).astype(np.int64)
+        else:
+            chosen = np.flatnonzero(compared)
+            if not len(chosen):
+                return None
+            cell, value, own_total = cell[chosen], value[chosen], own_total[chosen]
+            others, which, by = others[chosen], which[chosen], by[chosen]
+            clusters = np.bincount(which, minlength=len(kept.cluster))
+        other_mean = (self.total[cell] - own_total) / others
+        residual = value - other_mean
+        return residual, by, which, clusters
+
+    def share(self) -> np.ndarray:
+        """Per rater, the sum over their pairs of ``scores / sqrt(others' scores)``."""
+        share = np.zeros(self.raters, np.float64)
+        number = self.number.reshape(self.levels, self.span)
+        for start in range(0, self.groups, _CHUNK):
+            keys = self.key_of[start : min(start + _CHUNK, self.groups)]
+            own = self._own(itemgetter(slice(start, start + len(keys))))[1]
+            others = number[keys % self.levels] - own
+            part = np.where(
+                (own > 0) & (others > 0), own / np.sqrt(np.maximum(others, 1)), 0.0
+            ).sum(axis=1)
+            share += np.bincount(keys // self.levels, weights=part, minlength=self.raters)
+        return share
+
+
 def _groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``np.unique(key, return_inverse=True)``, several times faster on grouped keys.
 
@@ -450,41 +703,69 @@ def _groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ordered[start], inverse
 
 
-def _clusters(by: np.ndarray, person: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
-    """``np.unique(by * count + person, return_inverse=True)`` for rows sorted by person.
+def _runs(by: np.ndarray, person: np.ndarray, count: int) -> tuple[np.ndarray, ...]:
+    """The runs of equal (person, rater) in rows sorted by person, and their clusters.
 
-    A person's rows mostly share one rater, so the runs of equal (person, rater) are
-    few: only their keys are sorted, and each row takes its run's group.
+    ``(first, cluster, run_cluster)``: each run's first row, the sorted unique keys
+    ``by * count + person`` and each run's index among them. A person's rows mostly
+    share one rater, so the runs are few: only their keys are sorted.
     """
-    if not len(by):
-        return np.unique(by * count + person, return_inverse=True)
     start = np.empty(len(by), bool)
     start[:1] = True
     np.not_equal(by[1:], by[:-1], out=start[1:])
     start[1:] |= person[1:] != person[:-1]
     first = np.flatnonzero(start)
-    cluster, run_group = np.unique(by[first] * count + person[first], return_inverse=True)
-    return cluster, run_group[np.cumsum(start) - 1]
+    cluster, run_cluster = np.unique(by[first] * count + person[first], return_inverse=True)
+    return first, cluster, run_cluster
+
+
+def _clusters(by: np.ndarray, person: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(by * count + person, return_inverse=True)`` for rows sorted by person."""
+    if not len(by):
+        return np.unique(by * count + person, return_inverse=True)
+    first, cluster, run_cluster = _runs(by, person, count)
+    return cluster, np.repeat(run_cluster, np.diff(first, append=len(by)))
 
 
 def _self_gaps(columns: Columns, alpha: float) -> pa.Table:
-    mine = columns.by_role[Rater.SELF]
-    manager = columns.by_role[Rater.MANAGER]
-    both = (mine != MISSING) & (manager != MISSING)
-    gap = np.where(both, mine.astype(np.float64) - manager, 0.0)
     # Per person and competency: the sum over cycles is one clustered unit.
-    unit_sum = gap.sum(axis=1)
-    unit_n = both.sum(axis=1)
+    competency: list[np.ndarray] = []
+    unit_sum: list[np.ndarray] = []
+    unit_n: list[np.ndarray] = []
+    for codes in _chunks(len(columns.held)):
+        mine = columns.role_rated(Rater.SELF, codes)
+        if mine is None:
+            break
+        # Only the people who rated themselves can have a gap.
+        who = np.flatnonzero(mine[1].reshape(len(codes), -1).any(axis=1))
+        manager = columns.role_rated(Rater.MANAGER, codes[who])
+        if manager is None:
+            break
+        both = mine[1][who] & manager[1]
+        # Exact in integers: the sums over cycles are the same as in floats.
+        gap = np.where(both, mine[0][who].astype(np.int32) - manager[0], 0)
+        counts = both.sum(axis=1)
+        units = counts > 0
+        competency.append(np.nonzero(units)[1])
+        unit_sum.append(gap.sum(axis=1)[units].astype(np.float64))
+        unit_n.append(counts[units])
+    # Each of the population's competencies as the framework's (-1: not the framework's).
+    column = np.full(len(columns.population._competencies), -1, np.int64)
+    column[list(columns.known)] = columns.target
+    every = column[np.concatenate(competency)] if competency else np.zeros(0, np.int64)
+    sums = np.concatenate(unit_sum) if unit_sum else np.zeros(0)
+    numbers = np.concatenate(unit_n) if unit_n else np.zeros(0, np.int64)
     quantile = NormalDist().inv_cdf(1 - alpha / 2)
     rows = []
-    for index, competency in enumerate(columns.competencies):
-        n = int(unit_n[:, index].sum())
+    for index, name in enumerate(columns.competencies):
+        mine_only = every == index
+        units_sum, units_n = sums[mine_only], numbers[mine_only]
+        n = int(units_n.sum())
         if not n:
             continue
-        units = unit_n[:, index] > 0
-        people = int(units.sum())
-        mean = float(unit_sum[:, index].sum() / n)
-        deviation = unit_sum[units, index] - unit_n[units, index] * mean
+        people = len(units_n)
+        mean = float(units_sum.sum() / n)
+        deviation = units_sum - units_n * mean
         error = (
             float(np.sqrt(people / (people - 1) * (deviation**2).sum()) / n)
             if people > 1
@@ -492,7 +773,7 @@ def _self_gaps(columns: Columns, alpha: float) -> pa.Table:
         )
         rows.append(
             {
-                "competency": competency,
+                "competency": name,
                 "pairs": n,
                 "employees": people,
                 "gap": mean,

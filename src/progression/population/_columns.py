@@ -18,6 +18,12 @@ It lays them out against the framework:
   rater id in ``raters`` (-1 where none is recorded);
 - ``by_role[role][e, t, c]``: each requested role's scores.
 
+Those three cubes hold as many cells as the population has scores: analyses over large
+populations build the layout without them (``cubes=False``) and ask for one chunk of
+employees at a time: `Columns.scores` and `Columns.role` in the layout above,
+`Columns.rated` and `Columns.role_rated` more compactly (no cell for a competency nobody
+rates, the scores' small integer type).
+
 Ratings of competencies the framework does not know are left out: the evaluator reports
 them, the analyses only compare.
 """
@@ -76,6 +82,10 @@ class Columns:
     raters: tuple[str, ...]
     families: tuple[str, ...]
     tracks: tuple[tuple[str, str], ...]
+    population: Population
+    preferred: tuple[Rater, ...]
+    known: tuple[int, ...]
+    target: tuple[int, ...]
 
     @classmethod
     def build(
@@ -85,11 +95,13 @@ class Columns:
         *,
         roles: tuple[Rater, ...] = (),
         raters: bool = True,
+        cubes: bool = True,
     ) -> Columns:
         """Lay out ``population`` (a `Population` or its tables) for ``framework``.
 
         ``roles`` also keeps those roles' scores; without ``raters``, ``counted_by`` is
-        left empty (level fit does not read it).
+        left empty (level fit does not read it); without ``cubes``, ``counted``,
+        ``counted_by`` and ``by_role`` are all empty (read them by chunks).
         """
         pop = population_of(population)
         families = tuple(f.id for f in framework.job_families)
@@ -133,43 +145,104 @@ class Columns:
             holding = (a_since <= t) & (t < following)
             held[a_emp[holding], t] = a_level[holding]
 
-        # Counted scores: the framework's most preferred rater who scored, per cell.
         where = [_index(competencies, c) for c in pop._competencies]
-        known = [k for k, c in enumerate(where) if c >= 0]
-        target = [where[k] for k in known]
-        shape = (count, width, len(competencies))
-        counted = np.full(shape, MISSING, np.int16)
-        counted_by = np.full(shape if raters else (0, width, len(competencies)), -1, np.int32)
-        everyone = np.arange(count)
-        found = pop._counted(framework.raters, everyone, known, ids=raters) if known else None
-        if found is not None:
-            values, rated, ids = found
-            counted[:, :, target] = np.where(rated, values, counted[:, :, target])
-            if ids is not None:
-                counted_by[:, :, target] = ids
-        by_role = {}
-        for rater in roles:
-            scores = np.full(shape, MISSING, np.int16)
-            if rater in pop._scores and known:
-                mine = pop._cube(rater, everyone)[:, :, known].astype(np.int16)
-                scores[:, :, target] = np.where(mine != pop._unrated, mine, MISSING)
-            by_role[rater] = scores
-        return cls(
+        # In the framework's order: chunks then list scores as the full cubes do.
+        known = tuple(sorted((k for k, c in enumerate(where) if c >= 0), key=where.__getitem__))
+        columns = cls(
             employees=pop._employees,
             family=family,
             track=track,
             level=level.astype(np.int32),
             held=held,
             first=pop._first,
-            counted=counted,
-            counted_by=counted_by,
-            by_role=by_role,
+            counted=np.full((0, width, len(competencies)), MISSING, np.int16),
+            counted_by=np.full((0, width, len(competencies)), -1, np.int32),
+            by_role={},
             competencies=competencies,
             levels=levels,
             raters=tuple(_texts(pop._rater_names)),
             families=families,
             tracks=tracks,
+            population=pop,
+            preferred=tuple(framework.raters),
+            known=known,
+            target=tuple(where[k] for k in known),
         )
+        if not cubes:
+            return columns
+        everyone = np.arange(count)
+        counted, counted_by = columns.scores(everyone, ids=raters)
+        return attrs.evolve(
+            columns,
+            counted=counted,
+            counted_by=counted_by if counted_by is not None else columns.counted_by,
+            by_role={rater: columns.role(rater, everyone) for rater in roles},
+        )
+
+    def scores(
+        self, codes: np.ndarray, *, ids: bool = True
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """The counted scores of the employees ``codes`` (sorted) and, with ``ids``, their raters.
+
+        ``(counted, counted_by)``, each ``(len(codes), T, C)`` as the module docstring
+        describes ``counted`` and ``counted_by``; ``counted_by`` is None without ``ids``.
+        """
+        shape = (len(codes), self.held.shape[1], len(self.competencies))
+        counted = np.full(shape, MISSING, np.int16)
+        counted_by = np.full(shape, -1, np.int32) if ids else None
+        target = list(self.target)
+        found = (
+            self.population._counted(self.preferred, codes, self.known, ids=ids)
+            if self.known
+            else None
+        )
+        if found is not None:
+            values, rated, names = found
+            counted[:, :, target] = np.where(rated, values, counted[:, :, target])
+            if counted_by is not None and names is not None:
+                counted_by[:, :, target] = names
+        return counted, counted_by
+
+    def rated(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """The counted scores of the employees ``codes`` (sorted) with their raters, compactly.
+
+        ``(values, counted_by)`` over the competencies ``target`` only (the framework's
+        that the population rates), ``(len(codes), T, len(target))``: ``values`` in the
+        cubes' small integer type, ``counted_by`` as the module docstring describes it.
+        None when nobody was scored.
+        """
+        if not self.known:
+            return None
+        found = self.population._counted(self.preferred, codes, self.known, ids=True)
+        if found is None:
+            return None
+        values, _, names = found
+        assert names is not None
+        return values, names
+
+    def role_rated(self, rater: Rater, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """One role's scores of the employees ``codes`` (sorted), as the population holds them.
+
+        ``(values, rated)``, ``(len(codes), T, K)`` over the population's competencies
+        (``target[known.index(k)]`` is competency ``k``'s code, for those in ``known``),
+        ``values`` in the cubes' small integer type; None when the role scored nobody.
+        """
+        pop = self.population
+        if rater not in pop._scores or not self.known:
+            return None
+        values = pop._cube(rater, codes)
+        return values, values != pop._unrated
+
+    def role(self, rater: Rater, codes: np.ndarray) -> np.ndarray:
+        """One role's scores of the employees ``codes`` (sorted), ``(len(codes), T, C)``."""
+        pop = self.population
+        scores = np.full(
+            (len(codes), self.held.shape[1], len(self.competencies)), MISSING, np.int16
+        )
+        if rater in pop._scores and self.known:
+            mine = pop._cube(rater, codes)[:, :, list(self.known)].astype(np.int16)
+            scores[:, :, list(self.target)] = np.where(mine != pop._unrated, mine, MISSING)
+        return scores
 
 
 def _texts(names: Any) -> list[str]:

@@ -118,6 +118,10 @@ ERRORS_SCHEMA = pa.schema(
 )
 
 
+#: What the score steps checked over a span of cycles: see `_Run.cycles_checked`.
+Checked = tuple[list[tuple[np.ndarray, np.ndarray, np.ndarray]], np.ndarray, np.ndarray]
+
+
 def _side_by_side(columns: list[np.ndarray], n: int, dtype: Any) -> np.ndarray:
     """One column per criterion, side by side; ``(n, 0)`` for a policy without criteria."""
     return np.stack(columns, axis=1) if columns else np.zeros((n, 0), dtype)
@@ -460,11 +464,16 @@ class _Run:
     def name(self, text: str) -> int:
         return self.names.setdefault(text, len(self.names))
 
-    def window_checked(self, idx: np.ndarray, score: ScoreKind, key: Any, known: Any) -> None:
-        """Each score criterion's window for employees ``idx``: keys and where known.
+    def cycles_checked(self, move: Move, idx: np.ndarray, checked: Checked | None) -> None:
+        """The cycles the score steps checked for employees ``idx`` making ``move``.
 
-        Analyses that read the per-cycle values the run decided on (the critical
-        threshold of `progression.population.sweep`) hook in here; the run needs nothing.
+        ``checked`` is None without score steps; else ``(outcomes, qualifies,
+        position)``: each score step's ``(outcome, key, known)`` over the span of cycles
+        (employees x cycles, padded before the population's first cycle as failed),
+        whether every score step passed in each cycle, and the place of each employee's
+        ``as_of`` in the span. Analyses that read what the run decided cycle by cycle
+        (the critical values of `progression.population.sweep`) hook in here; the run
+        needs nothing.
         """
 
     # --- the run ------------------------------------------------------------------------
@@ -542,6 +551,7 @@ class _Run:
         width = compiled.sustain
         rows = np.arange(n)
         scored: dict[int, Columns] = {}
+        cells: Checked | None = None
         run = np.zeros(n, np.int64)
         window_failed = np.zeros(n, bool)
         if compiled.scores:
@@ -584,6 +594,7 @@ class _Run:
             for cycle in range(1, span):
                 np.multiply(streak[:, cycle - 1] + 1, qualifies[:, cycle], out=streak[:, cycle])
             run = streak[rows, position].astype(np.int64)
+            cells = (outcomes, qualifies, position)
             # Each window's cells as flat indices: a flat take is quicker than a 2-D gather.
             window = (rows * span + position - width + 1)[:, None] + np.arange(width)[None, :]
             window_reviewed = full_reviewed.ravel().take(window)
@@ -591,8 +602,8 @@ class _Run:
                 ow = o.ravel().take(window)
                 kw, knw = k.ravel().take(window), kn.ravel().take(window)
                 window_failed |= _rows_any(ow == 1)
-                self.window_checked(idx, score, kw, knw)
                 scored[score.position] = score.result_columns(ow, kw, knw, window_reviewed)
+        self.cycles_checked(move, idx, cells)
         results: list[Columns] = []
         for step in compiled.steps:
             if isinstance(step, ScoreKind):

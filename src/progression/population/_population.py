@@ -35,9 +35,9 @@ objects; ``N`` employees, ``C`` cycles, ``K`` competencies)
 - ``_rater_ids``: with a ``rater_id`` column, ``{Rater: ndarray}``: each employee's
   usual rater id for the role (int32 codes into ``_rater_names``, a pyarrow string
   array; -1 for none), and ``_rater_id_cells[rater]`` the scores given by anyone else
-  (arrays ``employee, cycle, competency, rater_id``); ``_rater_id_cube(rater)`` gives
-  the dense ``(N, C, K)`` cube of rater ids, for per-rater analyses. Empty without the
-  column.
+  (arrays ``employee, cycle, competency, rater_id``); ``_rater_id_cube(rater, codes)``
+  gives the dense ``(len(codes), C, K)`` cube of rater ids of any employees, for
+  per-rater analyses. Empty without the column.
 - ``_reviewed``: which cycles have a review at all (any rating, of any rater, or any
   event), as bits: ``numpy.unpackbits(_reviewed, axis=1, count=C)`` gives ``(N, C)``.
 - ``_events``: the events, sorted by employee then cycle: a dict of arrays ``employee``,
@@ -822,37 +822,48 @@ class Population:
             cells = self._cube(rater, codes)[:, :, every]
             return cells, cells != self._unrated
 
-        def ids_of(rater: Rater) -> np.ndarray:
-            names: np.ndarray = self._rater_id_cube(rater)[codes][:, :, every]
-            return names
-
         # The least preferred rater first: each more preferred score replaces it.
         values, rated = cells_of(present[0])
-        found = np.where(rated, ids_of(present[0]), -1).astype(np.int32) if ids else None
+        found = self._ids(present[0], codes, every, rated) if ids else None
         for rater in present[1:]:
             cells, here = cells_of(rater)
             values = np.where(here, cells, values)
             rated = rated | here
             if found is not None:
-                found = np.where(here, ids_of(rater), found).astype(np.int32)
+                found = np.where(here, self._ids(rater, codes, every, here), found)
         return values, rated, found
 
-    def _rater_id_cube(self, rater: Rater) -> np.ndarray:
-        """Each score's ``rater_id`` by one rater, ``(N, C, K)`` codes into ``_rater_names``.
+    def _rater_id_cube(self, rater: Rater, codes: np.ndarray | None = None) -> np.ndarray:
+        """Each score's ``rater_id`` by one rater, codes into ``_rater_names``.
 
-        -1 where that rater gave no score (or without a ``rater_id`` column).
+        For the employees ``codes`` (sorted; every employee by default),
+        ``(len(codes), C, K)``; -1 where that rater gave no score (or without a
+        ``rater_id`` column).
         """
-        n = len(self)
-        shape = (n, self._cycles, len(self._competencies))
+        if codes is None:
+            codes = np.arange(len(self))
         if rater not in self._scores:
-            return np.full(shape, -1, np.int32)
-        rated = self._cube(rater, np.arange(n)) != self._unrated
+            return np.full((len(codes), self._cycles, len(self._competencies)), -1, np.int32)
+        rated = self._cube(rater, codes) != self._unrated
+        return self._ids(rater, codes, range(len(self._competencies)), rated)
+
+    def _ids(
+        self, rater: Rater, codes: np.ndarray, competencies: Sequence[int], rated: np.ndarray
+    ) -> np.ndarray:
+        """The ``rater_id`` codes of one rater's scores ``rated`` (cells of ``competencies``)."""
         usual = self._rater_ids.get(rater)
         if usual is None:
-            return np.full(shape, -1, np.int32)
-        found = np.where(rated, usual[:, None, None], -1).astype(np.int32)
+            return np.full(rated.shape, -1, np.int32)
+        found = np.where(rated, usual[codes].astype(np.int32)[:, None, None], np.int32(-1))
         other = self._rater_id_cells[rater]
-        found[other["employee"], other["cycle"], other["competency"]] = other["rater_id"]
+        if len(other["employee"]) and len(codes):
+            column = np.full(len(self._competencies), -1, np.int64)
+            column[list(competencies)] = np.arange(len(competencies))
+            at = np.minimum(np.searchsorted(codes, other["employee"]), len(codes) - 1)
+            hit = (codes[at] == other["employee"]) & (column[other["competency"]] >= 0)
+            found[at[hit], other["cycle"][hit], column[other["competency"][hit]]] = other[
+                "rater_id"
+            ][hit]
         return found
 
 

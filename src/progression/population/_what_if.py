@@ -1,4 +1,4 @@
-"""Policy A against B, sweeps over policies, the threshold curve, and aspirational bars.
+"""Policy A against B, sweeps over policies, pass-rate curves, and aspirational bars.
 
 Every analysis runs the population engine (`evaluate_tables`); nothing here decides a
 criterion of its own.
@@ -8,19 +8,37 @@ whose criteria are met, approvals aside (``met_except_approval``): the people wh
 be promoted on their record. ``ready`` counts those whose verdict is ready, approvals
 included.
 
-**Critical threshold.** Raising the threshold of every `AverageScore` never lets
-anybody pass who did not pass before, so each employee has a highest threshold they pass
-at: the lowest average over the cycles of their window (for a strict criterion, passing
-needs more than it). It is read from one run of the engine with every threshold at the
-bottom of the scale, from the per-cycle weighted totals the engine checked; an employee
-passes at threshold ``t`` exactly when they pass in that run and their critical value
-reaches ``t``. So one evaluation gives the exact pass rate at every threshold.
+**Critical values.** Four parameters are monotone: raising the ``threshold`` of every
+`AverageScore`, the ``floor`` of every `ScoreFloor`, the cycles of `Sustained`
+(``sustained``) or of `TimeInLevel` (``time_in_level``) never lets anybody pass who did
+not pass before. Passing at harder values needs passing at easier ones, and what the
+harder ones add is decided by a few values per employee, read from one run of the
+engine at the easiest value of each (`_CriticalRun`):
+
+- the score criteria are checked in the last ``sustained`` cycles (the window), and
+  `Sustained` is met when that many cycles in a row qualify (every score criterion
+  passed), so the score criteria and the run are met together exactly when every cycle
+  of the window qualifies. A cycle qualifies at a higher threshold and floor exactly
+  when it qualified in the run (reviewed, every counted competency rated, every other
+  score criterion met) and its lowest average (per strictness) and lowest score reach
+  them. So the run keeps, per cycle of the longest window asked, most recent first:
+  whether it qualified, and the lowest average and lowest score over the latest cycles
+  up to it: the critical threshold and floor for each window length;
+- `TimeInLevel` is met when the cycles spent in the level reach its cycles.
+
+An employee passes at a point exactly when they pass in the run and these values
+reach the point's; ready likewise, as approvals do not depend on these parameters.
+Points that change other arguments (strictness, evidence, dropped or added criteria,
+the selection of moves) get one run per distinct setting, the monotone parameters read
+from critical values within it; moves outside a selection keep what the run asked.
+Employees the single evaluator decides give the same values from their verdicts (once
+more at the longest window when the run's is shorter).
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -28,24 +46,35 @@ import attrs
 import numpy as np
 import pyarrow as pa
 
-from .._evaluation._kinds import KINDS, AverageScoreKind, ScoreKind
-from .._evaluation._results import Verdict
+from .._evaluation._engine import Move, evaluate
+from .._evaluation._kinds import KINDS, AverageScoreKind, ScoreFloorKind
+from .._evaluation._results import Outcome, Verdict
 from .._lint._rules import Finding, Severity
 from .._model import Framework
 from .._numbers import Number, show_number, to_fraction
-from .._policy import AverageScore
-from .._what_if import with_policy
-from ..exceptions import InvalidFramework
+from .._policy import (
+    MAX_CYCLES,
+    AverageScore,
+    MeetsExpectations,
+    ScoreFloor,
+    Sustained,
+    TimeInLevel,
+)
+from .._validation import one_of, show
+from .._what_if import _select, governed_moves, with_policy
+from ..exceptions import InvalidFramework, InvalidInput, Problem
 from ._calibration import _pyplot, _table_html
 from ._columns import population_of
-from ._evaluate import _Run, evaluate_tables
+from ._evaluate import Checked, _Run, evaluate_tables
 
 __all__ = [
     "Comparison",
+    "Curve",
     "Sweep",
     "ThresholdCurve",
     "aspirational",
     "compare",
+    "curve",
     "sweep",
     "threshold_curve",
 ]
@@ -195,11 +224,14 @@ class Comparison:
     (null where that policy does not have it). ``levels``: per family and level,
     ``employees, ready_a, ready_b, became_ready, no_longer_ready``. ``what_it_takes``:
     the employees whose "what it takes" changes most (see `compare`), largest first.
-    ``version_a`` and ``version_b`` name the frameworks (name and version).
+    ``version_a`` and ``version_b`` are the frameworks' names and versions as written;
+    ``name_a`` and ``name_b`` name them in the result, always distinct (see `compare`).
     """
 
     version_a: str
     version_b: str
+    name_a: str
+    name_b: str
     flips: pa.Table
     levels: pa.Table
     what_it_takes: pa.Table
@@ -209,7 +241,7 @@ class Comparison:
         return getattr(self, table).to_pandas()
 
     def _repr_html_(self) -> str:
-        title = f"{self.version_a} (A) against {self.version_b} (B)"
+        title = f"{self.name_a} against {self.name_b}"
         return (
             _table_html(f"{title}: per level", self.levels, rows=30)
             + _table_html("Flips", self.flips)
@@ -240,8 +272,40 @@ def _what_it_takes(criteria: pa.Table, n: int) -> tuple[np.ndarray, np.ndarray]:
     return unmet, np.bincount(employee, weights=gap, minlength=n)
 
 
+def _names(
+    framework_a: Framework, framework_b: Framework, names: tuple[str, str] | None
+) -> tuple[str, str]:
+    """What the result calls the two frameworks: distinct, so that a reader can tell."""
+    if names is not None:
+        if (
+            not isinstance(names, tuple | list)
+            or len(names) != 2
+            or not all(isinstance(n, str) and n.strip() for n in names)
+            or names[0] == names[1]
+        ):
+            expected = "two distinct, non-empty names, as (name_a, name_b)"
+            raise InvalidInput(
+                [
+                    Problem(
+                        message=f"compare names: expected {expected}, got {show(names)}",
+                        expected=expected,
+                        got=show(names),
+                    )
+                ]
+            )
+        return names[0], names[1]
+    a, b = _version(framework_a), _version(framework_b)
+    # A framework made by with_policy keeps its version: tell the two apart by side.
+    return (f"{a} (A)", f"{b} (B)") if a == b else (a, b)
+
+
 def compare(
-    framework_a: Framework, framework_b: Framework, population: Any, *, top: int = 20
+    framework_a: Framework,
+    framework_b: Framework,
+    population: Any,
+    *,
+    top: int = 20,
+    names: tuple[str, str] | None = None,
 ) -> Comparison:
     """Evaluate ``population`` under two frameworks and explain every change of readiness.
 
@@ -255,7 +319,15 @@ def compare(
     threshold minus the average reported, summed over the unmet `AverageScore`
     criteria). ``what_it_takes`` holds the ``top`` employees whose number changes most,
     then whose shortfall does.
+
+    ``names`` names the two frameworks in the result (``name_a``, ``name_b``); by
+    default their names and versions, with `` (A)`` and `` (B)`` added when these are
+    the same (a framework from `progression.with_policy` keeps its version).
+
+    Raises:
+        InvalidInput: ``names`` is not two distinct, non-empty texts.
     """
+    name_a, name_b = _names(framework_a, framework_b, names)
     pop = population_of(population)
     a = evaluate_tables(framework_a, pop)
     b = evaluate_tables(framework_b, pop)
@@ -290,9 +362,9 @@ def compare(
                 "code_b": code_b,
             }
         )
-    group, names = _groups(b.verdicts, ("family", "level"))
+    group, keys = _groups(b.verdicts, ("family", "level"))
     group = np.where(both, group, -1)
-    size = len(names)
+    size = len(keys)
 
     def count(mask: np.ndarray) -> np.ndarray:
         found: np.ndarray = np.bincount(group[(group >= 0) & mask], minlength=size)
@@ -300,8 +372,8 @@ def compare(
 
     levels = pa.table(
         {
-            "family": [k[0] for k in names],
-            "level": [k[1] for k in names],
+            "family": [k[0] for k in keys],
+            "level": [k[1] for k in keys],
             "employees": count(both),
             "ready_a": count(ready_a),
             "ready_b": count(ready_b),
@@ -334,6 +406,8 @@ def compare(
     return Comparison(
         version_a=_version(framework_a),
         version_b=_version(framework_b),
+        name_a=name_a,
+        name_b=name_b,
         flips=pa.Table.from_pylist(flips, schema=_FLIP_SCHEMA),
         levels=levels,
         what_it_takes=takes,
@@ -374,94 +448,283 @@ def _responsible(
 
 # --- sweep -----------------------------------------------------------------------------
 
+#: The parameters a harder value of which never lets anybody pass who did not pass
+#: before: read from critical values.
+MONOTONE = ("threshold", "floor", "sustained", "time_in_level")
+_SELECTORS = ("family", "track", "from_level", "to_level")
+#: A move as `with_policy` selects it: family, from level, to level, target family.
+_Where = tuple[str, str | None, str, str]
+
+
+def _reaches(
+    numerator: np.ndarray, denominator: np.ndarray, threshold: Fraction, strict: bool
+) -> Any:
+    """Where ``numerator / denominator`` reaches ``threshold`` (above it when strict).
+
+    ``_NONE`` stands above everything: no average to hold to a threshold.
+    """
+    # Totals and weights are small: in 64 bits unless the threshold is not.
+    small = max(abs(threshold.numerator), threshold.denominator) < 2**24
+    kind = np.int64 if small else object
+    none = numerator == _NONE
+    left = np.where(none, 0, numerator).astype(kind) * threshold.denominator
+    right = denominator.astype(kind) * threshold.numerator
+    held = np.asarray(left > right if strict else left >= right, bool)
+    return none | held
+
 
 class _CriticalRun(_Run):
-    """A run that keeps, per employee, the lowest average of its window per strictness."""
+    """One run at the easiest values of a group of points, keeping each critical value.
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
-        # The lowest average as total / weight: numerator and denominator, per strictness.
-        self.low = {
-            s: (np.full(self.n, _NONE, np.int64), np.ones(self.n, np.int64)) for s in (False, True)
-        }
+    For the employees whose move the group changes (``scope``), by window length ``k``
+    from 1 to ``width``: ``steady``, how many cycles ending at ``as_of`` qualify in this
+    run (every score step passed), at most ``width``; and, over the latest ``k``
+    cycles, the lowest average of the `AverageScore` steps per strictness
+    (``averages``: numerators and denominators, employees x ``k``) and the lowest score
+    a `ScoreFloor` step saw (``lowest``). Besides, per employee: whether the policy
+    has a `Sustained` criterion, its window in this run (``own``), and the cycles spent
+    in the level where it has a `TimeInLevel` criterion (``spent``).
+    """
 
-    def keep(self, strict: bool, idx: np.ndarray, total: np.ndarray, weight: int) -> None:
-        numerator, denominator = self.low[strict]
-        # Cross-multiplied: totals are small, the products fit in 64 bits.
-        before = numerator[idx]
-        unseen = before == _NONE
-        lower = (total != _NONE) & (
-            unseen
-            | (
-                np.where(total == _NONE, 0, total) * denominator[idx]
-                < np.where(unseen, 0, before) * weight
+    def __init__(  # noqa: PLR0917 - the run's and the group's facts
+        self,
+        framework: Framework,
+        population: Any,
+        varied: frozenset[str],
+        width: int,
+        selected: frozenset[_Where],
+        probe: Callable[[], Framework],
+    ) -> None:
+        super().__init__(framework, population, None, None)
+        n = self.n
+        self.varied = varied
+        self.width = width
+        self.selected = selected
+        self.probe = probe
+        self.scope = np.zeros(n, bool)
+        self.sustains = np.zeros(n, bool)
+        self.own = np.ones(n, np.int64)
+        self.timed = np.zeros(n, bool)
+        self.spent = np.zeros(n, np.int64)
+        self.steady = np.zeros(n, np.int64)
+        self.averages: dict[bool, tuple[np.ndarray, np.ndarray]] = {}
+        self.lowest = np.full((n, width), _NONE, np.int64) if "floor" in varied else None
+        self.singles: list[tuple[int, Verdict]] = []
+        self._read: dict[int, tuple[np.ndarray, list[Any], np.ndarray | None]] = {}
+
+    def _average_columns(self, strict: bool) -> tuple[np.ndarray, np.ndarray]:
+        found = self.averages.get(strict)
+        if found is None:
+            shape = (self.n, self.width)
+            found = self.averages[strict] = (
+                np.full(shape, _NONE, np.int64),
+                np.ones(shape, np.int64),
             )
-        )
-        numerator[idx] = np.where(lower, total, numerator[idx])
-        denominator[idx] = np.where(lower, weight, denominator[idx])
+        return found
 
-    def window_checked(self, idx: np.ndarray, score: ScoreKind, key: Any, known: Any) -> None:
-        if not isinstance(score, AverageScoreKind):
+    def _policy(self, idx: np.ndarray, criteria: Iterable[Any], own: int) -> None:
+        kinds = {type(c) for c in criteria}
+        self.scope[idx] = True
+        self.sustains[idx] = Sustained in kinds
+        self.own[idx] = own
+        self.timed[idx] = TimeInLevel in kinds
+
+    def cycles_checked(self, move: Move, idx: np.ndarray, checked: Checked | None) -> None:
+        pop = self.pop
+        head = int(idx[0])
+        current = int(self.current[head])
+        where = (
+            pop._families[int(pop._family[head])],
+            pop._levels[current] if current >= 0 else None,
+            move.target_level,
+            move.target_family,
+        )
+        if where not in self.selected:
             return
-        lowest = np.where(known, np.asarray(key, np.int64), _NONE).min(axis=1)
-        self.keep(score.strict, idx, lowest, score.total_weight)
+        compiled = move.compiled
+        self._policy(idx, compiled.policy.criteria, compiled.sustain)
+        if compiled.time_in_level is not None:
+            self.spent[idx] = self.end[idx] - self.since[idx] + 1
+        if checked is None:
+            self.steady[idx] = self.width
+            return
+        if not self.varied & {"threshold", "floor", "sustained"}:
+            return  # only the time in level varies: the run's window decides the rest
+        outcomes, qualifies, position = checked
+        size = len(idx)
+        rows = np.arange(size)
+        going = np.ones(size, bool)
+        steady = np.zeros(size, np.int64)
+        averages: dict[bool, tuple[np.ndarray, np.ndarray]] = {}
+        floor = np.full(size, _NONE, np.int64)
+        # Most recent first: the lowest values over the latest k cycles, for every k.
+        for back in range(self.width):
+            at = position - back
+            cell = np.maximum(at, 0)
+            going &= (at >= 0) & qualifies[rows, cell]
+            if not going.any():
+                break
+            steady += going
+            for step, (_, key, _) in zip(compiled.scores, outcomes, strict=True):
+                value = np.asarray(key[rows, cell], np.int64)
+                if isinstance(step, AverageScoreKind) and "threshold" in self.varied:
+                    numerator, denominator = averages.setdefault(
+                        step.strict, (np.full(size, _NONE, np.int64), np.ones(size, np.int64))
+                    )
+                    unseen = numerator == _NONE
+                    # Cross-multiplied: totals and weights are small.
+                    lower = going & (
+                        unseen
+                        | (value * denominator < np.where(unseen, 0, numerator) * step.total_weight)
+                    )
+                    numerator[lower] = value[lower]
+                    denominator[lower] = step.total_weight
+                elif isinstance(step, ScoreFloorKind) and self.lowest is not None:
+                    floor = np.where(going, np.minimum(floor, value), floor)
+            for strict, (numerator, denominator) in averages.items():
+                numerators, denominators = self._average_columns(strict)
+                numerators[idx, back] = numerator
+                denominators[idx, back] = denominator
+            if self.lowest is not None:
+                self.lowest[idx, back] = floor
+        self.steady[idx] = steady
 
     def place_verdict(self, code: int, verdict: Verdict) -> None:
         super().place_verdict(code, verdict)
-        for result in verdict.criteria:
-            criterion = result.criterion
-            if not isinstance(criterion, AverageScore) or not result.checks:
-                continue
-            seen = [ch.observed for ch in result.checks]
-            if any(v is None for v in seen):
-                continue
-            lowest = Fraction(min(Fraction(v) for v in seen))  # type: ignore[arg-type]
-            self.keep(
-                criterion.strict,
-                np.array([code]),
-                np.array([lowest.numerator], np.int64),
-                lowest.denominator,
+        self.singles.append((code, verdict))
+
+    def finish(self) -> None:
+        """The critical values of the employees the single evaluator decided."""
+        for code, verdict in self.singles:
+            where = (
+                verdict.family,
+                verdict.current_level,
+                verdict.target_level,
+                verdict.target_family,
             )
+            if where not in self.selected:
+                continue
+            criteria = [r.criterion for r in verdict.criteria]
+            own = next((c.cycles for c in criteria if isinstance(c, Sustained)), 1)
+            self._policy(np.array([code]), criteria, own)
+            for result in verdict.criteria:
+                if isinstance(result.criterion, TimeInLevel) and result.observed is not None:
+                    self.spent[code] = int(result.observed)
+            if "sustained" in self.varied and own < self.width:
+                # The window of this run is shorter than the longest asked: the same
+                # history once more, with the longest window, for its earlier cycles.
+                self._single_cycles(code, evaluate(self.probe(), self.pop.history(code)))
+            else:
+                self._single_cycles(code, verdict)
+
+    def _single_cycles(self, code: int, verdict: Verdict) -> None:
+        scored = [
+            r
+            for r in verdict.criteria
+            if isinstance(r.criterion, AverageScore | ScoreFloor | MeetsExpectations)
+        ]
+        if not scored:
+            self.steady[code] = self.width
+            return
+        low: dict[bool, Fraction] = {}
+        floor: int | None = None
+        for back in range(self.width):
+            checks = [r.checks[-1 - back] if back < len(r.checks) else None for r in scored]
+            if any(ch is None or ch.outcome is not Outcome.PASSED for ch in checks):
+                break
+            self.steady[code] += 1
+            for result, check in zip(scored, checks, strict=True):
+                assert check is not None
+                criterion = result.criterion
+                if isinstance(criterion, AverageScore) and "threshold" in self.varied:
+                    value = Fraction(check.observed)  # type: ignore[arg-type]
+                    before = low.get(criterion.strict)
+                    low[criterion.strict] = value if before is None else min(before, value)
+                elif isinstance(criterion, ScoreFloor) and self.lowest is not None:
+                    value_int = int(check.observed)  # type: ignore[arg-type]
+                    floor = value_int if floor is None else min(floor, value_int)
+            for strict, value in low.items():
+                numerators, denominators = self._average_columns(strict)
+                numerators[code, back] = value.numerator
+                denominators[code, back] = value.denominator
+            if self.lowest is not None and floor is not None:
+                self.lowest[code, back] = floor
+
+    def passes(self, point: Mapping[str, Any]) -> np.ndarray:
+        """Who passes at ``point`` among those who pass in this run (everyone else: True).
+
+        Out of scope, the point asks what this run asked. In scope, the latest cycles
+        of the point's window must all qualify here and reach its threshold and floor,
+        and the stay must be long enough.
+        """
+        varied = self.varied
+        held = np.ones(self.n, bool)
+        if varied & {"threshold", "floor", "sustained"}:
+            cycles = int(point["sustained"]) if "sustained" in varied else 0
+            found = self._read.get(cycles)
+            if found is None:
+                window = np.where(self.sustains, cycles, self.own) if cycles else self.own
+                at = (np.arange(self.n), np.clip(window - 1, 0, self.width - 1))
+                found = self._read[cycles] = (
+                    self.steady >= window,
+                    [(strict, n[at], d[at]) for strict, (n, d) in self.averages.items()],
+                    None if self.lowest is None else self.lowest[at],
+                )
+            steady, averages, lowest = found
+            held &= steady
+            if "threshold" in varied:
+                threshold = to_fraction(point["threshold"])
+                for strict, numerator, denominator in averages:
+                    held &= _reaches(numerator, denominator, threshold, strict)
+            if lowest is not None:
+                held &= lowest >= int(point["floor"])
+        if "time_in_level" in varied:
+            held &= ~self.timed | (self.spent >= int(point["time_in_level"]))
+        found_all: np.ndarray = ~self.scope | held
+        return found_all
 
 
-@attrs.frozen(kw_only=True, eq=False)
-class _Critical:
-    """One engine run at the bottom threshold, and each employee's critical averages."""
-
-    verdicts: pa.Table
-    met: np.ndarray
-    ready: np.ndarray
-    low: dict[bool, tuple[np.ndarray, np.ndarray]]
-
-    def passes(self, threshold: Fraction) -> np.ndarray:
-        """Who reaches ``threshold`` in every cycle of every average (strict: above it)."""
-        reach = np.ones(len(self.met), bool)
-        small = max(abs(threshold.numerator), threshold.denominator) < 2**24
-        for strict, (numerator, denominator) in self.low.items():
-            # Totals and weights are small: in 64 bits unless the threshold is not.
-            kind = np.int64 if small else object
-            none = numerator == _NONE
-            left = np.where(none, 0, numerator).astype(kind) * threshold.denominator
-            right = denominator.astype(kind) * threshold.numerator
-            held = np.asarray(left > right if strict else left >= right, bool)
-            reach &= none | held
-        return reach
+def _easiest(values: Iterable[Any]) -> Any:
+    return min(values, key=to_fraction)
 
 
-def _critical(framework: Framework, population: Any, low: Fraction) -> _Critical | None:
-    """The run with every average threshold at ``low``; None without any average.
+def _critical(
+    framework: Framework, population: Any, fixed: Mapping[str, Any], points: list[dict[str, Any]]
+) -> _CriticalRun | None:
+    """The run at the easiest values of ``points``, which share ``fixed``; None if refused.
 
-    Exact for every threshold from ``low`` up: passing at a higher one needs passing
-    here, and the critical averages decide the rest.
+    Every point differs from ``fixed`` only in the monotone parameters it sets, the same
+    ones for all. The run sets each to its easiest value among the points: exact for
+    every point (see the module docstring).
     """
-    if not any(isinstance(c, AverageScore) for p in framework.policies for c in p.criteria):
-        return None
-    bottom = with_policy(framework, threshold=low)
-    run = _CriticalRun(bottom, population, None, None)
+    varied = frozenset(k for k in points[0] if k in MONOTONE)
+    easiest = {k: _easiest(p[k] for p in points) for k in varied}
+    try:
+        base = with_policy(framework, **fixed, **easiest)
+    except InvalidFramework:
+        return None  # the easiest values together break a rule: each point on its own
+    selectors = {k: fixed[k] for k in _SELECTORS if k in fixed}
+    problems: list[Problem] = []
+    moves = dict(governed_moves(framework))
+    family, track, from_level, to_level = (selectors.get(k) for k in _SELECTORS)
+    chosen = _select(framework, moves, family, track, from_level, to_level, problems)
+    selected = frozenset((f, low, high, to or f) for f, low, high, to in chosen)
+    own = max(
+        (c.cycles for p in base.policies for c in p.criteria if isinstance(c, Sustained)),
+        default=1,
+    )
+    width = max([own, *(int(p["sustained"]) for p in points if "sustained" in p)])
+    probes: list[Framework] = []
+
+    def probe() -> Framework:
+        if not probes:
+            probes.append(with_policy(base, **selectors, sustained=width))
+        return probes[0]
+
+    run = _CriticalRun(base, population, varied, width, selected, probe)
     run.run()
-    verdicts = run.tables().verdicts
-    _, met, ready = _outcomes(verdicts)
-    return _Critical(verdicts=verdicts, met=met, ready=ready, low=run.low)
+    run.finish()
+    return run
 
 
 def _points(grid: Any) -> list[dict[str, Any]]:
@@ -490,8 +753,9 @@ class Sweep:
     ``levels``: per policy (its index in the grid, and its ``parameters`` as text),
     family and level, ``employees, passing, pass_rate, ready, ready_rate``.
     ``transitions``: the same per family, level, target family and target.
-    ``exact``: how many policies were read from the critical values rather than
-    evaluated one by one.
+    ``evaluations``: how many times the engine ran over the population. ``exact``: how
+    many policies were read from critical values (points setting a monotone parameter)
+    rather than from an evaluation of their own.
     """
 
     levels: pa.Table
@@ -512,57 +776,69 @@ def sweep(framework: Framework, population: Any, grid: Any) -> Sweep:
     """Pass rates per level and per transition for every policy of ``grid``.
 
     ``grid`` is a list of `progression.with_policy` keyword dicts, or a mapping of
-    parameter to values (every combination). Points that change only ``threshold``
-    are all read from one engine run (see the module docstring: exact at every
-    threshold); any other point is evaluated by the engine on its own.
+    parameter to values (every combination). Points are grouped by their other
+    arguments (``strict``, ``min_value``, ``count``, ``drop``, ``add``, the selection
+    of moves) and by which monotone parameters they set (``threshold``, ``floor``,
+    ``sustained``, ``time_in_level``): each group costs one engine run, at the easiest
+    value of each monotone parameter, and every point of it is read from the critical
+    values of that run (see the module docstring: exact at every value). A point that
+    sets no monotone parameter is evaluated as it is, once per distinct point.
     """
     pop = population_of(population)
     points = _points(grid)
-    critical: _Critical | None = None
-    level_rows: dict[str, list[Any]] = {}
-    transition_rows: dict[str, list[Any]] = {}
-    evaluations = exact = 0
-    # The run read for every threshold has the same groups each time: grouped once.
-    grouped: dict[tuple[str, ...], tuple[np.ndarray, list[tuple[Any, ...]]]] = {}
-    thresholds = [to_fraction(p["threshold"]) for p in points if set(p) == {"threshold"}]
     for point in points:
-        if set(point) == {"threshold"}:
-            # Refused the same way an evaluation of that point would be.
-            with_policy(framework, **point)
+        # Refused the same way an evaluation of that point would be.
+        with_policy(framework, **point)
+    groups: dict[tuple[Any, ...], list[int]] = {}
     for index, point in enumerate(points):
-        if set(point) == {"threshold"}:
-            if critical is None:
-                critical = _critical(framework, pop, min(thresholds))
-                evaluations += 1
-            if critical is not None:
-                reach = critical.passes(to_fraction(point["threshold"]))
-                verdicts = critical.verdicts
-                met, ready = critical.met & reach, critical.ready & reach
-                exact += 1
-            else:
-                verdicts = evaluate_tables(with_policy(framework, **point), pop).verdicts
-                _, met, ready = _outcomes(verdicts)
-                evaluations += 1
-        else:
-            verdicts = evaluate_tables(with_policy(framework, **point), pop).verdicts
+        fixed = tuple(sorted((k, repr(v)) for k, v in point.items() if k not in MONOTONE))
+        groups.setdefault((fixed, frozenset(point) & set(MONOTONE)), []).append(index)
+    # Per point: the verdicts it is read from, and who passes and is ready.
+    found: dict[int, tuple[pa.Table, np.ndarray, np.ndarray]] = {}
+    evaluations = exact = 0
+    for (_, varied), members in groups.items():
+        chosen = [points[i] for i in members]
+        settings = {k: v for k, v in chosen[0].items() if k not in MONOTONE}
+        run = _critical(framework, pop, settings, chosen) if varied else None
+        if run is not None:
+            verdicts = run.tables().verdicts
             _, met, ready = _outcomes(verdicts)
             evaluations += 1
+            exact += len(members)
+            for i in members:
+                reach = run.passes(points[i])
+                found[i] = (verdicts, met & reach, ready & reach)
+            continue
+        # One evaluation per distinct point: a group without monotone parameters holds
+        # one point, maybe repeated.
+        for i in members if varied else members[:1]:
+            verdicts = evaluate_tables(with_policy(framework, **points[i]), pop).verdicts
+            _, met, ready = _outcomes(verdicts)
+            evaluations += 1
+            found[i] = (verdicts, met, ready)
+        if not varied:
+            for i in members[1:]:
+                found[i] = found[members[0]]
+    level_rows: dict[str, list[Any]] = {}
+    transition_rows: dict[str, list[Any]] = {}
+    # Points read from one run have the same groups each time: grouped once per run.
+    grouped: dict[tuple[int, tuple[str, ...]], tuple[np.ndarray, list[tuple[Any, ...]]]] = {}
+    for index, point in enumerate(points):
+        verdicts, met, ready = found[index]
         for rows, by in (
             (level_rows, ("family", "level")),
             (transition_rows, ("family", "level", "target_family", "target")),
         ):
-            if critical is not None and verdicts is critical.verdicts:
-                if by not in grouped:
-                    grouped[by] = _groups(verdicts, by)
-                group, names = grouped[by]
-            else:
-                group, names = _groups(verdicts, by)
+            key = (id(verdicts), by)
+            if key not in grouped:
+                grouped[key] = _groups(verdicts, by)
+            group, names = grouped[key]
             if len(by) == 2:
                 names = [(*k, None, None) for k in names]
-            found = _rates(group, names, met, ready)
-            found["policy"] = [index] * len(names)
-            found["parameters"] = [_describe(point)] * len(names)
-            for name, values in found.items():
+            rates = _rates(group, names, met, ready)
+            rates["policy"] = [index] * len(names)
+            rates["parameters"] = [_describe(point)] * len(names)
+            for name, values in rates.items():
                 rows.setdefault(name, []).extend(list(values))
     level_schema = pa.schema(
         _SWEEP_FIELDS + [f for f in _RATE_FIELDS if f[0] not in ("target_family", "target")]
@@ -582,16 +858,27 @@ def sweep(framework: Framework, population: Any, grid: Any) -> Sweep:
     )
 
 
-@attrs.frozen(kw_only=True, eq=False)
-class ThresholdCurve:
-    """The pass rate against the threshold of every `AverageScore`, per level.
+_AXES = {
+    "threshold": "threshold of the average score",
+    "floor": "floor of every competency",
+    "sustained": "sustained cycles",
+    "time_in_level": "cycles in the level",
+}
 
-    ``table``: per threshold (as people read it, ``threshold``; exactly, as
-    ``threshold_numerator`` and ``threshold_denominator``; and as a float,
-    ``threshold_value``), family and level, ``employees, passing, pass_rate, ready,
-    ready_rate``; exact at each threshold listed.
+
+@attrs.frozen(kw_only=True, eq=False)
+class Curve:
+    """The pass rate against one monotone parameter of every policy, per level.
+
+    ``parameter`` is ``threshold``, ``floor``, ``sustained`` or ``time_in_level``.
+    ``table``: per value of it, family and level, ``employees, passing, pass_rate,
+    ready, ready_rate``, exact at each value listed. The value comes first: for the
+    threshold, as people read it (``threshold``), exactly (``threshold_numerator`` and
+    ``threshold_denominator``) and as a float (``threshold_value``); for the others,
+    an integer column named after the parameter.
     """
 
+    parameter: str
     table: pa.Table
 
     def to_pandas(self) -> Any:
@@ -599,27 +886,131 @@ class ThresholdCurve:
         return self.table.to_pandas()
 
     def _repr_html_(self) -> str:
-        return _table_html("Pass rate against the threshold", self.table, rows=30)
+        return _table_html(f"Pass rate against the {_AXES[self.parameter]}", self.table, rows=30)
 
     def plot(self, ax: Any = None) -> Any:
-        """One line per level: the share passing at each threshold."""
+        """One line per level: the share passing at each value."""
         plt = _pyplot()
         if ax is None:
             _, ax = plt.subplots(figsize=(8, 4))
-        rows = self.table.to_pylist()
+        column = "threshold_value" if self.parameter == "threshold" else self.parameter
         lines: dict[str, tuple[list[float], list[float]]] = {}
-        for row in rows:
+        for row in self.table.to_pylist():
             xs, ys = lines.setdefault(f"{row['family']}/{row['level']}", ([], []))
-            xs.append(row["threshold_value"])
+            xs.append(row[column])
             ys.append(row["pass_rate"])
         for name, (xs, ys) in lines.items():
-            ax.step(xs, ys, where="post", label=name)
-        ax.set_xlabel("threshold of the average score")
+            if self.parameter == "threshold":
+                # Between two thresholds listed, the rate is the lower one's.
+                ax.step(xs, ys, where="post", label=name)
+            else:
+                ax.plot(xs, ys, marker="o", label=name)
+        ax.set_xlabel(_AXES[self.parameter])
         ax.set_ylabel("share passing (approvals aside)")
         ax.set_ylim(0, 1)
-        ax.set_title("Pass rate against the threshold")
+        ax.set_title(f"Pass rate against the {_AXES[self.parameter]}")
         ax.legend(fontsize="small", ncol=2)
         return ax.figure
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class ThresholdCurve(Curve):
+    """The pass rate against the threshold of every `AverageScore`, per level.
+
+    A `Curve` whose ``parameter`` is ``threshold``: ``table`` holds, per threshold (as
+    people read it, ``threshold``; exactly, as ``threshold_numerator`` and
+    ``threshold_denominator``; and as a float, ``threshold_value``), family and level,
+    ``employees, passing, pass_rate, ready, ready_rate``; exact at each threshold listed.
+    """
+
+    parameter: str = "threshold"
+
+
+def _defaults(framework: Framework, parameter: str, fixed: Mapping[str, Any]) -> list[Any]:
+    """The values a curve runs over by default, leaving out those the framework refuses."""
+    low, high = framework.scale.min, framework.scale.max
+    candidates: list[Any]
+    if parameter == "threshold":
+        candidates = [Fraction(low) + Fraction(k, 10) for k in range(10 * (high - low) + 1)]
+    elif parameter == "floor":
+        candidates = list(range(low, high + 1))
+    else:
+        kind = Sustained if parameter == "sustained" else TimeInLevel
+        asked = [c.cycles for p in framework.policies for c in p.criteria if isinstance(c, kind)]
+        candidates = list(range(1, min(max([2, *asked]) * 2, MAX_CYCLES) + 1))
+    values = []
+    for value in candidates:
+        try:
+            with_policy(framework, **fixed, **{parameter: value})
+        except InvalidFramework:
+            continue  # a threshold below a floor of some policy, say
+        values.append(value)
+    return values
+
+
+def curve(
+    framework: Framework,
+    population: Any,
+    parameter: str,
+    values: Iterable[Any] | None = None,
+    **fixed: Any,
+) -> Curve:
+    """The exact pass rate per level at every value of one parameter, from one engine run.
+
+    ``parameter`` is one of the monotone parameters of `progression.with_policy`:
+    ``threshold`` (of every `AverageScore`), ``floor`` (of every `ScoreFloor`),
+    ``sustained`` (the cycles of `Sustained`) or ``time_in_level`` (the cycles of
+    `TimeInLevel`). Each value is set on every policy that has the criterion, as
+    ``with_policy(framework, **{parameter: value}, **fixed)`` would: ``fixed`` holds
+    other `with_policy` arguments kept for the whole curve (a selection of moves,
+    ``strict``...).
+
+    ``values`` defaults to: the scale from its minimum to its maximum in steps of a
+    tenth for the threshold; every score of the scale for the floor; for cycles, from
+    1 to twice the most the framework asks (at least 4); each time leaving out those
+    the framework refuses (a threshold below a floor, say).
+
+    Raises:
+        InvalidInput: ``parameter`` is not a monotone parameter, or ``fixed`` sets it.
+        InvalidFramework: a value or a ``fixed`` argument the framework cannot take,
+            as `with_policy` reports it.
+    """
+    return _curve(Curve, framework, population, parameter, values, fixed)
+
+
+def _curve(  # noqa: PLR0917 - curve's arguments and the class to return
+    cls: type[Curve],
+    framework: Framework,
+    population: Any,
+    parameter: str,
+    values: Iterable[Any] | None,
+    fixed: Mapping[str, Any],
+) -> Curve:
+    if parameter not in MONOTONE or parameter in fixed:
+        expected = f"one of {one_of(MONOTONE)}"
+        said = f"curve parameter: expected {expected}, got {show(parameter)}"
+        if parameter in MONOTONE:
+            expected = f"{parameter!r} as the parameter or among the fixed arguments, not both"
+            said = f"curve parameter: {parameter!r} is also fixed: expected {expected}"
+        raise InvalidInput([Problem(message=said, expected=expected, got=show(parameter))])
+    chosen = _defaults(framework, parameter, fixed) if values is None else list(values)
+    found = sweep(framework, population, [{**fixed, parameter: v} for v in chosen])
+    table = found.levels
+    by_policy = np.asarray(table["policy"].to_numpy())
+    table = table.drop_columns(["policy", "parameters"])
+    if parameter == "threshold":
+        exact = [to_fraction(t) for t in chosen]
+        columns = [
+            ("threshold_value", pa.array([float(exact[p]) for p in by_policy], pa.float64())),
+            ("threshold_denominator", pa.array([exact[p].denominator for p in by_policy])),
+            ("threshold_numerator", pa.array([exact[p].numerator for p in by_policy])),
+            ("threshold", pa.array([show_number(exact[p]) for p in by_policy], pa.string())),
+        ]
+    else:
+        columns = [(parameter, pa.array([int(chosen[p]) for p in by_policy], pa.int64()))]
+    for name, column in columns:
+        table = table.add_column(0, name, column)
+    return cls(parameter=parameter, table=table)
 
 
 def threshold_curve(
@@ -631,36 +1022,12 @@ def threshold_curve(
 
     ``thresholds`` defaults to the scale from its minimum to its maximum in steps of a
     tenth, leaving out those the framework refuses (below a floor, say). Each is set
-    on every `AverageScore` (as ``with_policy(threshold=...)``).
+    on every `AverageScore` (as ``with_policy(threshold=...)``). The same as
+    ``curve(framework, population, "threshold", thresholds)``.
     """
-    low, high = framework.scale.min, framework.scale.max
-    if thresholds is None:
-        values = []
-        for k in range(10 * (high - low) + 1):
-            value = Fraction(low) + Fraction(k, 10)
-            try:
-                with_policy(framework, threshold=value)
-            except InvalidFramework:
-                continue  # below a floor of some policy, say
-            values.append(value)
-    else:
-        values = [to_fraction(t) for t in thresholds]
-    found = sweep(framework, population, [{"threshold": t} for t in values])
-    table = found.levels
-    by_policy = np.asarray(table["policy"].to_numpy())
-    texts = pa.array([show_number(values[p]) for p in by_policy], pa.string())
-    floats = pa.array([float(values[p]) for p in by_policy], pa.float64())
-    numerators = pa.array([values[p].numerator for p in by_policy], pa.int64())
-    denominators = pa.array([values[p].denominator for p in by_policy], pa.int64())
-    table = table.drop_columns(["policy", "parameters"])
-    for name, column in (
-        ("threshold_value", floats),
-        ("threshold_denominator", denominators),
-        ("threshold_numerator", numerators),
-        ("threshold", texts),
-    ):
-        table = table.add_column(0, name, column)
-    return ThresholdCurve(table=table)
+    found = _curve(ThresholdCurve, framework, population, "threshold", thresholds, {})
+    assert isinstance(found, ThresholdCurve)
+    return found
 
 
 # --- aspirational ----------------------------------------------------------------------
