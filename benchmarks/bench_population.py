@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-pandas", action="store_true")
     args = parser.parse_args(argv)
     n = args.employees
-    csv_n = args.csv_employees or n
+    csv_n = n if args.csv_employees is None else args.csv_employees
     framework = examples.load("engineering")
     rows: list[tuple[str, str, str, str]] = []
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import attrs
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -31,6 +32,7 @@ from progression.population import (
 from progression.population._evaluate import CRITERIA_SCHEMA, ERRORS_SCHEMA, VERDICTS_SCHEMA
 
 FRAMEWORK = examples.load("engineering")
+SUFFIXES = ("", "_numerator", "_denominator", "_value")
 
 LEVELS = """\
 employee_id,family,track,level,since
@@ -176,6 +178,30 @@ def test_the_results_as_pandas_polars_html_and_single_verdicts() -> None:
     with pytest.raises(KeyError):
         result.verdict("nobody")
     assert len(result) == len(histories)
+
+
+def test_the_forms_of_a_value_share_one_index_and_frames_get_plain_numbers() -> None:
+    result = evaluate_population(FRAMEWORK, Population.from_tables(*examples.population(200)))
+    criteria = result.criteria
+    for prefix in ("observed", "required"):
+        forms = [criteria[f"{prefix}{s}"].chunk(0) for s in SUFFIXES]
+        # One buffer of indices behind the text, exact and float forms of the value.
+        assert len({f.indices.buffers()[1].address for f in forms}) == 1, prefix
+    frame = result.to_pandas("criteria")
+    assert frame["observed_numerator"].dtype.kind in "if"
+    assert frame["observed_value"].dtype == np.float64
+    assert str(frame["code"].dtype) == "category"
+    rows = criteria.to_pylist()
+    assert [None if pd.isna(v) else v for v in frame["observed_value"].tolist()] == [
+        r["observed_value"] for r in rows
+    ]
+    numerators = frame["observed_numerator"].astype("Int64").tolist()
+    assert [None if n is pd.NA else n for n in numerators] == [
+        r["observed_numerator"] for r in rows
+    ]
+    assert result.to_polars("criteria")["observed_numerator"].to_list() == [
+        r["observed_numerator"] for r in rows
+    ]
 
 
 def test_tables_from_pandas_polars_and_parquet_agree(tmp_path: Path) -> None:

@@ -69,9 +69,9 @@ def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def _expected(table: pa.Table) -> pd.DataFrame:
-    """A single-machine table as `evaluate_dask` gives it: text decoded, Arrow dtypes."""
+    """A single-machine table as `evaluate_dask` gives it: dictionaries decoded, Arrow dtypes."""
     plain = pa.table(
-        [c.cast(pa.string()) if pa.types.is_dictionary(c.type) else c for c in table.columns],
+        [c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c for c in table.columns],
         names=table.column_names,
     )
     return plain.to_pandas(types_mapper=pd.ArrowDtype)

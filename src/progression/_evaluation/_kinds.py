@@ -143,6 +143,38 @@ def _numpy() -> Any:
     return numpy
 
 
+def _outcome_columns(decided: Any, holds: Any, reviewed: Any) -> Any:
+    """Passed or failed where decided; else undecided where reviewed, failed where not.
+
+    In int8 throughout: the flags are bytes of 0 and 1, so that no wide temporary is made.
+    """
+    np = _numpy()
+    failed = np.logical_not(holds).view(np.int8)
+    # An unreviewed cell fails (1), a reviewed undecided one is undecided (2).
+    return np.where(decided, failed, np.asarray(reviewed, bool).view(np.int8) + np.int8(1))
+
+
+def _every_rated(rated: Sequence[Any], known: Any) -> Any:
+    """Where every counted competency is rated: ``known`` when the caller has it."""
+    if known is not None:
+        return known
+    return functools.reduce(_numpy().logical_and, rated)
+
+
+def _accumulator(values: Sequence[Any], weights: Sequence[int]) -> Any:
+    """The narrowest integer type holding any weighted total of ``values``."""
+    np = _numpy()
+    bound = 0
+    for value, weight in zip(values, weights, strict=True):
+        dtype = np.asarray(value).dtype
+        info = np.iinfo(dtype) if dtype.kind in "iu" else np.iinfo(np.int64)
+        bound += abs(weight) * max(abs(int(info.min)), int(info.max))
+    for dtype in (np.int16, np.int32):
+        if bound <= np.iinfo(dtype).max:
+            return dtype
+    return np.int64
+
+
 @attrs.frozen
 class Columns:
     """A kind's results for many elements: reason indices and observed keys.
@@ -450,13 +482,17 @@ class ScoreKind(Kind):
         return self.required
 
     @abc.abstractmethod
-    def check_columns(self, values: Sequence[Any], rated: Sequence[Any], reviewed: Any) -> Any:
+    def check_columns(
+        self, values: Sequence[Any], rated: Sequence[Any], reviewed: Any, all_rated: Any = None
+    ) -> Any:
         """`check` over arrays: ``(outcome, key, known)``, each shaped like ``reviewed``.
 
         ``values`` and ``rated`` hold one integer and one boolean array per counted
         competency, in the order of `competencies` (an unrated cell's value is any
-        integer); ``reviewed`` says which cells have a review at all. ``outcome`` is an
-        index into `OUTCOMES`.
+        integer); ``reviewed`` says which cells have a review at all. ``all_rated``, when
+        the caller has it, says where every one of them is rated (shared by the checks
+        of one policy). ``outcome`` is an index into `OUTCOMES`; the keys come in the
+        scores' own narrow types.
         """
 
     def result_columns(self, outcome: Any, key: Any, known: Any, reviewed: Any) -> Columns:
@@ -466,25 +502,37 @@ class ScoreKind(Kind):
         undecided one, else the window is met and its last cycle is reported.
         """
         np = _numpy()
-        width = outcome.shape[1]
-        rows = np.arange(outcome.shape[0])
-        failed = outcome == _FAILED_AT
-        undecided = outcome == _UNDECIDED_AT
-        any_failed = failed.any(axis=1)
-        any_undecided = undecided.any(axis=1)
-        last_failed = width - 1 - np.argmax(failed[:, ::-1], axis=1)
-        last_undecided = width - 1 - np.argmax(undecided[:, ::-1], axis=1)
-        latest = np.where(any_undecided, last_undecided, width - 1)
+        count, width = outcome.shape
+        rows = np.arange(count)
+        # Cycle by cycle (windows are short): the latest failed and undecided cycles.
+        at = np.int8 if width < 128 else np.int64
+        last_failed = np.full(count, -1, at)
+        last_undecided = np.full(count, -1, at)
+        for cycle in range(width):
+            column = outcome[:, cycle]
+            np.copyto(last_failed, at(cycle), where=column == _FAILED_AT)
+            np.copyto(last_undecided, at(cycle), where=column == _UNDECIDED_AT)
+        any_failed = last_failed >= 0
+        any_undecided = last_undecided >= 0
+        latest = np.where(any_undecided, last_undecided, at(width - 1))
         focus = np.where(any_failed, last_failed, latest)
+        # The focus cell of each row as a flat index: a flat take beats a 2-D gather.
+        cell = rows * width + focus
+
+        def at_focus(values: Any) -> Any:
+            return np.ravel(values).take(cell)
+
         names = self.reason_names
         reason = np.where(
             any_failed,
             np.where(
-                reviewed[rows, focus], names.index(self.fail_reason), names.index("no_review")
+                at_focus(reviewed),
+                np.int8(names.index(self.fail_reason)),
+                np.int8(names.index("no_review")),
             ),
-            np.where(any_undecided, names.index("unrated"), names.index("met")),
-        ).astype(np.int8)
-        return Columns(reason, key[rows, focus], known[rows, focus])
+            np.where(any_undecided, np.int8(names.index("unrated")), np.int8(names.index("met"))),
+        )
+        return Columns(reason, at_focus(key), at_focus(known))
 
     @staticmethod
     def _no_counted(reviewed: Any) -> Any:
@@ -567,22 +615,38 @@ class AverageScoreKind(ScoreKind):
             )
         return found
 
-    def check_columns(self, values: Sequence[Any], rated: Sequence[Any], reviewed: Any) -> Any:
-        """Undecided where any counted competency is unrated; the key is the weighted total."""
+    def check_columns(
+        self, values: Sequence[Any], rated: Sequence[Any], reviewed: Any, all_rated: Any = None
+    ) -> Any:
+        """Undecided where any counted competency is unrated; the key is the weighted total.
+
+        The total is accumulated in the narrowest type that holds it, and whether it
+        holds is looked up in a table `average_holds` made once over the totals present.
+        """
         if not values:
             return self._no_counted(reviewed)
         np = _numpy()
-        wide = [np.asarray(v, np.int64) for v in values]
-        total = weighted_total(wide, self.weights)
-        holds = self.decide(wide)
-        all_rated = functools.reduce(np.logical_and, rated)
-        known = reviewed & all_rated
-        outcome = np.where(
-            known,
-            np.where(holds, _PASSED_AT, _FAILED_AT),
-            np.where(reviewed, _UNDECIDED_AT, _FAILED_AT),
-        ).astype(np.int8)
-        return outcome, total, known
+        dtype = _accumulator(values, self.weights)
+        total = np.zeros(np.shape(values[0]), dtype)
+        for value, weight in zip(values, self.weights, strict=True):
+            total += value if weight == 1 else np.asarray(value, dtype) * dtype(weight)
+        low, high = (int(total.min()), int(total.max())) if total.size else (0, 0)
+        if high - low <= 1 << 20:
+            table = self.decide_totals(np.arange(low, high + 1, dtype=np.int64))
+            # The offset from the lowest total, in a type that holds it.
+            wide = total if high - low <= np.iinfo(dtype).max else total.astype(np.int64)
+            holds = table[wide - wide.dtype.type(low) if low else wide]
+        else:
+            holds = self.decide_totals(total.astype(np.int64))
+        all_rated = _every_rated(rated, all_rated)
+        known = np.logical_and(reviewed, all_rated)
+        return _outcome_columns(known, holds, reviewed), total, known
+
+    def decide_totals(self, total: Any) -> Any:
+        """Whether each weighted total reaches the threshold (`average_holds`)."""
+        return average_holds(
+            total, self.numerator, self.denominator, self.total_weight, self.strict
+        )
 
     def decode(self, key: int) -> Observed:
         """The exact average of a weighted total."""
@@ -679,25 +743,25 @@ class _ShortfallKind(ScoreKind):
     def observe_columns(self, values: Sequence[Any], rated: Sequence[Any], below: Any) -> Any:
         """`observe` over arrays: from the rated counted scores (``rated`` says which)."""
 
-    def check_columns(self, values: Sequence[Any], rated: Sequence[Any], reviewed: Any) -> Any:
-        """Failed by any rated shortfall, even beside an unrated competency."""
+    def check_columns(
+        self, values: Sequence[Any], rated: Sequence[Any], reviewed: Any, all_rated: Any = None
+    ) -> Any:
+        """Failed by any rated shortfall, even beside an unrated competency.
+
+        Competency by competency, in narrow types: a count of shortfalls per cell.
+        """
         if not values:
             return self._no_counted(reviewed)
         np = _numpy()
-        # An unrated competency stands at its need: never a shortfall, as in `check`.
-        standing = [
-            np.where(r, v, need) for v, r, need in zip(values, rated, self.needs, strict=True)
-        ]
-        below = shortfalls(standing, self.needs)
-        holds = self.decide(standing)
-        all_rated = functools.reduce(np.logical_and, rated)
-        decided = reviewed & (all_rated | ~holds)
-        outcome = np.where(
-            decided,
-            np.where(holds, _PASSED_AT, _FAILED_AT),
-            np.where(reviewed, _UNDECIDED_AT, _FAILED_AT),
-        ).astype(np.int8)
-        return outcome, self.observe_columns(values, rated, below), decided
+        below = np.zeros(np.shape(values[0]), np.int8 if len(values) < 128 else np.int32)
+        for value, here, need in zip(values, rated, self.needs, strict=True):
+            # An unrated competency stands at its need: never a shortfall, as in `check`.
+            below += np.logical_and(here, value < need).view(np.int8)
+        holds = below == 0
+        all_rated = _every_rated(rated, all_rated)
+        decided = np.logical_and(reviewed, np.logical_or(all_rated, ~holds))
+        observed = self.observe_columns(values, rated, below)
+        return _outcome_columns(decided, holds, reviewed), observed, decided
 
     def lift(self, scores: dict[str, int], top: int, start: Mapping[str, int]) -> bool:
         """Raise every counted competency to its need."""
@@ -752,15 +816,38 @@ class ScoreFloorKind(_ShortfallKind):
         """The lowest rated counted score (the floor itself when none counts)."""
         return min(values, default=self.floor)
 
-    def observe_columns(self, values: Sequence[Any], rated: Sequence[Any], below: Any) -> Any:
-        """The lowest rated counted score (read only where one is rated)."""
+    def check_columns(
+        self, values: Sequence[Any], rated: Sequence[Any], reviewed: Any, all_rated: Any = None
+    ) -> Any:
+        """As for every shortfall kind; with one need for all, the lowest rated score decides.
+
+        Where none is rated, the lowest stands at the type's top, never short of a floor
+        the type can hold (for another floor, the count of shortfalls decides).
+        """
         np = _numpy()
-        top = np.iinfo(np.int64).max
-        # Pairwise, not over a stacked copy of every column.
-        return functools.reduce(
-            np.minimum,
-            [np.where(r, np.asarray(v, np.int64), top) for v, r in zip(values, rated, strict=True)],
-        )
+        if not values or self.floor > np.iinfo(np.result_type(*values)).max:
+            return super().check_columns(values, rated, reviewed, all_rated)
+        lowest = self.observe_columns(values, rated, None)
+        holds = lowest >= self.floor
+        every = _every_rated(rated, all_rated)
+        decided = np.logical_and(reviewed, np.logical_or(every, ~holds))
+        return _outcome_columns(decided, holds, reviewed), lowest, decided
+
+    def observe_columns(self, values: Sequence[Any], rated: Sequence[Any], below: Any) -> Any:
+        """The lowest rated counted score (read only where one is rated).
+
+        In the scores' own type, the type's top where none is rated.
+        """
+        np = _numpy()
+        dtype = np.result_type(*values)
+        top = dtype.type(np.iinfo(dtype).max)
+        lowest = None
+        # Pairwise, not over a stacked copy of every column (nor through a ufunc's
+        # ``where``, which is slow).
+        for value, here in zip(values, rated, strict=True):
+            standing = np.where(here, value, top)
+            lowest = standing if lowest is None else np.minimum(lowest, standing, out=lowest)
+        return lowest
 
     def keep(self) -> str:
         """``every competency at 3 or above``."""
@@ -814,7 +901,7 @@ class MeetsExpectationsKind(_ShortfallKind):
 
     def observe_columns(self, values: Sequence[Any], rated: Sequence[Any], below: Any) -> Any:
         """How many rated counted competencies fall short."""
-        return _numpy().asarray(below, _numpy().int64)
+        return below
 
     def keep(self) -> str:
         """``every competency at the target level's expectation``."""

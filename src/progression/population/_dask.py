@@ -57,11 +57,11 @@ def _arrow(frame: pd.DataFrame | None) -> pa.Table | None:
 
 
 def _pandas(table: pa.Table) -> pd.DataFrame:
-    """An Arrow result as pandas: text decoded, every column Arrow-backed."""
+    """An Arrow result as pandas: dictionaries decoded, every column Arrow-backed."""
     import pandas as pd  # noqa: PLC0415 - dask brings it
 
     columns = [
-        column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column
+        column.cast(column.type.value_type) if pa.types.is_dictionary(column.type) else column
         for column in table.columns
     ]
     plain = pa.table(columns, names=table.column_names)

@@ -21,6 +21,7 @@ policy order, as the verdicts table does.
 
 from __future__ import annotations
 
+import functools
 from fractions import Fraction
 from typing import Any
 
@@ -57,7 +58,7 @@ __all__ = [
 ]
 
 #: Employees decided together at most: bounds the memory of one step of a large group.
-CHUNK = 1 << 16
+CHUNK = 1 << 15
 _INT64 = (-(2**63), 2**63 - 1)
 _CODES = tuple(CODES)
 _OUTCOMES = tuple(o.value for o in OUTCOMES)
@@ -81,21 +82,25 @@ VERDICTS_SCHEMA = pa.schema(
         ("errors", pa.int32()),
     ]
 )
+_few = pa.dictionary(pa.int8(), pa.string())
+# The four forms of a value share one column of indices into the values met.
+_exact = pa.dictionary(pa.int32(), pa.int64())
+_float = pa.dictionary(pa.int32(), pa.float64())
 CRITERIA_SCHEMA = pa.schema(
     [
         ("employee_id", _text),
         ("position", pa.int16()),
-        ("kind", _text),
-        ("code", _text),
-        ("outcome", _text),
+        ("kind", _few),
+        ("code", _few),
+        ("outcome", _few),
         ("observed", _text),
-        ("observed_numerator", pa.int64()),
-        ("observed_denominator", pa.int64()),
-        ("observed_value", pa.float64()),
+        ("observed_numerator", _exact),
+        ("observed_denominator", _exact),
+        ("observed_value", _float),
         ("required", _text),
-        ("required_numerator", pa.int64()),
-        ("required_denominator", pa.int64()),
-        ("required_value", pa.float64()),
+        ("required_numerator", _exact),
+        ("required_denominator", _exact),
+        ("required_value", _float),
     ]
 )
 ERRORS_SCHEMA = pa.schema(
@@ -178,24 +183,29 @@ class _Values:
 
     def decode(self, step: Kind, columns: Columns) -> np.ndarray:
         """Each element's index into the values (-1 for None)."""
-        out = np.full(len(columns.key), -1, np.int64)
+        out = np.full(len(columns.key), -1, np.int32)
         known = np.asarray(columns.known, bool)
-        if not known.any():
+        every = bool(known.all())
+        if not every and not known.any():
             return out
-        keys = np.asarray(columns.key)[known]
-        if keys.dtype == object:
-            keys = keys.astype(np.int64)
+        # Keys come in the checks' narrow types: widened here, where few are left.
+        keys = np.asarray(columns.key)
+        keys = (keys if every else keys[known]).astype(np.int64)
         low, high = int(keys.min()), int(keys.max())
         if high - low < 4 * len(keys) + 1024:
-            present = np.flatnonzero(np.bincount(keys - low))
-            table = np.full(high - low + 1, -1, np.int64)
+            keys -= low
+            present = np.flatnonzero(np.bincount(keys))
+            table = np.full(high - low + 1, -1, np.int32)
             for offset in present:
                 table[offset] = self.of(step.decode(int(offset) + low))
-            out[known] = table[keys - low]
+            found: np.ndarray = table[keys]
         else:
             distinct, inverse = np.unique(keys, return_inverse=True)
-            table = np.array([self.of(step.decode(int(k))) for k in distinct], np.int64)
-            out[known] = table[inverse]
+            table = np.array([self.of(step.decode(int(k))) for k in distinct], np.int32)
+            found = table[inverse]
+        if every:
+            return found
+        out[known] = found
         return out
 
 
@@ -229,7 +239,7 @@ class _Run:
             has_cycle = np.ones(n, bool)
         else:
             # The latest cycle the history mentions: a review or a level change.
-            any_review = self.reviewed.any(axis=1)
+            any_review = _rows_any(self.reviewed)
             last_review = (
                 self.first
                 + self.count
@@ -269,6 +279,7 @@ class _Run:
         self.competency = {c: k for k, c in enumerate(pop._competencies)}
         self._evidence: dict[tuple[str, Fraction | None], np.ndarray] = {}
         self._approvals: dict[tuple[int, str | None], np.ndarray] = {}
+        self._kinds: dict[int, np.ndarray] = {}
 
         # Outputs.
         self.status = np.full(n, -1, np.int8)
@@ -280,7 +291,10 @@ class _Run:
         self.route = np.full(n, -1, np.int8)
         self.error_count = np.zeros(n, np.int32)
         self.names: dict[str, int] = {}
-        self.blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        #: The criteria decided, per block of employees: their codes, each criterion's code
+        #: (employees x criteria, indices into the codes) and observed value, and each
+        #: criterion's required value (indices into `values`).
+        self.blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
         self.values = _Values()
         self.errors: list[tuple[int, Problem, str]] = []
         self.fallbacks = 0
@@ -350,43 +364,66 @@ class _Run:
                     ids = _competency_ids(family.track(track))
                     allowed[f * width + levels + t] = [c in ids for c in pop._competencies]
         a = pop._assignments
+        offsets = pop._assignment_offsets
         n, count = self.n, self.count
-        marks = np.full((n, count), -1, np.int64)
-        start = a["since"].astype(np.int64) - self.first
-        inside = start < count
-        np.maximum.at(
-            marks,
-            (a["employee"][inside], np.maximum(start[inside], 0)),
-            np.flatnonzero(inside),
-        )
-        marks = np.maximum.accumulate(marks, axis=1)
-        family = np.maximum(pop._family, 0).astype(np.int64)[:, None]
-        row = np.where(
-            marks >= 0,
-            family * width + a["level"][np.maximum(marks, 0)] if len(a["level"]) else 0,
-            family * width + levels + np.maximum(pop._track, 0)[:, None],
-        )
         least, most = pop._score_range
         in_scale = low <= least and most <= high
-        steady_all = (row == row[:, :1]).all(axis=1)
-        for rater in pop._raters():
-            codes = pop._rated(rater)
-            for lo in range(0, len(codes), CHUNK):
-                who = codes[lo : lo + CHUNK]
+        deny = ~allowed
+        unrated = pop._unrated
+        raters = list(pop._raters())
+        family_row = np.maximum(pop._family, 0).astype(np.int32) * np.int32(width)
+        track_row = np.int32(levels) + np.maximum(pop._track, 0).astype(np.int32)
+        held_level = a["level"].astype(np.int32)
+        for lo in range(0, n, CHUNK):
+            hi = min(lo + CHUNK, n)
+            who = np.arange(lo, hi)
+            # The row of `allowed` each employee is checked against in each cycle: the
+            # level held then, or the track before any level; in int32, a chunk at a time.
+            first, last = int(offsets[lo]), int(offsets[hi])
+            marks = np.full((hi - lo, count), -1, np.int32)
+            start = a["since"][first:last].astype(np.int64) - self.first
+            inside = start < count
+            np.maximum.at(
+                marks,
+                (a["employee"][first:last][inside] - lo, np.maximum(start[inside], 0)),
+                np.flatnonzero(inside).astype(np.int32) + np.int32(first),
+            )
+            # Carried forward a cycle (a column) at a time: the axis is short.
+            for cycle in range(1, count):
+                np.maximum(marks[:, cycle - 1], marks[:, cycle], out=marks[:, cycle])
+            family = family_row[lo:hi, None]
+            held = np.where(
+                marks >= 0,
+                family + held_level[np.maximum(marks, 0)] if len(held_level) else 0,
+                family + track_row[lo:hi, None],
+            )
+            del marks
+            # A cycle without a review has no rating: what is held then does not matter.
+            steady = ~_rows_any((held != held[:, -1:]) & self.reviewed[lo:hi])
+            moving = np.flatnonzero(~steady)
+            bad = np.zeros(len(who), bool)
+            top = None
+            for rater in raters:
                 part = pop._cube(rater, who)
-                rated = part != pop._unrated
-                held = row[who]
-                # Most employees hold one level throughout: the competencies ever rated
-                # are checked once; those whose level changed, cycle by cycle.
-                steady = steady_all[who]
-                bad = np.zeros(len(who), bool)
-                ever = rated[steady].any(axis=1)
-                bad[steady] = (ever & ~allowed[held[steady, 0]]).any(axis=1)
-                moving = ~steady
-                bad[moving] = (rated[moving] & ~allowed[held[moving]]).any(axis=(1, 2))
                 if not in_scale:
-                    bad |= (rated & ((part < low) | (part > high))).any(axis=(1, 2))
-                suspect[who] |= bad
+                    rated = part != unrated
+                    off = rated & ((part < low) | (part > high))
+                    bad |= _rows_any(off.reshape(len(who), -1))
+                if len(moving):
+                    # Those whose level changed: cycle by cycle.
+                    rated = part[moving] != unrated
+                    denied = rated & deny[held[moving]]
+                    bad[moving] |= _rows_any(denied.reshape(len(moving), -1))
+                # Most employees hold one level throughout: the highest score of each
+                # competency over the cycles says whether it was ever rated.
+                highest = _highest_over_cycles(part)
+                top = highest if top is None else np.maximum(top, highest, out=top)
+            if top is None:
+                continue
+            ever = top != unrated
+            ever &= deny[held[:, -1]]
+            bad |= steady & _rows_any(ever)
+            suspect[who] |= bad
 
     def single(self, code: int, fallback: bool) -> None:
         """One employee through the single evaluator: its problems, error, or verdict."""
@@ -417,19 +454,11 @@ class _Run:
         self.target_level[code] = self.name(verdict.target_level)
         self.route[code] = _ROUTES.index(verdict.route)
         results = verdict.criteria
-        kinds = np.array([self.name(r.criterion.kind) for r in results], np.int32)
-        codes = np.array([_CODES.index(r.code) for r in results], np.int16)
-        outcomes = np.array([OUTCOMES.index(r.outcome) for r in results], np.int8)
-        observed = np.array([self.values.of(r.observed) for r in results], np.int64)
-        required = np.array([self.values.of(r.required) for r in results], np.int64)
+        codes = np.array([_CODES.index(r.code) for r in results], np.int8)
+        observed = np.array([self.values.of(r.observed) for r in results], np.int32)
+        required = np.array([self.values.of(r.required) for r in results], np.int32)
         self.blocks.append(
-            (
-                np.array([code], np.int64),
-                kinds[None, :],
-                np.stack([codes, outcomes.astype(np.int16)])[None, :, :],
-                observed[None, :],
-                required[None, :],
-            )
+            (np.array([code], np.int64), codes[None, :], observed[None, :], required)
         )
 
     def name(self, text: str) -> int:
@@ -480,7 +509,11 @@ class _Run:
             self.current + 1
         )
         chosen = np.flatnonzero(ready)
-        order = chosen[np.argsort(key[chosen], kind="stable")]
+        keys = key[chosen]
+        if len(keys) and keys.min() >= 0 and keys.max() < 2**15:
+            # Few moves: a stable sort of 16-bit keys is a radix sort.
+            keys = keys.astype(np.int16)
+        order = chosen[np.argsort(keys, kind="stable")]
         keys = key[order]
         bounds: list[int] = (
             np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]).tolist() if len(keys) else []
@@ -505,6 +538,10 @@ class _Run:
                 continue
             for lo in range(0, len(group), CHUNK):
                 self.decide(move, group[lo : lo + CHUNK])
+        # The facts read per requirement are not needed for the tables.
+        self._evidence.clear()
+        self._approvals.clear()
+        self._kinds.clear()
 
     def decide(self, move: Move, idx: np.ndarray) -> None:
         """Every criterion and the verdict of a chunk of employees making one move."""
@@ -526,11 +563,17 @@ class _Run:
             reviewed = self.reviewed[idx]
             values, rated = self._counted(compiled, idx)
             outcomes = []
+            # Where every counted competency is rated, once per set of competencies.
+            every: dict[tuple[int, ...], Any] = {}
             for checked in compiled.scores:
+                mine = [rated[i] for i in checked.columns]
+                if mine and checked.columns not in every:
+                    every[checked.columns] = functools.reduce(np.logical_and, mine)
                 outcome, key, known = checked.check_columns(
                     [values[i] for i in checked.columns],
-                    [rated[i] for i in checked.columns],
+                    mine,
                     reviewed,
+                    every.get(checked.columns),
                 )
                 outcomes.append(
                     (
@@ -544,18 +587,21 @@ class _Run:
             for o, _, _ in outcomes[1:]:
                 qualifies &= o == 0
             position = end - low
-            broken = np.maximum.accumulate(
-                np.where(qualifies, -1, np.arange(span)[None, :]), axis=1
-            )
-            run = position - broken[rows, position]
+            # The run of qualifying cycles ending at each cycle, one cycle at a time: a
+            # few operations on a column each, in a type that holds the longest run.
+            streak = np.zeros((n, span), np.int16 if span < 2**15 else np.int64)
+            streak[:, 0] = qualifies[:, 0]
+            for cycle in range(1, span):
+                np.multiply(streak[:, cycle - 1] + 1, qualifies[:, cycle], out=streak[:, cycle])
+            run = streak[rows, position].astype(np.int64)
             cells = (outcomes, qualifies, position)
-            window = position[:, None] - width + 1 + np.arange(width)[None, :]
-            wr = rows[:, None]
-            window_reviewed = full_reviewed[wr, window]
+            # Each window's cells as flat indices: a flat take is quicker than a 2-D gather.
+            window = (rows * span + position - width + 1)[:, None] + np.arange(width)[None, :]
+            window_reviewed = full_reviewed.ravel().take(window)
             for score, (o, k, kn) in zip(compiled.scores, outcomes, strict=True):
-                ow = o[wr, window]
-                kw, knw = k[wr, window], kn[wr, window]
-                window_failed |= (ow == 1).any(axis=1)
+                ow = o.ravel().take(window)
+                kw, knw = k.ravel().take(window), kn.ravel().take(window)
+                window_failed |= _rows_any(ow == 1)
                 scored[score.position] = score.result_columns(ow, kw, knw, window_reviewed)
         self.cycles_checked(move, idx, cells)
         results: list[Columns] = []
@@ -577,14 +623,17 @@ class _Run:
             np.array([OUTCOMES.index(step.reasons[r]) for r in step.reason_names], np.int8)
             for step in steps
         ]
-        outcome = _side_by_side(
-            [table[r.reason] for table, r in zip(outcome_of, results, strict=True)], n, np.int8
-        )
-        any_failed = (outcome == 1).any(axis=1)
-        any_undecided = (outcome == 2).any(axis=1)
+        outcome = [table[r.reason] for table, r in zip(outcome_of, results, strict=True)]
+        # Criterion by criterion: a reduction over the short criteria axis is slow.
+        any_failed = np.zeros(n, bool)
+        any_undecided = np.zeros(n, bool)
+        met = np.ones(n, bool)
+        for step, column in zip(steps, outcome, strict=True):
+            any_failed |= column == 1
+            any_undecided |= column == 2
+            if not step.approval:
+                met &= column == 0
         status = compiled.status(any_failed, any_undecided, np).astype(np.int8)
-        judged = [i for i, step in enumerate(steps) if not step.approval]
-        met = (outcome[:, judged] == 0).all(axis=1) if judged else np.ones(n, bool)
         ready = status == 0
         start = compiled.ready_start(end, run, since, placed, np)
         earliest, known = compiled.earliest(end, run, since, placed, ready, np)
@@ -596,30 +645,21 @@ class _Run:
         self.target_family[idx] = self.name(move.target_family)
         self.target_level[idx] = self.name(move.target_level)
         self.route[idx] = _ROUTES.index(move.route)
-        # The criteria: code and outcome, observed and required values, per step.
-        kinds = np.array([self.name(step.criterion.kind) for step in steps], np.int32)
+        # The criteria: code, observed and required values, per step.
         code_of = [
-            np.array([_CODES.index(step.decisions[r][0]) for r in step.reason_names], np.int16)
+            np.array([_CODES.index(step.decisions[r][0]) for r in step.reason_names], np.int8)
             for step in steps
         ]
         codes = _side_by_side(
-            [table[r.reason] for table, r in zip(code_of, results, strict=True)], n, np.int16
+            [table[r.reason] for table, r in zip(code_of, results, strict=True)], n, np.int8
         )
         observed = _side_by_side(
             [self.values.decode(step, r) for step, r in zip(steps, results, strict=True)],
             n,
-            np.int64,
+            np.int32,
         )
-        required = np.array([self.values.of(step.required_observed) for step in steps], np.int64)
-        self.blocks.append(
-            (
-                idx.astype(np.int64),
-                kinds[None, :],
-                np.stack([codes, outcome.astype(np.int16)], axis=1),
-                observed,
-                np.broadcast_to(required[None, :], (n, len(steps))),
-            )
-        )
+        required = np.array([self.values.of(step.required_observed) for step in steps], np.int32)
+        self.blocks.append((idx.astype(np.int64), codes, observed, required))
 
     def _counted(self, compiled: CompiledPolicy, idx: np.ndarray) -> tuple[list[Any], list[Any]]:
         """Each counted column's score (the most preferred rater's) and whether rated."""
@@ -627,17 +667,25 @@ class _Run:
         codes = [self.competency.get(c) for c in compiled.columns]
         known = [k for k in codes if k is not None]
         found = self.pop._counted(compiled.raters, idx, known) if known else None
+        planes: tuple[Any, Any] | None = None
+        if found is not None:
+            # Competency-major, in the scores' own small type: each competency's cells
+            # are one stretch of memory for the checks (which widen what they add up).
+            planes = (
+                np.ascontiguousarray(np.moveaxis(found[0], 2, 0)),
+                np.ascontiguousarray(np.moveaxis(found[1], 2, 0)),
+            )
         values: list[Any] = []
         rated: list[Any] = []
         at = 0
         for k in codes:
-            if k is None or found is None:
-                values.append(np.zeros(shape, np.int64))
+            if k is None or planes is None:
+                values.append(np.zeros(shape, np.int8))
                 rated.append(np.zeros(shape, bool))
                 at += k is not None
                 continue
-            values.append(found[0][:, :, at].astype(np.int64))
-            rated.append(found[1][:, :, at])
+            values.append(planes[0][at])
+            rated.append(planes[1][at])
             at += 1
         return values, rated
 
@@ -648,9 +696,8 @@ class _Run:
         if found is None:
             ev = self.pop._events
             name = {n: i for i, n in enumerate(self.pop._names)}.get(step.id, -2)
-            mine = np.flatnonzero(
-                (ev["kind"] == EVENT_KINDS.index("evidence")) & (ev["name"] == name)
-            )
+            records = self._events_of(EVENT_KINDS.index("evidence"))
+            mine = records[ev["name"][records] == name]
             emp = ev["employee"][mine]
             cycle = ev["cycle"][mine].astype(np.int64)
             numerator, denominator = ev["numerator"][mine], ev["denominator"][mine]
@@ -666,8 +713,15 @@ class _Run:
                 numerator, denominator = numerator.astype(object), denominator.astype(object)
             inside = self.placed[emp] & (cycle >= self.since[emp]) & (cycle <= self.end[emp])
             counts = step.counts_columns(numerator, denominator, denominator != 0)
-            found = np.bincount(emp[inside & counts], minlength=self.n).astype(np.int64)
+            found = np.bincount(emp[inside & counts], minlength=self.n).astype(np.int32)
             self._evidence[key] = found
+        return found
+
+    def _events_of(self, kind: int) -> np.ndarray:
+        """The rows of the events of one kind, in order: found once per run."""
+        found = self._kinds.get(kind)
+        if found is None:
+            found = self._kinds[kind] = np.flatnonzero(self.pop._events["kind"] == kind)
         return found
 
     def approval(self, step: _ApprovalKind) -> np.ndarray:
@@ -682,12 +736,12 @@ class _Run:
         found = self._approvals.get(key)
         if found is None:
             ev = self.pop._events
-            mask = ev["kind"] == kind
+            mine = self._events_of(kind)
             if wanted is not None:
                 name = {n: i for i, n in enumerate(self.pop._names)}.get(wanted, -2)
-                mask &= ev["name"] == name
-            emp = ev["employee"][mask]
-            at_end = ev["cycle"][mask].astype(np.int64) == self.end[emp]
+                mine = mine[ev["name"][mine] == name]
+            emp = ev["employee"][mine]
+            at_end = ev["cycle"][mine].astype(np.int64) == self.end[emp]
             found = np.zeros(self.n, bool)
             found[emp[at_end]] = True
             self._approvals[key] = found
@@ -696,6 +750,7 @@ class _Run:
     # --- the tables -----------------------------------------------------------------------
 
     def tables(self) -> Tables:
+        """The three tables: the last step of a run (it lets go of what they no longer need)."""
         pop = self.pop
         cadence = self.framework.cadence
         names = list(self.names)
@@ -736,6 +791,11 @@ class _Run:
             ],
             schema=VERDICTS_SCHEMA,
         )
+        # The tables are the run's last step: the facts per employee and cycle are let go
+        # before the criteria's columns are made.
+        empty = np.zeros(0, np.int64)
+        self.reviewed = np.zeros((0, self.count), bool)
+        self.end = self.since = self.ready_since = self.earliest = empty
         criteria = self._criteria()
         errors, problems = self._errors()
         return Tables(verdicts, criteria, errors, problems, self.fallbacks)
@@ -745,46 +805,46 @@ class _Run:
             return CRITERIA_SCHEMA.empty_table()
         # Rows in the population's order: each block's rows go to their employees' places.
         per_employee = np.zeros(self.n, np.int64)
-        for idx, _, _, obs, _ in self.blocks:
-            per_employee[idx] = obs.shape[1]
+        for idx, code, _, _ in self.blocks:
+            per_employee[idx] = code.shape[1]
         starts = np.cumsum(per_employee) - per_employee
-        total = int(per_employee.sum())
-        employee = np.repeat(np.arange(self.n, dtype=np.int32), per_employee)
-        position = (np.arange(total) - np.repeat(starts, per_employee)).astype(np.int16)
-        # The code says the kind and the outcome: only it and the values are placed.
-        code = np.empty(total, np.int16)
+        total = int(starts[-1] + per_employee[-1])
+        employee = np.empty(total, np.int32)
+        position = np.empty(total, np.int16)
+        # Employee and position are laid out in order, a range of employees at a time.
+        for lo in range(0, self.n, CHUNK):
+            hi = min(lo + CHUNK, self.n)
+            first = int(starts[lo])
+            last = int(starts[hi]) if hi < self.n else total
+            counts = per_employee[lo:hi]
+            employee[first:last] = np.repeat(np.arange(lo, hi, dtype=np.int32), counts)
+            position[first:last] = np.arange(last - first, dtype=np.int32) - np.repeat(
+                (starts[lo:hi] - first).astype(np.int32), counts
+            )
+        del per_employee
+        code = np.empty(total, np.int8)
         obs_index = np.empty(total, np.int32)
         req_index = np.empty(total, np.int32)
-        for idx, _, codes, obs, req in self.blocks:
-            at = starts[idx][:, None] + np.arange(obs.shape[1])[None, :]
-            code[at] = codes[:, 0, :]
-            obs_index[at] = obs
-            req_index[at] = req
+        while self.blocks:
+            idx, codes, obs, req = self.blocks.pop()
+            width = codes.shape[1]
+            steps = np.arange(width)
+            # A bounded slice at a time: the row numbers are int64, one per row.
+            for lo in range(0, len(idx), CHUNK):
+                who = idx[lo : lo + CHUNK]
+                at = (starts[who][:, None] + steps[None, :]).ravel()
+                code[at] = codes[lo : lo + CHUNK].ravel()
+                obs_index[at] = obs[lo : lo + CHUNK].ravel()
+                req_index[at] = np.tile(req, len(who))
+        del starts
         kind_names = sorted({c.partition(".")[0] for c in _CODES})
-        kind_of = np.array([kind_names.index(c.partition(".")[0]) for c in _CODES], np.int32)
-        outcome_of = np.array([_OUTCOMES.index(CODES[c].value) for c in _CODES], np.int32)
-        parts = self.values.parts
-        texts = [p[0] if p[0] is not None else "" for p in parts]
-        numerators = np.array([0 if p[1] is None else p[1] for p in parts] + [0], np.int64)
-        denominators = np.array([0 if p[2] is None else p[2] for p in parts] + [0], np.int64)
-        exact = np.array([p[1] is not None for p in parts] + [False], bool)
-        floats = np.array([np.nan if p[3] is None else p[3] for p in parts] + [np.nan])
-        present = np.array([p[0] is not None for p in parts] + [False], bool)
-
-        def value_columns(index: np.ndarray) -> list[pa.Array]:
-            known = present[index]
-            whole = exact[index]
-            indices = pa.array(index.astype(np.int32), pa.int32(), mask=~known)
-            return [
-                pa.DictionaryArray.from_arrays(indices, pa.array(texts, pa.string())),
-                pa.array(numerators[index], pa.int64(), mask=~whole),
-                pa.array(denominators[index], pa.int64(), mask=~whole),
-                pa.array(floats[index], pa.float64(), mask=~known),
-            ]
+        kind_of = np.array([kind_names.index(c.partition(".")[0]) for c in _CODES], np.int8)
+        outcome_of = np.array([_OUTCOMES.index(CODES[c].value) for c in _CODES], np.int8)
+        values = self._value_dictionaries()
 
         def text(codes: np.ndarray, dictionary: list[str] | tuple[str, ...]) -> pa.Array:
             return pa.DictionaryArray.from_arrays(
-                pa.array(codes.astype(np.int32), pa.int32()), pa.array(dictionary, pa.string())
+                pa.array(codes, pa.int8()), pa.array(dictionary, pa.string())
             )
 
         return pa.table(
@@ -794,11 +854,28 @@ class _Run:
                 text(kind_of[code], kind_names),
                 text(code, _CODES),
                 text(outcome_of[code], _OUTCOMES),
-                *value_columns(obs_index),
-                *value_columns(req_index),
+                *_value_columns(obs_index, *values),
+                *_value_columns(req_index, *values),
             ],
             schema=CRITERIA_SCHEMA,
         )
+
+    def _value_dictionaries(self) -> tuple[np.ndarray, np.ndarray, list[pa.Array]]:
+        """Per value met: whether present, whether exact in 64 bits, and the dictionaries.
+
+        The dictionaries (text, numerator, denominator, float) hold no null: a row whose
+        value is missing, or too large for the exact columns, is null in that column.
+        """
+        parts = self.values.parts
+        present = np.array([p[0] is not None for p in parts], bool)
+        exact = np.array([p[1] is not None for p in parts], bool)
+        dictionaries = [
+            pa.array([p[0] or "" for p in parts], pa.string()),
+            pa.array([p[1] or 0 for p in parts], pa.int64()),
+            pa.array([p[2] or 0 for p in parts], pa.int64()),
+            pa.array([0.0 if p[3] is None else p[3] for p in parts], pa.float64()),
+        ]
+        return present, exact, dictionaries
 
     def _errors(self) -> tuple[pa.Table, list[Problem]]:
         pop = self.pop
@@ -842,6 +919,43 @@ class _Run:
         return table, problems
 
 
+def _rows_any(flags: np.ndarray) -> np.ndarray:
+    """Whether each row of a 2-D boolean array holds a True.
+
+    Eight flags at a time, as one 64-bit word: numpy's reduction over a short last axis
+    goes a byte at a time.
+    """
+    rows, width = flags.shape
+    words = -(-width // 8)
+    if not words:
+        return np.zeros(rows, bool)
+    padded = np.zeros((rows, words * 8), bool)
+    padded[:, :width] = flags
+    packed = padded.view(np.uint64)
+    found = packed[:, 0].copy()
+    for word in range(1, words):
+        found |= packed[:, word]
+    flagged: np.ndarray = found != 0
+    return flagged
+
+
+def _highest_over_cycles(cube: np.ndarray) -> np.ndarray:
+    """The highest value of each competency over the cycles, ``(rows, K)`` of a cube.
+
+    Halves of the cycle axis are folded onto each other: long rows of memory at a time,
+    where a reduction over the short middle axis goes a few bytes at a time.
+    """
+    rows, cycles, k = cube.shape
+    flat = cube.reshape(rows, cycles * k)
+    while cycles > 1:
+        half = cycles // 2
+        folded = np.maximum(flat[:, : half * k], flat[:, half * k : 2 * half * k])
+        if cycles % 2:
+            np.maximum(folded[:, :k], flat[:, 2 * half * k :], out=folded[:, :k])
+        flat, cycles = folded, half
+    return flat if flat.base is None else flat.copy()
+
+
 def _padded(values: Any, before: int, width: int, fill: Any) -> Any:
     """``values`` (employees x cycles) placed at ``before`` in ``width`` cycles of ``fill``.
 
@@ -859,6 +973,33 @@ def _with_line(problem: Problem, line: int | None) -> Problem:
     import attrs  # noqa: PLC0415
 
     return attrs.evolve(problem, line=line)
+
+
+def _value_columns(
+    index: np.ndarray, present: np.ndarray, exact: np.ndarray, dictionaries: list[pa.Array]
+) -> list[pa.Array]:
+    """The four columns of one value (text, numerator, denominator, float).
+
+    They share one buffer of indices (``-1`` for no value): a row costs its index once,
+    however many forms of the value the table offers.
+    """
+    missing = index < 0
+    index[missing] = 0
+    known = ~missing
+    whole = known
+    # Most values are present and exact: their rows need no look-up.
+    if len(present) and not present.all():
+        known &= present[index]
+    if len(exact) and not (exact | ~present).all():
+        whole = known & exact[index]
+    indices = pa.py_buffer(index)
+    columns = []
+    for dictionary, valid in zip(dictionaries, (known, whole, whole, known), strict=True):
+        bitmap = None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
+        nulls = -1 if bitmap is not None else 0
+        codes = pa.Array.from_buffers(pa.int32(), len(index), [bitmap, indices], null_count=nulls)
+        columns.append(pa.DictionaryArray.from_arrays(codes, dictionary))
+    return columns
 
 
 def evaluate_tables(

@@ -108,7 +108,11 @@ class PopulationVerdicts:
             value as exact text (``observed``: ``3.5``, ``10/3``, ``true``), as
             ``observed_numerator`` and ``observed_denominator`` (null when larger than
             64 bits) and as a float (``observed_value``), and the required value in the
-            same four columns. An employee's rows are together, in policy order.
+            same four columns. An employee's rows are together, in policy order. The
+            four forms of a value are dictionary-encoded over the values met and share
+            one column of indices (a row holds one index per value); `to_pandas` and
+            `to_polars` give the numbers as plain columns, and
+            ``column.cast(column.type.value_type)`` does in Arrow.
         errors: One row per problem: ``employee_id, source, line, row, path, message,
             code, expected, got``. ``code`` is an `progression.EvaluationError` code,
             ``invalid_history`` (the history breaks the framework: unknown competency,
@@ -167,9 +171,10 @@ class PopulationVerdicts:
     def to_pandas(self, table: str = "verdicts") -> Any:
         """A table as a pandas DataFrame (``verdicts`` unless ``table`` names another).
 
-        Text columns become categoricals. Needs pandas.
+        Text columns become categoricals; numbers stored as indices into the values met
+        (the criteria's exact and float columns) become plain numbers. Needs pandas.
         """
-        return self._table(table).to_pandas()
+        return numbers_decoded(self._table(table)).to_pandas()
 
     def to_polars(self, table: str = "verdicts") -> Any:
         """A table as a polars DataFrame (``verdicts`` unless ``table`` names another).
@@ -222,6 +227,17 @@ class PopulationVerdicts:
 
     def __repr__(self) -> str:
         return f"<PopulationVerdicts: {len(self)} employees, {self.errors.num_rows} errors>"
+
+
+def numbers_decoded(table: pa.Table) -> pa.Table:
+    """``table`` with each dictionary-encoded number column as plain numbers."""
+    columns = [
+        column.cast(column.type.value_type)
+        if pa.types.is_dictionary(column.type) and not pa.types.is_string(column.type.value_type)
+        else column
+        for column in table.columns
+    ]
+    return pa.table(columns, names=table.column_names)
 
 
 def evaluate_population(
