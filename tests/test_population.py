@@ -445,3 +445,32 @@ def test_cycles_outside_the_years_a_history_may_name_are_row_errors() -> None:
     with pytest.raises(EvaluationError) as raised:
         evaluate_population(FRAMEWORK, Population.from_tables(ratings, levels), as_of="9990-Q1")
     assert raised.value.code == "bad_cycle"
+
+
+@pytest.mark.parametrize("target", [None, "IC3", "engineering/IC2", "engineering/M1"])
+def test_a_history_without_a_level_is_reported_as_the_single_evaluator_does(
+    target: str | None,
+) -> None:
+    framework = examples.load("engineering")
+    team = examples.team()
+    lone = attrs.evolve(team[0], levels=[])
+    population = Population.from_histories([team[1], lone, team[2]])
+    # Its family and track are kept: it comes back as it went in.
+    assert {h.employee: h for h in population.histories()}[lone.employee] == lone
+    result = evaluate_population(framework, population, target=target)
+    single: Any
+    try:
+        single = evaluate(framework, lone, target=target)
+    except EvaluationError as exc:
+        single = exc
+    if isinstance(single, EvaluationError):
+        (error,) = errors_of(result, lone.employee)
+        assert (error["code"], error["message"]) == (single.code, str(single))
+    else:
+        assert result.verdict(lone.employee) == single
+    # The others are evaluated as they are without it.
+    alone = evaluate_population(
+        framework, Population.from_histories([team[1], team[2]]), target=target
+    )
+    others = [v for v in result.verdicts.to_pylist() if v["employee_id"] != lone.employee]
+    assert others == alone.verdicts.to_pylist()

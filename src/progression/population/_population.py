@@ -658,8 +658,9 @@ class Population:
         """A population from `RatingHistory` values, in their order.
 
         A review with neither ratings nor events (which the long tables cannot hold)
-        still counts as a review. An employee without any level assignment is reported
-        as one without a level row.
+        still counts as a review. An employee without any level assignment keeps their
+        family and track, and is reported as `progression.evaluate` reports them (no
+        level to move from, code ``no_level``), not as one without a level row.
         """
         ratings: dict[str, list[Any]] = {
             n: [] for n in ("employee_id", "cycle", "competency", "score", "rater")
@@ -669,8 +670,13 @@ class Population:
             n: [] for n in ("employee_id", "cycle", "event", "requirement", "value", "note")
         }
         empty: list[tuple[str, str]] = []
+        homes: list[tuple[str, str, str]] = []
+        everyone: list[str] = []
         for history in histories:
             employee = history.employee
+            everyone.append(employee)
+            if not history.levels:
+                homes.append((employee, history.family, history.track))
             for assignment in history.levels:
                 for name, value in zip(
                     _LEVEL_COLUMNS,
@@ -731,6 +737,8 @@ class Population:
             ("ratings", "levels", "events"),
             (False, False, False),
             empty=empty,
+            homes=homes,
+            employees=everyone,
         )
 
     # --- back to values ---------------------------------------------------------------
@@ -1169,6 +1177,8 @@ def _build(
     lines: tuple[bool, bool, bool],
     *,
     empty: Sequence[tuple[str, str]] = (),
+    homes: Sequence[tuple[str, str, str]] = (),
+    employees: Sequence[str] = (),
 ) -> Population:
     _check_columns(levels, _LEVEL_COLUMNS, sources[1])
     _check_columns(ratings, _RATING_COLUMNS, sources[0])
@@ -1182,6 +1192,9 @@ def _build(
 
     # --- levels: the employees, their family, track and assignments ---------------------
     order = _Employees()
+    if employees:
+        # Histories come in an order of their own: the population keeps it.
+        order.add(pa.chunked_array([pa.array(list(employees), pa.string())]))
     l_emp = order.add(levels.column("employee_id"))
     l_family, families = _encode(levels.column("family"))
     l_track, tracks = _encode(levels.column("track"))
@@ -1272,6 +1285,22 @@ def _build(
             _raw(levels.column("since"), at),
         )
     by = np.delete(by, twice + 1)
+    # Histories without a level assignment still say their family and track: such an
+    # employee is placed there, with no assignment, and the engine reports them as the
+    # single evaluator does (no level to move from).
+    home_track: dict[int, int] = {}
+    if homes:
+        codes = order.add(pa.chunked_array([pa.array([e for e, _, _ in homes], pa.string())]))
+        family = np.concatenate([family, np.full(len(order) - len(family), -1, np.int32)])
+        for code, (_, family_id, track_id) in zip(codes.tolist(), homes, strict=True):
+            if family[code] >= 0:
+                continue
+            if family_id not in families:
+                families.append(family_id)
+            if track_id not in tracks:
+                tracks.append(track_id)
+            family[code] = families.index(family_id)
+            home_track[code] = tracks.index(track_id)
     # Employees all of whose level rows were refused still count as placed: their other
     # rows are checked, but not reported for lacking a level row (as the CSV loader).
     placed = len(order)
@@ -1470,6 +1499,8 @@ def _build(
         last = offsets[1:] - 1
         has_rows = offsets[1:] > offsets[:-1]
         track[has_rows] = l_track[by[last[has_rows]]]
+    for code, track_code in home_track.items():
+        track[code] = track_code
     family_all = np.full(n, -1, np.int32)
     family_all[: len(family)] = family
     blocks: dict[Rater, _Blocks] = {}
