@@ -141,17 +141,7 @@ def test_threshold_curve_equals_evaluating_each_threshold(
     thresholds = chosen
     curve = threshold_curve(ENGINEERING, population, thresholds).table.to_pylist()
     for threshold in thresholds:
-        verdicts = evaluate_population(
-            with_policy(ENGINEERING, threshold=threshold), population
-        ).verdicts.to_pylist()
-        counts: dict[tuple[str, str], list[int]] = {}
-        for v in verdicts:
-            if v["status"] is None:
-                continue
-            seen = counts.setdefault((v["family"], v["level"]), [0, 0, 0])
-            seen[0] += 1
-            seen[1] += bool(v["met_except_approval"])
-            seen[2] += v["status"] == "ready"
+        counts = _counts(with_policy(ENGINEERING, threshold=threshold), population)
         mine = {
             (r["family"], r["level"]): [r["employees"], r["passing"], r["ready"]]
             for r in curve
