@@ -2069,7 +2069,9 @@ def _events(  # noqa: PLR0917 - the columns read so far
     evidence = kind == EVENT_KINDS.index("evidence")
     approval = kind == EVENT_KINDS.index("approval")
     flags = (kind == EVENT_KINDS.index("endorsement")) | (kind == EVENT_KINDS.index("calibration"))
-    for row in np.flatnonzero(flags):
+    # Rows are looked at one by one only where a cell is given that the kind takes not.
+    has_value = value_codes >= 0
+    for row in np.flatnonzero(flags & ((req_codes >= 0) | has_value | note_given)):
         given = [
             n
             for n, present in (
@@ -2109,7 +2111,12 @@ def _events(  # noqa: PLR0917 - the columns read so far
             _raw(events.column("value"), int(row)),
         )
         bad[row] = True
-    for row in np.flatnonzero(approval):
+    # The steps' texts checked once each; rows one by one only where something is wrong.
+    step_ok = np.array(
+        [t is not None and ID_PATTERN.match(t) is not None for t in req_texts] + [False], bool
+    )
+    wrong = ~step_ok[req_codes] | has_value | note_given
+    for row in np.flatnonzero(approval & wrong):
         step = req_texts[int(req_codes[row])] if req_codes[row] >= 0 else ""
         given = [
             n
