@@ -30,8 +30,9 @@ competency, with the same person-clustered interval at ``1 - alpha``.
 
 Rater drift reads the population in chunks of employees, twice over: the first pass
 adds each score into sums and counts per cell and per (rater, cell) pair, and keeps a
-few bytes per score (where its pair and cell are, its value, its person's runs); the
-second computes each compared score's difference from the others' mean and adds it into
+few bytes per score (where its pair is, its value, its person's runs). Between the two,
+each pair's sums become the mean of the others' scores in its cell, so the second pass
+reads one number per score: it computes each compared score's difference from the others' mean and adds it into
 per-rater and per-(rater, person) sums. Nothing holds several wide columns per score of
 the whole population. Each rater's differences are added in the order one pass over all
 scores would add them, so the differences do not depend on the chunks.
@@ -355,6 +356,7 @@ def rater_drift(
     shares = _Shares(columns)
     kept = [shares.add(_Counted.read(columns, codes), count) for codes in _chunks(count)]
     shares.totals()
+    share = shares.means()
     n = np.zeros(raters, np.int64)
     sums = np.zeros(raters, np.float64)
     squares = 0.0
@@ -403,7 +405,6 @@ def rater_drift(
     with np.errstate(invalid="ignore", divide="ignore"):
         around = squares - float(np.sum(np.where(n > 0, sums * difference, 0.0)))
     single = np.sqrt(max(around, 0.0) / max(compared_rows - raters, 1))
-    share = shares.share()
     with np.errstate(invalid="ignore", divide="ignore"):
         error = np.sqrt(own_part + (single * share / n) ** 2)
     normal = NormalDist()
@@ -504,14 +505,12 @@ class _Counted:
 class _Kept:
     """What the second pass reads of one chunk's scores: a few bytes each.
 
-    Per score, in cube order: its ``slot`` among the pairs' arrays, its ``cell`` and its
-    ``value``. Its (rater, person) cluster by runs of scores: ``run_length`` and
+    Per score, in cube order: its ``slot`` among the pairs' arrays and its ``value``. Its (rater, person) cluster by runs of scores: ``run_length`` and
     ``run_cluster`` (an index into ``cluster``, the chunk's clusters as keys ``rater *
     employees + person``, sorted, with ``cluster_rater``).
     """
 
     slot: np.ndarray
-    cell: np.ndarray
     value: np.ndarray
     run_length: np.ndarray
     run_cluster: np.ndarray
@@ -523,7 +522,6 @@ class _Kept:
         empty = np.zeros(0, np.int32)
         return cls(
             slot=empty,
-            cell=empty,
             value=empty,
             run_length=empty,
             run_cluster=empty,
@@ -562,7 +560,6 @@ class _Shares:
         self.capacity = 0
         # Each group's key ``rater * levels + level``, by group number.
         self.key_of = np.zeros(self.raters * self.levels, np.int64)
-        self.cell_type = np.int16 if cells < 2**15 else np.int64
 
     def add(self, rows: _Counted, count: int) -> _Kept:
         """Count one chunk's scores in; what the second pass needs of them, compactly."""
@@ -593,7 +590,6 @@ class _Shares:
         first, cluster, run_cluster = _runs(rows.rater, rows.person - start, persons)
         return _Kept(
             slot=slot.astype(np.int32) if self.capacity * self.span < 2**31 else slot,
-            cell=(rows.level * self.span + rows.place).astype(self.cell_type),
             value=rows.value,
             run_length=np.diff(first, append=len(slot)).astype(np.int32),
             run_cluster=run_cluster.astype(np.int32),
@@ -653,10 +649,9 @@ class _Shares:
             return None
         which = np.repeat(kept.run_cluster, kept.run_length)
         by = np.repeat(kept.cluster_rater[kept.run_cluster], kept.run_length)
-        cell, slot, value = kept.cell, kept.slot, kept.value
-        own_total, own_number = self._own(lambda pairs: pairs.reshape(-1)[slot])
-        others = self.number[cell] - own_number
-        compared = others > 0
+        value = kept.value
+        other_mean = self.own.reshape(-1).view(np.float64)[kept.slot]
+        compared = ~np.isnan(other_mean)
         if compared.all():
             clusters = np.bincount(
                 kept.run_cluster, weights=kept.run_length, minlength=len(kept.cluster)
@@ -665,25 +660,40 @@ class _Shares:
             chosen = np.flatnonzero(compared)
             if not len(chosen):
                 return None
-            cell, value, own_total = cell[chosen], value[chosen], own_total[chosen]
-            others, which, by = others[chosen], which[chosen], by[chosen]
+            value, other_mean = value[chosen], other_mean[chosen]
+            which, by = which[chosen], by[chosen]
             clusters = np.bincount(which, minlength=len(kept.cluster))
-        other_mean = (self.total[cell] - own_total) / others
         residual = value - other_mean
         return residual, by, which, clusters
 
-    def share(self) -> np.ndarray:
-        """Per rater, the sum over their pairs of ``scores / sqrt(others' scores)``."""
+    def means(self) -> np.ndarray:
+        """Turn each pair's sums into the others' mean in its cell; each rater's share.
+
+        Once every chunk is counted (`totals`): each pair's row of the ``(groups, span)``
+        sums then holds, as float64 in the same memory, ``(cell's sum - pair's sum) /
+        (cell's count - pair's count)``, NaN where nobody else scored the cell, so that
+        `residuals` reads one number per score. Returns per rater the sum over their
+        pairs of ``scores / sqrt(others' scores)``.
+        """
         share = np.zeros(self.raters, np.float64)
+        total = self.total.reshape(self.levels, self.span)
         number = self.number.reshape(self.levels, self.span)
+        mean = self.own.view(np.float64)
         for start in range(0, self.groups, _CHUNK):
-            keys = self.key_of[start : min(start + _CHUNK, self.groups)]
-            own = self._own(itemgetter(slice(start, start + len(keys))))[1]
-            others = number[keys % self.levels] - own
+            stop = min(start + _CHUNK, self.groups)
+            keys = self.key_of[start:stop]
+            level = keys % self.levels
+            sums, own = self._own(itemgetter(slice(start, stop)))
+            others = number[level] - own
             part = np.where(
                 (own > 0) & (others > 0), own / np.sqrt(np.maximum(others, 1)), 0.0
             ).sum(axis=1)
             share += np.bincount(keys // self.levels, weights=part, minlength=self.raters)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                found = (total[level] - sums) / others
+            found[others <= 0] = np.nan
+            mean[start:stop] = found
+        self.numbers = None
         return share
 
 
