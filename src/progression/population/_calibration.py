@@ -448,6 +448,9 @@ def rater_drift(
 
 #: Employees read at a time: a chunk's arrays stay a few tens of megabytes.
 _CHUNK = 1 << 15
+#: Pairs' groups handled at once when adding up the cells and the means: a block's
+#: arrays (``span`` numbers per group) stay in the CPU's caches.
+_GROUPS = 1 << 10
 #: The bits a packed (sum, count) pair may use, sign included.
 _PACKED_BITS = 63
 
@@ -604,8 +607,8 @@ class _Shares:
         level_of = self.key_of[: self.groups] % self.levels
         for level in range(self.levels):
             mine = np.flatnonzero(level_of == level)
-            for block in range(0, len(mine), _CHUNK):
-                rows = mine[block : block + _CHUNK]
+            for block in range(0, len(mine), _GROUPS):
+                rows = mine[block : block + _GROUPS]
                 sums, counts = self._own(itemgetter(rows))
                 total[level] += sums.sum(axis=0)
                 number[level] += counts.sum(axis=0)
@@ -675,25 +678,31 @@ class _Shares:
         `residuals` reads one number per score. Returns per rater the sum over their
         pairs of ``scores / sqrt(others' scores)``.
         """
-        share = np.zeros(self.raters, np.float64)
         total = self.total.reshape(self.levels, self.span)
         number = self.number.reshape(self.levels, self.span)
         mean = self.own.view(np.float64)
-        for start in range(0, self.groups, _CHUNK):
-            stop = min(start + _CHUNK, self.groups)
-            keys = self.key_of[start:stop]
-            level = keys % self.levels
+        part = np.zeros(self.groups, np.float64)
+        for start in range(0, self.groups, _GROUPS):
+            stop = min(start + _GROUPS, self.groups)
+            level = self.key_of[start:stop] % self.levels
             sums, own = self._own(itemgetter(slice(start, stop)))
             others = number[level] - own
-            part = np.where(
+            part[start:stop] = np.where(
                 (own > 0) & (others > 0), own / np.sqrt(np.maximum(others, 1)), 0.0
             ).sum(axis=1)
-            share += np.bincount(keys // self.levels, weights=part, minlength=self.raters)
             with np.errstate(invalid="ignore", divide="ignore"):
                 found = (total[level] - sums) / others
             found[others <= 0] = np.nan
             mean[start:stop] = found
         self.numbers = None
+        # Added up per rater in runs of `_CHUNK` groups, whatever `_GROUPS` is: the
+        # same rounding as ever.
+        share = np.zeros(self.raters, np.float64)
+        for start in range(0, self.groups, _CHUNK):
+            keys = self.key_of[start : min(start + _CHUNK, self.groups)]
+            share += np.bincount(
+                keys // self.levels, weights=part[start : start + len(keys)], minlength=self.raters
+            )
         return share
 
 
