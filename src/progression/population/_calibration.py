@@ -367,9 +367,9 @@ def rater_drift(
         found = shares.residuals(chunk)
         if found is None:
             continue
-        residual, by, which, scored = found
-        compared_rows += len(residual)
-        squares += float(np.dot(residual, residual))
+        residual, by, which, scored, compared, square = found
+        compared_rows += compared
+        squares += square
         n += np.bincount(chunk.cluster_rater, weights=scored, minlength=raters).astype(np.int64)
         # In the rows' order, as one pass over every row would add them: the same
         # rounding, whatever the chunks.
@@ -641,33 +641,35 @@ class _Shares:
 
     def residuals(
         self, kept: _Kept
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
-        """Each compared score's difference from the mean of the others in its cell.
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int, float] | None:
+        """Each score's difference from the mean of the others in its cell.
 
-        ``(residual, rater, cluster, clusters)`` of the scores whose cell another rater
-        scored too, in cube order: ``cluster`` indexes ``kept.cluster``, and
-        ``clusters`` counts each one's compared scores. None when there are none.
+        ``(residual, rater, cluster, clusters, compared, squares)`` of the chunk's scores
+        in cube order: ``residual`` is 0 where nobody else scored the cell (adding it
+        changes no sum), ``cluster`` indexes ``kept.cluster``, ``clusters`` counts each
+        one's compared scores, ``compared`` all of them and ``squares`` is the sum of
+        their squared residuals. None when no score is compared.
         """
         if not len(kept.value):
             return None
         which = np.repeat(kept.run_cluster, kept.run_length)
-        by = np.repeat(kept.cluster_rater[kept.run_cluster], kept.run_length)
-        value = kept.value
-        other_mean = self.own.reshape(-1).view(np.float64)[kept.slot]
-        compared = ~np.isnan(other_mean)
-        if compared.all():
-            clusters = np.bincount(
-                kept.run_cluster, weights=kept.run_length, minlength=len(kept.cluster)
-            ).astype(np.int64)
+        by = kept.cluster_rater[which]
+        residual = kept.value - self.own.reshape(-1).view(np.float64)[kept.slot]
+        clusters = np.bincount(
+            kept.run_cluster, weights=kept.run_length, minlength=len(kept.cluster)
+        ).astype(np.int64)
+        alone = np.flatnonzero(np.isnan(residual))
+        if len(alone) == len(residual):
+            return None
+        if len(alone):
+            # Few scores have nobody else in their cell: zeros keep the rest in place.
+            clusters -= np.bincount(which[alone], minlength=len(kept.cluster))
+            residual[alone] = 0.0
+            compared = np.delete(residual, alone)
         else:
-            chosen = np.flatnonzero(compared)
-            if not len(chosen):
-                return None
-            value, other_mean = value[chosen], other_mean[chosen]
-            which, by = which[chosen], by[chosen]
-            clusters = np.bincount(which, minlength=len(kept.cluster))
-        residual = value - other_mean
-        return residual, by, which, clusters
+            compared = residual
+        squares = float(np.dot(compared, compared))
+        return residual, by, which, clusters, len(compared), squares
 
     def means(self) -> np.ndarray:
         """Turn each pair's sums into the others' mean in its cell; each rater's share.
