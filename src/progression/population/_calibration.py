@@ -149,14 +149,9 @@ def level_fit(framework: Framework, population: Any) -> LevelFit:
     module docstring for the distance and the rules; employees without a current level
     of the framework or without any latest score are left out.
     """
-    columns = Columns.build(framework, population, raters=False)
-    count, width, competencies = columns.counted.shape
-    latest = np.full((count, competencies), MISSING, np.int16)
-    for t in range(width):
-        scores = columns.counted[:, t, :]
-        latest = np.where(scores != MISSING, scores, latest)
-    rated = latest != MISSING
-    values = latest.astype(np.float64)
+    columns = Columns.build(framework, population, raters=False, cubes=False)
+    count = len(columns.held)
+    competencies = len(columns.competencies)
     best_level = np.full(count, -1, np.int32)
     best_distance = np.full(count, np.inf)
     own_distance = np.full(count, np.nan)
@@ -166,42 +161,52 @@ def level_fit(framework: Framework, population: Any) -> LevelFit:
     best_steps = np.full(count, -1, np.int32)
     level_index = {pair: i for i, pair in enumerate(columns.levels)}
     competency_index = {c: i for i, c in enumerate(columns.competencies)}
-    for code, (family_id, track_id) in enumerate(columns.tracks):
-        people = np.flatnonzero(columns.track == code)
-        if not len(people):
-            continue
+    # Per track, its ladder's levels: (step, level code, expected proficiency per competency).
+    ladders: list[list[tuple[int, int, np.ndarray]]] = []
+    for family_id, track_id in columns.tracks:
         family = framework.family(family_id)
-        ladder = family.ladder(track_id)
-        scores, have = values[people], rated[people]
-        current = columns.level[people]
-        below: np.ndarray | None = None  # who holds the level under this one
-        for step, level in enumerate(ladder):
-            owner = family.track_of(level.id)
+        rungs = []
+        for step, level in enumerate(family.ladder(track_id)):
             expected = np.full(competencies, np.nan)
-            for competency in owner.competencies:
+            for competency in family.track_of(level.id).competencies:
                 expectation = competency.expectation(level.id)
                 if expectation is not None and expectation.proficiency is not None:
                     expected[competency_index[competency.id]] = expectation.proficiency
-            compared = have & ~np.isnan(expected)
-            n = compared.sum(axis=1)
-            gaps = np.where(compared, scores - np.nan_to_num(expected), 0.0)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                distance = np.sqrt((gaps**2).sum(axis=1) / n)
-            distance = np.where(n > 0, distance, np.inf)
-            better = distance < best_distance[people]
-            best_distance[people] = np.where(better, distance, best_distance[people])
-            best_level[people] = np.where(
-                better, level_index[family_id, level.id], best_level[people]
-            )
-            best_steps[people] = np.where(better, step, best_steps[people])
-            here = current == level_index[family_id, level.id]
-            own_steps[people[here]] = step
-            own_distance[people[here]] = np.where(n[here] > 0, distance[here], np.nan)
-            met = (n > 0) & ~(compared & (scores < np.nan_to_num(expected))).any(axis=1)
-            meets[people[here]] = met[here]
-            if below is not None:
-                meets_above[people[below]] = met[below]
-            below = here
+            rungs.append((step, level_index[family_id, level.id], expected))
+        ladders.append(rungs)
+    # By chunks of employees: each one's figures depend on their own scores only, and a
+    # chunk's arrays stay small where a whole population's would not.
+    for codes in _chunks(count):
+        latest = _latest(columns, codes)
+        rated = latest != MISSING
+        values = latest.astype(np.float64)
+        for code, rungs in enumerate(ladders):
+            local = np.flatnonzero(columns.track[codes] == code)
+            if not len(local):
+                continue
+            people = codes[local]
+            scores, have = values[local], rated[local]
+            current = columns.level[people]
+            below: np.ndarray | None = None  # who holds the level under this one
+            for step, level_code, expected in rungs:
+                compared = have & ~np.isnan(expected)
+                n = compared.sum(axis=1)
+                gaps = np.where(compared, scores - np.nan_to_num(expected), 0.0)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    distance = np.sqrt((gaps**2).sum(axis=1) / n)
+                distance = np.where(n > 0, distance, np.inf)
+                better = distance < best_distance[people]
+                best_distance[people] = np.where(better, distance, best_distance[people])
+                best_level[people] = np.where(better, level_code, best_level[people])
+                best_steps[people] = np.where(better, step, best_steps[people])
+                here = current == level_code
+                own_steps[people[here]] = step
+                own_distance[people[here]] = np.where(n[here] > 0, distance[here], np.nan)
+                met = (n > 0) & ~(compared & (scores < np.nan_to_num(expected))).any(axis=1)
+                meets[people[here]] = met[here]
+                if below is not None:
+                    meets_above[people[below]] = met[below]
+                below = here
     placed = (columns.level >= 0) & (own_steps >= 0) & np.isfinite(best_distance)
     steps = np.where(placed, best_steps - own_steps, 0)
     fit = np.where(
@@ -453,6 +458,27 @@ _CHUNK = 1 << 15
 _GROUPS = 1 << 10
 #: The bits a packed (sum, count) pair may use, sign included.
 _PACKED_BITS = 63
+
+
+def _latest(columns: Columns, codes: np.ndarray) -> np.ndarray:
+    """The latest counted scores of the employees ``codes`` (consecutive), ``(len, C)``.
+
+    Per competency, the counted score of the latest cycle with one; `MISSING` for none.
+    """
+    latest = np.full((len(codes), len(columns.competencies)), MISSING, np.int16)
+    found = (
+        columns.population._counted(columns.preferred, codes, columns.known)
+        if columns.known
+        else None
+    )
+    if found is None:
+        return latest
+    values, rated, _ = found
+    mine = np.full(values.shape[::2], MISSING, np.int16)
+    for t in range(values.shape[1]):
+        mine = np.where(rated[:, t], values[:, t], mine)
+    latest[:, list(columns.target)] = mine
+    return latest
 
 
 def _chunks(count: int) -> list[np.ndarray]:
