@@ -32,10 +32,11 @@ Rater drift reads the population in chunks of employees, twice over: the first p
 adds each score into sums and counts per cell and per (rater, cell) pair, and keeps a
 few bytes per score (where its pair is, its value, its person's runs). Between the two,
 each pair's sums become the mean of the others' scores in its cell, so the second pass
-reads one number per score: it computes each compared score's difference from the others' mean and adds it into
-per-rater and per-(rater, person) sums. Nothing holds several wide columns per score of
-the whole population. Each rater's differences are added in the order one pass over all
-scores would add them, so the differences do not depend on the chunks.
+reads one number per score: it computes each compared score's difference from the
+others' mean and adds it into per-rater and per-(rater, person) sums. Nothing holds
+several wide columns per score of the whole population. Each rater's differences are
+added in the order one pass over all scores would add them, so the differences do not
+depend on the chunks.
 """
 
 from __future__ import annotations
@@ -534,9 +535,10 @@ class _Counted:
 class _Kept:
     """What the second pass reads of one chunk's scores: a few bytes each.
 
-    Per score, in cube order: its ``slot`` among the pairs' arrays and its ``value``. Its (rater, person) cluster by runs of scores: ``run_length`` and
-    ``run_cluster`` (an index into ``cluster``, the chunk's clusters as keys ``rater *
-    employees + person``, sorted, with ``cluster_rater``).
+    Per score, in cube order: its ``slot`` among the pairs' arrays and its ``value``.
+    Its (rater, person) cluster by runs of scores: ``run_length`` and ``run_cluster``
+    (an index into ``cluster``, the chunk's clusters as keys ``rater * employees +
+    person``, sorted, with ``cluster_rater``).
     """
 
     slot: np.ndarray
