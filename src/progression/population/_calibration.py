@@ -597,17 +597,26 @@ class _Shares:
         if not len(rows.value):
             return _Kept.none()
         key = rows.rater * self.levels + rows.level
-        group = self.group[key]
-        fresh = group < 0
+        # A person's scores by one rater at one level come in runs: each run's key is
+        # looked up once. The last run of a key holds its last row, so new groups are
+        # numbered in the same order as row by row.
+        start = np.empty(len(key), bool)
+        start[:1] = True
+        np.not_equal(key[1:], key[:-1], out=start[1:])
+        first = np.flatnonzero(start)
+        run_key = key[first]
+        run_group = self.group[run_key]
+        fresh = run_group < 0
         if fresh.any():
-            # One of each new key: the row whose number its mark keeps (the last written).
-            keys = key[fresh]
+            # One of each new key: the run whose number its mark keeps (the last written).
+            keys = run_key[fresh]
             self.mark[keys] = np.arange(len(keys), dtype=np.int32)
             new = keys[self.mark[keys] == np.arange(len(keys))]
             self.group[new] = self.groups + np.arange(len(new), dtype=np.int32)
             self.key_of[self.groups : self.groups + len(new)] = new
             self.groups += len(new)
-            group = self.group[key]
+            run_group = self.group[run_key]
+        group = np.repeat(run_group, np.diff(first, append=len(key)))
         value = rows.value.astype(np.int32)
         self._reserve(self.groups, max(int(rows.value.max()), -int(rows.value.min())))
         slot = group.astype(np.int64) * self.span + rows.place
