@@ -515,14 +515,15 @@ class _Counted:
         places = (
             np.arange(width)[:, None] * len(columns.competencies) + np.array(columns.target)
         ).reshape(-1)
+        # Each score's (employee, cycle) and employee, by division: one pass each.
+        review = rows // rated
+        person = review // width
         return cls(
             value=values.reshape(-1)[rows],
             rater=counted_by.reshape(-1)[rows].astype(np.int64),
-            level=np.repeat(held.reshape(-1), np.count_nonzero(keep, axis=2).reshape(-1)).astype(
-                np.int64
-            ),
-            place=places[rows % (width * rated)],
-            person=codes[0] + rows // (width * rated),
+            level=held.reshape(-1)[review].astype(np.int64),
+            place=places[rows - person * (width * rated)],
+            person=codes[0] + person,
         )
 
     @classmethod
@@ -690,7 +691,7 @@ class _Shares:
         if not len(kept.value):
             return None
         which = np.repeat(kept.run_cluster, kept.run_length)
-        by = kept.cluster_rater[which]
+        by = np.repeat(kept.cluster_rater[kept.run_cluster], kept.run_length)
         residual = kept.value - self.own.reshape(-1).view(np.float64)[kept.slot]
         clusters = np.bincount(
             kept.run_cluster, weights=kept.run_length, minlength=len(kept.cluster)
