@@ -601,11 +601,11 @@ class _Shares:
         # A person's scores by one rater at one level come in runs: each run's key is
         # looked up once. The last run of a key holds its last row, so new groups are
         # numbered in the same order as row by row.
-        start = np.empty(len(key), bool)
-        start[:1] = True
-        np.not_equal(key[1:], key[:-1], out=start[1:])
-        first = np.flatnonzero(start)
-        run_key = key[first]
+        begins = np.empty(len(key), bool)
+        begins[:1] = True
+        np.not_equal(key[1:], key[:-1], out=begins[1:])
+        heads = np.flatnonzero(begins)
+        run_key = key[heads]
         run_group = self.group[run_key]
         fresh = run_group < 0
         if fresh.any():
@@ -617,7 +617,7 @@ class _Shares:
             self.key_of[self.groups : self.groups + len(new)] = new
             self.groups += len(new)
             run_group = self.group[run_key]
-        group = np.repeat(run_group, np.diff(first, append=len(key)))
+        group = np.repeat(run_group, np.diff(heads, append=len(key)))
         value = rows.value.astype(np.int32)
         self._reserve(self.groups, max(int(rows.value.max()), -int(rows.value.min())))
         slot = group.astype(np.int64) * self.span + rows.place
