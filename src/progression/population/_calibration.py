@@ -30,11 +30,13 @@ competency, with the same person-clustered interval at ``1 - alpha``.
 
 Rater drift reads the population in chunks of employees, twice over: the first pass
 adds each score into sums and counts per cell and per (rater, cell) pair, and keeps a
-few bytes per score (where its pair and cell are, its value, its person's runs); the
-second computes each compared score's difference from the others' mean and adds it into
-per-rater and per-(rater, person) sums. Nothing holds several wide columns per score of
-the whole population. Each rater's differences are added in the order one pass over all
-scores would add them, so the differences do not depend on the chunks.
+few bytes per score (where its pair is, its value, its person's runs). Between the two,
+each pair's sums become the mean of the others' scores in its cell, so the second pass
+reads one number per score: it computes each compared score's difference from the
+others' mean and adds it into per-rater and per-(rater, person) sums. Nothing holds
+several wide columns per score of the whole population. Each rater's differences are
+added in the order one pass over all scores would add them, so the differences do not
+depend on the chunks.
 """
 
 from __future__ import annotations
@@ -148,14 +150,9 @@ def level_fit(framework: Framework, population: Any) -> LevelFit:
     module docstring for the distance and the rules; employees without a current level
     of the framework or without any latest score are left out.
     """
-    columns = Columns.build(framework, population, raters=False)
-    count, width, competencies = columns.counted.shape
-    latest = np.full((count, competencies), MISSING, np.int16)
-    for t in range(width):
-        scores = columns.counted[:, t, :]
-        latest = np.where(scores != MISSING, scores, latest)
-    rated = latest != MISSING
-    values = latest.astype(np.float64)
+    columns = Columns.build(framework, population, raters=False, cubes=False)
+    count = len(columns.held)
+    competencies = len(columns.competencies)
     best_level = np.full(count, -1, np.int32)
     best_distance = np.full(count, np.inf)
     own_distance = np.full(count, np.nan)
@@ -165,42 +162,52 @@ def level_fit(framework: Framework, population: Any) -> LevelFit:
     best_steps = np.full(count, -1, np.int32)
     level_index = {pair: i for i, pair in enumerate(columns.levels)}
     competency_index = {c: i for i, c in enumerate(columns.competencies)}
-    for code, (family_id, track_id) in enumerate(columns.tracks):
-        people = np.flatnonzero(columns.track == code)
-        if not len(people):
-            continue
+    # Per track, its ladder's levels: (step, level code, expected proficiency per competency).
+    ladders: list[list[tuple[int, int, np.ndarray]]] = []
+    for family_id, track_id in columns.tracks:
         family = framework.family(family_id)
-        ladder = family.ladder(track_id)
-        scores, have = values[people], rated[people]
-        current = columns.level[people]
-        below: np.ndarray | None = None  # who holds the level under this one
-        for step, level in enumerate(ladder):
-            owner = family.track_of(level.id)
+        rungs = []
+        for step, level in enumerate(family.ladder(track_id)):
             expected = np.full(competencies, np.nan)
-            for competency in owner.competencies:
+            for competency in family.track_of(level.id).competencies:
                 expectation = competency.expectation(level.id)
                 if expectation is not None and expectation.proficiency is not None:
                     expected[competency_index[competency.id]] = expectation.proficiency
-            compared = have & ~np.isnan(expected)
-            n = compared.sum(axis=1)
-            gaps = np.where(compared, scores - np.nan_to_num(expected), 0.0)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                distance = np.sqrt((gaps**2).sum(axis=1) / n)
-            distance = np.where(n > 0, distance, np.inf)
-            better = distance < best_distance[people]
-            best_distance[people] = np.where(better, distance, best_distance[people])
-            best_level[people] = np.where(
-                better, level_index[family_id, level.id], best_level[people]
-            )
-            best_steps[people] = np.where(better, step, best_steps[people])
-            here = current == level_index[family_id, level.id]
-            own_steps[people[here]] = step
-            own_distance[people[here]] = np.where(n[here] > 0, distance[here], np.nan)
-            met = (n > 0) & ~(compared & (scores < np.nan_to_num(expected))).any(axis=1)
-            meets[people[here]] = met[here]
-            if below is not None:
-                meets_above[people[below]] = met[below]
-            below = here
+            rungs.append((step, level_index[family_id, level.id], expected))
+        ladders.append(rungs)
+    # By chunks of employees: each one's figures depend on their own scores only, and a
+    # chunk's arrays stay small where a whole population's would not.
+    for codes in _chunks(count):
+        latest = _latest(columns, codes)
+        rated = latest != MISSING
+        values = latest.astype(np.float64)
+        for code, rungs in enumerate(ladders):
+            local = np.flatnonzero(columns.track[codes] == code)
+            if not len(local):
+                continue
+            people = codes[local]
+            scores, have = values[local], rated[local]
+            current = columns.level[people]
+            below: np.ndarray | None = None  # who holds the level under this one
+            for step, level_code, expected in rungs:
+                compared = have & ~np.isnan(expected)
+                n = compared.sum(axis=1)
+                gaps = np.where(compared, scores - np.nan_to_num(expected), 0.0)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    distance = np.sqrt((gaps**2).sum(axis=1) / n)
+                distance = np.where(n > 0, distance, np.inf)
+                better = distance < best_distance[people]
+                best_distance[people] = np.where(better, distance, best_distance[people])
+                best_level[people] = np.where(better, level_code, best_level[people])
+                best_steps[people] = np.where(better, step, best_steps[people])
+                here = current == level_code
+                own_steps[people[here]] = step
+                own_distance[people[here]] = np.where(n[here] > 0, distance[here], np.nan)
+                met = (n > 0) & ~(compared & (scores < np.nan_to_num(expected))).any(axis=1)
+                meets[people[here]] = met[here]
+                if below is not None:
+                    meets_above[people[below]] = met[below]
+                below = here
     placed = (columns.level >= 0) & (own_steps >= 0) & np.isfinite(best_distance)
     steps = np.where(placed, best_steps - own_steps, 0)
     fit = np.where(
@@ -355,6 +362,7 @@ def rater_drift(
     shares = _Shares(columns)
     kept = [shares.add(_Counted.read(columns, codes), count) for codes in _chunks(count)]
     shares.totals()
+    share = shares.means()
     n = np.zeros(raters, np.int64)
     sums = np.zeros(raters, np.float64)
     squares = 0.0
@@ -365,9 +373,9 @@ def rater_drift(
         found = shares.residuals(chunk)
         if found is None:
             continue
-        residual, by, which, scored = found
-        compared_rows += len(residual)
-        squares += float(np.dot(residual, residual))
+        residual, by, which, scored, compared, square = found
+        compared_rows += compared
+        squares += square
         n += np.bincount(chunk.cluster_rater, weights=scored, minlength=raters).astype(np.int64)
         # In the rows' order, as one pass over every row would add them: the same
         # rounding, whatever the chunks.
@@ -403,7 +411,6 @@ def rater_drift(
     with np.errstate(invalid="ignore", divide="ignore"):
         around = squares - float(np.sum(np.where(n > 0, sums * difference, 0.0)))
     single = np.sqrt(max(around, 0.0) / max(compared_rows - raters, 1))
-    share = shares.share()
     with np.errstate(invalid="ignore", divide="ignore"):
         error = np.sqrt(own_part + (single * share / n) ** 2)
     normal = NormalDist()
@@ -447,8 +454,32 @@ def rater_drift(
 
 #: Employees read at a time: a chunk's arrays stay a few tens of megabytes.
 _CHUNK = 1 << 15
+#: Pairs' groups handled at once when adding up the cells and the means: a block's
+#: arrays (``span`` numbers per group) stay in the CPU's caches.
+_GROUPS = 1 << 10
 #: The bits a packed (sum, count) pair may use, sign included.
 _PACKED_BITS = 63
+
+
+def _latest(columns: Columns, codes: np.ndarray) -> np.ndarray:
+    """The latest counted scores of the employees ``codes`` (consecutive), ``(len, C)``.
+
+    Per competency, the counted score of the latest cycle with one; `MISSING` for none.
+    """
+    latest = np.full((len(codes), len(columns.competencies)), MISSING, np.int16)
+    found = (
+        columns.population._counted(columns.preferred, codes, columns.known)
+        if columns.known
+        else None
+    )
+    if found is None:
+        return latest
+    values, rated, _ = found
+    mine = np.full(values.shape[::2], MISSING, np.int16)
+    for t in range(values.shape[1]):
+        mine = np.where(rated[:, t], values[:, t], mine)
+    latest[:, list(columns.target)] = mine
+    return latest
 
 
 def _chunks(count: int) -> list[np.ndarray]:
@@ -484,14 +515,15 @@ class _Counted:
         places = (
             np.arange(width)[:, None] * len(columns.competencies) + np.array(columns.target)
         ).reshape(-1)
+        # Each score's (employee, cycle) and employee, by division: one pass each.
+        review = rows // rated
+        person = review // width
         return cls(
             value=values.reshape(-1)[rows],
             rater=counted_by.reshape(-1)[rows].astype(np.int64),
-            level=np.repeat(held.reshape(-1), np.count_nonzero(keep, axis=2).reshape(-1)).astype(
-                np.int64
-            ),
-            place=places[rows % (width * rated)],
-            person=codes[0] + rows // (width * rated),
+            level=held.reshape(-1)[review].astype(np.int64),
+            place=places[rows - person * (width * rated)],
+            person=codes[0] + person,
         )
 
     @classmethod
@@ -504,14 +536,13 @@ class _Counted:
 class _Kept:
     """What the second pass reads of one chunk's scores: a few bytes each.
 
-    Per score, in cube order: its ``slot`` among the pairs' arrays, its ``cell`` and its
-    ``value``. Its (rater, person) cluster by runs of scores: ``run_length`` and
-    ``run_cluster`` (an index into ``cluster``, the chunk's clusters as keys ``rater *
-    employees + person``, sorted, with ``cluster_rater``).
+    Per score, in cube order: its ``slot`` among the pairs' arrays and its ``value``.
+    Its (rater, person) cluster by runs of scores: ``run_length`` and ``run_cluster``
+    (an index into ``cluster``, the chunk's clusters as keys ``rater * employees +
+    person``, sorted, with ``cluster_rater``).
     """
 
     slot: np.ndarray
-    cell: np.ndarray
     value: np.ndarray
     run_length: np.ndarray
     run_cluster: np.ndarray
@@ -523,7 +554,6 @@ class _Kept:
         empty = np.zeros(0, np.int32)
         return cls(
             slot=empty,
-            cell=empty,
             value=empty,
             run_length=empty,
             run_cluster=empty,
@@ -562,24 +592,32 @@ class _Shares:
         self.capacity = 0
         # Each group's key ``rater * levels + level``, by group number.
         self.key_of = np.zeros(self.raters * self.levels, np.int64)
-        self.cell_type = np.int16 if cells < 2**15 else np.int64
 
     def add(self, rows: _Counted, count: int) -> _Kept:
         """Count one chunk's scores in; what the second pass needs of them, compactly."""
         if not len(rows.value):
             return _Kept.none()
         key = rows.rater * self.levels + rows.level
-        group = self.group[key]
-        fresh = group < 0
+        # A person's scores by one rater at one level come in runs: each run's key is
+        # looked up once. The last run of a key holds its last row, so new groups are
+        # numbered in the same order as row by row.
+        begins = np.empty(len(key), bool)
+        begins[:1] = True
+        np.not_equal(key[1:], key[:-1], out=begins[1:])
+        heads = np.flatnonzero(begins)
+        run_key = key[heads]
+        run_group = self.group[run_key]
+        fresh = run_group < 0
         if fresh.any():
-            # One of each new key: the row whose number its mark keeps (the last written).
-            keys = key[fresh]
+            # One of each new key: the run whose number its mark keeps (the last written).
+            keys = run_key[fresh]
             self.mark[keys] = np.arange(len(keys), dtype=np.int32)
             new = keys[self.mark[keys] == np.arange(len(keys))]
             self.group[new] = self.groups + np.arange(len(new), dtype=np.int32)
             self.key_of[self.groups : self.groups + len(new)] = new
             self.groups += len(new)
-            group = self.group[key]
+            run_group = self.group[run_key]
+        group = np.repeat(run_group, np.diff(heads, append=len(key)))
         value = rows.value.astype(np.int32)
         self._reserve(self.groups, max(int(rows.value.max()), -int(rows.value.min())))
         slot = group.astype(np.int64) * self.span + rows.place
@@ -593,7 +631,6 @@ class _Shares:
         first, cluster, run_cluster = _runs(rows.rater, rows.person - start, persons)
         return _Kept(
             slot=slot.astype(np.int32) if self.capacity * self.span < 2**31 else slot,
-            cell=(rows.level * self.span + rows.place).astype(self.cell_type),
             value=rows.value,
             run_length=np.diff(first, append=len(slot)).astype(np.int32),
             run_cluster=run_cluster.astype(np.int32),
@@ -608,8 +645,8 @@ class _Shares:
         level_of = self.key_of[: self.groups] % self.levels
         for level in range(self.levels):
             mine = np.flatnonzero(level_of == level)
-            for block in range(0, len(mine), _CHUNK):
-                rows = mine[block : block + _CHUNK]
+            for block in range(0, len(mine), _GROUPS):
+                rows = mine[block : block + _GROUPS]
                 sums, counts = self._own(itemgetter(rows))
                 total[level] += sums.sum(axis=0)
                 number[level] += counts.sum(axis=0)
@@ -642,48 +679,70 @@ class _Shares:
 
     def residuals(
         self, kept: _Kept
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
-        """Each compared score's difference from the mean of the others in its cell.
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int, float] | None:
+        """Each score's difference from the mean of the others in its cell.
 
-        ``(residual, rater, cluster, clusters)`` of the scores whose cell another rater
-        scored too, in cube order: ``cluster`` indexes ``kept.cluster``, and
-        ``clusters`` counts each one's compared scores. None when there are none.
+        ``(residual, rater, cluster, clusters, compared, squares)`` of the chunk's scores
+        in cube order: ``residual`` is 0 where nobody else scored the cell (adding it
+        changes no sum), ``cluster`` indexes ``kept.cluster``, ``clusters`` counts each
+        one's compared scores, ``compared`` all of them and ``squares`` is the sum of
+        their squared residuals. None when no score is compared.
         """
         if not len(kept.value):
             return None
         which = np.repeat(kept.run_cluster, kept.run_length)
         by = np.repeat(kept.cluster_rater[kept.run_cluster], kept.run_length)
-        cell, slot, value = kept.cell, kept.slot, kept.value
-        own_total, own_number = self._own(lambda pairs: pairs.reshape(-1)[slot])
-        others = self.number[cell] - own_number
-        compared = others > 0
-        if compared.all():
-            clusters = np.bincount(
-                kept.run_cluster, weights=kept.run_length, minlength=len(kept.cluster)
-            ).astype(np.int64)
+        residual = kept.value - self.own.reshape(-1).view(np.float64)[kept.slot]
+        clusters = np.bincount(
+            kept.run_cluster, weights=kept.run_length, minlength=len(kept.cluster)
+        ).astype(np.int64)
+        alone = np.flatnonzero(np.isnan(residual))
+        if len(alone) == len(residual):
+            return None
+        if len(alone):
+            # Few scores have nobody else in their cell: zeros keep the rest in place.
+            clusters -= np.bincount(which[alone], minlength=len(kept.cluster))
+            residual[alone] = 0.0
+            compared = np.delete(residual, alone)
         else:
-            chosen = np.flatnonzero(compared)
-            if not len(chosen):
-                return None
-            cell, value, own_total = cell[chosen], value[chosen], own_total[chosen]
-            others, which, by = others[chosen], which[chosen], by[chosen]
-            clusters = np.bincount(which, minlength=len(kept.cluster))
-        other_mean = (self.total[cell] - own_total) / others
-        residual = value - other_mean
-        return residual, by, which, clusters
+            compared = residual
+        squares = float(np.dot(compared, compared))
+        return residual, by, which, clusters, len(compared), squares
 
-    def share(self) -> np.ndarray:
-        """Per rater, the sum over their pairs of ``scores / sqrt(others' scores)``."""
-        share = np.zeros(self.raters, np.float64)
+    def means(self) -> np.ndarray:
+        """Turn each pair's sums into the others' mean in its cell; each rater's share.
+
+        Once every chunk is counted (`totals`): each pair's row of the ``(groups, span)``
+        sums then holds, as float64 in the same memory, ``(cell's sum - pair's sum) /
+        (cell's count - pair's count)``, NaN where nobody else scored the cell, so that
+        `residuals` reads one number per score. Returns per rater the sum over their
+        pairs of ``scores / sqrt(others' scores)``.
+        """
+        total = self.total.reshape(self.levels, self.span)
         number = self.number.reshape(self.levels, self.span)
-        for start in range(0, self.groups, _CHUNK):
-            keys = self.key_of[start : min(start + _CHUNK, self.groups)]
-            own = self._own(itemgetter(slice(start, start + len(keys))))[1]
-            others = number[keys % self.levels] - own
-            part = np.where(
+        mean = self.own.view(np.float64)
+        part = np.zeros(self.groups, np.float64)
+        for start in range(0, self.groups, _GROUPS):
+            stop = min(start + _GROUPS, self.groups)
+            level = self.key_of[start:stop] % self.levels
+            sums, own = self._own(itemgetter(slice(start, stop)))
+            others = number[level] - own
+            part[start:stop] = np.where(
                 (own > 0) & (others > 0), own / np.sqrt(np.maximum(others, 1)), 0.0
             ).sum(axis=1)
-            share += np.bincount(keys // self.levels, weights=part, minlength=self.raters)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                found = (total[level] - sums) / others
+            found[others <= 0] = np.nan
+            mean[start:stop] = found
+        self.numbers = None
+        # Added up per rater in runs of `_CHUNK` groups, whatever `_GROUPS` is: the
+        # same rounding as ever.
+        share = np.zeros(self.raters, np.float64)
+        for start in range(0, self.groups, _CHUNK):
+            keys = self.key_of[start : min(start + _CHUNK, self.groups)]
+            share += np.bincount(
+                keys // self.levels, weights=part[start : start + len(keys)], minlength=self.raters
+            )
         return share
 
 
