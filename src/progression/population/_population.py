@@ -1220,6 +1220,12 @@ def _build(
     bad |= _report_cycles(level_rows, levels, l_emp, l_cadence, "since")
     # The population's cadence: that of most level rows (the first one's on a tie).
     valid_cadences = l_cadence[l_cadence >= 0]
+    if not len(valid_cadences) and homes:
+        # Nobody has a level row: the histories' reviews say the cadence.
+        _, valid_cadences, _ = cycles.codes(ratings.column("cycle"))
+        if events is not None and not (valid_cadences >= 0).any():
+            _, valid_cadences, _ = cycles.codes(events.column("cycle"))
+        valid_cadences = valid_cadences[valid_cadences >= 0]
     if len(valid_cadences):
         counts = np.bincount(valid_cadences, minlength=len(cadence_order))
         best = np.flatnonzero(counts == counts.max())
