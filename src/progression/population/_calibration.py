@@ -706,7 +706,9 @@ class _Shares:
             compared = np.delete(residual, alone)
         else:
             compared = residual
-        squares = float(np.dot(compared, compared))
+        # Not `np.dot`: its BLAS threads spin on a shared machine, a fifth of the run's
+        # CPU, and their sum depends on how many there are.
+        squares = float(np.einsum("i,i->", compared, compared))
         return residual, by, which, clusters, len(compared), squares
 
     def means(self) -> np.ndarray:
