@@ -619,7 +619,11 @@ class _Shares:
             run_group = self.group[run_key]
         group = np.repeat(run_group, np.diff(heads, append=len(key)))
         value = rows.value.astype(np.int32)
-        self._reserve(self.groups, max(int(rows.value.max()), -int(rows.value.min())))
+        self._reserve(
+            self.groups,
+            max(int(rows.value.max()), -int(rows.value.min())),
+            self.groups * count // (int(rows.person[-1]) + 1),
+        )
         slot = group.astype(np.int64) * self.span + rows.place
         if self.numbers is None:
             np.add.at(self.own.reshape(-1), slot, (value.astype(np.int64) << self.shift) + 1)
@@ -630,7 +634,7 @@ class _Shares:
         persons = int(rows.person[-1]) - start + 1
         first, cluster, run_cluster = _runs(rows.rater, rows.person - start, persons)
         return _Kept(
-            slot=slot.astype(np.int32) if self.capacity * self.span < 2**31 else slot,
+            slot=slot.astype(np.int32) if self.groups * self.span < 2**31 else slot,
             value=rows.value,
             run_length=np.diff(first, append=len(slot)).astype(np.int32),
             run_cluster=run_cluster.astype(np.int32),
@@ -651,8 +655,13 @@ class _Shares:
                 total[level] += sums.sum(axis=0)
                 number[level] += counts.sum(axis=0)
 
-    def _reserve(self, groups: int, largest: int) -> None:
-        """Room for ``groups`` groups, and sums as large as ``largest`` times the employees."""
+    def _reserve(self, groups: int, largest: int, expected: int) -> None:
+        """Room for ``groups`` groups, and sums as large as ``largest`` times the employees.
+
+        ``expected`` is how many groups there may be in the end, from those met so far:
+        reserved at once, the rows are never copied as they grow. Rows never written stay
+        unreserved memory (zeroed pages are only made when first touched).
+        """
         self.largest = max(self.largest, largest)
         if self.numbers is None and (
             (self.largest * self.count).bit_length() + 1 + self.shift > _PACKED_BITS
@@ -660,7 +669,7 @@ class _Shares:
             self.numbers = self.own & ((1 << self.shift) - 1)
             self.own >>= self.shift
         if groups > len(self.own):
-            rows = max(groups, len(self.own) * 3 // 2)
+            rows = max(groups, len(self.own) * 3 // 2, min(expected, self.raters * self.levels))
             self.capacity = rows
             own = np.zeros((rows, self.span), np.int64)
             own[: len(self.own)] = self.own
