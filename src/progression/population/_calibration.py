@@ -360,7 +360,13 @@ def rater_drift(
     count = len(columns.held)
     raters = len(columns.raters)
     shares = _Shares(columns)
-    kept = [shares.add(_Counted.read(columns, codes), count) for codes in _chunks(count)]
+    gaps = _Gaps(columns)
+    kept = []
+    for codes in _chunks(count):
+        # The self and manager scores read for the counted ones serve the gaps too.
+        cells: dict[Rater, np.ndarray] = {}
+        kept.append(shares.add(_Counted.read(columns, codes, cells), count))
+        gaps.add(codes, cells)
     shares.totals()
     share = shares.means()
     n = np.zeros(raters, np.int64)
@@ -446,9 +452,8 @@ def rater_drift(
         },
         schema=_DRIFT_SCHEMA,
     )
-    gaps = _self_gaps(columns, alpha)
     return RaterDrift(
-        raters=table, self_gaps=gaps, alpha=alpha, min_ratings=min_ratings, level=level
+        raters=table, self_gaps=gaps.table(alpha), alpha=alpha, min_ratings=min_ratings, level=level
     )
 
 
@@ -501,8 +506,11 @@ class _Counted:
     person: np.ndarray  # the employee code
 
     @classmethod
-    def read(cls, columns: Columns, codes: np.ndarray) -> _Counted:
-        found = columns.rated(codes)
+    def read(
+        cls, columns: Columns, codes: np.ndarray, cells: dict[Rater, np.ndarray] | None = None
+    ) -> _Counted:
+        """The chunk ``codes``; ``cells`` receives the roles' scores read (`Columns.rated`)."""
+        found = columns.rated(codes, cells)
         if found is None:
             return cls.none()
         values, counted_by = found
@@ -797,32 +805,67 @@ def _clusters(by: np.ndarray, person: np.ndarray, count: int) -> tuple[np.ndarra
     return cluster, np.repeat(run_cluster, np.diff(first, append=len(by)))
 
 
-def _self_gaps(columns: Columns, alpha: float) -> pa.Table:
-    # Per person and competency: the sum over cycles is one clustered unit.
-    competency: list[np.ndarray] = []
-    unit_sum: list[np.ndarray] = []
-    unit_n: list[np.ndarray] = []
-    for codes in _chunks(len(columns.held)):
-        mine = columns.role_rated(Rater.SELF, codes)
+class _Gaps:
+    """The self-versus-manager gaps, gathered chunk by chunk: see `add` and `table`.
+
+    Per person and competency, the sum of the gaps over cycles is one clustered unit.
+    """
+
+    def __init__(self, columns: Columns) -> None:
+        self.columns = columns
+        self.competency: list[np.ndarray] = []
+        self.unit_sum: list[np.ndarray] = []
+        self.unit_n: list[np.ndarray] = []
+        self.done = False
+
+    def add(self, codes: np.ndarray, cells: dict[Rater, np.ndarray]) -> None:
+        """Count in the units of the employees ``codes``.
+
+        Each role's scores over the competencies ``known``: from ``cells`` where reading
+        the counted scores left them there, else read here.
+        """
+        if self.done:
+            return
+        columns = self.columns
+        mine = columns.role_rated(Rater.SELF, codes, cells)
         if mine is None:
-            break
+            self.done = True
+            return
+        mine_values, mine_rated = mine
         # Only the people who rated themselves can have a gap.
-        who = np.flatnonzero(mine[1].reshape(len(codes), -1).any(axis=1))
-        manager = columns.role_rated(Rater.MANAGER, codes[who])
+        who = np.flatnonzero(mine_rated.reshape(len(codes), -1).any(axis=1))
+        if Rater.MANAGER in cells:
+            found = columns.role_rated(Rater.MANAGER, codes, cells)
+            manager = None if found is None else (found[0][who], found[1][who])
+        else:
+            manager = columns.role_rated(Rater.MANAGER, codes[who])
         if manager is None:
-            break
-        both = mine[1][who] & manager[1]
+            self.done = True
+            return
+        # Each known competency as the framework's.
+        column = np.asarray(columns.target, np.int64)
+        both = mine_rated[who] & manager[1]
         # Exact in integers: the sums over cycles are the same as in floats.
-        gap = np.where(both, mine[0][who].astype(np.int32) - manager[0], 0)
+        gap = np.where(both, mine_values[who].astype(np.int32) - manager[0], 0)
         counts = both.sum(axis=1)
         units = counts > 0
-        competency.append(np.nonzero(units)[1])
-        unit_sum.append(gap.sum(axis=1)[units].astype(np.float64))
-        unit_n.append(counts[units])
-    # Each of the population's competencies as the framework's (-1: not the framework's).
-    column = np.full(len(columns.population._competencies), -1, np.int64)
-    column[list(columns.known)] = columns.target
-    every = column[np.concatenate(competency)] if competency else np.zeros(0, np.int64)
+        self.competency.append(column[np.nonzero(units)[1]])
+        self.unit_sum.append(gap.sum(axis=1)[units].astype(np.float64))
+        self.unit_n.append(counts[units])
+
+    def table(self, alpha: float) -> pa.Table:
+        """One row per competency with a gap: its mean and interval at ``alpha``."""
+        return _gap_table(self.columns, alpha, self.competency, self.unit_sum, self.unit_n)
+
+
+def _gap_table(
+    columns: Columns,
+    alpha: float,
+    competency: list[np.ndarray],
+    unit_sum: list[np.ndarray],
+    unit_n: list[np.ndarray],
+) -> pa.Table:
+    every = np.concatenate(competency) if competency else np.zeros(0, np.int64)
     sums = np.concatenate(unit_sum) if unit_sum else np.zeros(0)
     numbers = np.concatenate(unit_n) if unit_n else np.zeros(0, np.int64)
     quantile = NormalDist().inv_cdf(1 - alpha / 2)
