@@ -367,7 +367,6 @@ def rater_drift(
         cells: dict[Rater, np.ndarray] = {}
         kept.append(shares.add(_Counted.read(columns, codes, cells), count))
         gaps.add(codes, cells)
-    shares.totals()
     share = shares.means()
     n = np.zeros(raters, np.int64)
     sums = np.zeros(raters, np.float64)
@@ -638,6 +637,11 @@ class _Shares:
         else:
             np.add.at(self.own.reshape(-1), slot, value.astype(np.int64))
             np.add.at(self.numbers.reshape(-1), slot, np.ones(len(slot), np.int64))
+        # Each cell's sum and count as they come: a small array, where adding up the
+        # pairs' rows afterwards would read all of them once more.
+        cell = rows.level * self.span + rows.place
+        self.total += np.bincount(cell, weights=value, minlength=len(self.total))
+        self.number += np.bincount(cell, minlength=len(self.number))
         start = int(rows.person[0])
         persons = int(rows.person[-1]) - start + 1
         first, cluster, run_cluster = _runs(rows.rater, rows.person - start, persons)
@@ -649,19 +653,6 @@ class _Shares:
             cluster=cluster // persons * count + cluster % persons + start,
             cluster_rater=(cluster // persons).astype(np.int32),
         )
-
-    def totals(self) -> None:
-        """Each cell's sum and count: its pairs' added up, once every chunk is in."""
-        total = self.total.reshape(self.levels, self.span)
-        number = self.number.reshape(self.levels, self.span)
-        level_of = self.key_of[: self.groups] % self.levels
-        for level in range(self.levels):
-            mine = np.flatnonzero(level_of == level)
-            for block in range(0, len(mine), _GROUPS):
-                rows = mine[block : block + _GROUPS]
-                sums, counts = self._own(itemgetter(rows))
-                total[level] += sums.sum(axis=0)
-                number[level] += counts.sum(axis=0)
 
     def _reserve(self, groups: int, largest: int, expected: int) -> None:
         """Room for ``groups`` groups, and sums as large as ``largest`` times the employees.
@@ -731,7 +722,7 @@ class _Shares:
     def means(self) -> np.ndarray:
         """Turn each pair's sums into the others' mean in its cell; each rater's share.
 
-        Once every chunk is counted (`totals`): each pair's row of the ``(groups, span)``
+        Once every chunk is counted (`add`): each pair's row of the ``(groups, span)``
         sums then holds, as float64 in the same memory, ``(cell's sum - pair's sum) /
         (cell's count - pair's count)``, NaN where nobody else scored the cell, so that
         `residuals` reads one number per score. Returns per rater the sum over their
