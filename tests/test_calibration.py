@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import attrs
 import matplotlib
 import numpy as np
 import pyarrow as pa
@@ -229,6 +230,20 @@ def test_self_ratings_run_above_the_manager_s() -> None:
     assert (gaps.low <= gaps.gap).all()
     assert (gaps.gap <= gaps.high).all()
     assert "Self minus manager" in drift._repr_html_()
+
+
+@pytest.mark.parametrize(
+    "raters",
+    [(Rater.SELF, Rater.MANAGER), (Rater.MANAGER, Rater.SELF), (Rater.SELF,), (Rater.CALIBRATED,)],
+)
+def test_self_gaps_do_not_depend_on_which_scores_count(raters: tuple[Rater, ...]) -> None:
+    # The gaps compare the two roles' own scores, whichever of them the framework counts
+    # (and so whichever of them reading the counted scores already read).
+    company = examples.population(800, seed=6)
+    usual = rater_drift(ENGINEERING, company).self_gaps
+    other = rater_drift(attrs.evolve(ENGINEERING, raters=raters), company).self_gaps
+    assert usual.num_rows > 0
+    assert other.equals(usual)
 
 
 def test_never_flagged_on_fewer_ratings_than_asked() -> None:

@@ -360,8 +360,13 @@ def rater_drift(
     count = len(columns.held)
     raters = len(columns.raters)
     shares = _Shares(columns)
-    kept = [shares.add(_Counted.read(columns, codes), count) for codes in _chunks(count)]
-    shares.totals()
+    gaps = _Gaps(columns)
+    kept = []
+    for codes in _chunks(count):
+        # The self and manager scores read for the counted ones serve the gaps too.
+        cells: dict[Rater, np.ndarray] = {}
+        kept.append(shares.add(_Counted.read(columns, codes, cells), count))
+        gaps.add(codes, cells)
     share = shares.means()
     n = np.zeros(raters, np.int64)
     sums = np.zeros(raters, np.float64)
@@ -446,9 +451,8 @@ def rater_drift(
         },
         schema=_DRIFT_SCHEMA,
     )
-    gaps = _self_gaps(columns, alpha)
     return RaterDrift(
-        raters=table, self_gaps=gaps, alpha=alpha, min_ratings=min_ratings, level=level
+        raters=table, self_gaps=gaps.table(alpha), alpha=alpha, min_ratings=min_ratings, level=level
     )
 
 
@@ -501,8 +505,11 @@ class _Counted:
     person: np.ndarray  # the employee code
 
     @classmethod
-    def read(cls, columns: Columns, codes: np.ndarray) -> _Counted:
-        found = columns.rated(codes)
+    def read(
+        cls, columns: Columns, codes: np.ndarray, cells: dict[Rater, np.ndarray] | None = None
+    ) -> _Counted:
+        """The chunk ``codes``; ``cells`` receives the roles' scores read (`Columns.rated`)."""
+        found = columns.rated(codes, cells)
         if found is None:
             return cls.none()
         values, counted_by = found
@@ -619,18 +626,27 @@ class _Shares:
             run_group = self.group[run_key]
         group = np.repeat(run_group, np.diff(heads, append=len(key)))
         value = rows.value.astype(np.int32)
-        self._reserve(self.groups, max(int(rows.value.max()), -int(rows.value.min())))
+        self._reserve(
+            self.groups,
+            max(int(rows.value.max()), -int(rows.value.min())),
+            self.groups * count // (int(rows.person[-1]) + 1),
+        )
         slot = group.astype(np.int64) * self.span + rows.place
         if self.numbers is None:
             np.add.at(self.own.reshape(-1), slot, (value.astype(np.int64) << self.shift) + 1)
         else:
             np.add.at(self.own.reshape(-1), slot, value.astype(np.int64))
             np.add.at(self.numbers.reshape(-1), slot, np.ones(len(slot), np.int64))
+        # Each cell's sum and count as they come: a small array, where adding up the
+        # pairs' rows afterwards would read all of them once more.
+        cell = rows.level * self.span + rows.place
+        self.total += np.bincount(cell, weights=value, minlength=len(self.total))
+        self.number += np.bincount(cell, minlength=len(self.number))
         start = int(rows.person[0])
         persons = int(rows.person[-1]) - start + 1
         first, cluster, run_cluster = _runs(rows.rater, rows.person - start, persons)
         return _Kept(
-            slot=slot.astype(np.int32) if self.capacity * self.span < 2**31 else slot,
+            slot=slot.astype(np.int32) if self.groups * self.span < 2**31 else slot,
             value=rows.value,
             run_length=np.diff(first, append=len(slot)).astype(np.int32),
             run_cluster=run_cluster.astype(np.int32),
@@ -638,21 +654,13 @@ class _Shares:
             cluster_rater=(cluster // persons).astype(np.int32),
         )
 
-    def totals(self) -> None:
-        """Each cell's sum and count: its pairs' added up, once every chunk is in."""
-        total = self.total.reshape(self.levels, self.span)
-        number = self.number.reshape(self.levels, self.span)
-        level_of = self.key_of[: self.groups] % self.levels
-        for level in range(self.levels):
-            mine = np.flatnonzero(level_of == level)
-            for block in range(0, len(mine), _GROUPS):
-                rows = mine[block : block + _GROUPS]
-                sums, counts = self._own(itemgetter(rows))
-                total[level] += sums.sum(axis=0)
-                number[level] += counts.sum(axis=0)
+    def _reserve(self, groups: int, largest: int, expected: int) -> None:
+        """Room for ``groups`` groups, and sums as large as ``largest`` times the employees.
 
-    def _reserve(self, groups: int, largest: int) -> None:
-        """Room for ``groups`` groups, and sums as large as ``largest`` times the employees."""
+        ``expected`` is how many groups there may be in the end, from those met so far:
+        reserved at once, the rows are never copied as they grow. Rows never written stay
+        unreserved memory (zeroed pages are only made when first touched).
+        """
         self.largest = max(self.largest, largest)
         if self.numbers is None and (
             (self.largest * self.count).bit_length() + 1 + self.shift > _PACKED_BITS
@@ -660,7 +668,7 @@ class _Shares:
             self.numbers = self.own & ((1 << self.shift) - 1)
             self.own >>= self.shift
         if groups > len(self.own):
-            rows = max(groups, len(self.own) * 3 // 2)
+            rows = max(groups, len(self.own) * 3 // 2, min(expected, self.raters * self.levels))
             self.capacity = rows
             own = np.zeros((rows, self.span), np.int64)
             own[: len(self.own)] = self.own
@@ -706,13 +714,15 @@ class _Shares:
             compared = np.delete(residual, alone)
         else:
             compared = residual
-        squares = float(np.dot(compared, compared))
+        # Not `np.dot`: its BLAS threads spin on a shared machine, a fifth of the run's
+        # CPU, and their sum depends on how many there are.
+        squares = float(np.einsum("i,i->", compared, compared))
         return residual, by, which, clusters, len(compared), squares
 
     def means(self) -> np.ndarray:
         """Turn each pair's sums into the others' mean in its cell; each rater's share.
 
-        Once every chunk is counted (`totals`): each pair's row of the ``(groups, span)``
+        Once every chunk is counted (`add`): each pair's row of the ``(groups, span)``
         sums then holds, as float64 in the same memory, ``(cell's sum - pair's sum) /
         (cell's count - pair's count)``, NaN where nobody else scored the cell, so that
         `residuals` reads one number per score. Returns per rater the sum over their
@@ -786,32 +796,67 @@ def _clusters(by: np.ndarray, person: np.ndarray, count: int) -> tuple[np.ndarra
     return cluster, np.repeat(run_cluster, np.diff(first, append=len(by)))
 
 
-def _self_gaps(columns: Columns, alpha: float) -> pa.Table:
-    # Per person and competency: the sum over cycles is one clustered unit.
-    competency: list[np.ndarray] = []
-    unit_sum: list[np.ndarray] = []
-    unit_n: list[np.ndarray] = []
-    for codes in _chunks(len(columns.held)):
-        mine = columns.role_rated(Rater.SELF, codes)
+class _Gaps:
+    """The self-versus-manager gaps, gathered chunk by chunk: see `add` and `table`.
+
+    Per person and competency, the sum of the gaps over cycles is one clustered unit.
+    """
+
+    def __init__(self, columns: Columns) -> None:
+        self.columns = columns
+        self.competency: list[np.ndarray] = []
+        self.unit_sum: list[np.ndarray] = []
+        self.unit_n: list[np.ndarray] = []
+        self.done = False
+
+    def add(self, codes: np.ndarray, cells: dict[Rater, np.ndarray]) -> None:
+        """Count in the units of the employees ``codes``.
+
+        Each role's scores over the competencies ``known``: from ``cells`` where reading
+        the counted scores left them there, else read here.
+        """
+        if self.done:
+            return
+        columns = self.columns
+        mine = columns.role_rated(Rater.SELF, codes, cells)
         if mine is None:
-            break
+            self.done = True
+            return
+        mine_values, mine_rated = mine
         # Only the people who rated themselves can have a gap.
-        who = np.flatnonzero(mine[1].reshape(len(codes), -1).any(axis=1))
-        manager = columns.role_rated(Rater.MANAGER, codes[who])
+        who = np.flatnonzero(mine_rated.reshape(len(codes), -1).any(axis=1))
+        if Rater.MANAGER in cells:
+            found = columns.role_rated(Rater.MANAGER, codes, cells)
+            manager = None if found is None else (found[0][who], found[1][who])
+        else:
+            manager = columns.role_rated(Rater.MANAGER, codes[who])
         if manager is None:
-            break
-        both = mine[1][who] & manager[1]
+            self.done = True
+            return
+        # Each known competency as the framework's.
+        column = np.asarray(columns.target, np.int64)
+        both = mine_rated[who] & manager[1]
         # Exact in integers: the sums over cycles are the same as in floats.
-        gap = np.where(both, mine[0][who].astype(np.int32) - manager[0], 0)
+        gap = np.where(both, mine_values[who].astype(np.int32) - manager[0], 0)
         counts = both.sum(axis=1)
         units = counts > 0
-        competency.append(np.nonzero(units)[1])
-        unit_sum.append(gap.sum(axis=1)[units].astype(np.float64))
-        unit_n.append(counts[units])
-    # Each of the population's competencies as the framework's (-1: not the framework's).
-    column = np.full(len(columns.population._competencies), -1, np.int64)
-    column[list(columns.known)] = columns.target
-    every = column[np.concatenate(competency)] if competency else np.zeros(0, np.int64)
+        self.competency.append(column[np.nonzero(units)[1]])
+        self.unit_sum.append(gap.sum(axis=1)[units].astype(np.float64))
+        self.unit_n.append(counts[units])
+
+    def table(self, alpha: float) -> pa.Table:
+        """One row per competency with a gap: its mean and interval at ``alpha``."""
+        return _gap_table(self.columns, alpha, self.competency, self.unit_sum, self.unit_n)
+
+
+def _gap_table(
+    columns: Columns,
+    alpha: float,
+    competency: list[np.ndarray],
+    unit_sum: list[np.ndarray],
+    unit_n: list[np.ndarray],
+) -> pa.Table:
+    every = np.concatenate(competency) if competency else np.zeros(0, np.int64)
     sums = np.concatenate(unit_sum) if unit_sum else np.zeros(0)
     numbers = np.concatenate(unit_n) if unit_n else np.zeros(0, np.int64)
     quantile = NormalDist().inv_cdf(1 - alpha / 2)

@@ -203,34 +203,42 @@ class Columns:
                 counted_by[:, :, target] = names
         return counted, counted_by
 
-    def rated(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    def rated(
+        self, codes: np.ndarray, cells: dict[Rater, np.ndarray] | None = None
+    ) -> tuple[np.ndarray, np.ndarray] | None:
         """The counted scores of the employees ``codes`` (sorted) with their raters, compactly.
 
         ``(values, counted_by)`` over the competencies ``target`` only (the framework's
         that the population rates), ``(len(codes), T, len(target))``: ``values`` in the
         cubes' small integer type, ``counted_by`` as the module docstring describes it.
-        None when nobody was scored.
+        None when nobody was scored. ``cells`` receives each preferred role's scores
+        read on the way, ``(len(codes), T, len(known))`` (`Population._counted`).
         """
         if not self.known:
             return None
-        found = self.population._counted(self.preferred, codes, self.known, ids=True)
+        found = self.population._counted(self.preferred, codes, self.known, ids=True, cubes=cells)
         if found is None:
             return None
         values, _, names = found
         assert names is not None
         return values, names
 
-    def role_rated(self, rater: Rater, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    def role_rated(
+        self, rater: Rater, codes: np.ndarray, cells: dict[Rater, np.ndarray] | None = None
+    ) -> tuple[np.ndarray, np.ndarray] | None:
         """One role's scores of the employees ``codes`` (sorted), as the population holds them.
 
-        ``(values, rated)``, ``(len(codes), T, K)`` over the population's competencies
-        (``target[known.index(k)]`` is competency ``k``'s code, for those in ``known``),
-        ``values`` in the cubes' small integer type; None when the role scored nobody.
+        ``(values, rated)``, ``(len(codes), T, len(known))`` over the competencies
+        ``known`` (``target`` holds their codes), ``values`` in the cubes' small integer
+        type; None when the role scored nobody. ``cells``, from `rated` on the same
+        ``codes``, spares reading a role's scores again when it read them.
         """
         pop = self.population
         if rater not in pop._raters() or not self.known:
             return None
-        values = pop._cube(rater, codes)
+        values = cells.get(rater) if cells is not None else None
+        if values is None:
+            values = pop._cube(rater, codes, self.known)
         return values, values != pop._unrated
 
     def role(self, rater: Rater, codes: np.ndarray) -> np.ndarray:

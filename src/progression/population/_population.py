@@ -993,6 +993,7 @@ class Population:
         competencies: Sequence[int],
         *,
         ids: bool = False,
+        cubes: dict[Rater, np.ndarray] | None = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None] | None:
         """The counted scores: per cell, the most preferred rater's among ``raters``.
 
@@ -1003,7 +1004,8 @@ class Population:
         ``rated`` says where someone did; ``rater_ids`` (with ``ids``) are codes into
         ``_rater_names``, -1 where no score counts. None when none of ``raters`` scored
         anyone. The single evaluator picks the same score (`Binding.counted`): this is
-        the one place the population does.
+        the one place the population does. ``cubes``, when given, receives each rater's
+        scores as `_cube` reads them (of ``competencies``), for callers that need them too.
         """
         present = [r for r in reversed(raters) if r in self._scores]
         if not present:
@@ -1011,8 +1013,10 @@ class Population:
         every = list(competencies)
 
         def cells_of(rater: Rater) -> tuple[np.ndarray, np.ndarray]:
-            cells = self._cube(rater, codes, every)
-            return cells, cells != self._unrated
+            found = self._cube(rater, codes, every)
+            if cubes is not None:
+                cubes[rater] = found
+            return found, found != self._unrated
 
         # The least preferred rater first: each more preferred score replaces it.
         values, rated = cells_of(present[0])
