@@ -198,21 +198,36 @@ def _text(data: bytes) -> str:
 # --- what every accepted value must satisfy ---------------------------------------------
 
 
-def _framework_round_trip(framework: Framework) -> None:
-    for fmt in FORMATS:
-        written = progression.dump_framework(framework, format=fmt)
+def _written_back(
+    value: Any,
+    formats: Sequence[Format],
+    dump: Callable[..., str],
+    loads: Callable[..., Any],
+    label: str = "",
+) -> None:
+    """``value`` written in each format reads back equal and is written the same again."""
+    for fmt in formats:
+        written = dump(value, format=fmt)
         try:
-            again = progression.loads_framework(written, format=fmt)
+            again = loads(written, format=fmt)
         except ProgressionError as exc:
             raise Finding(
                 "roundtrip",
-                f"{fmt}: what was written is refused: {str(exc)[:300]}",
-                f"roundtrip: {fmt} refused: {_first_message(exc)}",
+                f"{label}{fmt}: what was written is refused: {str(exc)[:300]}",
+                f"roundtrip: {label}{fmt} refused: {_first_message(exc)}",
             ) from None
-        if again != framework:
-            raise Finding("roundtrip", f"{fmt}: read back different", f"roundtrip: {fmt} differs")
-        if progression.dump_framework(again, format=fmt) != written:
-            raise Finding("roundtrip", f"{fmt}: written differently the second time")
+        if again != value:
+            raise Finding(
+                "roundtrip",
+                f"{label}{fmt}: read back different",
+                f"roundtrip: {label}{fmt} differs",
+            )
+        if dump(again, format=fmt) != written:
+            raise Finding("roundtrip", f"{label}{fmt}: written differently the second time")
+
+
+def _framework_round_trip(framework: Framework) -> None:
+    _written_back(framework, FORMATS, progression.dump_framework, progression.loads_framework)
     data = progression.unstructure(framework)
     if progression.structure(data, Framework) != framework:
         raise Finding("roundtrip", "structure(unstructure(framework)) differs")
@@ -225,21 +240,14 @@ def _first_message(exc: BaseException) -> str:
 
 
 def _history_round_trip(histories: Sequence[RatingHistory]) -> None:
-    formats: tuple[Format, ...] = ("yaml", "json")
-    for fmt in formats:
-        written = progression.dump_history(histories, format=fmt)
-        try:
-            again = progression.loads_history(written, format=fmt)
-        except ProgressionError as exc:
-            raise Finding(
-                "roundtrip",
-                f"history {fmt}: what was written is refused: {str(exc)[:300]}",
-                f"roundtrip: history {fmt} refused: {_first_message(exc)}",
-            ) from None
-        if again != tuple(histories):
-            raise Finding("roundtrip", f"history {fmt}: read back different")
-        if progression.dump_history(again, format=fmt) != written:
-            raise Finding("roundtrip", f"history {fmt}: written differently the second time")
+    # Read back as a tuple: the value compared is the tuple of histories.
+    _written_back(
+        tuple(histories),
+        ("yaml", "json"),
+        progression.dump_history,
+        progression.loads_history,
+        "history ",
+    )
 
 
 def _verdict_round_trip(verdict: Verdict) -> None:
