@@ -1458,25 +1458,10 @@ def _build(
         if everything and len(r_bad)
         else None
     )
-    if grouped is not None:
-        nesting, comp_rank, rater_rank = grouped.order
-        competencies = [competencies[int(i)] for i in np.argsort(comp_rank)]
-        cubes, cube_rows = grouped.cubes, grouped.rows
-        usual_ids, other_ids = grouped.usual_ids, grouped.other_ids
-        reviewed, rating_rows_array, in_order = grouped.reviewed, grouped.first_rows, True
-    else:
-        (
-            nesting,
-            competencies,
-            rater_rank,
-            cubes,
-            cube_rows,
-            usual_ids,
-            other_ids,
-            reviewed,
-            rating_rows_array,
-            in_order,
-        ) = _cubes(
+    found = (
+        grouped
+        if grouped is not None
+        else _cubes(
             r_emp,
             r_cycle,
             r_comp,
@@ -1490,6 +1475,12 @@ def _build(
             competencies,
             cadence,
         )
+    )
+    nesting, comp_rank, rater_rank = found.order
+    competencies = [competencies[int(i)] for i in np.argsort(comp_rank)]
+    cubes, cube_rows = found.cubes, found.rows
+    usual_ids, other_ids = found.usual_ids, found.other_ids
+    reviewed, rating_rows_array, in_order = found.reviewed, found.first_rows, found.in_order
     rater_order = tuple(RATERS[int(i)] for i in np.argsort(rater_rank))
 
     # --- reviewed cycles --------------------------------------------------------------------
@@ -1591,13 +1582,11 @@ def _cubes(  # noqa: PLR0917 - the rating rows' columns and what they need
     order: _Employees,
     competencies: list[str],
     cadence: Cadence,
-) -> tuple[Any, ...]:
+) -> _Scores:
     """The score cubes from rows in any order, some refused (``valid``: the rows kept).
 
-    Repeated scores are reported to ``rating_rows``. Returns the nesting, the
-    competencies in the rows' order, the raters' ranks, the cubes, their rows, the usual
-    and other rater ids, the reviewed cycles, the rating rows and whether they are in
-    order (see the module docstring).
+    Repeated scores are reported to ``rating_rows``; ``first_rows`` are the rating rows
+    of the module docstring, every stored score's unless ``in_order``.
     """
     n, first, count, k_count, dtype, unrated = axis
     everything = valid is None
@@ -1712,10 +1701,8 @@ def _cubes(  # noqa: PLR0917 - the rating rows' columns and what they need
         rating_rows_array = np.zeros(n, np.int32)
     else:
         rating_rows_array = stored.astype(np.int32)
-    return (
-        nesting,
-        competencies,
-        rater_rank,
+    return _Scores(
+        (nesting, comp_rank, rater_rank),
         cubes,
         cube_rows,
         usual_ids,
@@ -1726,8 +1713,12 @@ def _cubes(  # noqa: PLR0917 - the rating rows' columns and what they need
     )
 
 
-class _Grouped(NamedTuple):
-    """The cubes of rows grouped by employee and in the order `_learn_order` says."""
+class _Scores(NamedTuple):
+    """The score cubes read from the rating rows, by `_grouped_cubes` or `_cubes`.
+
+    ``order``: the nesting and the ranks of competencies and raters `_learn_order`
+    gives; ``first_rows`` and ``in_order``: the rating rows kept (module docstring).
+    """
 
     order: tuple[str, np.ndarray, np.ndarray]
     cubes: dict[Rater, np.ndarray]
@@ -1736,6 +1727,7 @@ class _Grouped(NamedTuple):
     other_ids: dict[Rater, dict[str, np.ndarray]]
     reviewed: np.ndarray
     first_rows: np.ndarray
+    in_order: bool = True
 
 
 #: Rows handled at once by `_grouped_cubes`: their temporaries stay in the CPU's caches.
@@ -1750,7 +1742,7 @@ def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
     r_score: np.ndarray,
     r_ids: np.ndarray | None,
     axis: _Axis,
-) -> _Grouped | None:
+) -> _Scores | None:
     """The cubes in one pass, if the rows are as exports write them, else None.
 
     That is: no row refused, each employee's rows together, each review's in one
@@ -1861,7 +1853,7 @@ def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
             }
     first_rows = np.zeros(n, np.int32)
     first_rows[run_emp] = starts
-    return _Grouped(
+    return _Scores(
         (nesting, comp_rank, rater_rank),
         kept,
         rows,
