@@ -1445,6 +1445,7 @@ def _build(
     )
     unrated = int(np.iinfo(dtype).min)
     rater_names: pa.Array = pa.array([], pa.string()) if rater_ids is None else rater_ids[1]
+    axis = _Axis(n, first, count, k_count, dtype, unrated)
     grouped = (
         _grouped_cubes(
             r_emp,
@@ -1453,7 +1454,7 @@ def _build(
             r_rater,
             r_score,
             None if rater_ids is None else rater_ids[0],
-            _Axis(n, first, count, k_count, dtype, unrated),
+            axis,
         )
         if everything and len(r_bad)
         else None
@@ -1468,7 +1469,7 @@ def _build(
             r_rater,
             r_score,
             rater_ids,
-            _Axis(n, first, count, k_count, dtype, unrated),
+            axis,
             valid_r if not everything else None,
             rating_rows,
             order,
