@@ -256,6 +256,15 @@ def _covers(dropped: str, key: str) -> bool:
     return key == dropped or key.partition(":")[0] == dropped
 
 
+def _number(name: str, value: Number, problems: list[Problem]) -> Fraction | None:
+    """``value`` as an exact number, or None with a problem of argument ``name``."""
+    try:
+        return to_fraction(value)
+    except (ValueError, ArithmeticError, TypeError):
+        problems.append(_problem(name, "not a number", "a number", value))
+        return None
+
+
 def _problem(name: str, message: str, expected: str | None, got: object) -> Problem:
     shown = None if got is None else show(got)
     text = f"with_policy {name}: {message}"
@@ -354,20 +363,16 @@ def _edit(
     wanted: list[tuple[str, _Applies]] = []
     exact: Fraction | None = None
     if threshold is not None:
-        try:
-            exact = to_fraction(threshold)
-        except (ValueError, ArithmeticError, TypeError):
-            problems.append(_problem("threshold", "not a number", "a number", threshold))
-        else:
-            if exact not in scale:
-                problems.append(
-                    _problem(
-                        "threshold",
-                        "threshold outside the scale",
-                        f"a number from {scale.min} to {scale.max}",
-                        threshold,
-                    )
+        exact = _number("threshold", threshold, problems)
+        if exact is not None and exact not in scale:
+            problems.append(
+                _problem(
+                    "threshold",
+                    "threshold outside the scale",
+                    f"a number from {scale.min} to {scale.max}",
+                    threshold,
                 )
+            )
     average = _Applies("an 'average_score' criterion", lambda c: isinstance(c, AverageScore))
     if exact is not None:
         value = exact
@@ -481,14 +486,10 @@ def _evidence_steps(
         "" if requirement is None else f" for requirement {requirement!r}"
     )
     steps: list[Callable[[Criterion], Criterion]] = []
-    if min_value is not None:
-        try:
-            least = to_fraction(min_value)
-        except (ValueError, ArithmeticError, TypeError):
-            problems.append(_problem("min_value", "not a number", "a number", min_value))
-        else:
-            steps.append(_set_evidence(requirement, min_value=least))
-            wanted.append(("min_value", _Applies(what, chosen)))
+    least = None if min_value is None else _number("min_value", min_value, problems)
+    if least is not None:
+        steps.append(_set_evidence(requirement, min_value=least))
+        wanted.append(("min_value", _Applies(what, chosen)))
     if count is not None:
         if _whole(count) and count >= 1:
             steps.append(_set_evidence(requirement, count=count))
