@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from progression import examples
 from progression._policy import Rater
 from progression.population import LevelFit, RaterDrift, level_fit, rater_drift
-from progression.population._calibration import _clusters, _groups
+from progression.population._calibration import _clusters
 from progression.population._columns import MISSING, Columns
 
 matplotlib.use("Agg")
@@ -292,15 +292,6 @@ def test_rater_differences_match_a_direct_computation() -> None:
         row = found[columns.raters[by]]
         assert (row["ratings"], row["employees"]) == (len(values), len(people[by]))
         assert row["difference"] == pytest.approx(sum(values) / len(values), abs=1e-12)
-
-
-@given(st.lists(st.integers(0, 40), max_size=60))
-def test_groups_are_the_sorted_unique_keys(keys: list[int]) -> None:
-    key = np.array(keys, np.int64)
-    unique, inverse = _groups(key)
-    expected, where = np.unique(key, return_inverse=True)
-    assert unique.tolist() == expected.tolist()
-    assert inverse.tolist() == where.tolist()
 
 
 @given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 3)), max_size=60))

@@ -756,22 +756,6 @@ class _Shares:
         return share
 
 
-def _groups(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.unique(key, return_inverse=True)``, several times faster on grouped keys.
-
-    A stable sort runs in near-linear time over the long ascending runs the cube order
-    leaves in the keys, where the default sort treats them as random.
-    """
-    order = np.argsort(key, kind="stable")
-    ordered = key[order]
-    start = np.empty(len(key), bool)
-    start[:1] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=start[1:])
-    inverse = np.empty(len(key), np.int64)
-    inverse[order] = np.cumsum(start) - 1
-    return ordered[start], inverse
-
-
 def _runs(by: np.ndarray, person: np.ndarray, count: int) -> tuple[np.ndarray, ...]:
     """The runs of equal (person, rater) in rows sorted by person, and their clusters.
 
