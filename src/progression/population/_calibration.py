@@ -729,21 +729,28 @@ class _Shares:
         pairs of ``scores / sqrt(others' scores)``.
         """
         total = self.total.reshape(self.levels, self.span)
-        number = self.number.reshape(self.levels, self.span)
+        # The counts as floats: exact (far below 2**53), and no conversion per pair below.
+        number = self.number.astype(np.float64).reshape(self.levels, self.span)
         mean = self.own.view(np.float64)
         part = np.zeros(self.groups, np.float64)
         for start in range(0, self.groups, _GROUPS):
             stop = min(start + _GROUPS, self.groups)
             level = self.key_of[start:stop] % self.levels
             sums, own = self._own(itemgetter(slice(start, stop)))
-            others = number[level] - own
-            part[start:stop] = np.where(
-                (own > 0) & (others > 0), own / np.sqrt(np.maximum(others, 1)), 0.0
-            ).sum(axis=1)
+            counted = own.astype(np.float64)
+            others = number[level]
+            others -= counted
+            # A pair that did not score a cell adds 0 / sqrt(...) = 0.0 as it did when
+            # masked out: only cells nobody else scored need their zero put in.
+            root = np.sqrt(others)
+            root[others == 0] = np.inf
+            np.divide(counted, root, out=counted)
+            part[start:stop] = counted.sum(axis=1)
+            found = total[level]
+            found -= sums
+            # Where nobody else scored a cell, its sum is the pair's: 0 / 0, NaN.
             with np.errstate(invalid="ignore", divide="ignore"):
-                found = (total[level] - sums) / others
-            found[others <= 0] = np.nan
-            mean[start:stop] = found
+                np.divide(found, others, out=mean[start:stop])
         self.numbers = None
         # Added up per rater in runs of `_CHUNK` groups, whatever `_GROUPS` is: the
         # same rounding as ever.
@@ -820,12 +827,21 @@ class _Gaps:
         # Each known competency as the framework's.
         column = np.asarray(columns.target, np.int64)
         both = mine_rated[who] & manager[1]
-        # Exact in integers: the sums over cycles are the same as in floats.
-        gap = np.where(both, mine_values[who].astype(np.int32) - manager[0], 0)
-        counts = both.sum(axis=1)
+        # Exact in integers: the sums over cycles are the same as in floats. A type twice
+        # the scores' width holds any difference; outside ``both`` it is zeroed.
+        mine_values = mine_values[who]
+        wide = np.dtype(f"int{min(mine_values.dtype.itemsize * 16, 64)}")
+        gap = np.subtract(mine_values, manager[0], dtype=wide)
+        gap *= both
+        # Cycle by cycle over contiguous slices: cheaper than reducing the middle axis.
+        counts = np.zeros((len(who), both.shape[2]), np.int64)
+        sums = np.zeros(counts.shape, np.int64)
+        for t in range(both.shape[1]):
+            counts += both[:, t]
+            sums += gap[:, t]
         units = counts > 0
         self.competency.append(column[np.nonzero(units)[1]])
-        self.unit_sum.append(gap.sum(axis=1)[units].astype(np.float64))
+        self.unit_sum.append(sums[units].astype(np.float64))
         self.unit_n.append(counts[units])
 
     def table(self, alpha: float) -> pa.Table:
