@@ -495,14 +495,21 @@ def _chunks(count: int) -> list[np.ndarray]:
 class _Counted:
     """One chunk's counted scores that have a rater and a held level, in cube order.
 
-    Read for a run of consecutive employee codes (`_chunks`).
+    Read for a run of consecutive employee codes (`_chunks`). Per score only what tells
+    the runs apart and where it sits: a run's person and level come from its first
+    score's ``sitting``, its places from ``cube`` (`place`).
     """
 
     value: np.ndarray  # the score, in the cubes' small integer type
-    rater: np.ndarray  # its rater id code
-    level: np.ndarray  # the level its employee held that cycle
-    place: np.ndarray  # cycle * competencies + competency
-    person: np.ndarray  # the employee code
+    rater: np.ndarray  # its rater id code (int32)
+    sitting: np.ndarray  # person in the chunk * levels + the level they held that cycle
+    cube: np.ndarray  # where it sits in the chunk's cube, (person, cycle, rated competency)
+    levels: int = 1  # the levels ``sitting`` counts with
+    block: int = 1  # a person's cells in the cube: cycles * rated competencies
+    # Each (cycle, rated competency)'s place among the (cycle, competency) places; None
+    # where they are the same (every competency rated, in order).
+    places: np.ndarray | None = None
+    start: int = 0  # the chunk's first employee code
 
     @classmethod
     def read(
@@ -516,27 +523,45 @@ class _Counted:
         width, rated = values.shape[1:]
         held = columns.held[codes]
         keep = counted_by >= 0
-        keep &= (held >= 0)[:, :, None]
+        unheld = held < 0
+        if unheld.any():
+            keep &= ~unheld[:, :, None]
         rows = np.flatnonzero(keep)
-        # Where each (cycle, rated competency) sits among (cycle, competency) places.
+        levels = max(len(columns.levels), 1)
+        wide = np.int32 if len(codes) * levels < 2**31 else np.int64
+        sitting = np.arange(len(codes), dtype=wide)[:, None] * levels + held
         places = (
             np.arange(width)[:, None] * len(columns.competencies) + np.array(columns.target)
         ).reshape(-1)
-        # Each score's (employee, cycle) and employee, by division: one pass each.
-        review = rows // rated
-        person = review // width
         return cls(
             value=values.reshape(-1)[rows],
-            rater=counted_by.reshape(-1)[rows].astype(np.int64),
-            level=held.reshape(-1)[review].astype(np.int64),
-            place=places[rows - person * (width * rated)],
-            person=codes[0] + person,
+            rater=counted_by.reshape(-1)[rows],
+            sitting=sitting.reshape(-1)[rows // rated],
+            cube=rows,
+            levels=levels,
+            block=width * rated,
+            places=None if np.array_equal(places, np.arange(len(places))) else places,
+            start=int(codes[0]),
         )
 
     @classmethod
     def none(cls) -> _Counted:
         empty = np.zeros(0, np.int64)
-        return cls(value=np.zeros(0, np.int16), rater=empty, level=empty, place=empty, person=empty)
+        return cls(
+            value=np.zeros(0, np.int16), rater=np.zeros(0, np.int32), sitting=empty, cube=empty
+        )
+
+    def place(self, heads: np.ndarray, length: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Each score's place plus its run's ``rows`` (of the runs ``heads``, ``length`` long)."""
+        person = self.sitting[heads] // self.levels
+        if self.places is None:
+            # The place is the cell's index in its person's block of the cube.
+            found = np.repeat(rows - person * self.block, length)
+            found += self.cube
+            return found
+        found = np.repeat(rows, length)
+        found += self.places[self.cube - np.repeat(person * self.block, length)]
+        return found
 
 
 @attrs.frozen(kw_only=True)
@@ -604,15 +629,21 @@ class _Shares:
         """Count one chunk's scores in; what the second pass needs of them, compactly."""
         if not len(rows.value):
             return _Kept.none()
-        key = rows.rater * self.levels + rows.level
-        # A person's scores by one rater at one level come in runs: each run's key is
-        # looked up once. The last run of a key holds its last row, so new groups are
-        # numbered in the same order as row by row.
-        begins = np.empty(len(key), bool)
+        # A person's scores by one rater at one level come in runs: each run is looked
+        # up once, for its group and its (rater, person) cluster, and each score's slot
+        # and cell are its run's row plus its place. The last run of a key holds its last
+        # row, so new groups are numbered in the same order as row by row.
+        size = len(rows.value)
+        begins = np.empty(size, bool)
         begins[:1] = True
-        np.not_equal(key[1:], key[:-1], out=begins[1:])
+        np.not_equal(rows.rater[1:], rows.rater[:-1], out=begins[1:])
+        begins[1:] |= rows.sitting[1:] != rows.sitting[:-1]
         heads = np.flatnonzero(begins)
-        run_key = key[heads]
+        length = np.diff(heads, append=size)
+        run_rater = rows.rater[heads].astype(np.int64)
+        run_person = rows.sitting[heads].astype(np.int64) // rows.levels
+        run_level = rows.sitting[heads] % rows.levels
+        run_key = run_rater * self.levels + run_level
         run_group = self.group[run_key]
         fresh = run_group < 0
         if fresh.any():
@@ -624,33 +655,33 @@ class _Shares:
             self.key_of[self.groups : self.groups + len(new)] = new
             self.groups += len(new)
             run_group = self.group[run_key]
-        group = np.repeat(run_group, np.diff(heads, append=len(key)))
-        value = rows.value.astype(np.int32)
         self._reserve(
             self.groups,
             max(int(rows.value.max()), -int(rows.value.min())),
-            self.groups * count // (int(rows.person[-1]) + 1),
+            self.groups * count // (rows.start + int(run_person[-1]) + 1),
         )
-        slot = group.astype(np.int64) * self.span + rows.place
+        slot = rows.place(heads, length, run_group.astype(np.int64) * self.span)
         if self.numbers is None:
-            np.add.at(self.own.reshape(-1), slot, (value.astype(np.int64) << self.shift) + 1)
+            packed = rows.value.astype(np.int64)
+            packed <<= self.shift
+            packed += 1
+            np.add.at(self.own.reshape(-1), slot, packed)
         else:
-            np.add.at(self.own.reshape(-1), slot, value.astype(np.int64))
+            np.add.at(self.own.reshape(-1), slot, rows.value.astype(np.int64))
             np.add.at(self.numbers.reshape(-1), slot, np.ones(len(slot), np.int64))
         # Each cell's sum and count as they come: a small array, where adding up the
         # pairs' rows afterwards would read all of them once more.
-        cell = rows.level * self.span + rows.place
-        self.total += np.bincount(cell, weights=value, minlength=len(self.total))
+        cell = rows.place(heads, length, run_level.astype(np.int64) * self.span)
+        self.total += np.bincount(cell, weights=rows.value, minlength=len(self.total))
         self.number += np.bincount(cell, minlength=len(self.number))
-        start = int(rows.person[0])
-        persons = int(rows.person[-1]) - start + 1
-        first, cluster, run_cluster = _runs(rows.rater, rows.person - start, persons)
+        persons = int(run_person[-1]) + 1
+        cluster, run_cluster = np.unique(run_rater * persons + run_person, return_inverse=True)
         return _Kept(
             slot=slot.astype(np.int32) if self.groups * self.span < 2**31 else slot,
             value=rows.value,
-            run_length=np.diff(first, append=len(slot)).astype(np.int32),
+            run_length=length.astype(np.int32),
             run_cluster=run_cluster.astype(np.int32),
-            cluster=cluster // persons * count + cluster % persons + start,
+            cluster=cluster // persons * count + cluster % persons + rows.start,
             cluster_rater=(cluster // persons).astype(np.int32),
         )
 
@@ -742,8 +773,7 @@ class _Shares:
             others -= counted
             # A pair that did not score a cell adds 0 / sqrt(...) = 0.0 as it did when
             # masked out: only cells nobody else scored need their zero put in.
-            root = np.sqrt(others)
-            root[others == 0] = np.inf
+            root = np.sqrt(np.where(others == 0, np.inf, others))
             np.divide(counted, root, out=counted)
             part[start:stop] = counted.sum(axis=1)
             found = total[level]
