@@ -422,7 +422,7 @@ def rater_drift(
     tested = (n >= min_ratings) & (people >= 2) & (error > 0)
     p_value = np.full(raters, np.nan)
     z = np.abs(difference[tested] / error[tested])
-    p_value[tested] = [2 * (1 - normal.cdf(v)) for v in z]
+    p_value[tested] = [2 * (1 - normal.cdf(v)) for v in z.tolist()]
     flagged = np.zeros(raters, bool)
     m = int(tested.sum())
     rejected = 0
@@ -729,9 +729,11 @@ class _Shares:
         """
         if not len(kept.value):
             return None
-        which = np.repeat(kept.run_cluster, kept.run_length)
+        # In the index type: `np.bincount` would convert narrower ones first.
+        which = np.repeat(kept.run_cluster.astype(np.intp), kept.run_length)
         by = np.repeat(kept.cluster_rater[kept.run_cluster], kept.run_length)
-        residual = kept.value - self.own.reshape(-1).view(np.float64)[kept.slot]
+        residual = self.own.reshape(-1).view(np.float64).take(kept.slot)
+        np.subtract(kept.value, residual, out=residual)
         clusters = np.bincount(
             kept.run_cluster, weights=kept.run_length, minlength=len(kept.cluster)
         ).astype(np.int64)
@@ -821,6 +823,9 @@ class _Gaps:
     """The self-versus-manager gaps, gathered chunk by chunk: see `add` and `table`.
 
     Per person and competency, the sum of the gaps over cycles is one clustered unit.
+    Each chunk's units are kept competency by competency (``competency`` counts each
+    known competency's), so that each competency's are sliced out in the end, in the
+    order of the people.
     """
 
     def __init__(self, columns: Columns) -> None:
@@ -854,8 +859,6 @@ class _Gaps:
         if manager is None:
             self.done = True
             return
-        # Each known competency as the framework's.
-        column = np.asarray(columns.target, np.int64)
         both = mine_rated[who] & manager[1]
         # Exact in integers: the sums over cycles are the same as in floats. A type twice
         # the scores' width holds any difference; outside ``both`` it is zeroed.
@@ -869,10 +872,10 @@ class _Gaps:
         for t in range(both.shape[1]):
             counts += both[:, t]
             sums += gap[:, t]
-        units = counts > 0
-        self.competency.append(column[np.nonzero(units)[1]])
-        self.unit_sum.append(sums[units].astype(np.float64))
-        self.unit_n.append(counts[units])
+        units = (counts > 0).T
+        self.competency.append(units.sum(axis=1))
+        self.unit_sum.append(sums.T[units].astype(np.float64))
+        self.unit_n.append(counts.T[units])
 
     def table(self, alpha: float) -> pa.Table:
         """One row per competency with a gap: its mean and interval at ``alpha``."""
@@ -886,14 +889,22 @@ def _gap_table(
     unit_sum: list[np.ndarray],
     unit_n: list[np.ndarray],
 ) -> pa.Table:
-    every = np.concatenate(competency) if competency else np.zeros(0, np.int64)
-    sums = np.concatenate(unit_sum) if unit_sum else np.zeros(0)
-    numbers = np.concatenate(unit_n) if unit_n else np.zeros(0, np.int64)
+    # Where each chunk's units of each known competency begin and end.
+    bounds = [np.concatenate([[0], np.cumsum(counts)]) for counts in competency]
+    known = {code: k for k, code in enumerate(columns.target)}
     quantile = NormalDist().inv_cdf(1 - alpha / 2)
     rows = []
     for index, name in enumerate(columns.competencies):
-        mine_only = every == index
-        units_sum, units_n = sums[mine_only], numbers[mine_only]
+        k = known.get(index)
+        if k is None:
+            continue
+        spans = [slice(int(b[k]), int(b[k + 1])) for b in bounds]
+        units_sum = np.concatenate(
+            [np.zeros(0)] + [chunk[at] for chunk, at in zip(unit_sum, spans, strict=True)]
+        )
+        units_n = np.concatenate(
+            [np.zeros(0, np.int64)] + [chunk[at] for chunk, at in zip(unit_n, spans, strict=True)]
+        )
         n = int(units_n.sum())
         if not n:
             continue

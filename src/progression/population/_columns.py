@@ -135,15 +135,19 @@ class Columns:
         last = offsets[1:] - 1
         placed = offsets[1:] > offsets[:-1]
         level = np.where(placed, a_level[np.maximum(last, 0)] if len(a_level) else -1, -1)
-        held = np.full((count, width), -1, np.int16)
-        # Each assignment holds from its cycle until the employee's next one starts.
-        following = np.full(len(a_emp), np.iinfo(np.int64).max)
-        if len(a_emp):
-            same = a_emp[1:] == a_emp[:-1]
-            following[:-1] = np.where(same, a_since[1:], following[:-1])
-        for t in range(width):
-            holding = (a_since <= t) & (t < following)
-            held[a_emp[holding], t] = a_level[holding]
+        # Each assignment holds from its cycle until the employee's next one starts: in a
+        # cycle, the employee's last assignment begun by then (they are sorted), found
+        # by carrying each cycle's latest forward, cycle by cycle over contiguous rows.
+        began = np.full((width, count), -1, np.int32 if len(a_emp) < 2**31 else np.int64)
+        starts = np.flatnonzero(a_since < width)
+        np.maximum.at(
+            began.reshape(-1),
+            np.maximum(a_since[starts], 0) * count + a_emp[starts],
+            starts.astype(began.dtype),
+        )
+        for t in range(1, width):
+            np.maximum(began[t], began[t - 1], out=began[t])
+        held = np.ascontiguousarray(np.append(a_level, -1).astype(np.int16)[began].T)
 
         where = [_index(competencies, c) for c in pop._competencies]
         # In the framework's order: chunks then list scores as the full cubes do.
