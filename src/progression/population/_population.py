@@ -66,7 +66,10 @@ learned when loading: ``_rating_nesting`` (``"rater"`` or ``"competency"``),
 ``_rater_order`` and the order of ``_competencies`` say it. When every employee's rows
 are together and in that order, ``_rating_rows`` holds each employee's first row
 (``N``) and ``_rating_rows_sorted`` is False; otherwise it holds the row of every stored
-score in that order and ``_rating_rows_sorted`` is True.
+score in that order and ``_rating_rows_sorted`` is True. When moreover every row is
+stored and the employees' rows follow the population's order, as exports write them,
+each first row is the number of scores stored before the employee's: nothing is held
+(``_held_rating_rows`` is None) and ``_rating_rows`` counts them when read.
 """
 
 from __future__ import annotations
@@ -665,6 +668,7 @@ class Population:
         "_families",
         "_family",
         "_first",
+        "_held_rating_rows",
         "_level_rows",
         "_levels",
         "_lines",
@@ -676,7 +680,6 @@ class Population:
         "_rater_order",
         "_rater_refs",
         "_rating_nesting",
-        "_rating_rows",
         "_rating_rows_sorted",
         "_reviewed",
         "_score_range",
@@ -714,7 +717,7 @@ class Population:
     _event_rows: _Grouped
     _names: tuple[str, ...]
     _problems: tuple[tuple[int, Problem], ...]
-    _rating_rows: np.ndarray
+    _held_rating_rows: np.ndarray | None
     _rating_rows_sorted: bool
     _sources: tuple[str, str, str]
     _lines: tuple[bool, bool, bool]
@@ -751,7 +754,7 @@ class Population:
         total += sum(a.nbytes for a in self._rater_ids.values())
         total += self._rater_refs.nbytes + self._rater_extra.nbytes
         total += sum(a.nbytes for c in self._rater_id_cells.values() for a in c.values())
-        total += self._rating_rows.nbytes
+        total += 0 if self._held_rating_rows is None else self._held_rating_rows.nbytes
         total += sum(a.nbytes for a in self._cache.values() if isinstance(a, np.ndarray))
         return int(total)
 
@@ -1117,16 +1120,29 @@ class Population:
 
     # --- private helpers --------------------------------------------------------------
 
-    def _rows_of(self, code: int) -> np.ndarray:
-        """The rating rows of one employee's stored scores, in the order they came in."""
-        starts = self._cache.get("rating_starts")
+    @property
+    def _rating_rows(self) -> np.ndarray:
+        """The rating rows the module docstring describes, held or counted."""
+        if self._held_rating_rows is None:
+            return self._rating_starts()[:-1]
+        return self._held_rating_rows
+
+    def _rating_starts(self) -> np.ndarray:
+        """The number of scores stored before each employee's, and the total (``N + 1``)."""
+        starts: np.ndarray | None = self._cache.get("rating_starts")
         if starts is None:
             counts = np.zeros(len(self), np.int64)
             for blocks in self._scores.values():
                 for index, members in enumerate(blocks.members):
                     scores = blocks.rows(index, slice(None))
                     counts[members] += (scores != self._unrated).sum(axis=(1, 2))
-            starts = self._cache["rating_starts"] = np.r_[0, np.cumsum(counts)]
+            starts = np.r_[0, np.cumsum(counts)]
+            starts = self._cache["rating_starts"] = starts.astype(_narrowest(0, int(starts[-1])))
+        return starts
+
+    def _rows_of(self, code: int) -> np.ndarray:
+        """The rating rows of one employee's stored scores, in the order they came in."""
+        starts = self._rating_starts()
         count = int(starts[code + 1] - starts[code])
         if self._rating_rows_sorted:
             return self._rating_rows[int(starts[code]) : int(starts[code]) + count]
@@ -1711,6 +1727,15 @@ def _build(
         )
     # An employee all of whose level rows were refused has no family: only problems.
 
+    # Every row stored, each employee's together and in the population's order: each
+    # first row is the count of the scores before, read again from the cubes if needed.
+    counted = in_order and everything and not rating_rows.found
+    if counted:
+        rated = np.zeros(n, bool)
+        for kept in blocks.values():
+            rated |= kept.block >= 0
+        heads = rating_rows_array[rated]
+        counted = not len(heads) or (heads[0] == 0 and bool(np.all(heads[1:] > heads[:-1])))
     problems = [*level_rows.found, *rating_rows.found, *event_rows.found]
     refs = np.asarray(pc.index_in(rater_names, value_set=order.all()).fill_null(-1), np.int64)
     alone = refs < 0
@@ -1759,7 +1784,7 @@ def _build(
         ),
         "_names": names,
         "_problems": tuple(problems),
-        "_rating_rows": rating_rows_array,
+        "_held_rating_rows": None if counted else rating_rows_array,
         "_rating_rows_sorted": not in_order,
         "_sources": sources,
         "_lines": lines,
