@@ -21,8 +21,8 @@ objects; ``N`` employees, ``C`` cycles, ``K`` competencies)
   of equal-length arrays ``employee``, ``level`` (codes into ``_levels``), ``since``
   (cycle ordinals, `progression.Cycle.ordinal`), ``row`` (the row in the levels table);
   ``_assignment_offsets`` (``N + 1``) delimits each employee's. Both are read from
-  ``_level_rows``, which holds them in a few bytes an assignment (`_Grouped`). The current level at
-  any cycle is the last assignment whose ``since`` is not later.
+  ``_level_rows``, which holds them in a few bytes an assignment (`_Grouped`). The
+  current level at any cycle is the last assignment whose ``since`` is not later.
 - ``_cadence`` and ``_first``: the cadence and the ordinal of cycle 0 of the cycle axis;
   ``_cycles`` is ``C``. Cycle index ``c`` is the ordinal ``_first + c``.
 - ``_competencies``: the competency ids rated (``K``), in the order the rows rate them
