@@ -231,7 +231,9 @@ class _Run:
             if self.count
             else np.zeros((n, 0), bool)
         )
-        a = pop._assignments
+        # The population's columns as the run reads them, each decoded once for the run.
+        self.assignments = a = pop._assignments
+        self.events = pop._events
         offsets = pop._assignment_offsets
         has_levels = offsets[1:] > offsets[:-1]
         if as_of is not None:
@@ -333,7 +335,7 @@ class _Run:
             for lv, level in enumerate(pop._levels):
                 levels_ok[f, lv] = level in held
         suspect |= ~tracks_ok[pop._family, pop._track]
-        a = pop._assignments
+        a = self.assignments
         bad_level = ~levels_ok[pop._family[a["employee"]], a["level"]]
         suspect[a["employee"][bad_level]] = True
         self._check_ratings(families, suspect)
@@ -363,7 +365,7 @@ class _Run:
                 if track in known:
                     ids = _competency_ids(family.track(track))
                     allowed[f * width + levels + t] = [c in ids for c in pop._competencies]
-        a = pop._assignments
+        a = self.assignments
         offsets = pop._assignment_offsets
         n, count = self.n, self.count
         least, most = pop._score_range
@@ -694,7 +696,7 @@ class _Run:
         key = (step.id, step.min_value)
         found = self._evidence.get(key)
         if found is None:
-            ev = self.pop._events
+            ev = self.events
             name = {n: i for i, n in enumerate(self.pop._names)}.get(step.id, -2)
             records = self._events_of(EVENT_KINDS.index("evidence"))
             mine = records[ev["name"][records] == name]
@@ -721,7 +723,7 @@ class _Run:
         """The rows of the events of one kind, in order: found once per run."""
         found = self._kinds.get(kind)
         if found is None:
-            found = self._kinds[kind] = np.flatnonzero(self.pop._events["kind"] == kind)
+            found = self._kinds[kind] = np.flatnonzero(self.events["kind"] == kind)
         return found
 
     def approval(self, step: _ApprovalKind) -> np.ndarray:
@@ -735,7 +737,7 @@ class _Run:
         key = (kind, wanted)
         found = self._approvals.get(key)
         if found is None:
-            ev = self.pop._events
+            ev = self.events
             mine = self._events_of(kind)
             if wanted is not None:
                 name = {n: i for i, n in enumerate(self.pop._names)}.get(wanted, -2)

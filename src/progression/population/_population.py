@@ -14,13 +14,15 @@ objects; ``N`` employees, ``C`` cycles, ``K`` competencies)
   level row, in the order of those rows). Everything below indexes employees by their
   position here, their *code*.
 - ``_families``, ``_tracks``, ``_levels``: the id dictionaries; ``_family`` and
-  ``_track`` (int16, ``N``) are each employee's codes into them (-1 without a level row).
+  ``_track`` (``N``, of the smallest signed type) are each employee's codes into them
+  (-1 without a level row).
   ``_track`` is the track of the latest level assignment, as the CSV loader reads it.
-- ``_assignments``: the level assignments, sorted by employee then ``since``: a dict of
-  equal-length arrays ``employee``, ``level`` (codes into ``_levels``), ``since`` (cycle
-  ordinals, `progression.Cycle.ordinal`), ``row`` (the row in the levels table);
-  ``_assignment_offsets`` (``N + 1``) delimits each employee's. The current level at
-  any cycle is the last assignment whose ``since`` is not later.
+- ``_assignments``: the level assignments, sorted by employee then ``since``: a mapping
+  of equal-length arrays ``employee``, ``level`` (codes into ``_levels``), ``since``
+  (cycle ordinals, `progression.Cycle.ordinal`), ``row`` (the row in the levels table);
+  ``_assignment_offsets`` (``N + 1``) delimits each employee's. Both are read from
+  ``_level_rows``, which holds them in a few bytes an assignment (`_Grouped`). The
+  current level at any cycle is the last assignment whose ``since`` is not later.
 - ``_cadence`` and ``_first``: the cadence and the ordinal of cycle 0 of the cycle axis;
   ``_cycles`` is ``C``. Cycle index ``c`` is the ordinal ``_first + c``.
 - ``_competencies``: the competency ids rated (``K``), in the order the rows rate them
@@ -37,19 +39,21 @@ objects; ``N`` employees, ``C`` cycles, ``K`` competencies)
   values: a company rated on half its competencies per track holds a quarter of the
   dense cube's bytes.
 - ``_rater_ids``: with a ``rater_id`` column, ``{Rater: ndarray}``: each employee's
-  usual rater id for the role (int32 codes into ``_rater_names``, a pyarrow string
-  array; -1 for none), and ``_rater_id_cells[rater]`` the scores given by anyone else
-  (arrays ``employee, cycle, competency, rater_id``); ``_rater_id_cube(rater, codes)``
-  gives the dense ``(len(codes), C, K)`` cube of rater ids of any employees, for
-  per-rater analyses. Empty without the column.
+  usual rater id for the role (codes into ``_rater_names``, a pyarrow string array of
+  which only the ids that are no employee's are held apart; -1 for none), and
+  ``_rater_id_cells[rater]`` the scores given by anyone else (arrays ``employee,
+  cycle, competency, rater_id``); ``_rater_id_cube(rater, codes)`` gives the dense
+  ``(len(codes), C, K)`` cube of rater ids of any employees, for per-rater analyses.
+  Empty without the column.
 - ``_reviewed``: which cycles have a review at all (any rating, of any rater, or any
   event), as bits: ``numpy.unpackbits(_reviewed, axis=1, count=C)`` gives ``(N, C)``.
-- ``_events``: the events, sorted by employee then cycle: a dict of arrays ``employee``,
-  ``cycle`` (ordinals), ``kind`` (an index into `EVENT_KINDS`), ``name`` (codes into
-  ``_names``: the requirement of evidence, the step of an approval; -1 for others),
-  ``numerator`` and ``denominator`` (the exact value of evidence, ``denominator`` 0
-  without one; int32, or Python integers in object arrays for values too large),
-  ``row``; and ``note``, a pyarrow dictionary array of the notes.
+- ``_events``: the events, sorted by employee then cycle: a mapping of arrays
+  ``employee``, ``cycle`` (ordinals), ``kind`` (an index into `EVENT_KINDS`), ``name``
+  (codes into ``_names``: the requirement of evidence, the step of an approval; -1 for
+  others), ``numerator`` and ``denominator`` (the exact value of evidence,
+  ``denominator`` 0 without one; int32, or Python integers in object arrays for values
+  too large), ``row``; and ``note``, a pyarrow dictionary array of the notes. Read from
+  ``_event_rows`` (`_Grouped`), which holds each value's parts once and a code a row.
 - ``_problems``: the rows refused while loading, as ``(employee code or -1, Problem)``:
   an employee with one is reported, not evaluated.
 - ``history(code)`` gives one employee's `RatingHistory` back, each value with its
@@ -62,13 +66,16 @@ learned when loading: ``_rating_nesting`` (``"rater"`` or ``"competency"``),
 ``_rater_order`` and the order of ``_competencies`` say it. When every employee's rows
 are together and in that order, ``_rating_rows`` holds each employee's first row
 (``N``) and ``_rating_rows_sorted`` is False; otherwise it holds the row of every stored
-score in that order and ``_rating_rows_sorted`` is True.
+score in that order and ``_rating_rows_sorted`` is True. When moreover every row is
+stored and the employees' rows follow the population's order, as exports write them,
+each first row is the number of scores stored before the employee's: nothing is held
+(``_held_rating_rows`` is None) and ``_rating_rows`` counts them when read.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -473,6 +480,177 @@ class _Blocks:
         return found
 
 
+#: Employees between two running totals `_Grouped` keeps: one employee's rows are
+#: found by adding at most this many counts.
+_STRIDE = 1024
+
+
+def _narrowest(low: int, high: int) -> type[np.signedinteger[Any]]:
+    """The smallest signed integer type holding ``low`` to ``high``."""
+    return next(
+        t
+        for t in (np.int8, np.int16, np.int32, np.int64)
+        if np.iinfo(t).min <= low and high <= np.iinfo(t).max
+    )
+
+
+def _small_codes(count: int) -> type[np.signedinteger[Any]]:
+    """The type of codes into ``count`` ids and -1, of one byte when it can.
+
+    Some readers give the missing the code ``count``: it fits in the type too.
+    """
+    return np.int8 if count < 2**7 else _codes_for(count)
+
+
+class _Grouped:
+    """Rows grouped by employee (the level assignments, the events), a few bytes a row.
+
+    No employee column: each employee's number of rows (``counts``, the narrowest
+    unsigned type), and the running total before every `_STRIDE`-th employee, so that
+    one employee's rows are found without adding every count before theirs. Columns
+    are kept as narrow as their values allow: ``shifted`` ones hold cycle ordinals
+    less the population's first cycle; ``row`` is left out while the rows are the
+    table's in its order (row ``i`` is ``i``); each of ``lookups`` is read through a
+    column of codes into a small table (an evidence value's parts, each distinct
+    value once). Readers see plain columns through `view`, decoded as they read them.
+    """
+
+    __slots__ = ("columns", "counts", "first", "lookups", "marks", "shifted")
+
+    def __init__(  # noqa: PLR0917 - the parts, in the order the docstring gives
+        self,
+        employee: np.ndarray,
+        n: int,
+        columns: dict[str, Any],
+        first: int,
+        shifted: tuple[str, ...] = (),
+        lookups: dict[str, tuple[str, np.ndarray]] | None = None,
+    ) -> None:
+        """``employee`` (sorted) gives each row's employee code; ``columns`` the rest."""
+        counts = np.bincount(employee, minlength=n) if len(employee) else np.zeros(n, np.int64)
+        most = int(counts.max()) if n else 0
+        self.counts = counts.astype(
+            next(t for t in (np.uint8, np.uint16, np.uint32) if most <= np.iinfo(t).max)
+            if most < 2**32
+            else np.uint64
+        )
+        self.marks = np.r_[0, np.cumsum(counts, dtype=np.int64)][::_STRIDE]
+        self.first = first
+        self.shifted = shifted
+        self.lookups = lookups or {}
+        held: dict[str, Any] = {}
+        for name, values in columns.items():
+            if name in shifted:
+                values = values.astype(np.int64) - first  # noqa: PLW2901 - the shifted column
+                low, high = (int(values.min()), int(values.max())) if len(values) else (0, 0)
+                values = values.astype(_narrowest(low, high))  # noqa: PLW2901 - narrowed
+            elif name == "row" and np.array_equal(values, np.arange(len(values))):
+                continue
+            held[name] = values
+        self.columns = held
+
+    __hash__ = None  # type: ignore[assignment]  # compared by value, never hashed
+
+    def __eq__(self, other: object) -> bool:
+        """The same rows held alike: every array equal, and of the same type."""
+        if not isinstance(other, _Grouped):
+            return NotImplemented
+
+        def same(first: Any, second: Any) -> bool:
+            if isinstance(first, pa.Array):
+                return isinstance(second, pa.Array) and first.equals(second)
+            return bool(first.dtype == second.dtype and np.array_equal(first, second))
+
+        mine, theirs = self.columns, other.columns
+        return (
+            (self.first, self.shifted) == (other.first, other.shifted)
+            and same(self.counts, other.counts)
+            and mine.keys() == theirs.keys()
+            and all(same(mine[k], theirs[k]) for k in mine)
+            and self.lookups.keys() == other.lookups.keys()
+            and all(
+                self.lookups[k][0] == other.lookups[k][0]
+                and same(self.lookups[k][1], other.lookups[k][1])
+                for k in self.lookups
+            )
+        )
+
+    @property
+    def nbytes(self) -> int:
+        total = self.counts.nbytes + self.marks.nbytes
+        for values in (*self.columns.values(), *(t for _, t in self.lookups.values())):
+            total += values.nbytes
+            if isinstance(values, np.ndarray) and values.dtype == object:
+                total += sum(v.__sizeof__() for v in values)
+        return int(total)
+
+    def offsets(self) -> np.ndarray:
+        """Where each employee's rows start, and the end (``N + 1``)."""
+        found = np.zeros(len(self.counts) + 1, np.int64)
+        np.cumsum(self.counts, out=found[1:])
+        return found
+
+    def span(self, code: int) -> tuple[int, int]:
+        """The rows of the employee ``code``."""
+        base = code - code % _STRIDE
+        start = int(self.marks[code // _STRIDE]) + int(self.counts[base:code].sum(dtype=np.int64))
+        return start, start + int(self.counts[code])
+
+    def view(self, code: int | None = None) -> _View:
+        """The rows (of the employee ``code`` only, if given) as plain columns."""
+        return _View(self, None if code is None else (code, *self.span(code)))
+
+
+class _View(Mapping[str, Any]):
+    """`_Grouped` rows as the columns readers use.
+
+    ``employee`` codes, ordinals, ``row``, every other column as held. Each is decoded
+    once, when first read, and kept by the view only: the population holds the narrow
+    columns alone.
+    """
+
+    def __init__(self, grouped: _Grouped, one: tuple[int, int, int] | None) -> None:
+        self._grouped = grouped
+        #: The employee viewed alone, and their rows' span; None for all rows.
+        self._one = one
+        self._found: dict[str, Any] = {}
+
+    def __iter__(self) -> Iterator[str]:
+        yield from ("employee", "row", *self._grouped.columns, *self._grouped.lookups)
+
+    def __len__(self) -> int:
+        return len(list(iter(self)))
+
+    def __getitem__(self, name: str) -> Any:
+        found = self._found.get(name)
+        if found is None:
+            found = self._found[name] = self._decode(name)
+        return found
+
+    def _part(self, values: Any) -> Any:
+        return values if self._one is None else values[self._one[1] : self._one[2]]
+
+    def _decode(self, name: str) -> Any:
+        grouped = self._grouped
+        if name == "employee":
+            if self._one is None:
+                codes = np.arange(len(grouped.counts), dtype=np.int32)
+                found: np.ndarray = np.repeat(codes, grouped.counts.astype(np.int64))
+                return found
+            code, lo, hi = self._one
+            return np.full(hi - lo, code, np.int32)
+        if name == "row" and name not in grouped.columns:
+            lo, hi = self._one[1:] if self._one else (0, int(grouped.counts.sum(dtype=np.int64)))
+            return np.arange(lo, hi, dtype=np.int32)
+        if name in grouped.lookups:
+            column, table = grouped.lookups[name]
+            return table[self._part(grouped.columns[column])]
+        values = self._part(grouped.columns[name])
+        if name in grouped.shifted:
+            return values.astype(np.int32) + np.int32(grouped.first)
+        return values
+
+
 class Population:
     """Many employees' histories, held as columns; see the module docstring for the layout.
 
@@ -481,27 +659,27 @@ class Population:
     """
 
     __slots__ = (
-        "_assignment_offsets",
-        "_assignments",
         "_cache",
         "_cadence",
         "_competencies",
         "_cycles",
         "_employees",
-        "_events",
+        "_event_rows",
         "_families",
         "_family",
         "_first",
+        "_held_rating_rows",
+        "_level_rows",
         "_levels",
         "_lines",
         "_names",
         "_problems",
+        "_rater_extra",
         "_rater_id_cells",
         "_rater_ids",
-        "_rater_names",
         "_rater_order",
+        "_rater_refs",
         "_rating_nesting",
-        "_rating_rows",
         "_rating_rows_sorted",
         "_reviewed",
         "_score_range",
@@ -518,8 +696,7 @@ class Population:
     _levels: tuple[str, ...]
     _family: np.ndarray
     _track: np.ndarray
-    _assignments: dict[str, np.ndarray]
-    _assignment_offsets: np.ndarray
+    _level_rows: _Grouped
     _cadence: Cadence
     _first: int
     _cycles: int
@@ -532,12 +709,15 @@ class Population:
     _rater_id_cells: dict[Rater, dict[str, np.ndarray]]
     _rating_nesting: str
     _rater_order: tuple[Rater, ...]
-    _rater_names: pa.Array
+    #: The rater ids (`_rater_names`) as codes into ``_employees``, or ``-1 - i`` for
+    #: the ``i``-th of ``_rater_extra``, those that are no employee's.
+    _rater_refs: np.ndarray
+    _rater_extra: pa.Array
     _reviewed: np.ndarray
-    _events: dict[str, Any]
+    _event_rows: _Grouped
     _names: tuple[str, ...]
     _problems: tuple[tuple[int, Problem], ...]
-    _rating_rows: np.ndarray
+    _held_rating_rows: np.ndarray | None
     _rating_rows_sorted: bool
     _sources: tuple[str, str, str]
     _lines: tuple[bool, bool, bool]
@@ -567,22 +747,41 @@ class Population:
 
     @property
     def nbytes(self) -> int:
-        """The memory the population's arrays hold, in bytes."""
+        """The memory the population's arrays hold, in bytes (those derived since too)."""
         total = self._employees.nbytes + self._family.nbytes + self._track.nbytes
-        total += sum(a.nbytes for a in self._assignments.values())
-        total += self._assignment_offsets.nbytes + self._reviewed.nbytes
+        total += self._level_rows.nbytes + self._event_rows.nbytes + self._reviewed.nbytes
         total += sum(blocks.nbytes for blocks in self._scores.values())
         total += sum(a.nbytes for a in self._rater_ids.values())
+        total += self._rater_refs.nbytes + self._rater_extra.nbytes
         total += sum(a.nbytes for c in self._rater_id_cells.values() for a in c.values())
-        total += self._rating_rows.nbytes
-        for name, value in self._events.items():
-            if name == "note":
-                total += value.nbytes
-            elif value.dtype == object:
-                total += value.nbytes + sum(v.__sizeof__() for v in value)
-            else:
-                total += value.nbytes
+        total += 0 if self._held_rating_rows is None else self._held_rating_rows.nbytes
+        total += sum(a.nbytes for a in self._cache.values() if isinstance(a, np.ndarray))
         return int(total)
+
+    @property
+    def _rater_names(self) -> pa.Array:
+        """The rater ids that the codes of `_rater_id_cube` name, as a pyarrow string array.
+
+        Raters are mostly employees: their ids are held once, in ``_employees``.
+        """
+        refs = self._rater_refs.astype(np.int64)
+        every = pa.concat_arrays([self._employees, self._rater_extra])
+        return every.take(pa.array(np.where(refs >= 0, refs, len(self) - 1 - refs)))
+
+    @property
+    def _assignments(self) -> Mapping[str, Any]:
+        """The level assignments' columns (module docstring), decoded as they are read."""
+        return self._level_rows.view()
+
+    @property
+    def _assignment_offsets(self) -> np.ndarray:
+        """Where each employee's assignments start, and the end (``N + 1``)."""
+        return self._level_rows.offsets()
+
+    @property
+    def _events(self) -> Mapping[str, Any]:
+        """The events' columns (module docstring), decoded as they are read."""
+        return self._event_rows.view()
 
     # --- building ---------------------------------------------------------------------
 
@@ -840,16 +1039,15 @@ class Population:
         cadence, first = self._cadence, self._first
         employee = str(self._employees[code].as_py())
         ratings_source, levels_source, events_source = self._sources
-        lo, hi = self._assignment_offsets[code], self._assignment_offsets[code + 1]
-        a = self._assignments
+        a = self._level_rows.view(code)
         levels = pvector(
             [
                 unchecked_level(
-                    self._levels[int(a["level"][i])],
-                    Cycle.from_ordinal(int(a["since"][i]), cadence),
-                    _origin(levels_source, int(a["row"][i]), self._lines[1]),
+                    self._levels[int(level)],
+                    Cycle.from_ordinal(int(since), cadence),
+                    _origin(levels_source, int(row), self._lines[1]),
                 )
-                for i in range(lo, hi)
+                for level, since, row in zip(a["level"], a["since"], a["row"], strict=True)
             ]
         )
         reviewed = np.unpackbits(self._reviewed[code], count=self._cycles).astype(bool)
@@ -870,10 +1068,9 @@ class Population:
                 by_cycle.setdefault(first + c, []).append(
                     unchecked_rating(self._competencies[k], int(grid[c, k]), rater, origin)
                 )
-        ev = self._events
-        start, stop = np.searchsorted(ev["employee"], [code, code + 1])
+        ev = self._event_rows.view(code)
         extra: dict[int, tuple[list[Evidence], list[bool], list[str]]] = {}
-        for i in range(start, stop):
+        for i in range(len(ev["kind"])):
             ordinal = int(ev["cycle"][i])
             evidence, flags, steps = extra.setdefault(ordinal, ([], [False, False], []))
             kind = EVENT_KINDS[int(ev["kind"][i])]
@@ -923,16 +1120,29 @@ class Population:
 
     # --- private helpers --------------------------------------------------------------
 
-    def _rows_of(self, code: int) -> np.ndarray:
-        """The rating rows of one employee's stored scores, in the order they came in."""
-        starts = self._cache.get("rating_starts")
+    @property
+    def _rating_rows(self) -> np.ndarray:
+        """The rating rows the module docstring describes, held or counted."""
+        if self._held_rating_rows is None:
+            return self._rating_starts()[:-1]
+        return self._held_rating_rows
+
+    def _rating_starts(self) -> np.ndarray:
+        """The number of scores stored before each employee's, and the total (``N + 1``)."""
+        starts: np.ndarray | None = self._cache.get("rating_starts")
         if starts is None:
             counts = np.zeros(len(self), np.int64)
             for blocks in self._scores.values():
                 for index, members in enumerate(blocks.members):
                     scores = blocks.rows(index, slice(None))
                     counts[members] += (scores != self._unrated).sum(axis=(1, 2))
-            starts = self._cache["rating_starts"] = np.r_[0, np.cumsum(counts)]
+            starts = np.r_[0, np.cumsum(counts)]
+            starts = self._cache["rating_starts"] = starts.astype(_narrowest(0, int(starts[-1])))
+        return starts
+
+    def _rows_of(self, code: int) -> np.ndarray:
+        """The rating rows of one employee's stored scores, in the order they came in."""
+        starts = self._rating_starts()
         count = int(starts[code + 1] - starts[code])
         if self._rating_rows_sorted:
             return self._rating_rows[int(starts[code]) : int(starts[code]) + count]
@@ -1410,6 +1620,7 @@ def _build(
         events, event_rows, e_emp, e_cycle, e_cadence, cadence_index, order, foreign, e_unplaced
     )
     names = ev.pop("_names")
+    parts = ev.pop("_values")
 
     # --- the cycle axis -------------------------------------------------------------------
     everything = not r_bad.any()
@@ -1516,22 +1727,39 @@ def _build(
         )
     # An employee all of whose level rows were refused has no family: only problems.
 
+    # Every row stored, each employee's together and in the population's order: each
+    # first row is the count of the scores before, read again from the cubes if needed.
+    counted = in_order and everything and not rating_rows.found
+    if counted:
+        rated = np.zeros(n, bool)
+        for kept in blocks.values():
+            rated |= kept.block >= 0
+        heads = rating_rows_array[rated]
+        counted = not len(heads) or (heads[0] == 0 and bool(np.all(heads[1:] > heads[:-1])))
     problems = [*level_rows.found, *rating_rows.found, *event_rows.found]
+    refs = np.asarray(pc.index_in(rater_names, value_set=order.all()).fill_null(-1), np.int64)
+    alone = refs < 0
+    refs[alone] = -1 - np.arange(np.count_nonzero(alone))
+    refs = refs.astype(np.int32)
     population: Population = object.__new__(Population)
     values: dict[str, Any] = {
         "_employees": order.all(),
         "_families": tuple(f for f in families if f is not None),
         "_tracks": tuple(t for t in tracks if t is not None),
         "_levels": tuple(lv for lv in level_names if lv is not None),
-        "_family": family_all.astype(_codes_for(len(families))),
-        "_track": track.astype(_codes_for(len(tracks))),
-        "_assignments": {
-            "employee": a_emp.astype(np.int32),
-            "level": l_level[by].astype(_codes_for(len(level_names))),
-            "since": l_since[by].astype(np.int32),
-            "row": by.astype(np.int32),
-        },
-        "_assignment_offsets": offsets.astype(np.int32 if len(by) < 2**31 else np.int64),
+        "_family": family_all.astype(_small_codes(len(families))),
+        "_track": track.astype(_small_codes(len(tracks))),
+        "_level_rows": _Grouped(
+            a_emp,
+            n,
+            {
+                "level": l_level[by].astype(_small_codes(len(level_names))),
+                "since": l_since[by],
+                "row": by.astype(np.int32),
+            },
+            first,
+            ("since",),
+        ),
         "_cadence": cadence,
         "_first": first,
         "_cycles": count,
@@ -1539,16 +1767,24 @@ def _build(
         "_scores": blocks,
         "_unrated": unrated,
         "_score_range": (low, high),
-        "_rater_ids": usual_ids,
+        "_rater_ids": {r: ids.astype(_codes_for(len(rater_names))) for r, ids in usual_ids.items()},
         "_rater_id_cells": other_ids,
-        "_rater_names": rater_names,
+        "_rater_refs": refs,
+        "_rater_extra": rater_names.filter(pa.array(refs < 0)),
         "_rating_nesting": nesting,
         "_rater_order": rater_order,
         "_reviewed": np.packbits(reviewed, axis=1),
-        "_events": ev,
+        "_event_rows": _Grouped(
+            ev.pop("employee"),
+            n,
+            ev,
+            first,
+            ("cycle",),
+            {"numerator": ("value", parts[0]), "denominator": ("value", parts[1])},
+        ),
         "_names": names,
         "_problems": tuple(problems),
-        "_rating_rows": rating_rows_array,
+        "_held_rating_rows": None if counted else rating_rows_array,
         "_rating_rows_sorted": not in_order,
         "_sources": sources,
         "_lines": lines,
@@ -2003,12 +2239,12 @@ def _events(  # noqa: PLR0917 - the columns read so far
             "employee": np.zeros(0, np.int32),
             "cycle": np.zeros(0, np.int32),
             "kind": np.zeros(0, np.int8),
-            "name": np.zeros(0, np.int32),
-            "numerator": np.zeros(0, np.int64),
-            "denominator": np.zeros(0, np.int64),
+            "name": np.zeros(0, np.int8),
+            "value": np.zeros(0, np.int8),
             "row": np.zeros(0, np.int32),
             "note": pa.array([], pa.string()),
             "_names": (),
+            "_values": (np.zeros(1, np.int64), np.zeros(1, np.int64)),
         }
     bad = _report_empty(rows, events, "employee_id", emp, emp)
     bad |= unplaced
@@ -2179,19 +2415,20 @@ def _events(  # noqa: PLR0917 - the columns read so far
     parts = [part if i in used else (0, 0) for i, part in enumerate(parts)]
     big = any(abs(n) >= _SMALL or d >= _SMALL for n, d in parts)
     kind_of: Any = object if big else np.int32
-    numerator = np.array([p[0] for p in parts], kind_of)[taken]
-    denominator = np.array([p[1] for p in parts], kind_of)[taken]
+    # Notes repeat (templates, empty cells): each text once, by the smallest codes.
+    notes = pc.dictionary_encode(note.take(pa.array(keep, pa.int64())).fill_null(""))
+    index_type = pa.from_numpy_dtype(_small_codes(len(notes.dictionary)))
     return {
         "employee": emp[keep].astype(np.int32),
         "cycle": cycle[keep].astype(np.int32),
         "kind": kind[keep],
         "name": np.where(evidence[keep] | approval[keep], name[keep], -1).astype(
-            _codes_for(len(names))
+            _small_codes(len(names))
         ),
-        "numerator": numerator,
-        "denominator": denominator,
+        # Each row's value as a code into the distinct values' parts (-1: the last, none).
+        "value": taken.astype(_small_codes(len(parts))),
         "row": keep.astype(np.int32),
-        # Notes repeat (templates, empty cells): each text once.
-        "note": pc.dictionary_encode(note.take(pa.array(keep, pa.int64())).fill_null("")),
+        "note": pa.DictionaryArray.from_arrays(notes.indices.cast(index_type), notes.dictionary),
         "_names": tuple(names),
+        "_values": tuple(np.array([p[i] for p in parts], kind_of) for i in (0, 1)),
     }
