@@ -1770,56 +1770,87 @@ def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
         k_count,
         len(RATERS),
     )
-    present = [i for i in range(len(RATERS)) if (r_rater == i).any()]
-    cubes = {i: np.full((n, count, k_count), unrated, dtype) for i in present}
-    flats = {i: cube.reshape(-1) for i, cube in cubes.items()}
-    usual = {i: np.full(n, -2, np.int32) for i in present}
-    other: dict[int, list[tuple[np.ndarray, ...]]] = {i: [] for i in present}
-    n_outer, n_inner = (len(RATERS), k_count) if nesting == "rater" else (k_count, len(RATERS))
-    last_key = -1
+    cubes: dict[int, np.ndarray] = {}
+    flats: dict[int, np.ndarray] = {}
+    # Each role's reviews with a score, (employee, cycle) flat: from the rows, cheaper
+    # than looking for a score in every cell of the cube afterwards.
+    givens: dict[int, np.ndarray] = {}
+    other: dict[int, list[tuple[np.ndarray, ...]]] = {}
+    roles = len(RATERS)
+    # Every role's usual rater id, by role then employee: one lookup for all the rows.
+    usual = np.full(roles * n if r_ids is not None else 0, -2, np.int32)
+    role_type = np.int32 if roles * n < 2**31 else np.int64
+    n_outer, n_inner = (roles, k_count) if nesting == "rater" else (k_count, roles)
+    # The order within an employee's rows in 32 bits where it fits: half the bytes of
+    # a key holding the employee too, and the employee's runs are compared apart.
+    narrow = max(count, 1) * max(n_outer, 1) * max(n_inner, 1) < 2**31
+    within_type = np.int32 if narrow else np.int64
+    # Ranks equal to the codes (rows that name competencies and roles in the order
+    # they first appear) need no lookup.
+    comp_same = np.array_equal(comp_rank, np.arange(k_count))
+    rater_same = np.array_equal(rater_rank, np.arange(roles))
+    last_within = -1
     last_emp = -1
     for lo in range(0, total, _BATCH):
         hi = min(lo + _BATCH, total)
         emp = r_emp[lo:hi]
-        cyc = r_cycle[lo:hi] - first
-        comp = comp_rank[r_comp[lo:hi]]
+        cyc: np.ndarray = r_cycle[lo:hi].astype(within_type)
+        cyc -= first
+        comp = r_comp[lo:hi] if comp_same else comp_rank[r_comp[lo:hi]]
         rater = r_rater[lo:hi]
-        ranked = rater_rank[rater]
+        ranked = rater if rater_same else rater_rank[rater]
         outer, inner = (ranked, comp) if nesting == "rater" else (comp, ranked)
-        cell = emp.astype(np.int64)
-        cell *= count
-        cell += cyc
-        key = cell * n_outer
-        key += outer
-        key *= n_inner
-        key += inner
+        within: np.ndarray = cyc * n_outer
+        within += outer
+        within *= n_inner
+        within += inner
         # Strictly rising within each employee: in order, and no score given twice.
-        if emp[0] == last_emp and key[0] <= last_key:
+        if emp[0] == last_emp and within[0] <= last_within:
             return None
-        if np.any((key[1:] <= key[:-1]) & (emp[1:] == emp[:-1])):
+        if np.any((within[1:] <= within[:-1]) & (emp[1:] == emp[:-1])):
             return None
-        last_key, last_emp = int(key[-1]), int(emp[-1])
-        del key
-        cell *= k_count
-        cell += comp
+        last_within, last_emp = int(within[-1]), int(emp[-1])
+        del within, outer, inner, ranked
+        review = emp.astype(np.int64)
+        review *= count
+        review += cyc
         score = r_score[lo:hi]
-        for i in present:
-            mine = rater == i
-            if len(present) == 1:
-                flats[i][cell] = score
-            else:
-                flats[i][cell[mine]] = score[mine]
-            if r_ids is None:
-                continue
-            ids = r_ids[lo:hi][mine]
-            emp_m = emp[mine]
-            # The usual rater id: that of the employee's first row by the role.
-            at = np.r_[0, np.flatnonzero(emp_m[1:] != emp_m[:-1]) + 1] if len(emp_m) else emp_m
-            fresh = usual[i][emp_m[at]] == -2
-            usual[i][emp_m[at][fresh]] = ids[at][fresh]
-            differ = np.flatnonzero(ids != usual[i][emp_m])
-            if len(differ):
-                other[i].append((emp_m[differ], cyc[mine][differ], comp[mine][differ], ids[differ]))
+        masks = [(i, rater == i) for i in range(roles)]
+        masks = [(i, mine) for i, mine in masks if mine.any()]
+        for i, mask in masks:
+            if i not in cubes:
+                cubes[i] = np.full((n, count, k_count), unrated, dtype)
+                flats[i] = cubes[i].reshape(-1)
+                givens[i] = np.zeros(n * count, bool)
+                other[i] = []
+            # A batch of one role's rows (the usual case for a role rating few) needs
+            # no mask.
+            mine = None if len(masks) == 1 else mask
+            review_m = review if mine is None else review[mine]
+            givens[i][review_m] = True
+            cell = review_m * k_count
+            del review_m
+            cell += comp if mine is None else comp[mine]
+            flats[i][cell] = score if mine is None else score[mine]
+            del cell
+        if r_ids is None:
+            continue
+        ids = r_ids[lo:hi]
+        whose: np.ndarray = rater.astype(role_type)
+        whose *= n
+        whose += emp
+        # The usual rater id: that of the employee's first row by the role (the first
+        # of each run; reversed, the first of the runs assigned last wins).
+        at = np.r_[0, np.flatnonzero(whose[1:] != whose[:-1]) + 1]
+        at = at[usual[whose[at]] == -2][::-1]
+        usual[whose[at]] = ids[at]
+        differ = np.flatnonzero(ids != usual[whose])
+        if len(differ):
+            for i, _ in masks:
+                taken = differ[rater[differ] == i]
+                if len(taken):
+                    other[i].append((emp[taken], cyc[taken], comp[taken], ids[taken]))
+    present = sorted(cubes)
     reviewed = np.zeros((n, count), bool)
     rows: dict[Rater, np.ndarray | None] = {}
     kept: dict[Rater, np.ndarray] = {}
@@ -1829,7 +1860,7 @@ def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
         rater_i = RATERS[i]
         cube = cubes.pop(i)
         del flats[i]
-        given = (cube != unrated).any(axis=2)
+        given = givens.pop(i).reshape(n, count)
         reviewed |= given
         rated = given.any(axis=1)
         if np.count_nonzero(rated) * 4 >= n * 3:
@@ -1842,7 +1873,7 @@ def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
             kept[rater_i] = cube[mine_rows]
         del cube
         if r_ids is not None:
-            ids_i = usual[i]
+            ids_i = usual[i * n : (i + 1) * n].copy()
             ids_i[ids_i == -2] = -1
             usual_ids[rater_i] = ids_i
             parts = other[i]
