@@ -180,8 +180,11 @@ class _Rows:
         return f"line {row + 2}" if self.lines else f"row {row}"
 
 
-def _present(indices: np.ndarray, size: int) -> np.ndarray:
-    """Which of ``size`` values ``indices`` holds (-1 for none counts as ``size``)."""
+def _present(indices: np.ndarray, size: int, *, none: bool = True) -> np.ndarray:
+    """Which of ``size`` values ``indices`` holds (-1 for none counts as ``size``).
+
+    ``none``: whether ``indices`` may hold -1 at all.
+    """
     seen = np.zeros(size + 1, bool)
     if not len(indices):
         return seen[:-1]
@@ -191,6 +194,10 @@ def _present(indices: np.ndarray, size: int) -> np.ndarray:
     if len(heads) * 4 < len(indices):
         seen[indices[heads + 1]] = True
         seen[indices[0]] = True
+    elif not none:
+        # Values changing from row to row: counting them reads the rows in order,
+        # where marking each writes all over the table.
+        return np.bincount(indices, minlength=size)[:size] > 0
     else:
         seen[indices] = True
     return seen[:-1]
@@ -199,66 +206,133 @@ def _present(indices: np.ndarray, size: int) -> np.ndarray:
 def _encode_array(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     """Codes (-1 for a null or blank cell) and the distinct texts, stripped, as an array.
 
+    Texts that read the same once stripped share a code; see `_Encoded`.
+    """
+    encoded = _Encoded(column)
+    return encoded.codes(), encoded.texts
+
+
+class _Encoded:
+    """A text column's distinct texts, stripped, and the way to each row's code.
+
     Texts that read the same once stripped share a code; dictionary columns (Parquet
     read with ``read_dictionary``, pandas categoricals) are used as they are, without
     the entries no row uses. Every step runs over arrays, chunk by chunk: a million
     distinct ids cost no Python loop, and no row is hashed twice.
+
+    The rows keep their chunks' own indices until something is looked up: `take`
+    reads a value per code through both at once, one pass over the rows whatever is
+    looked up (the codes themselves, a cycle's ordinal, an employee's code).
     """
-    chunks: list[pa.DictionaryArray] = []
-    for chunk in column.chunks:
-        if not pa.types.is_dictionary(chunk.type):
-            if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
-                chunk = chunk.cast(pa.string())  # noqa: PLW2901 - the chunk as text
-            chunk = pc.dictionary_encode(chunk)  # noqa: PLW2901 - the chunk encoded
-        chunks.append(chunk)
-    if not chunks:
-        return np.zeros(0, np.int32), pa.array([], pa.string())
-    # Each chunk's dictionary once (a Parquet file written from a dictionary column
-    # repeats one in every row group): the texts of all of them, then each chunk's start.
-    dictionaries: list[pa.Array] = []
-    starts: list[int] = []
-    size = 0
-    for chunk in chunks:
-        if dictionaries and chunk.dictionary.equals(dictionaries[-1]):
-            starts.append(starts[-1])
-            continue
-        dictionaries.append(chunk.dictionary)
-        starts.append(size)
-        size += len(chunk.dictionary)
-    texts = pa.concat_arrays([d.cast(pa.string()) for d in dictionaries])
-    indices: list[np.ndarray] = []
-    used = np.zeros(size, bool)
-    for chunk, start in zip(chunks, starts, strict=True):
-        local = chunk.indices
-        if chunk.null_count:
-            local = local.cast(pa.int32()).fill_null(-1)
-        values = local.to_numpy(zero_copy_only=False)
-        if values.dtype.kind == "u":
-            values = values.astype(np.int64)
-        indices.append(values)
-        count = len(chunk.dictionary)
-        used[start : start + count] |= _present(values, count)
-    stripped = pc.utf8_trim_whitespace(texts)
-    used &= pc.fill_null(pc.not_equal(stripped, ""), False).to_numpy(zero_copy_only=False)
-    if stripped.equals(texts) and len(dictionaries) == 1:
-        distinct, same = texts, np.arange(size)
-    else:
-        merged = pc.dictionary_encode(stripped)
-        distinct = merged.dictionary
-        same = merged.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    keep = np.zeros(len(distinct), bool)
-    keep[same[used]] = True
-    number = np.cumsum(keep) - 1
-    kind = np.int16 if len(distinct) < 2**15 else np.int32
-    remap = np.where(used, number[same], -1).astype(kind)
-    codes = np.empty(sum(len(i) for i in indices), kind)
-    at = 0
-    for values, chunk, start in zip(indices, chunks, starts, strict=True):
-        # The chunk's own table: index -1 (a null) reads its last entry, -1.
-        table = np.append(remap[start : start + len(chunk.dictionary)], kind(-1))
-        codes[at : at + len(values)] = table[values]
-        at += len(values)
-    return codes, distinct.filter(pa.array(keep))
+
+    def __init__(self, column: pa.ChunkedArray) -> None:
+        chunks: list[pa.DictionaryArray] = []
+        for chunk in column.chunks:
+            if not pa.types.is_dictionary(chunk.type):
+                if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+                    chunk = chunk.cast(pa.string())  # noqa: PLW2901 - the chunk as text
+                chunk = pc.dictionary_encode(chunk)  # noqa: PLW2901 - the chunk encoded
+            chunks.append(chunk)
+        self.chunks = chunks
+        self.rows = sum(len(chunk) for chunk in chunks)
+        # Each chunk's dictionary once (a Parquet file written from a dictionary column
+        # repeats one in every row group): the texts of all, then each chunk's start.
+        dictionaries: list[pa.Array] = []
+        self.starts: list[int] = []
+        size = 0
+        for chunk in chunks:
+            if dictionaries and chunk.dictionary.equals(dictionaries[-1]):
+                self.starts.append(self.starts[-1])
+                continue
+            dictionaries.append(chunk.dictionary)
+            self.starts.append(size)
+            size += len(chunk.dictionary)
+        texts = (
+            pa.concat_arrays([d.cast(pa.string()) for d in dictionaries])
+            if dictionaries
+            else pa.array([], pa.string())
+        )
+        self.indices: list[np.ndarray] = []
+        used = np.zeros(size, bool)
+        for chunk, start in zip(chunks, self.starts, strict=True):
+            local = chunk.indices
+            if chunk.null_count:
+                local = local.cast(pa.int32()).fill_null(-1)
+            values = local.to_numpy(zero_copy_only=False)
+            if values.dtype.kind == "u":
+                values = values.astype(np.int64)
+            self.indices.append(values)
+            count = len(chunk.dictionary)
+            used[start : start + count] |= _present(values, count, none=bool(chunk.null_count))
+        stripped = pc.utf8_trim_whitespace(texts)
+        used &= pc.fill_null(pc.not_equal(stripped, ""), False).to_numpy(zero_copy_only=False)
+        if stripped.equals(texts) and len(dictionaries) == 1:
+            distinct, same = texts, np.arange(size)
+        else:
+            merged = pc.dictionary_encode(stripped)
+            distinct = merged.dictionary
+            same = merged.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        keep = np.zeros(len(distinct), bool)
+        keep[same[used]] = True
+        number = np.cumsum(keep) - 1
+        self.kind = np.int16 if len(distinct) < 2**15 else np.int32
+        #: The code of each entry of each dictionary, -1 for none.
+        self.remap = np.where(used, number[same], -1).astype(self.kind)
+        self.texts: pa.Array = distinct.filter(pa.array(keep))
+
+    def _tables(self) -> Iterator[tuple[np.ndarray, pa.DictionaryArray, np.ndarray]]:
+        """Each chunk's indices, the chunk, and the code of each of its entries.
+
+        The codes end with one more -1, that index -1 (a null) reads.
+        """
+        for values, chunk, start in zip(self.indices, self.chunks, self.starts, strict=True):
+            table = np.append(self.remap[start : start + len(chunk.dictionary)], self.kind(-1))
+            yield values, chunk, table
+
+    def take(self, values: np.ndarray) -> np.ndarray:
+        """Each row's item of ``values``: one per text, in code order, then one for -1."""
+        found = np.empty(self.rows, values.dtype)
+        at = 0
+        for indices, chunk, table in self._tables():
+            # The chunk's own values, by its indices: one lookup per row.
+            mine = values[table]
+            found[at : at + len(indices)] = (
+                mine[indices] if chunk.null_count else _gather(mine, chunk.indices)
+            )
+            at += len(indices)
+        return found
+
+    def codes(self) -> np.ndarray:
+        """Each row's code, -1 for a null or blank cell."""
+        if not self.chunks:
+            return np.zeros(0, np.int32)
+        return self.take(np.append(np.arange(len(self.texts), dtype=self.kind), self.kind(-1)))
+
+    def firsts(self) -> np.ndarray:
+        """Each text's first row, then the first row without one; the row count if none.
+
+        Only the rows where a chunk's index changes are looked at: every text's first
+        row is one of them.
+        """
+        first = np.full(len(self.texts) + 1, self.rows, np.int64)
+        at = 0
+        for indices, _, table in self._tables():
+            if len(indices):
+                heads = np.flatnonzero(indices[1:] != indices[:-1]) + 1
+                heads = np.r_[0, heads]
+                np.minimum.at(first, table[indices[heads]], heads + at)
+            at += len(indices)
+        return first
+
+
+def _gather(table: np.ndarray, indices: pa.Array | np.ndarray) -> np.ndarray:
+    """``table[indices]`` for indices from 0 up, as pyarrow's ``take`` reads them.
+
+    numpy first widens 16- and 32-bit indices to 64 bits, a pass over them as long as
+    the lookup itself; pyarrow reads them as they are.
+    """
+    found: np.ndarray = pa.array(table).take(indices).to_numpy()
+    return found
 
 
 def _encode(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
@@ -288,7 +362,8 @@ class _Employees:
 
     def add(self, column: pa.ChunkedArray) -> np.ndarray:
         """Each row's employee code; ids not met before are added, first row first."""
-        local, names = _encode_array(column)
+        encoded = _Encoded(column)
+        names = encoded.texts
         if self.count:
             found = np.array(
                 pc.index_in(names, value_set=self.all()).cast(pa.int64()).fill_null(-1),
@@ -298,20 +373,15 @@ class _Employees:
             found = np.full(len(names), -1, np.int64)
         new = np.flatnonzero(found < 0)
         if len(new):
-            # Each id's first row: the head of its first run of rows (an export holds
-            # each employee's rows together, so there are far fewer heads than rows).
-            heads = np.flatnonzero(local[1:] != local[:-1]) + 1
-            at = np.r_[0, heads] if len(local) else heads
-            first = np.full(len(names) + 1, len(local), np.int64)
-            np.minimum.at(first, local[at], at)
+            # Each id's first row (an export holds each employee's rows together, so
+            # few rows are looked at).
+            first = encoded.firsts()
             ordered = new[np.argsort(first[new], kind="stable")]
             found[ordered] = self.count + np.arange(len(ordered))
             self.chunks.append(names.take(pa.array(ordered)))
             self.count += len(ordered)
             self._all = None
-        remap = np.append(found, -1).astype(np.int32)
-        codes: np.ndarray = remap[local]
-        return codes
+        return encoded.take(np.append(found, -1).astype(np.int32))
 
 
 def _raw(column: pa.ChunkedArray, row: int) -> str:
@@ -1146,13 +1216,14 @@ class _Cycles:
     def __init__(self) -> None:
         self.parsed: dict[str, Cycle | None] = {}
 
-    def codes(self, column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def codes(self, column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
         """Per row: ordinal, cadence index (-1 not a cycle, -2 empty, -3 out of range).
 
         Out of range is a year outside `FIRST_YEAR` to `LAST_YEAR`, which a history may
         not name either: every cycle a verdict names must read back.
         """
-        codes, texts = _encode(column)
+        encoded = _Encoded(column)
+        texts = encoded.texts.to_pylist()
         ordinals = np.zeros(len(texts) + 1, np.int32)
         cadences = np.full(len(texts) + 1, -1, np.int8)
         cadences[-1] = -2
@@ -1170,7 +1241,7 @@ class _Cycles:
             elif cycle is not None:
                 ordinals[index] = cycle.ordinal
                 cadences[index] = order.index(cycle.cadence)
-        return ordinals[codes], cadences[codes], codes
+        return encoded.take(ordinals), encoded.take(cadences)
 
 
 def _build(
@@ -1203,7 +1274,7 @@ def _build(
     l_family, families = _encode(levels.column("family"))
     l_track, tracks = _encode(levels.column("track"))
     l_level, level_names = _encode(levels.column("level"))
-    l_since, l_cadence, _ = cycles.codes(levels.column("since"))
+    l_since, l_cadence = cycles.codes(levels.column("since"))
     bad = np.zeros(levels.num_rows, bool)
     for name, codes in (
         ("employee_id", l_emp),
@@ -1226,9 +1297,9 @@ def _build(
     valid_cadences = l_cadence[l_cadence >= 0]
     if not len(valid_cadences) and homes:
         # Nobody has a level row: the histories' reviews say the cadence.
-        _, valid_cadences, _ = cycles.codes(ratings.column("cycle"))
+        _, valid_cadences = cycles.codes(ratings.column("cycle"))
         if events is not None and not (valid_cadences >= 0).any():
-            _, valid_cadences, _ = cycles.codes(events.column("cycle"))
+            _, valid_cadences = cycles.codes(events.column("cycle"))
         valid_cadences = valid_cadences[valid_cadences >= 0]
     if len(valid_cadences):
         counts = np.bincount(valid_cadences, minlength=len(cadence_order))
@@ -1317,7 +1388,7 @@ def _build(
 
     # --- ratings --------------------------------------------------------------------------
     r_emp = order.add(ratings.column("employee_id"))
-    r_cycle, r_cadence, _ = cycles.codes(ratings.column("cycle"))
+    r_cycle, r_cadence = cycles.codes(ratings.column("cycle"))
     r_comp, competencies = _encode(ratings.column("competency"))
     r_score, r_score_ok = _scores(ratings.column("score"))
     if "rater" in ratings.column_names:
@@ -1370,7 +1441,7 @@ def _build(
     # --- events ---------------------------------------------------------------------------
     if events is not None and events.num_rows:
         e_emp = order.add(events.column("employee_id"))
-        e_cycle, e_cadence, _ = cycles.codes(events.column("cycle"))
+        e_cycle, e_cadence = cycles.codes(events.column("cycle"))
     else:
         e_emp = np.zeros(0, np.int32)
         e_cycle = np.zeros(0, np.int64)
