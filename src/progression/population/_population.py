@@ -263,7 +263,10 @@ class _Encoded:
                 values = values.astype(np.int64)
             self.indices.append(values)
             count = len(chunk.dictionary)
-            used[start : start + count] |= _present(values, count, none=bool(chunk.null_count))
+            # Chunks of a row group share its dictionary: once every entry is seen in
+            # use, the next chunks need no look.
+            if not used[start : start + count].all():
+                used[start : start + count] |= _present(values, count, none=bool(chunk.null_count))
         stripped = pc.utf8_trim_whitespace(texts)
         used &= pc.fill_null(pc.not_equal(stripped, ""), False).to_numpy(zero_copy_only=False)
         if stripped.equals(texts) and len(dictionaries) == 1:
@@ -483,18 +486,25 @@ class _Blocks:
             position[index, comps] = np.arange(len(comps))
             competencies.append(comps.astype(np.int16))
             members.append(codes[local])
-            dense = cube[local][:, :, comps]
+            dense = cube[local]
+            if not (len(comps) and comps[-1] - comps[0] + 1 == len(comps)):
+                dense = dense[:, :, comps]
+            elif len(comps) < k_count:
+                # Neighbouring competencies: a view, not a second copy.
+                dense = dense[:, :, comps[0] : comps[-1] + 1]
             if pairs is not None:
-                # A type twice as wide holds every difference from the lowest score.
-                wider = dense.astype(f"i{2 * cube.dtype.itemsize}")
-                wider -= low - 1
-                wider[dense == unrated] = 0
-                nibbles = wider.astype(np.uint8)
-                if len(comps) % 2:
-                    nibbles = np.concatenate(
-                        [nibbles, np.zeros((*nibbles.shape[:2], 1), np.uint8)], axis=2
-                    )
-                dense = nibbles[:, :, 0::2] | (nibbles[:, :, 1::2] << 4)
+                # Each score's difference from the one below the lowest, 1 to 15: in the
+                # unsigned type of the same width it wraps around exactly where the
+                # signed one would, so no wider copy is needed.
+                unsigned = np.dtype(f"u{cube.dtype.itemsize}")
+                nibbles = dense.view(unsigned) - np.array(low - 1).astype(unsigned)
+                nibbles[dense == unrated] = 0
+                if unsigned.itemsize > 1:
+                    nibbles = nibbles.astype(np.uint8)
+                # The odd competency out, if any, keeps a high nibble of 0.
+                packed = nibbles[:, :, 0::2].copy()
+                packed[:, :, : len(comps) // 2] |= nibbles[:, :, 1::2] << 4
+                dense = packed
             held.append(np.ascontiguousarray(dense))
         return cls(block, competencies, members, position, held, cube.dtype, pairs)
 
