@@ -268,7 +268,10 @@ class _Encoded:
             if not used[start : start + count].all():
                 used[start : start + count] |= _present(values, count, none=bool(chunk.null_count))
         stripped = pc.utf8_trim_whitespace(texts)
-        used &= pc.fill_null(pc.not_equal(stripped, ""), False).to_numpy(zero_copy_only=False)
+        given = pc.fill_null(pc.not_equal(stripped, ""), False).to_numpy(zero_copy_only=False)
+        #: Whether any row has no code (a null or blank cell).
+        self.none = any(chunk.null_count for chunk in chunks) or bool((used & ~given).any())
+        used &= given
         if stripped.equals(texts) and len(dictionaries) == 1:
             distinct, same = texts, np.arange(size)
         else:
@@ -367,7 +370,10 @@ class _Employees:
         """Each row's employee code; ids not met before are added, first row first."""
         encoded = _Encoded(column)
         names = encoded.texts
-        if self.count:
+        if self.count and len(names) <= self.count and names.equals(self.all()[: len(names)]):
+            # The ids in the order already met (tables exported in one order): no lookup.
+            found = np.arange(len(names), dtype=np.int64)
+        elif self.count:
             found = np.array(
                 pc.index_in(names, value_set=self.all()).cast(pa.int64()).fill_null(-1),
                 np.int64,
@@ -1251,6 +1257,10 @@ class _Cycles:
             elif cycle is not None:
                 ordinals[index] = cycle.ordinal
                 cadences[index] = order.index(cycle.cadence)
+        marks = cadences if encoded.none else cadences[:-1]
+        if len(marks) and (marks == marks[0]).all():
+            # One cadence for every row (the usual case): no lookup per row.
+            return encoded.take(ordinals), np.full(encoded.rows, marks[0], np.int8)
         return encoded.take(ordinals), encoded.take(cadences)
 
 
@@ -1402,15 +1412,17 @@ def _build(
     r_comp, competencies = _encode(ratings.column("competency"))
     r_score, r_score_ok = _scores(ratings.column("score"))
     if "rater" in ratings.column_names:
-        rater_codes, rater_texts = _encode(ratings.column("rater"))
+        rater_encoded = _Encoded(ratings.column("rater"))
         rater_map = np.array(
-            [RATERS.index(_RATER_BY_NAME[t]) if t in _RATER_BY_NAME else -1 for t in rater_texts]
+            [
+                RATERS.index(_RATER_BY_NAME[t]) if t in _RATER_BY_NAME else -1
+                for t in rater_encoded.texts.to_pylist()
+            ]
             + [RATERS.index(Rater.MANAGER)],
             np.int8,
         )
-        r_rater = rater_map[rater_codes]
+        r_rater = rater_encoded.take(rater_map)
     else:
-        rater_codes = None
         r_rater = np.full(ratings.num_rows, RATERS.index(Rater.MANAGER), np.int8)
     r_bad = np.zeros(ratings.num_rows, bool)
     r_bad |= _report_empty(rating_rows, ratings, "employee_id", r_emp, r_emp)
