@@ -455,7 +455,15 @@ class _Blocks:
         n = len(track)
         k_count = cube.shape[2]
         codes = np.arange(n, dtype=np.int32) if rows is None else rows.astype(np.int32)
-        rated = (cube != unrated).any(axis=1)  # (rows, K)
+        # (rows, K): the highest score of each competency over the cycles, above the
+        # type's minimum where there is one; cycle by cycle, with no cube-sized mask.
+        highest = (
+            cube[:, 0, :].copy() if cube.shape[1] else np.full(cube.shape[::2], unrated, cube.dtype)
+        )
+        for cycle in range(1, cube.shape[1]):
+            np.maximum(highest, cube[:, cycle, :], out=highest)
+        rated = highest != unrated
+        del highest
         anyone = np.flatnonzero(rated.any(axis=1))
         order = anyone[np.argsort(track[codes[anyone]], kind="stable")]
         tracks = track[codes[order]]
@@ -504,7 +512,7 @@ class _Blocks:
                 # signed one would, so no wider copy is needed.
                 unsigned = np.dtype(f"u{cube.dtype.itemsize}")
                 nibbles = dense.view(unsigned) - np.array(low - 1).astype(unsigned)
-                nibbles[dense == unrated] = 0
+                np.putmask(nibbles, dense == unrated, 0)
                 if unsigned.itemsize > 1:
                     nibbles = nibbles.astype(np.uint8)
                 # The odd competency out, if any, keeps a high nibble of 0.
