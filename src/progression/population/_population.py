@@ -187,8 +187,11 @@ class _Rows:
         return f"line {row + 2}" if self.lines else f"row {row}"
 
 
-def _present(indices: np.ndarray, size: int) -> np.ndarray:
-    """Which of ``size`` values ``indices`` holds (-1 for none counts as ``size``)."""
+def _present(indices: np.ndarray, size: int, *, none: bool = True) -> np.ndarray:
+    """Which of ``size`` values ``indices`` holds (-1 for none counts as ``size``).
+
+    ``none``: whether ``indices`` may hold -1 at all.
+    """
     seen = np.zeros(size + 1, bool)
     if not len(indices):
         return seen[:-1]
@@ -198,6 +201,10 @@ def _present(indices: np.ndarray, size: int) -> np.ndarray:
     if len(heads) * 4 < len(indices):
         seen[indices[heads + 1]] = True
         seen[indices[0]] = True
+    elif not none:
+        # Values changing from row to row: counting them reads the rows in order,
+        # where marking each writes all over the table.
+        return np.bincount(indices, minlength=size)[:size] > 0
     else:
         seen[indices] = True
     return seen[:-1]
@@ -206,66 +213,139 @@ def _present(indices: np.ndarray, size: int) -> np.ndarray:
 def _encode_array(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     """Codes (-1 for a null or blank cell) and the distinct texts, stripped, as an array.
 
+    Texts that read the same once stripped share a code; see `_Encoded`.
+    """
+    encoded = _Encoded(column)
+    return encoded.codes(), encoded.texts
+
+
+class _Encoded:
+    """A text column's distinct texts, stripped, and the way to each row's code.
+
     Texts that read the same once stripped share a code; dictionary columns (Parquet
     read with ``read_dictionary``, pandas categoricals) are used as they are, without
     the entries no row uses. Every step runs over arrays, chunk by chunk: a million
     distinct ids cost no Python loop, and no row is hashed twice.
+
+    The rows keep their chunks' own indices until something is looked up: `take`
+    reads a value per code through both at once, one pass over the rows whatever is
+    looked up (the codes themselves, a cycle's ordinal, an employee's code).
     """
-    chunks: list[pa.DictionaryArray] = []
-    for chunk in column.chunks:
-        if not pa.types.is_dictionary(chunk.type):
-            if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
-                chunk = chunk.cast(pa.string())  # noqa: PLW2901 - the chunk as text
-            chunk = pc.dictionary_encode(chunk)  # noqa: PLW2901 - the chunk encoded
-        chunks.append(chunk)
-    if not chunks:
-        return np.zeros(0, np.int32), pa.array([], pa.string())
-    # Each chunk's dictionary once (a Parquet file written from a dictionary column
-    # repeats one in every row group): the texts of all of them, then each chunk's start.
-    dictionaries: list[pa.Array] = []
-    starts: list[int] = []
-    size = 0
-    for chunk in chunks:
-        if dictionaries and chunk.dictionary.equals(dictionaries[-1]):
-            starts.append(starts[-1])
-            continue
-        dictionaries.append(chunk.dictionary)
-        starts.append(size)
-        size += len(chunk.dictionary)
-    texts = pa.concat_arrays([d.cast(pa.string()) for d in dictionaries])
-    indices: list[np.ndarray] = []
-    used = np.zeros(size, bool)
-    for chunk, start in zip(chunks, starts, strict=True):
-        local = chunk.indices
-        if chunk.null_count:
-            local = local.cast(pa.int32()).fill_null(-1)
-        values = local.to_numpy(zero_copy_only=False)
-        if values.dtype.kind == "u":
-            values = values.astype(np.int64)
-        indices.append(values)
-        count = len(chunk.dictionary)
-        used[start : start + count] |= _present(values, count)
-    stripped = pc.utf8_trim_whitespace(texts)
-    used &= pc.fill_null(pc.not_equal(stripped, ""), False).to_numpy(zero_copy_only=False)
-    if stripped.equals(texts) and len(dictionaries) == 1:
-        distinct, same = texts, np.arange(size)
-    else:
-        merged = pc.dictionary_encode(stripped)
-        distinct = merged.dictionary
-        same = merged.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    keep = np.zeros(len(distinct), bool)
-    keep[same[used]] = True
-    number = np.cumsum(keep) - 1
-    kind = np.int16 if len(distinct) < 2**15 else np.int32
-    remap = np.where(used, number[same], -1).astype(kind)
-    codes = np.empty(sum(len(i) for i in indices), kind)
-    at = 0
-    for values, chunk, start in zip(indices, chunks, starts, strict=True):
-        # The chunk's own table: index -1 (a null) reads its last entry, -1.
-        table = np.append(remap[start : start + len(chunk.dictionary)], kind(-1))
-        codes[at : at + len(values)] = table[values]
-        at += len(values)
-    return codes, distinct.filter(pa.array(keep))
+
+    def __init__(self, column: pa.ChunkedArray) -> None:
+        chunks: list[pa.DictionaryArray] = []
+        for chunk in column.chunks:
+            if not pa.types.is_dictionary(chunk.type):
+                if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+                    chunk = chunk.cast(pa.string())  # noqa: PLW2901 - the chunk as text
+                chunk = pc.dictionary_encode(chunk)  # noqa: PLW2901 - the chunk encoded
+            chunks.append(chunk)
+        self.chunks = chunks
+        self.rows = sum(len(chunk) for chunk in chunks)
+        # Each chunk's dictionary once (a Parquet file written from a dictionary column
+        # repeats one in every row group): the texts of all, then each chunk's start.
+        dictionaries: list[pa.Array] = []
+        self.starts: list[int] = []
+        size = 0
+        for chunk in chunks:
+            if dictionaries and chunk.dictionary.equals(dictionaries[-1]):
+                self.starts.append(self.starts[-1])
+                continue
+            dictionaries.append(chunk.dictionary)
+            self.starts.append(size)
+            size += len(chunk.dictionary)
+        texts = (
+            pa.concat_arrays([d.cast(pa.string()) for d in dictionaries])
+            if dictionaries
+            else pa.array([], pa.string())
+        )
+        self.indices: list[np.ndarray] = []
+        used = np.zeros(size, bool)
+        for chunk, start in zip(chunks, self.starts, strict=True):
+            local = chunk.indices
+            if chunk.null_count:
+                local = local.cast(pa.int32()).fill_null(-1)
+            values = local.to_numpy(zero_copy_only=False)
+            if values.dtype.kind == "u":
+                values = values.astype(np.int64)
+            self.indices.append(values)
+            count = len(chunk.dictionary)
+            # Chunks of a row group share its dictionary: once every entry is seen in
+            # use, the next chunks need no look.
+            if not used[start : start + count].all():
+                used[start : start + count] |= _present(values, count, none=bool(chunk.null_count))
+        stripped = pc.utf8_trim_whitespace(texts)
+        given = pc.fill_null(pc.not_equal(stripped, ""), False).to_numpy(zero_copy_only=False)
+        #: Whether any row has no code (a null or blank cell).
+        self.none = any(chunk.null_count for chunk in chunks) or bool((used & ~given).any())
+        used &= given
+        if stripped.equals(texts) and len(dictionaries) == 1:
+            distinct, same = texts, np.arange(size)
+        else:
+            merged = pc.dictionary_encode(stripped)
+            distinct = merged.dictionary
+            same = merged.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        keep = np.zeros(len(distinct), bool)
+        keep[same[used]] = True
+        number = np.cumsum(keep) - 1
+        self.kind = np.int16 if len(distinct) < 2**15 else np.int32
+        #: The code of each entry of each dictionary, -1 for none.
+        self.remap = np.where(used, number[same], -1).astype(self.kind)
+        self.texts: pa.Array = distinct.filter(pa.array(keep))
+
+    def _tables(self) -> Iterator[tuple[np.ndarray, pa.DictionaryArray, np.ndarray]]:
+        """Each chunk's indices, the chunk, and the code of each of its entries.
+
+        The codes end with one more -1, that index -1 (a null) reads.
+        """
+        for values, chunk, start in zip(self.indices, self.chunks, self.starts, strict=True):
+            table = np.append(self.remap[start : start + len(chunk.dictionary)], self.kind(-1))
+            yield values, chunk, table
+
+    def take(self, values: np.ndarray) -> np.ndarray:
+        """Each row's item of ``values``: one per text, in code order, then one for -1."""
+        found = np.empty(self.rows, values.dtype)
+        at = 0
+        for indices, chunk, table in self._tables():
+            # The chunk's own values, by its indices: one lookup per row.
+            mine = values[table]
+            found[at : at + len(indices)] = (
+                mine[indices] if chunk.null_count else _gather(mine, chunk.indices)
+            )
+            at += len(indices)
+        return found
+
+    def codes(self) -> np.ndarray:
+        """Each row's code, -1 for a null or blank cell."""
+        if not self.chunks:
+            return np.zeros(0, np.int32)
+        return self.take(np.append(np.arange(len(self.texts), dtype=self.kind), self.kind(-1)))
+
+    def firsts(self) -> np.ndarray:
+        """Each text's first row, then the first row without one; the row count if none.
+
+        Only the rows where a chunk's index changes are looked at: every text's first
+        row is one of them.
+        """
+        first = np.full(len(self.texts) + 1, self.rows, np.int64)
+        at = 0
+        for indices, _, table in self._tables():
+            if len(indices):
+                heads = np.flatnonzero(indices[1:] != indices[:-1]) + 1
+                heads = np.r_[0, heads]
+                np.minimum.at(first, table[indices[heads]], heads + at)
+            at += len(indices)
+        return first
+
+
+def _gather(table: np.ndarray, indices: pa.Array | np.ndarray) -> np.ndarray:
+    """``table[indices]`` for indices from 0 up, as pyarrow's ``take`` reads them.
+
+    numpy first widens 16- and 32-bit indices to 64 bits, a pass over them as long as
+    the lookup itself; pyarrow reads them as they are.
+    """
+    found: np.ndarray = pa.array(table).take(indices).to_numpy()
+    return found
 
 
 def _encode(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
@@ -295,8 +375,12 @@ class _Employees:
 
     def add(self, column: pa.ChunkedArray) -> np.ndarray:
         """Each row's employee code; ids not met before are added, first row first."""
-        local, names = _encode_array(column)
-        if self.count:
+        encoded = _Encoded(column)
+        names = encoded.texts
+        if self.count and len(names) <= self.count and names.equals(self.all()[: len(names)]):
+            # The ids in the order already met (tables exported in one order): no lookup.
+            found = np.arange(len(names), dtype=np.int64)
+        elif self.count:
             found = np.array(
                 pc.index_in(names, value_set=self.all()).cast(pa.int64()).fill_null(-1),
                 np.int64,
@@ -305,20 +389,15 @@ class _Employees:
             found = np.full(len(names), -1, np.int64)
         new = np.flatnonzero(found < 0)
         if len(new):
-            # Each id's first row: the head of its first run of rows (an export holds
-            # each employee's rows together, so there are far fewer heads than rows).
-            heads = np.flatnonzero(local[1:] != local[:-1]) + 1
-            at = np.r_[0, heads] if len(local) else heads
-            first = np.full(len(names) + 1, len(local), np.int64)
-            np.minimum.at(first, local[at], at)
+            # Each id's first row (an export holds each employee's rows together, so
+            # few rows are looked at).
+            first = encoded.firsts()
             ordered = new[np.argsort(first[new], kind="stable")]
             found[ordered] = self.count + np.arange(len(ordered))
             self.chunks.append(names.take(pa.array(ordered)))
             self.count += len(ordered)
             self._all = None
-        remap = np.append(found, -1).astype(np.int32)
-        codes: np.ndarray = remap[local]
-        return codes
+        return encoded.take(np.append(found, -1).astype(np.int32))
 
 
 def _raw(column: pa.ChunkedArray, row: int) -> str:
@@ -383,7 +462,15 @@ class _Blocks:
         n = len(track)
         k_count = cube.shape[2]
         codes = np.arange(n, dtype=np.int32) if rows is None else rows.astype(np.int32)
-        rated = (cube != unrated).any(axis=1)  # (rows, K)
+        # (rows, K): the highest score of each competency over the cycles, above the
+        # type's minimum where there is one; cycle by cycle, with no cube-sized mask.
+        highest = (
+            cube[:, 0, :].copy() if cube.shape[1] else np.full(cube.shape[::2], unrated, cube.dtype)
+        )
+        for cycle in range(1, cube.shape[1]):
+            np.maximum(highest, cube[:, cycle, :], out=highest)
+        rated = highest != unrated
+        del highest
         anyone = np.flatnonzero(rated.any(axis=1))
         order = anyone[np.argsort(track[codes[anyone]], kind="stable")]
         tracks = track[codes[order]]
@@ -420,18 +507,25 @@ class _Blocks:
             position[index, comps] = np.arange(len(comps))
             competencies.append(comps.astype(np.int16))
             members.append(codes[local])
-            dense = cube[local][:, :, comps]
+            dense = cube[local]
+            if not (len(comps) and comps[-1] - comps[0] + 1 == len(comps)):
+                dense = dense[:, :, comps]
+            elif len(comps) < k_count:
+                # Neighbouring competencies: a view, not a second copy.
+                dense = dense[:, :, comps[0] : comps[-1] + 1]
             if pairs is not None:
-                # A type twice as wide holds every difference from the lowest score.
-                wider = dense.astype(f"i{2 * cube.dtype.itemsize}")
-                wider -= low - 1
-                wider[dense == unrated] = 0
-                nibbles = wider.astype(np.uint8)
-                if len(comps) % 2:
-                    nibbles = np.concatenate(
-                        [nibbles, np.zeros((*nibbles.shape[:2], 1), np.uint8)], axis=2
-                    )
-                dense = nibbles[:, :, 0::2] | (nibbles[:, :, 1::2] << 4)
+                # Each score's difference from the one below the lowest, 1 to 15: in the
+                # unsigned type of the same width it wraps around exactly where the
+                # signed one would, so no wider copy is needed.
+                unsigned = np.dtype(f"u{cube.dtype.itemsize}")
+                nibbles = dense.view(unsigned) - np.array(low - 1).astype(unsigned)
+                np.putmask(nibbles, dense == unrated, 0)
+                if unsigned.itemsize > 1:
+                    nibbles = nibbles.astype(np.uint8)
+                # The odd competency out, if any, keeps a high nibble of 0.
+                packed = nibbles[:, :, 0::2].copy()
+                packed[:, :, : len(comps) // 2] |= nibbles[:, :, 1::2] << 4
+                dense = packed
             held.append(np.ascontiguousarray(dense))
         return cls(block, competencies, members, position, held, cube.dtype, pairs)
 
@@ -1356,13 +1450,14 @@ class _Cycles:
     def __init__(self) -> None:
         self.parsed: dict[str, Cycle | None] = {}
 
-    def codes(self, column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def codes(self, column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
         """Per row: ordinal, cadence index (-1 not a cycle, -2 empty, -3 out of range).
 
         Out of range is a year outside `FIRST_YEAR` to `LAST_YEAR`, which a history may
         not name either: every cycle a verdict names must read back.
         """
-        codes, texts = _encode(column)
+        encoded = _Encoded(column)
+        texts = encoded.texts.to_pylist()
         ordinals = np.zeros(len(texts) + 1, np.int32)
         cadences = np.full(len(texts) + 1, -1, np.int8)
         cadences[-1] = -2
@@ -1380,7 +1475,11 @@ class _Cycles:
             elif cycle is not None:
                 ordinals[index] = cycle.ordinal
                 cadences[index] = order.index(cycle.cadence)
-        return ordinals[codes], cadences[codes], codes
+        marks = cadences if encoded.none else cadences[:-1]
+        if len(marks) and (marks == marks[0]).all():
+            # One cadence for every row (the usual case): no lookup per row.
+            return encoded.take(ordinals), np.full(encoded.rows, marks[0], np.int8)
+        return encoded.take(ordinals), encoded.take(cadences)
 
 
 def _build(
@@ -1413,7 +1512,7 @@ def _build(
     l_family, families = _encode(levels.column("family"))
     l_track, tracks = _encode(levels.column("track"))
     l_level, level_names = _encode(levels.column("level"))
-    l_since, l_cadence, _ = cycles.codes(levels.column("since"))
+    l_since, l_cadence = cycles.codes(levels.column("since"))
     bad = np.zeros(levels.num_rows, bool)
     for name, codes in (
         ("employee_id", l_emp),
@@ -1436,9 +1535,9 @@ def _build(
     valid_cadences = l_cadence[l_cadence >= 0]
     if not len(valid_cadences) and homes:
         # Nobody has a level row: the histories' reviews say the cadence.
-        _, valid_cadences, _ = cycles.codes(ratings.column("cycle"))
+        _, valid_cadences = cycles.codes(ratings.column("cycle"))
         if events is not None and not (valid_cadences >= 0).any():
-            _, valid_cadences, _ = cycles.codes(events.column("cycle"))
+            _, valid_cadences = cycles.codes(events.column("cycle"))
         valid_cadences = valid_cadences[valid_cadences >= 0]
     if len(valid_cadences):
         counts = np.bincount(valid_cadences, minlength=len(cadence_order))
@@ -1527,19 +1626,21 @@ def _build(
 
     # --- ratings --------------------------------------------------------------------------
     r_emp = order.add(ratings.column("employee_id"))
-    r_cycle, r_cadence, _ = cycles.codes(ratings.column("cycle"))
+    r_cycle, r_cadence = cycles.codes(ratings.column("cycle"))
     r_comp, competencies = _encode(ratings.column("competency"))
     r_score, r_score_ok = _scores(ratings.column("score"))
     if "rater" in ratings.column_names:
-        rater_codes, rater_texts = _encode(ratings.column("rater"))
+        rater_encoded = _Encoded(ratings.column("rater"))
         rater_map = np.array(
-            [RATERS.index(_RATER_BY_NAME[t]) if t in _RATER_BY_NAME else -1 for t in rater_texts]
+            [
+                RATERS.index(_RATER_BY_NAME[t]) if t in _RATER_BY_NAME else -1
+                for t in rater_encoded.texts.to_pylist()
+            ]
             + [RATERS.index(Rater.MANAGER)],
             np.int8,
         )
-        r_rater = rater_map[rater_codes]
+        r_rater = rater_encoded.take(rater_map)
     else:
-        rater_codes = None
         r_rater = np.full(ratings.num_rows, RATERS.index(Rater.MANAGER), np.int8)
     r_bad = np.zeros(ratings.num_rows, bool)
     r_bad |= _report_empty(rating_rows, ratings, "employee_id", r_emp, r_emp)
@@ -1580,7 +1681,7 @@ def _build(
     # --- events ---------------------------------------------------------------------------
     if events is not None and events.num_rows:
         e_emp = order.add(events.column("employee_id"))
-        e_cycle, e_cadence, _ = cycles.codes(events.column("cycle"))
+        e_cycle, e_cadence = cycles.codes(events.column("cycle"))
     else:
         e_emp = np.zeros(0, np.int32)
         e_cycle = np.zeros(0, np.int64)
@@ -2006,56 +2107,87 @@ def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
         k_count,
         len(RATERS),
     )
-    present = [i for i in range(len(RATERS)) if (r_rater == i).any()]
-    cubes = {i: np.full((n, count, k_count), unrated, dtype) for i in present}
-    flats = {i: cube.reshape(-1) for i, cube in cubes.items()}
-    usual = {i: np.full(n, -2, np.int32) for i in present}
-    other: dict[int, list[tuple[np.ndarray, ...]]] = {i: [] for i in present}
-    n_outer, n_inner = (len(RATERS), k_count) if nesting == "rater" else (k_count, len(RATERS))
-    last_key = -1
+    cubes: dict[int, np.ndarray] = {}
+    flats: dict[int, np.ndarray] = {}
+    # Each role's reviews with a score, (employee, cycle) flat: from the rows, cheaper
+    # than looking for a score in every cell of the cube afterwards.
+    givens: dict[int, np.ndarray] = {}
+    other: dict[int, list[tuple[np.ndarray, ...]]] = {}
+    roles = len(RATERS)
+    # Every role's usual rater id, by role then employee: one lookup for all the rows.
+    usual = np.full(roles * n if r_ids is not None else 0, -2, np.int32)
+    role_type = np.int32 if roles * n < 2**31 else np.int64
+    n_outer, n_inner = (roles, k_count) if nesting == "rater" else (k_count, roles)
+    # The order within an employee's rows in 32 bits where it fits: half the bytes of
+    # a key holding the employee too, and the employee's runs are compared apart.
+    narrow = max(count, 1) * max(n_outer, 1) * max(n_inner, 1) < 2**31
+    within_type = np.int32 if narrow else np.int64
+    # Ranks equal to the codes (rows that name competencies and roles in the order
+    # they first appear) need no lookup.
+    comp_same = np.array_equal(comp_rank, np.arange(k_count))
+    rater_same = np.array_equal(rater_rank, np.arange(roles))
+    last_within = -1
     last_emp = -1
     for lo in range(0, total, _BATCH):
         hi = min(lo + _BATCH, total)
         emp = r_emp[lo:hi]
-        cyc = r_cycle[lo:hi] - first
-        comp = comp_rank[r_comp[lo:hi]]
+        cyc: np.ndarray = r_cycle[lo:hi].astype(within_type)
+        cyc -= first
+        comp = r_comp[lo:hi] if comp_same else comp_rank[r_comp[lo:hi]]
         rater = r_rater[lo:hi]
-        ranked = rater_rank[rater]
+        ranked = rater if rater_same else rater_rank[rater]
         outer, inner = (ranked, comp) if nesting == "rater" else (comp, ranked)
-        cell = emp.astype(np.int64)
-        cell *= count
-        cell += cyc
-        key = cell * n_outer
-        key += outer
-        key *= n_inner
-        key += inner
+        within: np.ndarray = cyc * n_outer
+        within += outer
+        within *= n_inner
+        within += inner
         # Strictly rising within each employee: in order, and no score given twice.
-        if emp[0] == last_emp and key[0] <= last_key:
+        if emp[0] == last_emp and within[0] <= last_within:
             return None
-        if np.any((key[1:] <= key[:-1]) & (emp[1:] == emp[:-1])):
+        if np.any((within[1:] <= within[:-1]) & (emp[1:] == emp[:-1])):
             return None
-        last_key, last_emp = int(key[-1]), int(emp[-1])
-        del key
-        cell *= k_count
-        cell += comp
+        last_within, last_emp = int(within[-1]), int(emp[-1])
+        del within, outer, inner, ranked
+        review = emp.astype(np.int64)
+        review *= count
+        review += cyc
         score = r_score[lo:hi]
-        for i in present:
-            mine = rater == i
-            if len(present) == 1:
-                flats[i][cell] = score
-            else:
-                flats[i][cell[mine]] = score[mine]
-            if r_ids is None:
-                continue
-            ids = r_ids[lo:hi][mine]
-            emp_m = emp[mine]
-            # The usual rater id: that of the employee's first row by the role.
-            at = np.r_[0, np.flatnonzero(emp_m[1:] != emp_m[:-1]) + 1] if len(emp_m) else emp_m
-            fresh = usual[i][emp_m[at]] == -2
-            usual[i][emp_m[at][fresh]] = ids[at][fresh]
-            differ = np.flatnonzero(ids != usual[i][emp_m])
-            if len(differ):
-                other[i].append((emp_m[differ], cyc[mine][differ], comp[mine][differ], ids[differ]))
+        masks = [(i, rater == i) for i in range(roles)]
+        masks = [(i, mine) for i, mine in masks if mine.any()]
+        for i, mask in masks:
+            if i not in cubes:
+                cubes[i] = np.full((n, count, k_count), unrated, dtype)
+                flats[i] = cubes[i].reshape(-1)
+                givens[i] = np.zeros(n * count, bool)
+                other[i] = []
+            # A batch of one role's rows (the usual case for a role rating few) needs
+            # no mask.
+            mine = None if len(masks) == 1 else mask
+            review_m = review if mine is None else review[mine]
+            givens[i][review_m] = True
+            cell = review_m * k_count
+            del review_m
+            cell += comp if mine is None else comp[mine]
+            flats[i][cell] = score if mine is None else score[mine]
+            del cell
+        if r_ids is None:
+            continue
+        ids = r_ids[lo:hi]
+        whose: np.ndarray = rater.astype(role_type)
+        whose *= n
+        whose += emp
+        # The usual rater id: that of the employee's first row by the role (the first
+        # of each run; reversed, the first of the runs assigned last wins).
+        at = np.r_[0, np.flatnonzero(whose[1:] != whose[:-1]) + 1]
+        at = at[usual[whose[at]] == -2][::-1]
+        usual[whose[at]] = ids[at]
+        differ = np.flatnonzero(ids != usual[whose])
+        if len(differ):
+            for i, _ in masks:
+                taken = differ[rater[differ] == i]
+                if len(taken):
+                    other[i].append((emp[taken], cyc[taken], comp[taken], ids[taken]))
+    present = sorted(cubes)
     reviewed = np.zeros((n, count), bool)
     rows: dict[Rater, np.ndarray | None] = {}
     kept: dict[Rater, np.ndarray] = {}
@@ -2065,7 +2197,7 @@ def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
         rater_i = RATERS[i]
         cube = cubes.pop(i)
         del flats[i]
-        given = (cube != unrated).any(axis=2)
+        given = givens.pop(i).reshape(n, count)
         reviewed |= given
         rated = given.any(axis=1)
         if np.count_nonzero(rated) * 4 >= n * 3:
@@ -2078,7 +2210,7 @@ def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
             kept[rater_i] = cube[mine_rows]
         del cube
         if r_ids is not None:
-            ids_i = usual[i]
+            ids_i = usual[i * n : (i + 1) * n].copy()
             ids_i[ids_i == -2] = -1
             usual_ids[rater_i] = ids_i
             parts = other[i]
