@@ -16,13 +16,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from progression import examples
 from progression._policy import Rater
 from progression.population import LevelFit, RaterDrift, level_fit, rater_drift
-from progression.population._calibration import _clusters
 from progression.population._columns import MISSING, Columns
 
 matplotlib.use("Agg")
@@ -292,16 +289,3 @@ def test_rater_differences_match_a_direct_computation() -> None:
         row = found[columns.raters[by]]
         assert (row["ratings"], row["employees"]) == (len(values), len(people[by]))
         assert row["difference"] == pytest.approx(sum(values) / len(values), abs=1e-12)
-
-
-@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 3)), max_size=60))
-def test_clusters_are_the_sorted_unique_rater_person_pairs(
-    pairs: list[tuple[int, int]],
-) -> None:
-    pairs = sorted(pairs, key=lambda pair: pair[1])  # rows come sorted by person
-    by = np.array([b for b, _ in pairs], np.int64)
-    person = np.array([p for _, p in pairs], np.int64)
-    cluster, where = _clusters(by, person, 4)
-    expected, inverse = np.unique(by * 4 + person, return_inverse=True)
-    assert cluster.tolist() == expected.tolist()
-    assert where.tolist() == inverse.tolist()

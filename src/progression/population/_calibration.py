@@ -795,30 +795,6 @@ class _Shares:
         return share
 
 
-def _runs(by: np.ndarray, person: np.ndarray, count: int) -> tuple[np.ndarray, ...]:
-    """The runs of equal (person, rater) in rows sorted by person, and their clusters.
-
-    ``(first, cluster, run_cluster)``: each run's first row, the sorted unique keys
-    ``by * count + person`` and each run's index among them. A person's rows mostly
-    share one rater, so the runs are few: only their keys are sorted.
-    """
-    start = np.empty(len(by), bool)
-    start[:1] = True
-    np.not_equal(by[1:], by[:-1], out=start[1:])
-    start[1:] |= person[1:] != person[:-1]
-    first = np.flatnonzero(start)
-    cluster, run_cluster = np.unique(by[first] * count + person[first], return_inverse=True)
-    return first, cluster, run_cluster
-
-
-def _clusters(by: np.ndarray, person: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
-    """``np.unique(by * count + person, return_inverse=True)`` for rows sorted by person."""
-    if not len(by):
-        return np.unique(by * count + person, return_inverse=True)
-    first, cluster, run_cluster = _runs(by, person, count)
-    return cluster, np.repeat(run_cluster, np.diff(first, append=len(by)))
-
-
 class _Gaps:
     """The self-versus-manager gaps, gathered chunk by chunk: see `add` and `table`.
 

@@ -710,7 +710,11 @@ class _View(Mapping[str, Any]):
         self._found: dict[str, Any] = {}
 
     def __iter__(self) -> Iterator[str]:
-        yield from ("employee", "row", *self._grouped.columns, *self._grouped.lookups)
+        # The columns readers know: a column held only as codes for lookups is not one.
+        grouped = self._grouped
+        codes = {column for column, _ in grouped.lookups.values()}
+        held = [name for name in grouped.columns if name not in codes and name != "row"]
+        yield from ("employee", "row", *held, *grouped.lookups)
 
     def __len__(self) -> int:
         return len(list(iter(self)))
