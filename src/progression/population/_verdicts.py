@@ -121,6 +121,8 @@ class PopulationVerdicts:
             0-based row of the table.
         summary: Per family, track and level: ``employees, ready,
             ready_pending_approval, not_ready, insufficient_data, errors``.
+            ``ready_pending_approval`` counts those not ready whose only unmet
+            criteria are approvals, so they are counted in ``not_ready`` too.
         fallbacks: Employees the single evaluator decided instead of the columnar path.
     """
 
