@@ -147,12 +147,46 @@ def _table(data: Any, what: str) -> pa.Table:
         ) from None
 
 
+class _Refused(NamedTuple):
+    """A line of a CSV file that is not a row: too many or too few cells."""
+
+    line: int | None
+    cells: int
+    expected: int
+    text: str
+
+
+class _Lines(NamedTuple):
+    """Where each row of a table was read: the lines of a CSV file, or nothing.
+
+    ``one_per_row``: whether each row takes one line (no line breaks inside cells), so
+    that a row's line is known. ``refused``: lines that are not rows (a wrong number of
+    cells), left out of the table and reported; the rows after one are a line further on.
+    """
+
+    one_per_row: bool = False
+    refused: tuple[_Refused, ...] = ()
+
+    def line(self, row: int) -> int | None:
+        """The line of row ``row`` (the header is line 1), if known."""
+        if not self.one_per_row:
+            return None
+        line = row + 2
+        for refused in self.refused:
+            if refused.line is None or refused.line > line:
+                break
+            line += 1
+        return line
+
+
+_NO_LINES = _Lines()
+
+
 class _Rows:
     """Problems found in the rows of one table, as the CSV loader words them."""
 
-    def __init__(self, source: str, lines: bool) -> None:
+    def __init__(self, source: str, lines: _Lines) -> None:
         self.source = source
-        #: Whether row ``i`` is on line ``i + 2`` (a CSV file whose rows are one line each).
         self.lines = lines
         self.found: list[tuple[int, Problem]] = []
 
@@ -178,13 +212,32 @@ class _Rows:
                     expected=expected,
                     got=shown,
                     source=self.source,
-                    line=row + 2 if self.lines else None,
+                    line=self.lines.line(row),
+                ),
+            )
+        )
+
+    def refuse(self, employee: int, refused: _Refused) -> None:
+        """A line that is not a row: it has no row of the table, only its line."""
+        self.found.append(
+            (
+                employee,
+                Problem(
+                    message=(
+                        f"a row of {refused.cells} cells: expected {refused.expected} cells,"
+                        f" as the header has, got {show(refused.text)}"
+                    ),
+                    expected=f"{refused.expected} cells, as the header has",
+                    got=show(refused.text),
+                    source=self.source,
+                    line=refused.line,
                 ),
             )
         )
 
     def where(self, row: int) -> str:
-        return f"line {row + 2}" if self.lines else f"row {row}"
+        line = self.lines.line(row)
+        return f"line {line}" if line is not None else f"row {row}"
 
 
 def _present(indices: np.ndarray, size: int, *, none: bool = True) -> np.ndarray:
@@ -818,7 +871,7 @@ class Population:
     _held_rating_rows: np.ndarray | None
     _rating_rows_sorted: bool
     _sources: tuple[str, str, str]
-    _lines: tuple[bool, bool, bool]
+    _lines: tuple[_Lines, _Lines, _Lines]
     #: Arrays derived on demand, such as each employee's first stored score.
     _cache: dict[str, Any]
 
@@ -912,7 +965,7 @@ class Population:
             _table(levels, "levels"),
             None if events is None else _table(events, "events"),
             names,
-            (False, False, False),
+            (_NO_LINES, _NO_LINES, _NO_LINES),
         )
 
     @classmethod
@@ -922,23 +975,25 @@ class Population:
         """A population from CSV (``.csv``) or Parquet (``.parquet``, ``.pq``) files.
 
         Problems name the file and the line (CSV files whose rows are one line each)
-        or the row.
+        or the row. A CSV line with more or fewer cells than the header is left out and
+        reported as a problem of its employee, like a bad cell.
 
         Raises:
-            UnreadableInput: a file is missing, unreadable or of an unknown kind.
+            UnreadableInput: a file is missing, unreadable or of an unknown kind, not
+                UTF-8 text, or nine in ten of its lines do not fit its header.
             InvalidHistory: a required column is missing.
         """
         paths = (ratings, levels, events)
         tables: list[pa.Table | None] = []
-        lines: list[bool] = []
+        lines: list[_Lines] = []
         for path, dictionary in zip(paths, _DICTIONARY_COLUMNS, strict=True):
             if path is None:
                 tables.append(None)
-                lines.append(False)
+                lines.append(_NO_LINES)
                 continue
-            table, one_line = _read_file(Path(path), dictionary)
+            table, where = _read_file(Path(path), dictionary)
             tables.append(table)
-            lines.append(one_line)
+            lines.append(where)
         ratings_table, levels_table, events_table = tables
         assert ratings_table is not None
         assert levels_table is not None
@@ -1032,7 +1087,7 @@ class Population:
             pa.table({n: pa.array(v, string) for n, v in levels.items()}),
             pa.table({n: pa.array(v, string) for n, v in events.items()}),
             ("ratings", "levels", "events"),
-            (False, False, False),
+            (_NO_LINES, _NO_LINES, _NO_LINES),
             empty=empty,
             homes=homes,
             employees=everyone,
@@ -1371,7 +1426,7 @@ class Population:
         return found
 
 
-def _origin(source: str, row: int, lines: bool) -> Origin:
+def _origin(source: str, row: int, lines: _Lines) -> Origin:
     """Where a row was read: its line, counting the header as line 1, as a CSV file has it.
 
     Rows of a table that is not a CSV file of one line per row are given the same way
@@ -1385,8 +1440,8 @@ def _cycle_names(first: int, count: int, cadence: Cadence) -> list[str]:
     return [str(Cycle.from_ordinal(first + c, cadence)) for c in range(count)]
 
 
-def _read_file(path: Path, dictionary: Sequence[str]) -> tuple[pa.Table, bool]:
-    """A table from a CSV or Parquet file, and whether each CSV row is one line."""
+def _read_file(path: Path, dictionary: Sequence[str]) -> tuple[pa.Table, _Lines]:
+    """A table from a CSV or Parquet file, and where its rows were read."""
     suffix = path.suffix.lower()
     if not path.is_file():
         raise UnreadableInput(f"{path}: no such file")
@@ -1395,42 +1450,99 @@ def _read_file(path: Path, dictionary: Sequence[str]) -> tuple[pa.Table, bool]:
             import pyarrow.parquet as pq  # noqa: PLC0415
 
             names = pq.read_schema(path).names
-            return pq.read_table(path, read_dictionary=[n for n in dictionary if n in names]), False
+            columns = [n for n in dictionary if n in names]
+            return pq.read_table(path, read_dictionary=columns), _NO_LINES
         if suffix == ".csv":
-            import pyarrow.csv as pcsv  # noqa: PLC0415
-
-            table = pcsv.read_csv(
-                path,
-                read_options=pcsv.ReadOptions(encoding="utf8"),
-                parse_options=pcsv.ParseOptions(newlines_in_values=True),
-                convert_options=pcsv.ConvertOptions(
-                    strings_can_be_null=False,
-                    column_types={
-                        n: pa.string()
-                        for n in (
-                            "employee_id",
-                            "cycle",
-                            "competency",
-                            "rater",
-                            "rater_id",
-                            "family",
-                            "track",
-                            "level",
-                            "since",
-                            "event",
-                            "requirement",
-                            "value",
-                            "note",
-                        )
-                    },
-                ),
-            )
-            with open(path, "rb") as file:
-                breaks = sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 24), b""))
-            return table, breaks in {table.num_rows, table.num_rows + 1}
+            return _read_csv(path)
+    except UnreadableInput:
+        raise
     except (OSError, pa.ArrowException) as exc:
         raise UnreadableInput(f"{path}: {exc}") from None
     raise UnreadableInput(f"{path}: expected a .csv or .parquet file")
+
+
+#: Columns read as text whatever they hold: ids that look like numbers stay as written.
+_TEXT_COLUMNS = (
+    "employee_id",
+    "cycle",
+    "competency",
+    "rater",
+    "rater_id",
+    "family",
+    "track",
+    "level",
+    "since",
+    "event",
+    "requirement",
+    "value",
+    "note",
+)
+
+
+def _read_csv(path: Path) -> tuple[pa.Table, _Lines]:
+    """A CSV file's table and lines; lines of the wrong number of cells are refused.
+
+    A refused line is left out and reported with the employee of its row, as a bad
+    cell would be: one broken line in a company's export stops nobody else. A file
+    nine in ten of whose lines are refused (a header that does not match) is unreadable.
+    """
+    import pyarrow.csv as pcsv  # noqa: PLC0415
+
+    refused: list[_Refused] = []
+
+    def refuse(row: Any) -> str:
+        refused.append(
+            _Refused(row.number, int(row.actual_columns), int(row.expected_columns), row.text)
+        )
+        return "skip"
+
+    def read(threads: bool) -> pa.Table:
+        return pcsv.read_csv(
+            path,
+            read_options=pcsv.ReadOptions(encoding="utf8", use_threads=threads),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=refuse),
+            convert_options=pcsv.ConvertOptions(
+                strings_can_be_null=False, column_types=dict.fromkeys(_TEXT_COLUMNS, pa.string())
+            ),
+        )
+
+    try:
+        table = read(True)
+        if refused:
+            # Read in parallel, a refused line's number is not known: read once more in
+            # one thread, where it is (a file with broken lines is the rare case).
+            refused.clear()
+            table = read(False)
+    except pa.ArrowInvalid as exc:
+        if "UTF8" in str(exc) or "UTF-8" in str(exc):
+            raise UnreadableInput(_not_utf8(path)) from None
+        raise
+    if refused and len(refused) > 9 * table.num_rows:
+        first = refused[0]
+        raise UnreadableInput(
+            f"{path}: line {first.line}: {first.cells} cells where the header has"
+            f" {first.expected} ({len(refused):,} of {len(refused) + table.num_rows:,} rows"
+            f" alike): expected every row to have the header's {first.expected} cells"
+        )
+    with open(path, "rb") as file:
+        breaks = sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 24), b""))
+    one_per_row = breaks - len(refused) in {table.num_rows, table.num_rows + 1}
+    ordered = sorted(refused, key=lambda r: -1 if r.line is None else r.line)
+    return table, _Lines(one_per_row, tuple(ordered))
+
+
+def _not_utf8(path: Path) -> str:
+    """Where a file stops being UTF-8 text, for the message refusing it."""
+    with open(path, "rb") as file:
+        for number, line in enumerate(file, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return (
+                    f"{path}: line {number}: byte {line[exc.start]:#04x} at column"
+                    f" {exc.start + 1} is not UTF-8 text: expected a file in UTF-8"
+                )
+    return f"{path}: not UTF-8 text: expected a file in UTF-8"
 
 
 def _check_columns(table: pa.Table, required: Sequence[str], source: str) -> None:
@@ -1491,7 +1603,7 @@ def _build(
     levels: pa.Table,
     events: pa.Table | None,
     sources: tuple[str, str, str],
-    lines: tuple[bool, bool, bool],
+    lines: tuple[_Lines, _Lines, _Lines],
     *,
     empty: Sequence[tuple[str, str]] = (),
     homes: Sequence[tuple[str, str, str]] = (),
@@ -1841,6 +1953,9 @@ def _build(
             rated |= kept.block >= 0
         heads = rating_rows_array[rated]
         counted = not len(heads) or (heads[0] == 0 and bool(np.all(heads[1:] > heads[:-1])))
+    for rows, table in ((level_rows, levels), (rating_rows, ratings), (event_rows, events)):
+        if table is not None:
+            _report_refused(rows, table.column_names, order)
     problems = [*level_rows.found, *rating_rows.found, *event_rows.found]
     refs = np.asarray(pc.index_in(rater_names, value_set=order.all()).fill_null(-1), np.int64)
     alone = refs < 0
@@ -1898,6 +2013,22 @@ def _build(
     for name, value in values.items():
         object.__setattr__(population, name, value)
     return population
+
+
+def _report_refused(rows: _Rows, names: Sequence[str], order: _Employees) -> None:
+    """The lines of ``rows``' file that were not rows, each with its employee if known."""
+    if not rows.lines.refused:
+        return
+    import csv  # noqa: PLC0415
+
+    column = names.index("employee_id") if "employee_id" in names else -1
+    ids = []
+    for refused in rows.lines.refused:
+        cells = next(csv.reader([refused.text]), [])
+        ids.append(cells[column].strip() if 0 <= column < len(cells) else "")
+    known = pc.index_in(pa.array(ids, pa.string()), value_set=order.all()).fill_null(-1)
+    for refused, code in zip(rows.lines.refused, known.to_pylist(), strict=True):
+        rows.refuse(int(code), refused)
 
 
 class _Axis(NamedTuple):
