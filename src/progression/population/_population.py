@@ -222,13 +222,13 @@ class _Rows:
         self.found.append(
             (
                 employee,
+                # The single CSV loader's words for the same line.
                 Problem(
                     message=(
-                        f"a row of {refused.cells} cells: expected {refused.expected} cells,"
-                        f" as the header has, got {show(refused.text)}"
+                        f"{refused.cells} cells in a row of {refused.expected} columns:"
+                        f" expected {refused.expected} cells"
                     ),
-                    expected=f"{refused.expected} cells, as the header has",
-                    got=show(refused.text),
+                    expected=f"{refused.expected} cells",
                     source=self.source,
                     line=refused.line,
                 ),
