@@ -226,9 +226,17 @@ def test_the_results_as_pandas_polars_html_and_single_verdicts() -> None:
     assert "employees" in result._repr_html_()
     first = histories[0]
     assert result.verdict(first.employee) == evaluate(FRAMEWORK, first)
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError, match="no employee 'nobody' in the population"):
         result.verdict("nobody")
+    with pytest.raises(KeyError, match=f"did you mean {first.employee!r}"):
+        result.verdict(first.employee + "x")
     assert len(result) == len(histories)
+
+
+def test_a_mistyped_id_in_a_large_population_is_matched_among_its_neighbours() -> None:
+    result = evaluate_population(FRAMEWORK, Population.from_tables(*examples.population(25_000)))
+    with pytest.raises(KeyError, match="did you mean 'e12345'"):
+        result.verdict("e12345x")
 
 
 def test_the_forms_of_a_value_share_one_index_and_frames_get_plain_numbers() -> None:
