@@ -512,9 +512,8 @@ class _Blocks:
         ``track`` numbers each employee's family and track (the competencies rated
         follow them); ``scores`` are the lowest and highest score in any cube.
         """
-        n = len(track)
         k_count = cube.shape[2]
-        codes = np.arange(n, dtype=np.int32) if rows is None else rows.astype(np.int32)
+        codes = np.arange(len(track), dtype=np.int32) if rows is None else rows.astype(np.int32)
         # (rows, K): the highest score of each competency over the cycles, above the
         # type's minimum where there is one; cycle by cycle, with no cube-sized mask.
         highest = (
@@ -524,42 +523,12 @@ class _Blocks:
             np.maximum(highest, cube[:, cycle, :], out=highest)
         rated = highest != unrated
         del highest
-        anyone = np.flatnonzero(rated.any(axis=1))
-        order = anyone[np.argsort(track[codes[anyone]], kind="stable")]
-        tracks = track[codes[order]]
-        bounds = np.flatnonzero(np.r_[True, tracks[1:] != tracks[:-1], True])
-        parts: list[tuple[np.ndarray, np.ndarray]] = []
-        wide: list[np.ndarray] = []
-        for lo, hi in itertools.pairwise(bounds):
-            group = order[lo:hi]
-            # A track's competencies: those most of its employees were rated on; the
-            # few rated on others go to the last block.
-            core = rated[group].sum(axis=0) * 2 > len(group)
-            fits = ~(rated[group] & ~core).any(axis=1)
-            if fits.any():
-                parts.append((np.flatnonzero(core), np.sort(group[fits])))
-            wide.append(group[~fits])
-        rest = np.sort(np.concatenate(wide)) if wide else np.zeros(0, np.int64)
-        if len(rest):
-            parts.append((np.arange(k_count), rest))
-        # Scores spanning at most 15 values are held two to a byte, 0 for none.
-        low, high = scores
-        pairs: np.ndarray | None = None
-        if high - low < 15 and cube.dtype.itemsize <= 4:
-            values = np.full(16, unrated, cube.dtype)
-            values[1:] = np.arange(low, low + 15).clip(None, np.iinfo(cube.dtype).max)
-            every = np.arange(256)
-            # Each byte's two scores as one item twice their size: one plain gather.
-            both = np.ascontiguousarray(np.stack([values[every & 15], values[every >> 4]], 1))
-            pairs = both.view(f"u{2 * cube.dtype.itemsize}").reshape(256)
-        block = np.full(n, -1, _codes_for(len(parts)))
-        position = np.full((len(parts), k_count), -1, _codes_for(k_count))
-        competencies, members, held = [], [], []
-        for index, (comps, local) in enumerate(parts):
-            block[codes[local]] = index
-            position[index, comps] = np.arange(len(comps))
-            competencies.append(comps.astype(np.int16))
-            members.append(codes[local])
+        parts = cls.parts(rated, codes, track)
+        low = scores[0]
+        pairs = cls.pairs_for(cube.dtype, unrated, scores)
+        block, position, competencies, members = cls.layout(parts, codes, len(track), k_count)
+        held = []
+        for comps, local in parts:
             dense = cube[local]
             if not (len(comps) and comps[-1] - comps[0] + 1 == len(comps)):
                 dense = dense[:, :, comps]
@@ -581,6 +550,67 @@ class _Blocks:
                 dense = packed
             held.append(np.ascontiguousarray(dense))
         return cls(block, competencies, members, position, held, cube.dtype, pairs)
+
+    @staticmethod
+    def parts(
+        rated: np.ndarray, codes: np.ndarray, track: np.ndarray
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The blocks' competencies and rows (into ``rated``, sorted), by `split`'s rule.
+
+        ``rated`` (rows, K): whether each row's employee (``codes``, rising) has a score
+        on each competency in any cycle.
+        """
+        anyone = np.flatnonzero(rated.any(axis=1))
+        order = anyone[np.argsort(track[codes[anyone]], kind="stable")]
+        tracks = track[codes[order]]
+        bounds = np.flatnonzero(np.r_[True, tracks[1:] != tracks[:-1], True])
+        parts: list[tuple[np.ndarray, np.ndarray]] = []
+        wide: list[np.ndarray] = []
+        for lo, hi in itertools.pairwise(bounds):
+            group = order[lo:hi]
+            # A track's competencies: those most of its employees were rated on; the
+            # few rated on others go to the last block.
+            core = rated[group].sum(axis=0) * 2 > len(group)
+            fits = ~(rated[group] & ~core).any(axis=1)
+            if fits.any():
+                parts.append((np.flatnonzero(core), np.sort(group[fits])))
+            wide.append(group[~fits])
+        rest = np.sort(np.concatenate(wide)) if wide else np.zeros(0, np.int64)
+        if len(rest):
+            parts.append((np.arange(rated.shape[1]), rest))
+        return parts
+
+    @staticmethod
+    def pairs_for(dtype: np.dtype[Any], unrated: int, scores: tuple[int, int]) -> np.ndarray | None:
+        """The two scores of each byte, as one item, when scores are held two to a byte.
+
+        Scores spanning at most 15 values are held two to a byte, 0 for none.
+        """
+        low, high = scores
+        if not (high - low < 15 and dtype.itemsize <= 4):
+            return None
+        values = np.full(16, unrated, dtype)
+        values[1:] = np.arange(low, low + 15).clip(None, np.iinfo(dtype).max)
+        every = np.arange(256)
+        # Each byte's two scores as one item twice their size: one plain gather.
+        both = np.ascontiguousarray(np.stack([values[every & 15], values[every >> 4]], 1))
+        pairs: np.ndarray = both.view(f"u{2 * dtype.itemsize}").reshape(256)
+        return pairs
+
+    @staticmethod
+    def layout(
+        parts: list[tuple[np.ndarray, np.ndarray]], codes: np.ndarray, n: int, k_count: int
+    ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray], list[np.ndarray]]:
+        """``block``, ``position``, ``competencies`` and ``members`` of `parts`' blocks."""
+        block = np.full(n, -1, _codes_for(len(parts)))
+        position = np.full((len(parts), k_count), -1, _codes_for(k_count))
+        competencies, members = [], []
+        for index, (comps, local) in enumerate(parts):
+            block[codes[local]] = index
+            position[index, comps] = np.arange(len(comps))
+            competencies.append(comps.astype(np.int16))
+            members.append(codes[local])
+        return block, position, competencies, members
 
     def rows(self, index: int, rows: np.ndarray | slice) -> np.ndarray:
         """Rows of block ``index``, ``(len, C, its competencies)``, as scores."""
@@ -1860,6 +1890,23 @@ def _build(
     first = min(lo for lo, _ in spans) if spans else 0
     count = max(hi for _, hi in spans) - first + 1 if spans else 0
 
+    # --- assignments by employee --------------------------------------------------------
+    a_emp = l_emp[by]
+    offsets = np.zeros(n + 1, np.int64)
+    np.add.at(offsets, a_emp + 1, 1)
+    offsets = np.cumsum(offsets)
+    track = np.full(n, -1, np.int32)
+    if len(by):
+        last = offsets[1:] - 1
+        has_rows = offsets[1:] > offsets[:-1]
+        track[has_rows] = l_track[by[last[has_rows]]]
+    for code, track_code in home_track.items():
+        track[code] = track_code
+    family_all = np.full(n, -1, np.int32)
+    family_all[: len(family)] = family
+    # The competencies rated follow each employee's family and track.
+    home = (family_all.astype(np.int64) + 1) * (len(tracks) + 1) + track + 1
+
     # --- the score cubes ------------------------------------------------------------------
     k_count = len(competencies)
     scores_valid = pick(r_score)
@@ -1883,6 +1930,8 @@ def _build(
             r_score,
             None if rater_ids is None else rater_ids[0],
             axis,
+            home,
+            (low, high),
         )
         if everything and len(r_bad)
         else None
@@ -1907,7 +1956,7 @@ def _build(
     )
     nesting, comp_rank, rater_rank = found.order
     competencies = [competencies[int(i)] for i in np.argsort(comp_rank)]
-    cubes, cube_rows = found.cubes, found.rows
+    cubes, cube_rows, blocks = found.cubes, found.rows, dict(found.blocks or {})
     usual_ids, other_ids = found.usual_ids, found.other_ids
     reviewed, rating_rows_array, in_order = found.reviewed, found.first_rows, found.in_order
     rater_order = tuple(RATERS[int(i)] for i in np.argsort(rater_rank))
@@ -1918,29 +1967,9 @@ def _build(
     for code, (_, cycle_text) in zip(empty_codes, empty, strict=True):
         ordinal = Cycle.parse(cycle_text).ordinal
         reviewed[int(code), ordinal - first] = True
-
-    # --- assignments by employee --------------------------------------------------------
-    a_emp = l_emp[by]
-    offsets = np.zeros(n + 1, np.int64)
-    np.add.at(offsets, a_emp + 1, 1)
-    offsets = np.cumsum(offsets)
-    track = np.full(n, -1, np.int32)
-    if len(by):
-        last = offsets[1:] - 1
-        has_rows = offsets[1:] > offsets[:-1]
-        track[has_rows] = l_track[by[last[has_rows]]]
-    for code, track_code in home_track.items():
-        track[code] = track_code
-    family_all = np.full(n, -1, np.int32)
-    family_all[: len(family)] = family
-    blocks: dict[Rater, _Blocks] = {}
     for rater in list(cubes):
         blocks[rater] = _Blocks.split(
-            cubes.pop(rater),
-            cube_rows[rater],
-            (family_all.astype(np.int64) + 1) * (len(tracks) + 1) + track + 1,
-            unrated,
-            (low, high),
+            cubes.pop(rater), cube_rows[rater], home, unrated, (low, high)
         )
     # An employee all of whose level rows were refused has no family: only problems.
 
@@ -2201,10 +2230,14 @@ class _Scores(NamedTuple):
     reviewed: np.ndarray
     first_rows: np.ndarray
     in_order: bool = True
+    #: The blocks themselves, when read straight from the rows (``cubes`` then empty).
+    blocks: dict[Rater, _Blocks] | None = None
 
 
 #: Rows handled at once by `_grouped_cubes`: their temporaries stay in the CPU's caches.
 _BATCH = 1 << 20
+#: The most entries `_grouped_cubes`' table of places within a block may have.
+_PLACES = 1 << 22
 
 
 def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
@@ -2215,8 +2248,10 @@ def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
     r_score: np.ndarray,
     r_ids: np.ndarray | None,
     axis: _Axis,
+    home: np.ndarray,
+    scores: tuple[int, int],
 ) -> _Scores | None:
-    """The cubes in one pass, if the rows are as exports write them, else None.
+    """The blocks straight from the rows, if the rows are as exports write them, else None.
 
     That is: no row refused, each employee's rows together, each review's in one
     consistent order, no score given twice. `_cubes` handles any other rows.
@@ -2225,6 +2260,15 @@ def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
     order `_learn_order` learns from all of them: both pick, among the orders the rows'
     successions allow, the one that puts smaller codes first, and the rows of the whole
     table allow no order the first rows do not.
+
+    No dense cube is built. A first pass over the rows checks their order and marks
+    which competencies each employee was rated on by each role: that is all
+    `_Blocks.parts` needs to place them. A second pass writes each score at its place
+    in the blocks, one scatter: the place is the employee's slot (a lookup by employee
+    and role) plus that of the cycle and competency within the block (a lookup in a
+    small table by block and the row's rank within the employee's rows, which the
+    first pass computed to check the order). Scores held two to a byte are written a
+    nibble a byte, each to its own, then paired: no two rows write the same byte.
     """
     n, first, count, k_count, dtype, unrated = axis
     total = len(r_emp)
@@ -2242,30 +2286,27 @@ def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
         k_count,
         len(RATERS),
     )
-    cubes: dict[int, np.ndarray] = {}
-    flats: dict[int, np.ndarray] = {}
-    # Each role's reviews with a score, (employee, cycle) flat: from the rows, cheaper
-    # than looking for a score in every cell of the cube afterwards.
-    givens: dict[int, np.ndarray] = {}
-    other: dict[int, list[tuple[np.ndarray, ...]]] = {}
     roles = len(RATERS)
-    # Every role's usual rater id, by role then employee: one lookup for all the rows.
+    # Each (employee, role) as one number, employee first: the rows of an employee
+    # read one small stretch of every table indexed by it.
+    pair_type = np.intp
+    # Whether each employee was rated on each competency by each role, (N, roles, K).
+    rated = np.zeros(n * roles * k_count, bool)
+    other: dict[int, list[tuple[np.ndarray, ...]]] = {i: [] for i in range(roles)}
+    # Every role's usual rater id, by employee then role: one lookup for all the rows.
     usual = np.full(roles * n if r_ids is not None else 0, -2, np.int32)
-    role_type = np.int32 if roles * n < 2**31 else np.int64
     n_outer, n_inner = (roles, k_count) if nesting == "rater" else (k_count, roles)
+    span = max(count, 1) * max(n_outer, 1) * max(n_inner, 1)
     # The order within an employee's rows in 32 bits where it fits: half the bytes of
     # a key holding the employee too, and the employee's runs are compared apart.
-    narrow = max(count, 1) * max(n_outer, 1) * max(n_inner, 1) < 2**31
-    within_type = np.int32 if narrow else np.int64
+    within_type = np.int32 if span < 2**31 else np.int64
     # Ranks equal to the codes (rows that name competencies and roles in the order
     # they first appear) need no lookup.
     comp_same = np.array_equal(comp_rank, np.arange(k_count))
     rater_same = np.array_equal(rater_rank, np.arange(roles))
-    last_within = -1
-    last_emp = -1
-    for lo in range(0, total, _BATCH):
-        hi = min(lo + _BATCH, total)
-        emp = r_emp[lo:hi]
+
+    def batch(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The rows' cycle index, competency rank, rank within the employee, and pair."""
         cyc: np.ndarray = r_cycle[lo:hi].astype(within_type)
         cyc -= first
         comp = r_comp[lo:hi] if comp_same else comp_rank[r_comp[lo:hi]]
@@ -2276,82 +2317,137 @@ def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
         within += outer
         within *= n_inner
         within += inner
+        pair = r_emp[lo:hi].astype(pair_type)
+        pair *= roles
+        pair += rater
+        return cyc, comp, within, pair
+
+    last_within = -1
+    last_emp = -1
+    for lo in range(0, total, _BATCH):
+        hi = min(lo + _BATCH, total)
+        emp = r_emp[lo:hi]
+        cyc, comp, within, pair = batch(lo, hi)
         # Strictly rising within each employee: in order, and no score given twice.
         if emp[0] == last_emp and within[0] <= last_within:
             return None
         if np.any((within[1:] <= within[:-1]) & (emp[1:] == emp[:-1])):
             return None
         last_within, last_emp = int(within[-1]), int(emp[-1])
-        del within, outer, inner, ranked
-        review = emp.astype(np.int64)
-        review *= count
-        review += cyc
-        score = r_score[lo:hi]
-        masks = [(i, rater == i) for i in range(roles)]
-        masks = [(i, mine) for i, mine in masks if mine.any()]
-        for i, mask in masks:
-            if i not in cubes:
-                cubes[i] = np.full((n, count, k_count), unrated, dtype)
-                flats[i] = cubes[i].reshape(-1)
-                givens[i] = np.zeros(n * count, bool)
-                other[i] = []
-            # A batch of one role's rows (the usual case for a role rating few) needs
-            # no mask.
-            mine = None if len(masks) == 1 else mask
-            review_m = review if mine is None else review[mine]
-            givens[i][review_m] = True
-            cell = review_m * k_count
-            del review_m
-            cell += comp if mine is None else comp[mine]
-            flats[i][cell] = score if mine is None else score[mine]
-            del cell
+        del within
+        cell = pair * k_count
+        cell += comp
+        rated[cell] = True
+        del cell
         if r_ids is None:
             continue
         ids = r_ids[lo:hi]
-        whose: np.ndarray = rater.astype(role_type)
-        whose *= n
-        whose += emp
         # The usual rater id: that of the employee's first row by the role (the first
         # of each run; reversed, the first of the runs assigned last wins).
-        at = np.r_[0, np.flatnonzero(whose[1:] != whose[:-1]) + 1]
-        at = at[usual[whose[at]] == -2][::-1]
-        usual[whose[at]] = ids[at]
-        differ = np.flatnonzero(ids != usual[whose])
+        at = np.r_[0, np.flatnonzero(pair[1:] != pair[:-1]) + 1]
+        at = at[usual[pair[at]] == -2][::-1]
+        usual[pair[at]] = ids[at]
+        differ = np.flatnonzero(ids != usual[pair])
         if len(differ):
-            for i, _ in masks:
+            rater = r_rater[lo:hi]
+            for i in range(roles):
                 taken = differ[rater[differ] == i]
                 if len(taken):
                     other[i].append((emp[taken], cyc[taken], comp[taken], ids[taken]))
-    present = sorted(cubes)
+    by_role = rated.reshape(n, roles, k_count)
+    present = [i for i in range(roles) if by_role[:, i, :].any()]
+    pairs = _Blocks.pairs_for(np.dtype(dtype), unrated, scores)
+    codes = np.arange(n, dtype=np.int32)
+    # Each block's place in one buffer of units (a score, or a nibble when two share a
+    # byte), each (member, cycle) a row of ``width`` units.
+    layouts: dict[int, tuple[Any, ...]] = {}
+    widths: list[int] = []
+    bases: list[int] = []
+    units = 0
+    slot = np.zeros(n * roles, np.int64)  # each pair's first unit
+    which = np.zeros(n * roles, np.int64)  # each pair's block, times the table's rows
+    for i in present:
+        parts = _Blocks.parts(np.ascontiguousarray(by_role[:, i, :]), codes, home)
+        layout = _Blocks.layout(parts, codes, n, k_count)
+        layouts[i] = layout
+        for comps, members in zip(layout[2], layout[3], strict=True):
+            width = len(comps) if pairs is None else 2 * ((len(comps) + 1) // 2)
+            row = count * width
+            slot[members.astype(np.int64) * roles + i] = units + row * np.arange(len(members))
+            which[members.astype(np.int64) * roles + i] = len(widths) * span
+            widths.append(width)
+            bases.append(units)
+            units += row * len(members)
+    del rated, by_role
+    if len(widths) * span > _PLACES:
+        return None  # too many blocks, cycles or competencies for the table: dense cubes
+    # Each block's unit of each rank within an employee's rows: the cycle's row, then
+    # the competency's place in the block (the role's is the block's own).
+    ranks = np.arange(span).reshape(max(count, 1), max(n_outer, 1), max(n_inner, 1))
+    rank_comp = ranks % n_inner if nesting == "rater" else ranks // n_inner % n_outer
+    rank_cycle = ranks // (n_outer * n_inner)
+    places = np.zeros(len(widths) * span, np.int64)
+    at_block = 0
+    for i in present:
+        position = layouts[i][1]
+        for index in range(len(layouts[i][2])):
+            place = position[index][rank_comp].astype(np.int64)
+            place += rank_cycle * widths[at_block]
+            places[at_block * span : (at_block + 1) * span] = place.reshape(-1)
+            at_block += 1
+    buffer = np.zeros(units, np.uint8) if pairs is not None else np.full(units, unrated, dtype)
+    below = np.array(scores[0] - 1).astype(np.uint8)
+    for lo in range(0, total, _BATCH):
+        hi = min(lo + _BATCH, total)
+        _, _, within, pair = batch(lo, hi)
+        where = which[pair]
+        where += within
+        unit = places[where]
+        del where
+        unit += slot[pair]
+        score = r_score[lo:hi]
+        if pairs is not None:
+            # Each score's difference from the one below the lowest, 1 to 15, wrapping
+            # around in 8 bits exactly where a wider type would not.
+            nibble = score.astype(np.uint8)
+            nibble -= below
+            buffer[unit] = nibble
+        else:
+            buffer[unit] = score
+    del slot, which, places
+    if pairs is not None:
+        packed = buffer[0::2].copy()
+        packed |= buffer[1::2] << 4
+        buffer = packed
     reviewed = np.zeros((n, count), bool)
-    rows: dict[Rater, np.ndarray | None] = {}
-    kept: dict[Rater, np.ndarray] = {}
+    blocks: dict[Rater, _Blocks] = {}
     usual_ids: dict[Rater, np.ndarray] = {}
     other_ids: dict[Rater, dict[str, np.ndarray]] = {}
+    at_block = 0
     for i in present:
+        block, position, competencies, members = layouts[i]
+        held = []
+        for index in range(len(members)):
+            width = widths[at_block] // (1 if pairs is None else 2)
+            base = bases[at_block] // (1 if pairs is None else 2)
+            size = len(members[index]) * count * width
+            part = buffer[base : base + size].reshape(len(members[index]), count, width)
+            held.append(part)
+            # A review with any score by anyone.
+            reviewed[members[index]] |= (part != (0 if pairs is not None else unrated)).any(axis=2)
+            at_block += 1
         rater_i = RATERS[i]
-        cube = cubes.pop(i)
-        del flats[i]
-        given = givens.pop(i).reshape(n, count)
-        reviewed |= given
-        rated = given.any(axis=1)
-        if np.count_nonzero(rated) * 4 >= n * 3:
-            rows[rater_i] = None
-            kept[rater_i] = cube
-        else:
-            # Few employees rated by this role: a cube of their rows only.
-            mine_rows = np.flatnonzero(rated).astype(np.int32)
-            rows[rater_i] = mine_rows
-            kept[rater_i] = cube[mine_rows]
-        del cube
+        blocks[rater_i] = _Blocks(
+            block, competencies, members, position, held, np.dtype(dtype), pairs
+        )
         if r_ids is not None:
-            ids_i = usual[i * n : (i + 1) * n].copy()
+            ids_i = usual[i::roles].copy()
             ids_i[ids_i == -2] = -1
             usual_ids[rater_i] = ids_i
-            parts = other[i]
+            parts_i = other[i]
             other_ids[rater_i] = {
-                name: np.concatenate([p[j] for p in parts]).astype(np.int32)
-                if parts
+                name: np.concatenate([p[j] for p in parts_i]).astype(np.int32)
+                if parts_i
                 else np.zeros(0, np.int32)
                 for j, name in enumerate(("employee", "cycle", "competency", "rater_id"))
             }
@@ -2359,12 +2455,13 @@ def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
     first_rows[run_emp] = starts
     return _Scores(
         (nesting, comp_rank, rater_rank),
-        kept,
-        rows,
+        {},
+        {},
         usual_ids,
         other_ids,
         reviewed,
         first_rows,
+        blocks=blocks,
     )
 
 
