@@ -560,7 +560,13 @@ class _Blocks:
         ``rated`` (rows, K): whether each row's employee (``codes``, rising) has a score
         on each competency in any cycle.
         """
-        anyone = np.flatnonzero(rated.any(axis=1))
+        # Each row's competencies as bits, 64 a word: a row is tested in a few words.
+        packed = np.packbits(rated, axis=1, bitorder="little")
+        words = np.zeros((len(rated), -(-packed.shape[1] // 8) * 8), np.uint8)
+        words[:, : packed.shape[1]] = packed
+        bits = words.view(np.uint64)
+        del packed, words
+        anyone = np.flatnonzero(_nonzero_rows(bits))
         order = anyone[np.argsort(track[codes[anyone]], kind="stable")]
         tracks = track[codes[order]]
         bounds = np.flatnonzero(np.r_[True, tracks[1:] != tracks[:-1], True])
@@ -570,8 +576,11 @@ class _Blocks:
             group = order[lo:hi]
             # A track's competencies: those most of its employees were rated on; the
             # few rated on others go to the last block.
-            core = rated[group].sum(axis=0) * 2 > len(group)
-            fits = ~(rated[group] & ~core).any(axis=1)
+            core = np.count_nonzero(rated[group], axis=0) * 2 > len(group)
+            outside = np.zeros(bits.shape[1] * 64, bool)
+            outside[: len(core)] = ~core
+            mask = np.packbits(outside, bitorder="little").view(np.uint64)
+            fits = ~_nonzero_rows(bits[group] & mask)
             if fits.any():
                 parts.append((np.flatnonzero(core), np.sort(group[fits])))
             wide.append(group[~fits])
@@ -655,6 +664,14 @@ class _Blocks:
         if found is None:
             found = np.full((len(codes), *shape), unrated, self.dtype)
         return found
+
+
+def _nonzero_rows(words: np.ndarray) -> np.ndarray:
+    """Which rows of a 2-D array have any item other than 0, column by column."""
+    found = words[:, 0] != 0 if words.shape[1] else np.zeros(len(words), bool)
+    for column in range(1, words.shape[1]):
+        found |= words[:, column] != 0
+    return found
 
 
 #: Employees between two running totals `_Grouped` keeps: one employee's rows are
@@ -2236,6 +2253,8 @@ class _Scores(NamedTuple):
 
 #: Rows handled at once by `_grouped_cubes`: their temporaries stay in the CPU's caches.
 _BATCH = 1 << 20
+#: Rows `_grouped_cubes` reads at once: their temporaries stay in the CPU's own cache.
+_STEP = 1 << 17
 #: The most entries `_grouped_cubes`' table of places within a block may have.
 _PLACES = 1 << 22
 
@@ -2272,11 +2291,6 @@ def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
     """
     n, first, count, k_count, dtype, unrated = axis
     total = len(r_emp)
-    heads = np.flatnonzero(r_emp[1:] != r_emp[:-1]) + 1
-    starts = np.r_[0, heads]
-    run_emp = r_emp[starts]
-    if np.bincount(run_emp, minlength=n).max() > 1:
-        return None  # someone's rows are in more than one place
     prefix = min(total, _BATCH)
     nesting, comp_rank, rater_rank = _learn_order(
         r_emp[:prefix],
@@ -2287,10 +2301,9 @@ def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
         len(RATERS),
     )
     roles = len(RATERS)
-    # Each (employee, role) as one number, employee first: the rows of an employee
-    # read one small stretch of every table indexed by it.
-    pair_type = np.intp
-    # Whether each employee was rated on each competency by each role, (N, roles, K).
+    # Whether each employee was rated on each competency by each role, (N, roles, K):
+    # indexed by (employee, role) as one number, employee first, so that an
+    # employee's rows read one small stretch of each table indexed by it.
     rated = np.zeros(n * roles * k_count, bool)
     other: dict[int, list[tuple[np.ndarray, ...]]] = {i: [] for i in range(roles)}
     # Every role's usual rater id, by employee then role: one lookup for all the rows.
@@ -2300,41 +2313,58 @@ def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
     # The order within an employee's rows in 32 bits where it fits: half the bytes of
     # a key holding the employee too, and the employee's runs are compared apart.
     within_type = np.int32 if span < 2**31 else np.int64
+    # Each row's rank within its employee's rows, kept for the second pass.
+    ranks = np.empty(total, np.int16 if span < 2**15 else within_type)
     # Ranks equal to the codes (rows that name competencies and roles in the order
-    # they first appear) need no lookup.
+    # they first appear) need no lookup; the roles' ranks are read from the bits of one
+    # number, a few operations where a lookup by row costs many more.
     comp_same = np.array_equal(comp_rank, np.arange(k_count))
     rater_same = np.array_equal(rater_rank, np.arange(roles))
-
-    def batch(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """The rows' cycle index, competency rank, rank within the employee, and pair."""
+    # A byte a role (ranks below 128, so the top one keeps the sign bit clear).
+    shifts = roles <= np.dtype(within_type).itemsize
+    rater_bits = within_type(
+        sum(int(r) << (8 * i) for i, r in enumerate(rater_rank)) if shifts else 0
+    )
+    heads: list[np.ndarray] = []
+    last_within = -1
+    last_emp = -1
+    for lo in range(0, total, _STEP):
+        hi = min(lo + _STEP, total)
+        emp = r_emp[lo:hi]
         cyc: np.ndarray = r_cycle[lo:hi].astype(within_type)
         cyc -= first
         comp = r_comp[lo:hi] if comp_same else comp_rank[r_comp[lo:hi]]
         rater = r_rater[lo:hi]
-        ranked = rater if rater_same else rater_rank[rater]
+        if rater_same:
+            ranked = rater
+        elif not shifts:
+            ranked = rater_rank[rater]
+        else:
+            ranked = rater.astype(within_type)
+            ranked <<= 3
+            np.right_shift(rater_bits, ranked, out=ranked)
+            ranked &= 255
         outer, inner = (ranked, comp) if nesting == "rater" else (comp, ranked)
         within: np.ndarray = cyc * n_outer
         within += outer
         within *= n_inner
         within += inner
-        pair = r_emp[lo:hi].astype(pair_type)
-        pair *= roles
-        pair += rater
-        return cyc, comp, within, pair
-
-    last_within = -1
-    last_emp = -1
-    for lo in range(0, total, _BATCH):
-        hi = min(lo + _BATCH, total)
-        emp = r_emp[lo:hi]
-        cyc, comp, within, pair = batch(lo, hi)
+        del outer, inner, ranked
         # Strictly rising within each employee: in order, and no score given twice.
         if emp[0] == last_emp and within[0] <= last_within:
             return None
-        if np.any((within[1:] <= within[:-1]) & (emp[1:] == emp[:-1])):
+        changes = emp[1:] != emp[:-1]
+        if np.any((within[1:] <= within[:-1]) & ~changes):
             return None
+        heads.append(np.flatnonzero(changes) + (lo + 1))
+        if emp[0] != last_emp:
+            heads.append(np.array([lo]))
         last_within, last_emp = int(within[-1]), int(emp[-1])
-        del within
+        ranks[lo:hi] = within
+        del within, changes
+        pair = emp.astype(np.intp)
+        pair *= roles
+        pair += rater
         cell = pair * k_count
         cell += comp
         rated[cell] = True
@@ -2344,16 +2374,21 @@ def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
         ids = r_ids[lo:hi]
         # The usual rater id: that of the employee's first row by the role (the first
         # of each run; reversed, the first of the runs assigned last wins).
-        at = np.r_[0, np.flatnonzero(pair[1:] != pair[:-1]) + 1]
-        at = at[usual[pair[at]] == -2][::-1]
+        runs = np.r_[0, np.flatnonzero(pair[1:] != pair[:-1]) + 1]
+        at = runs[usual[pair[runs]] == -2][::-1]
         usual[pair[at]] = ids[at]
-        differ = np.flatnonzero(ids != usual[pair])
-        if len(differ):
-            rater = r_rater[lo:hi]
-            for i in range(roles):
-                taken = differ[rater[differ] == i]
-                if len(taken):
-                    other[i].append((emp[taken], cyc[taken], comp[taken], ids[taken]))
+        # Each row's usual id, looked up once a run and repeated along it.
+        expected = np.repeat(usual[pair[runs]], np.diff(np.r_[runs, len(pair)]))
+        differ = np.flatnonzero(ids != expected)
+        del expected
+        for i in range(roles):
+            taken = differ[rater[differ] == i]
+            if len(taken):
+                other[i].append((emp[taken], cyc[taken], comp[taken], ids[taken]))
+    starts = np.sort(np.concatenate(heads)) if heads else np.zeros(0, np.intp)
+    run_emp = r_emp[starts]
+    if np.bincount(run_emp, minlength=n).max() > 1:
+        return None  # someone's rows are in more than one place
     by_role = rated.reshape(n, roles, k_count)
     present = [i for i in range(roles) if by_role[:, i, :].any()]
     pairs = _Blocks.pairs_for(np.dtype(dtype), unrated, scores)
@@ -2364,8 +2399,9 @@ def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
     widths: list[int] = []
     bases: list[int] = []
     units = 0
-    slot = np.zeros(n * roles, np.int64)  # each pair's first unit
-    which = np.zeros(n * roles, np.int64)  # each pair's block, times the table's rows
+    # Each (employee, role)'s first unit, times 2**22, plus its block's first entry in
+    # the table below: one lookup for both.
+    where = np.zeros(n * roles, np.int64)
     for i in present:
         parts = _Blocks.parts(np.ascontiguousarray(by_role[:, i, :]), codes, home)
         layout = _Blocks.layout(parts, codes, n, k_count)
@@ -2373,19 +2409,19 @@ def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
         for comps, members in zip(layout[2], layout[3], strict=True):
             width = len(comps) if pairs is None else 2 * ((len(comps) + 1) // 2)
             row = count * width
-            slot[members.astype(np.int64) * roles + i] = units + row * np.arange(len(members))
-            which[members.astype(np.int64) * roles + i] = len(widths) * span
+            first_units = units + row * np.arange(len(members), dtype=np.int64)
+            where[members.astype(np.int64) * roles + i] = (first_units << 22) + len(widths) * span
             widths.append(width)
             bases.append(units)
             units += row * len(members)
     del rated, by_role
-    if len(widths) * span > _PLACES:
+    if len(widths) * span > _PLACES or units >= 2**40:
         return None  # too many blocks, cycles or competencies for the table: dense cubes
     # Each block's unit of each rank within an employee's rows: the cycle's row, then
     # the competency's place in the block (the role's is the block's own).
-    ranks = np.arange(span).reshape(max(count, 1), max(n_outer, 1), max(n_inner, 1))
-    rank_comp = ranks % n_inner if nesting == "rater" else ranks // n_inner % n_outer
-    rank_cycle = ranks // (n_outer * n_inner)
+    every = np.arange(span).reshape(max(count, 1), max(n_outer, 1), max(n_inner, 1))
+    rank_comp = every % n_inner if nesting == "rater" else every // n_inner % n_outer
+    rank_cycle = every // (n_outer * n_inner)
     places = np.zeros(len(widths) * span, np.int64)
     at_block = 0
     for i in present:
@@ -2397,14 +2433,20 @@ def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
             at_block += 1
     buffer = np.zeros(units, np.uint8) if pairs is not None else np.full(units, unrated, dtype)
     below = np.array(scores[0] - 1).astype(np.uint8)
-    for lo in range(0, total, _BATCH):
-        hi = min(lo + _BATCH, total)
-        _, _, within, pair = batch(lo, hi)
-        where = which[pair]
-        where += within
-        unit = places[where]
-        del where
-        unit += slot[pair]
+    for lo in range(0, total, _STEP):
+        hi = min(lo + _STEP, total)
+        pair = r_emp[lo:hi].astype(np.intp)
+        pair *= roles
+        pair += r_rater[lo:hi]
+        both = where[pair]
+        del pair
+        entry = both & (2**22 - 1)
+        entry += ranks[lo:hi]
+        unit = places[entry]
+        del entry
+        both >>= 22
+        unit += both
+        del both
         score = r_score[lo:hi]
         if pairs is not None:
             # Each score's difference from the one below the lowest, 1 to 15, wrapping
@@ -2414,11 +2456,15 @@ def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
             buffer[unit] = nibble
         else:
             buffer[unit] = score
-    del slot, which, places
+    del where, places, ranks
     if pairs is not None:
-        packed = buffer[0::2].copy()
-        packed |= buffer[1::2] << 4
-        buffer = packed
+        # Two nibbles, as one little-endian 16-bit number ``low + 256 * high``, to
+        # one byte ``low + 16 * high``.
+        both_units = buffer.view("<u2")
+        packed = both_units >> 4
+        packed |= both_units
+        buffer = packed.astype(np.uint8)
+        del both_units, packed
     reviewed = np.zeros((n, count), bool)
     blocks: dict[Rater, _Blocks] = {}
     usual_ids: dict[Rater, np.ndarray] = {}
@@ -2433,8 +2479,13 @@ def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
             size = len(members[index]) * count * width
             part = buffer[base : base + size].reshape(len(members[index]), count, width)
             held.append(part)
-            # A review with any score by anyone.
-            reviewed[members[index]] |= (part != (0 if pairs is not None else unrated)).any(axis=2)
+            # A review with any score by anyone: a cell of none holds 0 (packed) or
+            # the type's minimum; column by column, no cube-sized mask.
+            none = 0 if pairs is not None else unrated
+            seen = part[:, :, 0] != none if width else np.zeros(part.shape[:2], bool)
+            for column in range(1, width):
+                seen |= part[:, :, column] != none
+            reviewed[members[index]] |= seen
             at_block += 1
         rater_i = RATERS[i]
         blocks[rater_i] = _Blocks(
