@@ -2314,7 +2314,7 @@ def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
     # a key holding the employee too, and the employee's runs are compared apart.
     within_type = np.int32 if span < 2**31 else np.int64
     # Each row's rank within its employee's rows, kept for the second pass.
-    ranks = np.empty(total, np.int16 if span < 2**15 else within_type)
+    ranks: np.ndarray = np.empty(total, np.int16 if span < 2**15 else within_type)
     # Ranks equal to the codes (rows that name competencies and roles in the order
     # they first appear) need no lookup; the roles' ranks are read from the bits of one
     # number, a few operations where a lookup by row costs many more.
