@@ -285,7 +285,7 @@ class _Encoded:
     looked up (the codes themselves, a cycle's ordinal, an employee's code).
     """
 
-    def __init__(self, column: pa.ChunkedArray) -> None:
+    def __init__(self, column: pa.ChunkedArray, known: pa.Array | None = None) -> None:
         chunks: list[pa.DictionaryArray] = []
         for chunk in column.chunks:
             if not pa.types.is_dictionary(chunk.type):
@@ -332,6 +332,8 @@ class _Encoded:
         #: Whether any row has no code (a null or blank cell).
         self.none = any(chunk.null_count for chunk in chunks) or bool((used & ~given).any())
         used &= given
+        if known is not None and self._known(stripped, used, known):
+            return
         if stripped.equals(texts) and len(dictionaries) == 1:
             distinct, same = texts, np.arange(size)
         else:
@@ -345,6 +347,21 @@ class _Encoded:
         #: The code of each entry of each dictionary, -1 for none.
         self.remap = np.where(used, number[same], -1).astype(self.kind)
         self.texts: pa.Array = distinct.filter(pa.array(keep))
+
+    def _known(self, stripped: pa.Array, used: np.ndarray, known: pa.Array) -> bool:
+        """Whether every text used is one of ``known``: the texts are then ``known``.
+
+        The texts of the dictionaries are looked up there at once, rather than first
+        told apart among themselves (a column of ids repeats its dictionaries' texts
+        little, and they are mostly known: the same hashing twice).
+        """
+        found = np.asarray(pc.index_in(stripped, value_set=known).fill_null(-1), np.int64)
+        if (found[used] < 0).any():
+            return False
+        self.kind = np.int16 if len(known) < 2**15 else np.int32
+        self.remap = np.where(used, found, -1).astype(self.kind)
+        self.texts = known
+        return True
 
     def _tables(self) -> Iterator[tuple[np.ndarray, pa.DictionaryArray, np.ndarray]]:
         """Each chunk's indices, the chunk, and the code of each of its entries.
@@ -362,9 +379,21 @@ class _Encoded:
         for indices, chunk, table in self._tables():
             # The chunk's own values, by its indices: one lookup per row.
             mine = values[table]
-            found[at : at + len(indices)] = (
-                mine[indices] if chunk.null_count else _gather(mine, chunk.indices)
-            )
+            part = found[at : at + len(indices)]
+            line = None if chunk.null_count else _linear(mine[:-1])
+            if line is not None:
+                # Values that rise or fall evenly along the chunk's dictionary (codes
+                # met in order, consecutive cycles, two raters): arithmetic on the
+                # indices, many times cheaper than a lookup per row.
+                start, step = line
+                if step == 1:
+                    np.add(indices, np.int64(start), out=part, casting="unsafe")
+                else:
+                    scaled = np.multiply(indices, np.int64(step))
+                    scaled += start
+                    part[...] = scaled
+            else:
+                part[...] = mine[indices] if chunk.null_count else _gather(mine, chunk.indices)
             at += len(indices)
         return found
 
@@ -389,6 +418,17 @@ class _Encoded:
                 np.minimum.at(first, table[indices[heads]], heads + at)
             at += len(indices)
         return first
+
+
+def _linear(values: np.ndarray) -> tuple[int, int] | None:
+    """``(start, step)`` when ``values[i] == start + step * i`` for every ``i``, else None."""
+    if not len(values) or values.dtype.kind not in "iu":
+        return None
+    start = int(values[0])
+    step = int(values[1]) - start if len(values) > 1 else 1
+    if not np.array_equal(values, start + step * np.arange(len(values))):
+        return None
+    return start, step
 
 
 def _gather(table: np.ndarray, indices: pa.Array | np.ndarray) -> np.ndarray:
@@ -428,7 +468,9 @@ class _Employees:
 
     def add(self, column: pa.ChunkedArray) -> np.ndarray:
         """Each row's employee code; ids not met before are added, first row first."""
-        encoded = _Encoded(column)
+        # Ids already met are looked up at once (the other tables name the employees
+        # of the first); a new id among them sends the column the general way.
+        encoded = _Encoded(column, self.all() if self.count else None)
         names = encoded.texts
         if self.count and len(names) <= self.count and names.equals(self.all()[: len(names)]):
             # The ids in the order already met (tables exported in one order): no lookup.
