@@ -385,13 +385,13 @@ class _Encoded:
                 # Values that rise or fall evenly along the chunk's dictionary (codes
                 # met in order, consecutive cycles, two raters): arithmetic on the
                 # indices, many times cheaper than a lookup per row.
+                # In the values' own type: wrapping around, the sums are exact modulo
+                # its size, and the values fit in it.
                 start, step = line
-                if step == 1:
-                    np.add(indices, np.int64(start), out=part, casting="unsafe")
-                else:
-                    scaled = np.multiply(indices, np.int64(step))
-                    scaled += start
-                    part[...] = scaled
+                part[...] = indices
+                if step != 1:
+                    part *= _wrapped(step, part.dtype)
+                part += _wrapped(start, part.dtype)
             else:
                 part[...] = mine[indices] if chunk.null_count else _gather(mine, chunk.indices)
             at += len(indices)
@@ -429,6 +429,11 @@ def _linear(values: np.ndarray) -> tuple[int, int] | None:
     if not np.array_equal(values, start + step * np.arange(len(values))):
         return None
     return start, step
+
+
+def _wrapped(value: int, dtype: np.dtype[Any]) -> Any:
+    """``value`` in the integer type ``dtype``, modulo its size."""
+    return np.array(value % (1 << (8 * dtype.itemsize)), np.uint64).astype(dtype)[()]
 
 
 def _gather(table: np.ndarray, indices: pa.Array | np.ndarray) -> np.ndarray:
@@ -1792,7 +1797,7 @@ def _build(
     bad[other] = True
     keep = np.flatnonzero(~bad)
     # Assignments sorted by employee, then since; two starting together are refused.
-    by = keep[np.lexsort((keep, l_since[keep], l_emp[keep]))]
+    by = _sorted(keep, l_emp, l_since)
     twice = np.flatnonzero(
         (l_emp[by][1:] == l_emp[by][:-1]) & (l_since[by][1:] == l_since[by][:-1])
     )
@@ -2641,6 +2646,25 @@ def _scores(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     return parsed[codes], valid[codes]
 
 
+def _sorted(rows: np.ndarray, *keys: np.ndarray) -> np.ndarray:
+    """``rows`` sorted by ``keys`` (the first the most significant), then by themselves.
+
+    Exports write rows already in that order: checking it is a few passes, where
+    sorting is many.
+    """
+    columns = [key[rows] for key in keys]
+    if len(rows) > 1:
+        settled = np.zeros(len(rows) - 1, bool)
+        ordered = np.ones(len(rows) - 1, bool)
+        for column in (*columns, rows):
+            before, after = column[:-1], column[1:]
+            ordered &= settled | (before <= after)
+            settled |= before < after
+        if ordered.all():
+            return rows
+    return rows[np.lexsort((rows, *reversed(columns)))]
+
+
 def _report_empty(
     rows: _Rows, table: pa.Table, name: str, codes: np.ndarray, emp: np.ndarray
 ) -> np.ndarray:
@@ -2843,7 +2867,7 @@ def _events(  # noqa: PLR0917 - the columns read so far
         bad[row] = True
     bad |= foreign(rows, emp, cadence, "cycle", events.column("cycle"))
     keep = np.flatnonzero(~bad)
-    keep = keep[np.lexsort((keep, cycle[keep], emp[keep]))]
+    keep = _sorted(keep, emp, cycle)
     # An approval step recorded twice in one cycle.
     ap = keep[approval[keep]]
     ap = ap[np.lexsort((ap, name[ap], cycle[ap], emp[ap]))]
@@ -2863,7 +2887,7 @@ def _events(  # noqa: PLR0917 - the columns read so far
             step,
         )
     keep = np.setdiff1d(keep, twice, assume_unique=True)
-    keep = keep[np.lexsort((keep, cycle[keep], emp[keep]))]
+    keep = _sorted(keep, emp, cycle)
     # Each distinct value's parts once; a row takes its value's (evidence rows only).
     parts = [(0, 0) if p[1] is None else (p[1].numerator, p[1].denominator) for p in parsed]
     taken = np.where(evidence[keep], value_codes[keep], -1)
