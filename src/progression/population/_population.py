@@ -312,6 +312,18 @@ class _Encoded:
             if dictionaries
             else pa.array([], pa.string())
         )
+        stripped = pc.utf8_trim_whitespace(texts)
+        given = pc.fill_null(pc.not_equal(stripped, ""), False).to_numpy(zero_copy_only=False)
+        # Ids of employees met already are looked up among them at once, rather than
+        # first told apart among themselves (a column of ids repeats its dictionaries'
+        # texts little, and they are mostly known: the same hashing twice).
+        found = (
+            None
+            if known is None
+            else np.asarray(pc.index_in(stripped, value_set=known).fill_null(-1), np.int64)
+        )
+        # Every entry known (so none blank): which are in use matters not.
+        every = found is not None and bool((found >= 0).all())
         self.indices: list[np.ndarray] = []
         used = np.zeros(size, bool)
         for chunk, start in zip(chunks, self.starts, strict=True):
@@ -325,14 +337,16 @@ class _Encoded:
             count = len(chunk.dictionary)
             # Chunks of a row group share its dictionary: once every entry is seen in
             # use, the next chunks need no look.
-            if not used[start : start + count].all():
+            if not every and not used[start : start + count].all():
                 used[start : start + count] |= _present(values, count, none=bool(chunk.null_count))
-        stripped = pc.utf8_trim_whitespace(texts)
-        given = pc.fill_null(pc.not_equal(stripped, ""), False).to_numpy(zero_copy_only=False)
         #: Whether any row has no code (a null or blank cell).
         self.none = any(chunk.null_count for chunk in chunks) or bool((used & ~given).any())
         used &= given
-        if known is not None and self._known(stripped, used, known):
+        if known is not None and found is not None and (every or not (found[used] < 0).any()):
+            # Every text used is known: the texts are ``known``.
+            self.kind = np.int16 if len(known) < 2**15 else np.int32
+            self.remap = (found if every else np.where(used, found, -1)).astype(self.kind)
+            self.texts: pa.Array = known
             return
         if stripped.equals(texts) and len(dictionaries) == 1:
             distinct, same = texts, np.arange(size)
@@ -346,22 +360,7 @@ class _Encoded:
         self.kind = np.int16 if len(distinct) < 2**15 else np.int32
         #: The code of each entry of each dictionary, -1 for none.
         self.remap = np.where(used, number[same], -1).astype(self.kind)
-        self.texts: pa.Array = distinct.filter(pa.array(keep))
-
-    def _known(self, stripped: pa.Array, used: np.ndarray, known: pa.Array) -> bool:
-        """Whether every text used is one of ``known``: the texts are then ``known``.
-
-        The texts of the dictionaries are looked up there at once, rather than first
-        told apart among themselves (a column of ids repeats its dictionaries' texts
-        little, and they are mostly known: the same hashing twice).
-        """
-        found = np.asarray(pc.index_in(stripped, value_set=known).fill_null(-1), np.int64)
-        if (found[used] < 0).any():
-            return False
-        self.kind = np.int16 if len(known) < 2**15 else np.int32
-        self.remap = np.where(used, found, -1).astype(self.kind)
-        self.texts = known
-        return True
+        self.texts = distinct.filter(pa.array(keep))
 
     def _tables(self) -> Iterator[tuple[np.ndarray, pa.DictionaryArray, np.ndarray]]:
         """Each chunk's indices, the chunk, and the code of each of its entries.
