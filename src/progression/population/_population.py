@@ -712,11 +712,14 @@ class _Blocks:
         return found
 
 
-def _nonzero_rows(words: np.ndarray) -> np.ndarray:
-    """Which rows of a 2-D array have any item other than 0, column by column."""
-    found = words[:, 0] != 0 if words.shape[1] else np.zeros(len(words), bool)
-    for column in range(1, words.shape[1]):
-        found |= words[:, column] != 0
+def _nonzero_rows(items: np.ndarray, none: int = 0) -> np.ndarray:
+    """Which rows of a 2-D array have any item other than ``none``, column by column.
+
+    Rows of a few items each: numpy's ``any`` along them reads them item by item.
+    """
+    found = items[:, 0] != none if items.shape[1] else np.zeros(len(items), bool)
+    for column in range(1, items.shape[1]):
+        found |= items[:, column] != none
     return found
 
 
@@ -2522,16 +2525,13 @@ def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
         for index in range(len(members)):
             width = widths[at_block] // (1 if pairs is None else 2)
             base = bases[at_block] // (1 if pairs is None else 2)
-            size = len(members[index]) * count * width
-            part = buffer[base : base + size].reshape(len(members[index]), count, width)
-            held.append(part)
+            reviews = len(members[index]) * count
+            rows = buffer[base : base + reviews * width].reshape(reviews, width)
+            held.append(rows.reshape(len(members[index]), count, width))
             # A review with any score by anyone: a cell of none holds 0 (packed) or
-            # the type's minimum; column by column, no cube-sized mask.
-            none = 0 if pairs is not None else unrated
-            seen = part[:, :, 0] != none if width else np.zeros(part.shape[:2], bool)
-            for column in range(1, width):
-                seen |= part[:, :, column] != none
-            reviewed[members[index]] |= seen
+            # the type's minimum.
+            given = _nonzero_rows(rows, 0 if pairs is not None else unrated)
+            reviewed[members[index]] |= given.reshape(len(members[index]), count)
             at_block += 1
         rater_i = RATERS[i]
         blocks[rater_i] = _Blocks(
