@@ -29,9 +29,10 @@ Self versus manager gaps are ``self - manager`` over the cells both scored, per
 competency, with the same person-clustered interval at ``1 - alpha``.
 
 Rater drift reads the population in chunks of employees, twice over: the first pass
-adds each score into sums and counts per cell and per (rater, cell) pair, and keeps a
-few bytes per score (where its pair is, its value, its person's runs). Between the two,
-each pair's sums become the mean of the others' scores in its cell, so the second pass
+adds each score into sums and counts per (rater, cell) pair, and keeps a few bytes per
+score (where its pair is, its value, its person's runs). Between the two, the pairs'
+sums are added up per cell, and each pair's sums become the mean of the others' scores
+in its cell, so the second pass
 reads one number per score: it computes each compared score's difference from the
 others' mean and adds it into per-rater and per-(rater, person) sums. Nothing holds
 several wide columns per score of the whole population. Each rater's differences are
@@ -42,7 +43,8 @@ depend on the chunks.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from math import erf, sqrt
 from operator import itemgetter
 from statistics import NormalDist
 from typing import Any
@@ -152,7 +154,6 @@ def level_fit(framework: Framework, population: Any) -> LevelFit:
     """
     columns = Columns.build(framework, population, raters=False, cubes=False)
     count = len(columns.held)
-    competencies = len(columns.competencies)
     best_level = np.full(count, -1, np.int32)
     best_distance = np.full(count, np.inf)
     own_distance = np.full(count, np.nan)
@@ -162,25 +163,28 @@ def level_fit(framework: Framework, population: Any) -> LevelFit:
     best_steps = np.full(count, -1, np.int32)
     level_index = {pair: i for i, pair in enumerate(columns.levels)}
     competency_index = {c: i for i, c in enumerate(columns.competencies)}
-    # Per track, its ladder's levels: (step, level code, expected proficiency per competency).
-    ladders: list[list[tuple[int, int, np.ndarray]]] = []
+    # Per track, its ladder's levels: (step, level code, the competencies it expects a
+    # proficiency of and those proficiencies).
+    ladders: list[list[tuple[int, int, np.ndarray, np.ndarray]]] = []
     for family_id, track_id in columns.tracks:
         family = framework.family(family_id)
         rungs = []
         for step, level in enumerate(family.ladder(track_id)):
-            expected = np.full(competencies, np.nan)
+            expected: dict[int, int] = {}
             for competency in family.track_of(level.id).competencies:
                 expectation = competency.expectation(level.id)
                 if expectation is not None and expectation.proficiency is not None:
                     expected[competency_index[competency.id]] = expectation.proficiency
-            rungs.append((step, level_index[family_id, level.id], expected))
+            at = np.array(sorted(expected), np.intp)
+            proficiency = np.array([expected[k] for k in at.tolist()], np.int32)
+            rungs.append((step, level_index[family_id, level.id], at, proficiency))
         ladders.append(rungs)
     # By chunks of employees: each one's figures depend on their own scores only, and a
     # chunk's arrays stay small where a whole population's would not.
     for codes in _chunks(count):
         latest = _latest(columns, codes)
         rated = latest != MISSING
-        values = latest.astype(np.float64)
+        values = latest.astype(np.int32)
         for code, rungs in enumerate(ladders):
             local = np.flatnonzero(columns.track[codes] == code)
             if not len(local):
@@ -189,12 +193,15 @@ def level_fit(framework: Framework, population: Any) -> LevelFit:
             scores, have = values[local], rated[local]
             current = columns.level[people]
             below: np.ndarray | None = None  # who holds the level under this one
-            for step, level_code, expected in rungs:
-                compared = have & ~np.isnan(expected)
+            for step, level_code, at, proficiency in rungs:
+                compared = have[:, at]
                 n = compared.sum(axis=1)
-                gaps = np.where(compared, scores - np.nan_to_num(expected), 0.0)
+                # Scores and proficiencies are whole numbers: the squares add up exactly
+                # in integers, as they did in floats, and the distance is the same.
+                gaps = scores[:, at] - proficiency
+                gaps *= compared
                 with np.errstate(invalid="ignore", divide="ignore"):
-                    distance = np.sqrt((gaps**2).sum(axis=1) / n)
+                    distance = np.sqrt(np.einsum("ij,ij->i", gaps, gaps) / n)
                 distance = np.where(n > 0, distance, np.inf)
                 better = distance < best_distance[people]
                 best_distance[people] = np.where(better, distance, best_distance[people])
@@ -203,33 +210,31 @@ def level_fit(framework: Framework, population: Any) -> LevelFit:
                 here = current == level_code
                 own_steps[people[here]] = step
                 own_distance[people[here]] = np.where(n[here] > 0, distance[here], np.nan)
-                met = (n > 0) & ~(compared & (scores < np.nan_to_num(expected))).any(axis=1)
+                # A gap below zero is a compared score under the proficiency.
+                met = (n > 0) & ~(gaps < 0).any(axis=1)
                 meets[people[here]] = met[here]
                 if below is not None:
                     meets_above[people[below]] = met[below]
                 below = here
     placed = (columns.level >= 0) & (own_steps >= 0) & np.isfinite(best_distance)
     steps = np.where(placed, best_steps - own_steps, 0)
-    fit = np.where(
-        (steps > 0) & meets_above, "under", np.where((steps < 0) & ~meets, "over", "fits")
-    )
+    # Codes into `_FITS`.
+    fit = np.where((steps > 0) & meets_above, 0, np.where((steps < 0) & ~meets, 1, 2))
     chosen = np.flatnonzero(placed)
-    level_names = np.array([lv for _, lv in columns.levels] or [""], dtype=object)
-    family_names = np.array(list(columns.families) or [""], dtype=object)
-    track_names = np.array([t for _, t in columns.tracks] or [""], dtype=object)
+    level_names = [lv for _, lv in columns.levels]
     employees = pa.table(
         {
             "employee_id": columns.employees.take(pa.array(chosen)),
-            "family": pa.array(family_names[columns.family[chosen]], pa.string()),
-            "track": pa.array(track_names[columns.track[chosen]], pa.string()),
-            "level": pa.array(level_names[columns.level[chosen]], pa.string()),
-            "best_level": pa.array(level_names[best_level[chosen]], pa.string()),
+            "family": _named(columns.families, columns.family[chosen]),
+            "track": _named([t for _, t in columns.tracks], columns.track[chosen]),
+            "level": _named(level_names, columns.level[chosen]),
+            "best_level": _named(level_names, best_level[chosen]),
             "distance": pa.array(best_distance[chosen], pa.float64()),
             "own_distance": pa.array(own_distance[chosen], pa.float64()),
             "meets_own": pa.array(meets[chosen], pa.bool_()),
             "meets_above": pa.array(meets_above[chosen], pa.bool_()),
             "steps": pa.array(steps[chosen], pa.int32()),
-            "fit": pa.array(fit[chosen], pa.string()),
+            "fit": _named(_FITS, fit[chosen]),
         }
     )
     rows = []
@@ -244,8 +249,8 @@ def level_fit(framework: Framework, population: Any) -> LevelFit:
                 "level": level_id,
                 "employees": len(at),
                 "meeting": float(meets[at].mean()),
-                "under": int((fit[at] == "under").sum()),
-                "over": int((fit[at] == "over").sum()),
+                "under": int((fit[at] == 0).sum()),
+                "over": int((fit[at] == 1).sum()),
             }
         )
     schema = pa.schema(
@@ -260,6 +265,19 @@ def level_fit(framework: Framework, population: Any) -> LevelFit:
         ]
     )
     return LevelFit(employees=employees, levels=pa.Table.from_pylist(rows, schema=schema))
+
+
+#: Level fit's verdicts, in the order of their codes.
+_FITS = ("under", "over", "fits")
+
+
+def _named(names: Sequence[str], codes: np.ndarray) -> pa.Array:
+    """``names[code]`` per code as a string array; -1 is the last name, as numpy reads it.
+
+    Taken by Arrow from the few names: no Python string per employee.
+    """
+    table = pa.array(list(names) or [""], pa.string())
+    return table.take(pa.array(codes % len(table)))
 
 
 # --- rater drift -----------------------------------------------------------------------
@@ -378,15 +396,13 @@ def rater_drift(
         found = shares.residuals(chunk)
         if found is None:
             continue
-        residual, by, which, scored, compared, square = found
+        summed, scored, compared, square = found
         compared_rows += compared
         squares += square
         n += np.bincount(chunk.cluster_rater, weights=scored, minlength=raters).astype(np.int64)
-        # In the rows' order, as one pass over every row would add them: the same
-        # rounding, whatever the chunks.
-        np.add.at(sums, by, residual)
-        # Each person's scores lie in one chunk, so the (rater, person) clusters do too.
-        summed = np.bincount(which, weights=residual, minlength=len(scored))
+        # Each person's scores lie in one chunk, so the (rater, person) clusters do too;
+        # a rater's sum is that of their clusters' (a few numbers each, not every score).
+        sums += np.bincount(chunk.cluster_rater, weights=summed, minlength=raters)
         some = scored > 0
         clusters.append((chunk.cluster[some], scored[some], summed[some]))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -422,7 +438,8 @@ def rater_drift(
     tested = (n >= min_ratings) & (people >= 2) & (error > 0)
     p_value = np.full(raters, np.nan)
     z = np.abs(difference[tested] / error[tested])
-    p_value[tested] = [2 * (1 - normal.cdf(v)) for v in z.tolist()]
+    # `NormalDist.cdf` to the bit, without its call per rater: ``(1 + erf(x / sqrt 2)) / 2``.
+    p_value[tested] = [2 * (1 - 0.5 * (1.0 + erf(v / _SQRT2))) for v in z.tolist()]
     flagged = np.zeros(raters, bool)
     m = int(tested.sum())
     rejected = 0
@@ -456,6 +473,7 @@ def rater_drift(
     )
 
 
+_SQRT2 = sqrt(2.0)
 #: Employees read at a time: a chunk's arrays stay a few tens of megabytes.
 _CHUNK = 1 << 15
 #: Pairs' groups handled at once when adding up the cells and the means: a block's
@@ -481,7 +499,7 @@ def _latest(columns: Columns, codes: np.ndarray) -> np.ndarray:
     values, rated, _ = found
     mine = np.full(values.shape[::2], MISSING, np.int16)
     for t in range(values.shape[1]):
-        mine = np.where(rated[:, t], values[:, t], mine)
+        np.copyto(mine, values[:, t], where=rated[:, t])
     latest[:, list(columns.target)] = mine
     return latest
 
@@ -489,6 +507,57 @@ def _latest(columns: Columns, codes: np.ndarray) -> np.ndarray:
 def _chunks(count: int) -> list[np.ndarray]:
     """The employee codes ``0..count-1`` in consecutive runs of at most `_CHUNK`."""
     return [np.arange(start, min(start + _CHUNK, count)) for start in range(0, count, _CHUNK)]
+
+
+def _one_rater(
+    columns: Columns,
+    role: Rater,
+    codes: np.ndarray,
+    held: np.ndarray,
+    cells: dict[Rater, np.ndarray] | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The scores of the one role that counts, for `_Counted.read`: ``(values, rows, rater)``.
+
+    ``values`` is the role's cube of the employees ``codes`` (``cells`` receives it),
+    ``rows`` the cells kept (a score with a rater id, at a held level), flat, and
+    ``rater`` their rater ids: the cells and ids `Columns.rated` gives, read without a
+    cube of rater ids, which mostly repeats each employee's usual rater. None when no
+    score has a rater id.
+    """
+    pop = columns.population
+    values = pop._cube(role, codes, columns.known)
+    if cells is not None:
+        cells[role] = values
+    usual = pop._rater_ids.get(role)
+    if usual is None:
+        return None
+    width, rated = values.shape[1:]
+    ids = usual[codes].astype(np.int32)
+    keep = values != pop._unrated
+    keep &= ((ids >= 0)[:, None] & (held >= 0))[:, :, None]
+    # The scores of anyone else: their own id, rated or not, as `Population._ids` has it.
+    other = pop._rater_id_cells[role]
+    column = np.full(len(pop._competencies), -1, np.int64)
+    column[list(columns.known)] = np.arange(len(columns.known))
+    at = np.minimum(np.searchsorted(codes, other["employee"]), max(len(codes) - 1, 0))
+    hit = np.flatnonzero(
+        (codes[at] == other["employee"]) & (column[other["competency"]] >= 0)
+        if len(other["employee"]) and len(codes)
+        else np.zeros(0, bool)
+    )
+    cycle = other["cycle"][hit].astype(np.int64)
+    flat = (at[hit] * width + cycle) * rated + column[other["competency"][hit]]
+    given = other["rater_id"][hit]
+    keep.reshape(-1)[flat] = (given >= 0) & (held[at[hit], cycle] >= 0)
+    rows = np.flatnonzero(keep)
+    # Each person's id repeated over their kept cells: cheaper than dividing every row.
+    mine = np.add.reduce(keep.reshape(len(codes), -1).view(np.uint8), axis=1, dtype=np.intp)
+    rater = np.repeat(ids, mine)
+    if len(flat):
+        place = np.minimum(np.searchsorted(rows, flat), max(len(rows) - 1, 0))
+        kept = np.flatnonzero(rows[place] == flat) if len(rows) else np.zeros(0, np.intp)
+        rater[place[kept]] = given[kept]
+    return values, rows, rater
 
 
 @attrs.frozen(kw_only=True)
@@ -516,17 +585,26 @@ class _Counted:
         cls, columns: Columns, codes: np.ndarray, cells: dict[Rater, np.ndarray] | None = None
     ) -> _Counted:
         """The chunk ``codes``; ``cells`` receives the roles' scores read (`Columns.rated`)."""
-        found = columns.rated(codes, cells)
-        if found is None:
-            return cls.none()
-        values, counted_by = found
-        width, rated = values.shape[1:]
+        pop = columns.population
+        present = [r for r in columns.preferred if r in pop._scores]
         held = columns.held[codes]
-        keep = counted_by >= 0
-        unheld = held < 0
-        if unheld.any():
-            keep &= ~unheld[:, :, None]
-        rows = np.flatnonzero(keep)
+        if len(present) == 1 and columns.known:
+            found = _one_rater(columns, present[0], codes, held, cells)
+            if found is None:
+                return cls.none()
+            values, rows, rater = found
+        else:
+            counted = columns.rated(codes, cells)
+            if counted is None:
+                return cls.none()
+            values, counted_by = counted
+            keep = counted_by >= 0
+            unheld = held < 0
+            if unheld.any():
+                keep &= ~unheld[:, :, None]
+            rows = np.flatnonzero(keep)
+            rater = counted_by.reshape(-1)[rows]
+        width, rated = values.shape[1:]
         levels = max(len(columns.levels), 1)
         wide = np.int32 if len(codes) * levels < 2**31 else np.int64
         sitting = np.arange(len(codes), dtype=wide)[:, None] * levels + held
@@ -535,7 +613,7 @@ class _Counted:
         ).reshape(-1)
         return cls(
             value=values.reshape(-1)[rows],
-            rater=counted_by.reshape(-1)[rows],
+            rater=rater,
             sitting=sitting.reshape(-1)[rows // rated],
             cube=rows,
             levels=levels,
@@ -669,11 +747,6 @@ class _Shares:
         else:
             np.add.at(self.own.reshape(-1), slot, rows.value.astype(np.int64))
             np.add.at(self.numbers.reshape(-1), slot, np.ones(len(slot), np.int64))
-        # Each cell's sum and count as they come: a small array, where adding up the
-        # pairs' rows afterwards would read all of them once more.
-        cell = rows.place(heads, length, run_level.astype(np.int64) * self.span)
-        self.total += np.bincount(cell, weights=rows.value, minlength=len(self.total))
-        self.number += np.bincount(cell, minlength=len(self.number))
         persons = int(run_person[-1]) + 1
         cluster, run_cluster = np.unique(run_rater * persons + run_person, return_inverse=True)
         return _Kept(
@@ -716,41 +789,68 @@ class _Shares:
             return packed >> self.shift, packed & ((1 << self.shift) - 1)
         return pick(self.own), pick(self.numbers)
 
-    def residuals(
-        self, kept: _Kept
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int, float] | None:
-        """Each score's difference from the mean of the others in its cell.
+    def residuals(self, kept: _Kept) -> tuple[np.ndarray, np.ndarray, int, float] | None:
+        """Each score's difference from the mean of the others in its cell, added up.
 
-        ``(residual, rater, cluster, clusters, compared, squares)`` of the chunk's scores
-        in cube order: ``residual`` is 0 where nobody else scored the cell (adding it
-        changes no sum), ``cluster`` indexes ``kept.cluster``, ``clusters`` counts each
-        one's compared scores, ``compared`` all of them and ``squares`` is the sum of
-        their squared residuals. None when no score is compared.
+        ``(summed, clusters, compared, squares)`` of the chunk's scores: per cluster of
+        ``kept.cluster``, ``summed`` adds up its scores' residuals and ``clusters``
+        counts its compared scores; ``compared`` counts all of them and ``squares`` adds
+        up their squared residuals. A score nobody else scored the cell of is not
+        compared. None when no score is.
         """
         if not len(kept.value):
             return None
-        # In the index type: `np.bincount` would convert narrower ones first.
-        which = np.repeat(kept.run_cluster.astype(np.intp), kept.run_length)
-        by = np.repeat(kept.cluster_rater[kept.run_cluster], kept.run_length)
         residual = self.own.reshape(-1).view(np.float64).take(kept.slot)
         np.subtract(kept.value, residual, out=residual)
         clusters = np.bincount(
             kept.run_cluster, weights=kept.run_length, minlength=len(kept.cluster)
         ).astype(np.int64)
-        alone = np.flatnonzero(np.isnan(residual))
+        lone = np.isnan(residual)
+        alone = np.flatnonzero(lone)
         if len(alone) == len(residual):
             return None
+        heads = np.zeros(len(kept.run_length), np.intp)
+        np.cumsum(kept.run_length[:-1], out=heads[1:])
         if len(alone):
-            # Few scores have nobody else in their cell: zeros keep the rest in place.
-            clusters -= np.bincount(which[alone], minlength=len(kept.cluster))
+            # Few scores have nobody else in their cell: zeros add nothing to the sums.
+            run = np.searchsorted(heads, alone, side="right") - 1
+            clusters -= np.bincount(kept.run_cluster[run], minlength=len(kept.cluster))
             residual[alone] = 0.0
-            compared = np.delete(residual, alone)
-        else:
-            compared = residual
         # Not `np.dot`: its BLAS threads spin on a shared machine, a fifth of the run's
         # CPU, and their sum depends on how many there are.
-        squares = float(np.einsum("i,i->", compared, compared))
-        return residual, by, which, clusters, len(compared), squares
+        squares = float(np.einsum("i,i->", residual, residual))
+        # A run's scores are contiguous: summed run by run, then the runs per cluster.
+        summed = np.bincount(
+            kept.run_cluster,
+            weights=np.add.reduceat(residual, heads),
+            minlength=len(kept.cluster),
+        )
+        return summed, clusters, len(residual) - len(alone), squares
+
+    def _cells(self) -> None:
+        """Each cell's sum and count (``total``, ``number``): its pairs' added up.
+
+        A level's pairs are read a block of rows at a time, each row whole. While sums
+        and counts are packed, the packed rows add up as they are: a cell's count is
+        below ``2**shift`` (one score per employee) and its sum fits as a pair's does.
+        """
+        level = self.key_of[: self.groups] % self.levels
+        order = np.argsort(level, kind="stable")
+        bounds = np.searchsorted(level[order], np.arange(self.levels + 1))
+        total = np.zeros((self.levels, self.span), np.int64)
+        number = np.zeros((self.levels, self.span), np.int64)
+        for at in range(self.levels):
+            for start in range(int(bounds[at]), int(bounds[at + 1]), _GROUPS):
+                rows = order[start : min(start + _GROUPS, int(bounds[at + 1]))]
+                total[at] += self.own[rows].sum(axis=0)
+                if self.numbers is not None:
+                    number[at] += self.numbers[rows].sum(axis=0)
+        if self.numbers is None:
+            number = total & ((1 << self.shift) - 1)
+            total >>= self.shift
+        # Whole numbers far below 2**53: exact as floats.
+        self.total = total.reshape(-1).astype(np.float64)
+        self.number = number.reshape(-1)
 
     def means(self) -> np.ndarray:
         """Turn each pair's sums into the others' mean in its cell; each rater's share.
@@ -761,6 +861,7 @@ class _Shares:
         `residuals` reads one number per score. Returns per rater the sum over their
         pairs of ``scores / sqrt(others' scores)``.
         """
+        self._cells()
         total = self.total.reshape(self.levels, self.span)
         # The counts as floats: exact (far below 2**53), and no conversion per pair below.
         number = self.number.astype(np.float64).reshape(self.levels, self.span)
@@ -820,13 +921,22 @@ class _Gaps:
         if self.done:
             return
         columns = self.columns
-        mine = columns.role_rated(Rater.SELF, codes, cells)
+        pop = columns.population
+        # Only the people who rated themselves can have a gap: unless read already, the
+        # self scores are read for those the role scored at all (a few, as a rule).
+        scored = np.arange(len(codes))
+        if Rater.SELF not in cells and Rater.SELF in pop._raters():
+            scored = np.flatnonzero(pop._scores[Rater.SELF].block[codes] >= 0)
+        mine = columns.role_rated(
+            Rater.SELF, codes[scored], cells if len(scored) == len(codes) else None
+        )
         if mine is None:
             self.done = True
             return
         mine_values, mine_rated = mine
-        # Only the people who rated themselves can have a gap.
-        who = np.flatnonzero(mine_rated.reshape(len(codes), -1).any(axis=1))
+        some = np.flatnonzero(mine_rated.any(axis=(1, 2)))
+        who = scored[some]
+        mine_values, mine_rated = mine_values[some], mine_rated[some]
         if Rater.MANAGER in cells:
             found = columns.role_rated(Rater.MANAGER, codes, cells)
             manager = None if found is None else (found[0][who], found[1][who])
@@ -835,23 +945,23 @@ class _Gaps:
         if manager is None:
             self.done = True
             return
-        both = mine_rated[who] & manager[1]
+        both = mine_rated & manager[1]
         # Exact in integers: the sums over cycles are the same as in floats. A type twice
         # the scores' width holds any difference; outside ``both`` it is zeroed.
-        mine_values = mine_values[who]
         wide = np.dtype(f"int{min(mine_values.dtype.itemsize * 16, 64)}")
         gap = np.subtract(mine_values, manager[0], dtype=wide)
         gap *= both
         # Cycle by cycle over contiguous slices: cheaper than reducing the middle axis.
-        counts = np.zeros((len(who), both.shape[2]), np.int64)
-        sums = np.zeros(counts.shape, np.int64)
+        # In 32 bits: a sum over cycles of differences of small scores fits many times.
+        counts = np.zeros((len(who), both.shape[2]), np.int32)
+        sums = np.zeros(counts.shape, np.int32)
         for t in range(both.shape[1]):
             counts += both[:, t]
             sums += gap[:, t]
         units = (counts > 0).T
         self.competency.append(units.sum(axis=1))
         self.unit_sum.append(sums.T[units].astype(np.float64))
-        self.unit_n.append(counts.T[units])
+        self.unit_n.append(counts.T[units].astype(np.int64))
 
     def table(self, alpha: float) -> pa.Table:
         """One row per competency with a gap: its mean and interval at ``alpha``."""
