@@ -7,6 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import attrs
 import numpy as np
@@ -27,6 +28,7 @@ from progression import (
 from progression.population import (
     Population,
     PopulationVerdicts,
+    _population,
     evaluate_partition,
     evaluate_population,
 )
@@ -153,6 +155,26 @@ def test_a_line_of_the_wrong_cells_is_reported_and_the_lines_after_it_still_name
     cat = errors_of(result, "cat")
     assert [(e["line"], e["row"]) for e in cat] == [(4, 0)]
     assert "score 9 for 'delivery'" in cat[0]["message"]
+
+
+def test_a_bad_cell_far_into_a_large_file_is_reported_for_its_employee(tmp_path: Path) -> None:
+    # Read in blocks of a few hundred bytes, the bad score and the text in a column the
+    # engine does not read come long after the first block: no type is guessed from it.
+    good = "".join(
+        f"ann,2025-Q{q},{c},4,{'7' * 200}\n" for q in (1, 2) for c in ("communication", "ownership")
+    )
+    ratings = f"employee_id,cycle,competency,score,comment\n{good}cat,2025-Q1,delivery,four,late\n"
+    events = "employee_id,cycle,event,requirement,value,note\n"
+    with mock.patch.object(_population, "_CSV_BLOCK", 256):
+        population = Population.read(*write(tmp_path, ratings=ratings, events=events))
+    result = evaluate_population(FRAMEWORK, population)
+    cat = errors_of(result, "cat")
+    assert [(e["line"], e["code"]) for e in cat] == [(6, "invalid_row")]
+    assert "'four'" in cat[0]["message"]
+    assert errors_of(result, "ann") == []
+    # The same file read whole gives the same population.
+    again = Population.read(*write(tmp_path, ratings=ratings, events=events))
+    assert evaluate_population(FRAMEWORK, again).errors.equals(result.errors)
 
 
 def test_a_file_that_does_not_fit_its_header_or_utf8_is_unreadable(tmp_path: Path) -> None:

@@ -1565,8 +1565,13 @@ def _read_file(path: Path, dictionary: Sequence[str]) -> tuple[pa.Table, _Lines]
     raise UnreadableInput(f"{path}: expected a .csv or .parquet file")
 
 
-#: Columns read as text whatever they hold: ids that look like numbers stay as written.
-_TEXT_COLUMNS = (
+#: The columns a CSV file's rows are read by, as text whatever they hold (ids that look
+#: like numbers stay as written; scores are parsed once per distinct text), and
+#: dictionary-encoded block by block as they are read: a million employees' ratings
+#: repeat a few ids, cycles, competencies and scores 67 million times, and held as
+#: strings they would take gigabytes before being encoded anyway. Other columns are
+#: plain text.
+_CSV_ENCODED = (
     "employee_id",
     "cycle",
     "competency",
@@ -1580,7 +1585,11 @@ _TEXT_COLUMNS = (
     "requirement",
     "value",
     "note",
+    "score",
 )
+_TEXT = pa.dictionary(pa.int32(), pa.string())
+#: Bytes of CSV parsed at a time (and the longest line read).
+_CSV_BLOCK = 1 << 24
 
 
 def _read_csv(path: Path) -> tuple[pa.Table, _Lines]:
@@ -1600,15 +1609,22 @@ def _read_csv(path: Path) -> tuple[pa.Table, _Lines]:
         )
         return "skip"
 
-    def read(threads: bool) -> pa.Table:
-        return pcsv.read_csv(
-            path,
-            read_options=pcsv.ReadOptions(encoding="utf8", use_threads=threads),
-            parse_options=pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=refuse),
-            convert_options=pcsv.ConvertOptions(
-                strings_can_be_null=False, column_types=dict.fromkeys(_TEXT_COLUMNS, pa.string())
-            ),
+    def options(threads: bool) -> tuple[pcsv.ReadOptions, pcsv.ParseOptions]:
+        return (
+            pcsv.ReadOptions(encoding="utf8", use_threads=threads, block_size=_CSV_BLOCK),
+            pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=refuse),
         )
+
+    def read(threads: bool) -> pa.Table:
+        # Streamed, so that only the encoded table is ever whole; every column's type
+        # set from the header, as a stream cannot change a type its first block guessed.
+        with pcsv.open_csv(path, *options(threads)) as header:
+            names = header.schema.names
+        refused.clear()
+        types = {n: _TEXT if n in _CSV_ENCODED else pa.string() for n in names}
+        convert = pcsv.ConvertOptions(strings_can_be_null=False, column_types=types)
+        with pcsv.open_csv(path, *options(threads), convert_options=convert) as reader:
+            return reader.read_all()
 
     try:
         table = read(True)
