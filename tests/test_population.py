@@ -330,6 +330,34 @@ def test_a_missing_column_is_refused() -> None:
         Population.from_tables(ratings, levels)
 
 
+def test_columns_missing_or_of_no_text_are_refused_all_at_once(tmp_path: Path) -> None:
+    levels = pa.table({"employee_id": ["a"], "family": ["engineering"], "since": ["2025-Q1"]})
+    ratings = pa.table(
+        {
+            "employee_id": ["a"],
+            "cycle": ["2025-Q1"],
+            "competency": ["communication"],
+            "score": [[4]],
+            "rater_id": pa.array([{"name": "b"}]),
+            "comment": [[1, 2]],  # not read: no matter
+        }
+    )
+    pq.write_table(ratings, tmp_path / "ratings.parquet")
+    with pytest.raises(InvalidHistory) as raised:
+        Population.read(tmp_path / "ratings.parquet", write(tmp_path, levels=LEVELS)[1])
+    with pytest.raises(InvalidHistory) as both:
+        Population.from_tables(ratings, levels)
+    found = [(p.source, p.message) for p in both.value.problems]
+    expected = "expected a table with employee_id, family, track, level, since"
+    assert found == [
+        ("levels", f"missing column 'track': {expected}"),
+        ("levels", f"missing column 'level': {expected}"),
+        ("ratings", "column 'score' holds list<item: int64>: expected text or numbers"),
+        ("ratings", "column 'rater_id' holds struct<name: string>: expected text or numbers"),
+    ]
+    assert [p.source for p in raised.value.problems] == [str(tmp_path / "ratings.parquet")] * 2
+
+
 def test_importing_progression_imports_neither_numpy_nor_pyarrow() -> None:
     code = "import sys, progression; print('numpy' in sys.modules, 'pyarrow' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

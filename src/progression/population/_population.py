@@ -1665,19 +1665,53 @@ def _not_utf8(path: Path) -> str:
     return f"{path}: not UTF-8 text: expected a file in UTF-8"
 
 
-def _check_columns(table: pa.Table, required: Sequence[str], source: str) -> None:
-    missing = [n for n in required if n not in table.column_names]
-    if missing:
-        raise InvalidHistory(
-            [
+def _column_problems(
+    table: pa.Table, required: Sequence[str], optional: Sequence[str], source: str
+) -> list[Problem]:
+    """The columns missing from ``table`` and those the engine reads of a type it cannot.
+
+    Every cell is read as text (numbers and dates written as they print): a column of
+    lists, structs or bytes has no text to read.
+    """
+    expected = f"a table with {', '.join(required)}"
+    problems = [
+        Problem(
+            message=f"missing column {name!r}: expected {expected}",
+            expected=expected,
+            source=source,
+        )
+        for name in required
+        if name not in table.column_names
+    ]
+    for name in (*required, *optional):
+        if name in table.column_names and not _readable(table.schema.field(name).type):
+            kind = table.schema.field(name).type
+            problems.append(
                 Problem(
-                    message=f"missing column {name!r}: expected a table with {', '.join(required)}",
-                    expected=f"a table with {', '.join(required)}",
+                    message=f"column {name!r} holds {kind}: expected text or numbers",
+                    expected="text or numbers",
+                    got=str(kind),
                     source=source,
                 )
-                for name in missing
-            ]
-        )
+            )
+    return problems
+
+
+def _readable(kind: pa.DataType) -> bool:
+    """Whether a column of this type reads as text, cell by cell."""
+    if pa.types.is_dictionary(kind):
+        return _readable(kind.value_type)
+    return bool(
+        pa.types.is_string(kind)
+        or pa.types.is_large_string(kind)
+        or pa.types.is_string_view(kind)
+        or pa.types.is_integer(kind)
+        or pa.types.is_floating(kind)
+        or pa.types.is_decimal(kind)
+        or pa.types.is_boolean(kind)
+        or pa.types.is_temporal(kind)
+        or pa.types.is_null(kind)
+    )
 
 
 class _Cycles:
@@ -1729,10 +1763,15 @@ def _build(
     homes: Sequence[tuple[str, str, str]] = (),
     employees: Sequence[str] = (),
 ) -> Population:
-    _check_columns(levels, _LEVEL_COLUMNS, sources[1])
-    _check_columns(ratings, _RATING_COLUMNS, sources[0])
+    faults = [
+        *_column_problems(levels, _LEVEL_COLUMNS, (), sources[1]),
+        *_column_problems(ratings, _RATING_COLUMNS, ("rater", "rater_id"), sources[0]),
+    ]
     if events is not None:
-        _check_columns(events, _EVENT_COLUMNS, sources[2])
+        optional = ("requirement", "value", "note")
+        faults += _column_problems(events, _EVENT_COLUMNS, optional, sources[2])
+    if faults:
+        raise InvalidHistory(faults)
     cycles = _Cycles()
     cadence_order = list(Cadence)
     level_rows = _Rows(sources[1], lines[1])
