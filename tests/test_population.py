@@ -185,6 +185,9 @@ def test_a_file_that_does_not_fit_its_header_or_utf8_is_unreadable(tmp_path: Pat
     Path(paths[0]).write_bytes(RATINGS.replace("fay", "f\xe9y").encode("latin-1"))
     with pytest.raises(UnreadableInput, match=r"ratings.csv: line 7: byte 0xe9 at column 2"):
         Population.read(*paths)
+    Path(paths[0]).write_bytes(b"")
+    with pytest.raises(UnreadableInput, match=r"ratings.csv: empty file: expected a header line"):
+        Population.read(*paths)
 
 
 def test_strict_raises_every_problem_at_once(tmp_path: Path) -> None:

@@ -1609,33 +1609,25 @@ def _read_csv(path: Path) -> tuple[pa.Table, _Lines]:
         )
         return "skip"
 
-    def options(threads: bool) -> tuple[pcsv.ReadOptions, pcsv.ParseOptions]:
-        return (
-            pcsv.ReadOptions(encoding="utf8", use_threads=threads, block_size=_CSV_BLOCK),
-            pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=refuse),
-        )
-
-    def read(threads: bool) -> pa.Table:
+    # One thread: the stream parses a block at a time whatever it is told, and so each
+    # refused line's number is known (read in parallel, it is not).
+    read_options = pcsv.ReadOptions(encoding="utf8", use_threads=False, block_size=_CSV_BLOCK)
+    parse_options = pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=refuse)
+    try:
         # Streamed, so that only the encoded table is ever whole; every column's type
         # set from the header, as a stream cannot change a type its first block guessed.
-        with pcsv.open_csv(path, *options(threads)) as header:
+        with pcsv.open_csv(path, read_options, parse_options) as header:
             names = header.schema.names
         refused.clear()
         types = {n: _TEXT if n in _CSV_ENCODED else pa.string() for n in names}
         convert = pcsv.ConvertOptions(strings_can_be_null=False, column_types=types)
-        with pcsv.open_csv(path, *options(threads), convert_options=convert) as reader:
-            return reader.read_all()
-
-    try:
-        table = read(True)
-        if refused:
-            # Read in parallel, a refused line's number is not known: read once more in
-            # one thread, where it is (a file with broken lines is the rare case).
-            refused.clear()
-            table = read(False)
+        with pcsv.open_csv(path, read_options, parse_options, convert) as reader:
+            table = reader.read_all()
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc) or "UTF-8" in str(exc):
             raise UnreadableInput(_not_utf8(path)) from None
+        if path.stat().st_size == 0 or "Empty CSV file" in str(exc):
+            raise UnreadableInput(f"{path}: empty file: expected a header line") from None
         raise
     if refused and len(refused) > 9 * table.num_rows:
         first = refused[0]
