@@ -374,18 +374,23 @@ class _Run:
         family_row = np.maximum(pop._family, 0).astype(np.int32) * np.int32(width)
         track_row = np.int32(levels) + np.maximum(pop._track, 0).astype(np.int32)
         held_level = a["level"].astype(np.int32)
+        # Each employee's row of `allowed` in the last cycle, whether it is the row of
+        # every reviewed cycle, and for the few whose row changed, the row of each cycle.
+        steady = np.empty(n, bool)
+        last = np.empty(n, np.int32)
+        moving: list[np.ndarray] = [np.zeros(0, np.int64)]
+        moving_rows: list[np.ndarray] = [np.zeros((0, count), np.int32)]
         for lo in range(0, n, CHUNK):
             hi = min(lo + CHUNK, n)
-            who = np.arange(lo, hi)
             # The row of `allowed` each employee is checked against in each cycle: the
             # level held then, or the track before any level; in int32, a chunk at a time.
-            first, last = int(offsets[lo]), int(offsets[hi])
+            first, last_row = int(offsets[lo]), int(offsets[hi])
             marks = np.full((hi - lo, count), -1, np.int32)
-            start = a["since"][first:last].astype(np.int64) - self.first
+            start = a["since"][first:last_row].astype(np.int64) - self.first
             inside = start < count
             np.maximum.at(
                 marks,
-                (a["employee"][first:last][inside] - lo, np.maximum(start[inside], 0)),
+                (a["employee"][first:last_row][inside] - lo, np.maximum(start[inside], 0)),
                 np.flatnonzero(inside).astype(np.int32) + np.int32(first),
             )
             # Carried forward a cycle (a column) at a time: the axis is short.
@@ -399,31 +404,39 @@ class _Run:
             )
             del marks
             # A cycle without a review has no rating: what is held then does not matter.
-            steady = ~_rows_any((held != held[:, -1:]) & self.reviewed[lo:hi])
-            moving = np.flatnonzero(~steady)
-            bad = np.zeros(len(who), bool)
-            top = None
-            for rater in raters:
-                part = pop._cube(rater, who)
+            steady[lo:hi] = ~_rows_any((held != held[:, -1:]) & self.reviewed[lo:hi])
+            last[lo:hi] = held[:, -1]
+            changed = np.flatnonzero(~steady[lo:hi])
+            moving.append(changed + lo)
+            moving_rows.append(held[changed])
+        # Where each employee whose row changed is among them (-1 for the others).
+        among = np.full(n, -1, np.int64)
+        among[np.concatenate(moving)] = np.arange(sum(len(m) for m in moving))
+        rows_of = np.concatenate(moving_rows)
+        bad = np.zeros(n, bool)
+        for rater in raters:
+            for members, comps, flags, bits in pop._rated_flags(rater):
                 if not in_scale:
-                    rated = part != unrated
-                    off = rated & ((part < low) | (part > high))
-                    bad |= _rows_any(off.reshape(len(who), -1))
-                if len(moving):
-                    # Those whose level changed: cycle by cycle.
-                    rated = part[moving] != unrated
-                    denied = rated & deny[held[moving]]
-                    bad[moving] |= _rows_any(denied.reshape(len(moving), -1))
-                # Most employees hold one level throughout: the highest score of each
-                # competency over the cycles says whether it was ever rated.
-                highest = _highest_over_cycles(part)
-                top = highest if top is None else np.maximum(top, highest, out=top)
-            if top is None:
-                continue
-            ever = top != unrated
-            ever &= deny[held[:, -1]]
-            bad |= steady & _rows_any(ever)
-            suspect[who] |= bad
+                    part = pop._cube(rater, members, comps.tolist())
+                    off = (part != unrated) & ((part < low) | (part > high))
+                    bad[members] |= _rows_any(off.reshape(len(members), -1))
+                # The bits of the block's cells that are a competency denied, per row of
+                # `allowed`.
+                denied = np.bitwise_or.reduce(
+                    np.where(deny[:, comps.astype(np.intp)][:, :, None], bits[None], 0),
+                    axis=1,
+                ).astype(np.uint8)
+                # Most employees hold one level throughout: the bits set in any cycle
+                # say whether a competency was ever rated.
+                ever = _over_cycles(flags, np.bitwise_or)
+                ever &= denied[last[members]]
+                bad[members] |= steady[members] & _rows_any(ever)
+                # Those whose level changed: cycle by cycle.
+                mine = np.flatnonzero(among[members] >= 0)
+                if len(mine):
+                    hit = flags[mine] & denied[rows_of[among[members[mine]]]]
+                    bad[members[mine]] |= _rows_any(hit.reshape(len(mine), -1))
+        suspect |= bad
 
     def single(self, code: int, fallback: bool) -> None:
         """One employee through the single evaluator: its problems, error, or verdict."""
@@ -920,16 +933,16 @@ class _Run:
 
 
 def _rows_any(flags: np.ndarray) -> np.ndarray:
-    """Whether each row of a 2-D boolean array holds a True.
+    """Whether each row of a 2-D array of bytes (booleans, or bits) holds a nonzero one.
 
-    Eight flags at a time, as one 64-bit word: numpy's reduction over a short last axis
+    Eight bytes at a time, as one 64-bit word: numpy's reduction over a short last axis
     goes a byte at a time.
     """
     rows, width = flags.shape
     words = -(-width // 8)
     if not words:
         return np.zeros(rows, bool)
-    padded = np.zeros((rows, words * 8), bool)
+    padded = np.zeros((rows, words * 8), np.uint8)
     padded[:, :width] = flags
     packed = padded.view(np.uint64)
     found = packed[:, 0].copy()
@@ -939,8 +952,8 @@ def _rows_any(flags: np.ndarray) -> np.ndarray:
     return flagged
 
 
-def _highest_over_cycles(cube: np.ndarray) -> np.ndarray:
-    """The highest value of each competency over the cycles, ``(rows, K)`` of a cube.
+def _over_cycles(cube: np.ndarray, combine: np.ufunc) -> np.ndarray:
+    """``combine`` of each row's cells over the cycles, ``(rows, K)`` of a cube.
 
     Halves of the cycle axis are folded onto each other: long rows of memory at a time,
     where a reduction over the short middle axis goes a few bytes at a time.
@@ -949,9 +962,9 @@ def _highest_over_cycles(cube: np.ndarray) -> np.ndarray:
     flat = cube.reshape(rows, cycles * k)
     while cycles > 1:
         half = cycles // 2
-        folded = np.maximum(flat[:, : half * k], flat[:, half * k : 2 * half * k])
+        folded = combine(flat[:, : half * k], flat[:, half * k : 2 * half * k])
         if cycles % 2:
-            np.maximum(folded[:, :k], flat[:, 2 * half * k :], out=folded[:, :k])
+            combine(folded[:, :k], flat[:, 2 * half * k :], out=folded[:, :k])
         flat, cycles = folded, half
     return flat if flat.base is None else flat.copy()
 

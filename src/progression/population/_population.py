@@ -31,11 +31,11 @@ objects; ``N`` employees, ``C`` cycles, ``K`` competencies)
   with ``competencies``) of the smallest signed integer type holding every score, a
   cell holding ``_unrated`` (the type's minimum, below every score) where that rater
   gave no score; ``_rated(rater)`` the sorted codes of the employees with a score by
-  the role. Inside, employees are held in blocks by family and track, each block on
-  the competencies most of its employees were rated on (those rated on others share
-  one block on every competency), scores two to a byte when they span at most 15
-  values: a company rated on half its competencies per track holds a quarter of the
-  dense cube's bytes.
+  the role; ``_rated_flags(rater)``, block by block, which cells hold a score. Inside,
+  employees are held in blocks by family and track, each block on the competencies
+  most of its employees were rated on (those rated on others share one block on every
+  competency), scores two to a byte when they span at most 15 values: a company rated
+  on half its competencies per track holds a quarter of the dense cube's bytes.
 - ``_rater_ids``: with a ``rater_id`` column, ``{Rater: ndarray}``: each employee's
   usual rater id for the role (int32 codes into ``_rater_names``, a pyarrow string
   array; -1 for none), and ``_rater_id_cells[rater]`` the scores given by anyone else
@@ -436,6 +436,24 @@ class _Blocks:
         # One lookup turns each byte into its two scores.
         both: np.ndarray = np.take(self.pairs, held).view(self.dtype).reshape(*held.shape[:2], -1)
         return both[:, :, : len(self.competencies[index])]
+
+    def flags(self, index: int, unrated: int) -> tuple[np.ndarray, np.ndarray]:
+        """Block ``index``'s cells as bytes whose bits say which competencies were rated.
+
+        ``(flags, bits)``: ``flags`` ``(len(members), C, slots)`` uint8, and ``bits``
+        ``(its competencies, slots)`` the bits of each slot that are each competency's.
+        Packed scores are their own flags (a nibble is 0 for none): whether a
+        competency was ever rated, or is rated where it may not be, is read off the
+        held bytes without unpacking a score.
+        """
+        held = self.scores[index]
+        count = len(self.competencies[index])
+        if self.pairs is None:
+            return (held != unrated).view(np.uint8), np.eye(count, dtype=np.uint8)
+        bits = np.zeros((count, held.shape[2]), np.uint8)
+        each = np.arange(count)
+        bits[each, each // 2] = np.where(each % 2, 0xF0, 0x0F)
+        return held, bits
 
     def cube(
         self, codes: np.ndarray, competencies: np.ndarray, cycles: int, unrated: int
@@ -981,6 +999,20 @@ class Population:
     def _raters(self) -> tuple[Rater, ...]:
         """The rater roles with any score, in `Rater` order."""
         return tuple(self._scores)
+
+    def _rated_flags(
+        self, rater: Rater
+    ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+        """Per block of one rater's scores: its members, competencies, flags and bits.
+
+        ``members`` are employee codes (sorted), ``competencies`` competency codes;
+        ``flags`` and ``bits`` say which cells hold a score (`_Blocks.flags`). For checks
+        over every score that need not know the scores themselves.
+        """
+        blocks = self._scores[rater]
+        for index, members in enumerate(blocks.members):
+            flags, bits = blocks.flags(index, self._unrated)
+            yield members, blocks.competencies[index], flags, bits
 
     def _rated(self, rater: Rater) -> np.ndarray:
         """The codes of the employees with a score by ``rater``, sorted."""
