@@ -151,7 +151,13 @@ def _outcome_columns(decided: Any, holds: Any, reviewed: Any) -> Any:
     np = _numpy()
     failed = np.logical_not(holds).view(np.int8)
     # An unreviewed cell fails (1), a reviewed undecided one is undecided (2).
-    return np.where(decided, failed, np.asarray(reviewed, bool).view(np.int8) + np.int8(1))
+    outcome = np.asarray(reviewed, bool).view(np.int8) + np.int8(1)
+    # ``outcome + decided * (failed - outcome)``: whole-array arithmetic, many bytes at a
+    # time, where `where` chooses one element at a time.
+    np.subtract(failed, outcome, out=failed)
+    failed *= np.asarray(decided, bool).view(np.int8)
+    outcome += failed
+    return outcome
 
 
 def _every_rated(rated: Sequence[Any], known: Any) -> Any:
@@ -841,11 +847,20 @@ class ScoreFloorKind(_ShortfallKind):
         np = _numpy()
         dtype = np.result_type(*values)
         top = dtype.type(np.iinfo(dtype).max)
+        least = dtype.type(np.iinfo(dtype).min)
         lowest = None
         # Pairwise, not over a stacked copy of every column (nor through a ufunc's
         # ``where``, which is slow).
         for value, here in zip(values, rated, strict=True):
-            standing = np.where(here, value, top)
+            if dtype.kind == "i":
+                # The type's least where rated and its top where not (-1 ^ least), then
+                # the larger of that and the score: whole-array arithmetic, many bytes
+                # at a time, where `where` chooses one element at a time.
+                standing = np.subtract(np.asarray(here, bool).view(np.int8), 1, dtype=dtype)
+                standing ^= least
+                np.maximum(standing, value, out=standing)
+            else:
+                standing = np.where(here, value, top)
             lowest = standing if lowest is None else np.minimum(lowest, standing, out=lowest)
         return lowest
 
