@@ -280,6 +280,7 @@ class _Run:
         self._evidence: dict[tuple[str, Fraction | None], np.ndarray] = {}
         self._approvals: dict[tuple[int, str | None], np.ndarray] = {}
         self._kinds: dict[int, np.ndarray] = {}
+        self._places: dict[Any, np.ndarray] = {}
 
         # Outputs.
         self.status = np.full(n, -1, np.int8)
@@ -555,6 +556,7 @@ class _Run:
         self._evidence.clear()
         self._approvals.clear()
         self._kinds.clear()
+        self._places.clear()
 
     def decide(self, move: Move, idx: np.ndarray) -> None:
         """Every criterion and the verdict of a chunk of employees making one move."""
@@ -679,15 +681,11 @@ class _Run:
         shape = (len(idx), self.count)
         codes = [self.competency.get(c) for c in compiled.columns]
         known = [k for k in codes if k is not None]
-        found = self.pop._counted(compiled.raters, idx, known) if known else None
-        planes: tuple[Any, Any] | None = None
-        if found is not None:
-            # Competency-major, in the scores' own small type: each competency's cells
-            # are one stretch of memory for the checks (which widen what they add up).
-            planes = (
-                np.ascontiguousarray(np.moveaxis(found[0], 2, 0)),
-                np.ascontiguousarray(np.moveaxis(found[1], 2, 0)),
-            )
+        # Competency-major, in the scores' own small type: each competency's cells are
+        # one stretch of memory for the checks (which widen what they add up).
+        planes = (
+            self.pop._counted_planes(compiled.raters, idx, known, self._places) if known else None
+        )
         values: list[Any] = []
         rated: list[Any] = []
         at = 0
