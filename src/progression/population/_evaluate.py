@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .._evaluation._bind import bind
 from .._evaluation._compile import STATUSES, CompiledPolicy
@@ -846,25 +847,29 @@ class _Run:
                 at = (starts[who][:, None] + steps[None, :]).ravel()
                 code[at] = codes[lo : lo + CHUNK].ravel()
                 obs_index[at] = obs[lo : lo + CHUNK].ravel()
+                # numpy scatters a tiled copy faster than a broadcast one.
                 req_index[at] = np.tile(req, len(who))
         del starts
         kind_names = sorted({c.partition(".")[0] for c in _CODES})
-        kind_of = np.array([kind_names.index(c.partition(".")[0]) for c in _CODES], np.int8)
-        outcome_of = np.array([_OUTCOMES.index(CODES[c].value) for c in _CODES], np.int8)
+        kind_of = pa.array([kind_names.index(c.partition(".")[0]) for c in _CODES], pa.int8())
+        outcome_of = pa.array([_OUTCOMES.index(CODES[c].value) for c in _CODES], pa.int8())
         values = self._value_dictionaries()
+        codes = pa.array(code, pa.int8())
 
-        def text(codes: np.ndarray, dictionary: list[str] | tuple[str, ...]) -> pa.Array:
+        def text(indices: pa.Array, dictionary: list[str] | tuple[str, ...]) -> pa.Array:
+            # The indices are made here, in range: Arrow need not check them again.
             return pa.DictionaryArray.from_arrays(
-                pa.array(codes, pa.int8()), pa.array(dictionary, pa.string())
+                indices, pa.array(dictionary, pa.string()), safe=False
             )
 
         return pa.table(
             [
-                pa.DictionaryArray.from_arrays(pa.array(employee), self.pop._employees),
+                pa.DictionaryArray.from_arrays(pa.array(employee), self.pop._employees, safe=False),
                 pa.array(position, pa.int16()),
-                text(kind_of[code], kind_names),
-                text(code, _CODES),
-                text(outcome_of[code], _OUTCOMES),
+                # Arrow's take of a small table by int8 codes does not widen them.
+                text(pc.take(kind_of, codes), kind_names),
+                text(codes, _CODES),
+                text(pc.take(outcome_of, codes), _OUTCOMES),
                 *_value_columns(obs_index, *values),
                 *_value_columns(req_index, *values),
             ],
@@ -995,7 +1000,7 @@ def _value_columns(
     however many forms of the value the table offers.
     """
     missing = index < 0
-    index[missing] = 0
+    np.maximum(index, 0, out=index)
     known = ~missing
     whole = known
     # Most values are present and exact: their rows need no look-up.
@@ -1009,7 +1014,8 @@ def _value_columns(
         bitmap = None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
         nulls = -1 if bitmap is not None else 0
         codes = pa.Array.from_buffers(pa.int32(), len(index), [bitmap, indices], null_count=nulls)
-        columns.append(pa.DictionaryArray.from_arrays(codes, dictionary))
+        # Every index is in range (made here): Arrow need not check them again.
+        columns.append(pa.DictionaryArray.from_arrays(codes, dictionary, safe=False))
     return columns
 
 
