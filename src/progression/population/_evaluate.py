@@ -241,17 +241,18 @@ class _Run:
         else:
             # The latest cycle the history mentions: a review or a level change.
             any_review = _rows_any(self.reviewed)
-            last_review = (
-                self.first
-                + self.count
-                - 1
-                - (
-                    np.argmax(self.reviewed[:, ::-1], axis=1)
-                    if self.count
-                    else np.zeros(n, np.int64)
-                )
-            )
-            last_review = np.where(any_review, last_review, np.iinfo(np.int64).min)
+            # Read off the packed bits, eight cycles to a byte, the first the highest bit:
+            # each byte's last cycle reviewed by lookup, the latest byte with one wins.
+            ones = np.arange(1, 256)
+            last_bit = np.zeros(256, np.int64)
+            last_bit[1:] = 8 - np.array([(v & -v).bit_length() for v in ones.tolist()])
+            latest = np.zeros(n, np.int64)
+            for b in range(pop._reviewed.shape[1] if self.count else 0):
+                byte = pop._reviewed[:, b]
+                if 8 * b + 8 > self.count:
+                    byte = byte & np.uint8((0xFF00 >> (self.count - 8 * b)) & 0xFF)
+                np.copyto(latest, last_bit[byte] + 8 * b, where=byte != 0)
+            last_review = np.where(any_review, latest + self.first, np.iinfo(np.int64).min)
             last_since = np.full(n, np.iinfo(np.int64).min, np.int64)
             last_since[has_levels] = a["since"][offsets[1:][has_levels] - 1]
             end = np.maximum(last_review, last_since)
@@ -261,13 +262,11 @@ class _Run:
         # The assignment in force at ``end``, and where its stay began.
         emp = a["employee"].astype(np.int64)
         since = a["since"].astype(np.int64)
-        keys = (emp << 32) + (since - np.iinfo(np.int32).min)
-        probe = (np.arange(n, dtype=np.int64) << 32) + (
-            np.clip(end, np.iinfo(np.int32).min, np.iinfo(np.int32).max) - np.iinfo(np.int32).min
-        )
-        held = np.searchsorted(keys, probe, side="right") - 1
-        placed = (held >= offsets[:-1]) & has_levels & has_cycle
-        held = np.where(placed, held, 0)
+        # Each employee's assignments are sorted by ``since``: those begun by ``end`` are
+        # the first ones, counted rather than searched for.
+        begun = np.bincount(emp[since <= end[emp]], minlength=n)
+        placed = (begun > 0) & has_levels & has_cycle
+        held = np.where(placed, offsets[:-1] + begun - 1, 0)
         level = a["level"]
         breaks = np.ones(len(level), bool)
         if len(level):
@@ -282,6 +281,7 @@ class _Run:
         self._approvals: dict[tuple[int, str | None], np.ndarray] = {}
         self._kinds: dict[int, np.ndarray] = {}
         self._places: dict[Any, np.ndarray] = {}
+        self._in_stay: tuple[np.ndarray, np.ndarray] | None = None
 
         # Outputs.
         self.status = np.full(n, -1, np.int8)
@@ -558,6 +558,7 @@ class _Run:
         self._approvals.clear()
         self._kinds.clear()
         self._places.clear()
+        self._in_stay = None
 
     def decide(self, move: Move, idx: np.ndarray) -> None:
         """Every criterion and the verdict of a chunk of employees making one move."""
@@ -708,10 +709,9 @@ class _Run:
         if found is None:
             ev = self.pop._events
             name = {n: i for i, n in enumerate(self.pop._names)}.get(step.id, -2)
-            records = self._events_of(EVENT_KINDS.index("evidence"))
-            mine = records[ev["name"][records] == name]
+            records, names = self._evidence_in_stay()
+            mine = records[names == name]
             emp = ev["employee"][mine]
-            cycle = ev["cycle"][mine].astype(np.int64)
             numerator, denominator = ev["numerator"][mine], ev["denominator"][mine]
             if numerator.dtype != object:
                 numerator = numerator.astype(np.int64)
@@ -723,11 +723,26 @@ class _Run:
                 and (abs(least.numerator) >= 2**31 or least.denominator >= 2**31)
             ):
                 numerator, denominator = numerator.astype(object), denominator.astype(object)
-            inside = self.placed[emp] & (cycle >= self.since[emp]) & (cycle <= self.end[emp])
             counts = step.counts_columns(numerator, denominator, denominator != 0)
-            found = np.bincount(emp[inside & counts], minlength=self.n).astype(np.int32)
+            found = np.bincount(emp[counts], minlength=self.n).astype(np.int32)
             self._evidence[key] = found
         return found
+
+    def _evidence_in_stay(self) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of the evidence records in their stay up to ``end``, and their names.
+
+        Found once per run: which records fall in the stay does not depend on what a
+        requirement asks of them.
+        """
+        if self._in_stay is None:
+            ev = self.pop._events
+            records = self._events_of(EVENT_KINDS.index("evidence"))
+            emp = ev["employee"][records]
+            cycle = ev["cycle"][records].astype(np.int64)
+            inside = self.placed[emp] & (cycle >= self.since[emp]) & (cycle <= self.end[emp])
+            records = records[inside]
+            self._in_stay = (records, ev["name"][records])
+        return self._in_stay
 
     def _events_of(self, kind: int) -> np.ndarray:
         """The rows of the events of one kind, in order: found once per run."""
