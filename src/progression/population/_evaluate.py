@@ -376,45 +376,45 @@ class _Run:
         family_row = np.maximum(pop._family, 0).astype(np.int32) * np.int32(width)
         track_row = np.int32(levels) + np.maximum(pop._track, 0).astype(np.int32)
         held_level = a["level"].astype(np.int32)
-        # Each employee's row of `allowed` in the last cycle, whether it is the row of
-        # every reviewed cycle, and for the few whose row changed, the row of each cycle.
-        steady = np.empty(n, bool)
-        last = np.empty(n, np.int32)
-        moving: list[np.ndarray] = [np.zeros(0, np.int64)]
-        moving_rows: list[np.ndarray] = [np.zeros((0, count), np.int32)]
-        for lo in range(0, n, CHUNK):
-            hi = min(lo + CHUNK, n)
-            # The row of `allowed` each employee is checked against in each cycle: the
-            # level held then, or the track before any level; in int32, a chunk at a time.
-            first, last_row = int(offsets[lo]), int(offsets[hi])
-            marks = np.full((hi - lo, count), -1, np.int32)
-            start = a["since"][first:last_row].astype(np.int64) - self.first
-            inside = start < count
-            np.maximum.at(
-                marks,
-                (a["employee"][first:last_row][inside] - lo, np.maximum(start[inside], 0)),
-                np.flatnonzero(inside).astype(np.int32) + np.int32(first),
-            )
-            # Carried forward a cycle (a column) at a time: the axis is short.
-            for cycle in range(1, count):
-                np.maximum(marks[:, cycle - 1], marks[:, cycle], out=marks[:, cycle])
-            family = family_row[lo:hi, None]
-            held = np.where(
-                marks >= 0,
-                family + held_level[np.maximum(marks, 0)] if len(held_level) else 0,
-                family + track_row[lo:hi, None],
-            )
-            del marks
-            # A cycle without a review has no rating: what is held then does not matter.
-            steady[lo:hi] = ~_rows_any((held != held[:, -1:]) & self.reviewed[lo:hi])
-            last[lo:hi] = held[:, -1]
-            changed = np.flatnonzero(~steady[lo:hi])
-            moving.append(changed + lo)
-            moving_rows.append(held[changed])
-        # Where each employee whose row changed is among them (-1 for the others).
+        emp = a["employee"]
+        start = a["since"].astype(np.int64) - self.first
+        # Each employee's row of `allowed` in the last cycle: the level of the last
+        # assignment begun by then (they are sorted by since: a count finds it), or the
+        # track before any level.
+        begun = np.bincount(emp[start < count], minlength=n)
+        level_then = (
+            held_level[np.maximum(offsets[:-1] + begun - 1, 0)]
+            if len(held_level)
+            else np.zeros(n, np.int32)
+        )
+        last = family_row + np.where(begun > 0, level_then, track_row)
+        # Only an assignment begun after the first cycle, by the last, changes the row
+        # from one cycle to the next: the few employees with one get the row of each cycle.
+        candidates = np.unique(emp[(start >= 1) & (start < count)]).astype(np.int64)
         among = np.full(n, -1, np.int64)
-        among[np.concatenate(moving)] = np.arange(sum(len(m) for m in moving))
-        rows_of = np.concatenate(moving_rows)
+        among[candidates] = np.arange(len(candidates))
+        rows = np.flatnonzero((among[emp] >= 0) & (start < count))
+        marks = np.full((len(candidates), count), -1, np.int32)
+        np.maximum.at(marks, (among[emp[rows]], np.maximum(start[rows], 0)), rows.astype(np.int32))
+        # Carried forward a cycle (a column) at a time: the axis is short.
+        for cycle in range(1, count):
+            np.maximum(marks[:, cycle - 1], marks[:, cycle], out=marks[:, cycle])
+        family = family_row[candidates, None]
+        held = np.where(
+            marks >= 0,
+            family + held_level[np.maximum(marks, 0)] if len(held_level) else 0,
+            family + track_row[candidates, None],
+        )
+        del marks
+        # A cycle without a review has no rating: what is held then does not matter.
+        changed = _rows_any((held != held[:, -1:]) & self.reviewed[candidates])
+        moving = candidates[changed]
+        rows_of = held[changed]
+        steady = np.ones(n, bool)
+        steady[moving] = False
+        # Where each employee whose row changed is among them (-1 for the others).
+        among.fill(-1)
+        among[moving] = np.arange(len(moving))
         bad = np.zeros(n, bool)
         for rater in raters:
             for members, comps, flags, bits in pop._rated_flags(rater):
