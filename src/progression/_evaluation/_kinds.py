@@ -639,9 +639,16 @@ class AverageScoreKind(ScoreKind):
         low, high = (int(total.min()), int(total.max())) if total.size else (0, 0)
         if high - low <= 1 << 20:
             table = self.decide_totals(np.arange(low, high + 1, dtype=np.int64))
-            # The offset from the lowest total, in a type that holds it.
-            wide = total if high - low <= np.iinfo(dtype).max else total.astype(np.int64)
-            holds = table[wide - wide.dtype.type(low) if low else wide]
+            if not (table[:-1] & ~table[1:]).any():
+                # Holding from some total on (the table says so, for every total present):
+                # one comparison, where a look-up widens each index first.
+                reached = np.flatnonzero(table)
+                first = low + int(reached[0]) if len(reached) else high + 1
+                holds = total >= first if first <= high else np.zeros(total.shape, bool)
+            else:
+                # The offset from the lowest total, in a type that holds it.
+                wide = total if high - low <= np.iinfo(dtype).max else total.astype(np.int64)
+                holds = table[wide - wide.dtype.type(low) if low else wide]
         else:
             holds = self.decide_totals(total.astype(np.int64))
         all_rated = _every_rated(rated, all_rated)
