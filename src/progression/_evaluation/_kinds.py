@@ -160,6 +160,19 @@ def _outcome_columns(decided: Any, holds: Any, reviewed: Any) -> Any:
     return outcome
 
 
+def _pick(condition: Any, yes: Any, no: Any) -> Any:
+    """``numpy.where(condition, yes, no)`` of reason indices (scalars or arrays), in int8.
+
+    ``no + condition * (yes - no)``: whole-array arithmetic, many bytes at a time, where
+    `where` chooses one element at a time.
+    """
+    np = _numpy()
+    yes, no = np.asarray(yes, np.int8), np.asarray(no, np.int8)
+    found = np.multiply(np.asarray(condition, bool).view(np.int8), yes - no)
+    found += no
+    return found
+
+
 def _every_rated(rated: Sequence[Any], known: Any) -> Any:
     """Where every counted competency is rated: ``known`` when the caller has it."""
     if known is not None:
@@ -529,14 +542,10 @@ class ScoreKind(Kind):
             return np.ravel(values).take(cell)
 
         names = self.reason_names
-        reason = np.where(
+        reason = _pick(
             any_failed,
-            np.where(
-                at_focus(reviewed),
-                np.int8(names.index(self.fail_reason)),
-                np.int8(names.index("no_review")),
-            ),
-            np.where(any_undecided, np.int8(names.index("unrated")), np.int8(names.index("met"))),
+            _pick(at_focus(reviewed), names.index(self.fail_reason), names.index("no_review")),
+            _pick(any_undecided, names.index("unrated"), names.index("met")),
         )
         return Columns(reason, at_focus(key), at_focus(known))
 
@@ -1005,11 +1014,11 @@ class SustainedKind(Kind):
                 np.full(shape, self.cycles, np.int64),
                 np.ones(shape, bool),
             )
-        reason = np.where(
+        reason = _pick(
             run >= self.cycles,
             names.index("met"),
-            np.where(window_failed, names.index("run_too_short"), names.index("unrated")),
-        ).astype(np.int8)
+            _pick(window_failed, names.index("run_too_short"), names.index("unrated")),
+        )
         return Columns(reason, np.asarray(run, np.int64), np.ones(np.shape(run), bool))
 
     @classmethod
@@ -1112,11 +1121,11 @@ class TimeInLevelKind(Kind):
         np = _numpy()
         names = self.reason_names
         spent = np.asarray(end, np.int64) - since + 1
-        reason = np.where(
+        reason = _pick(
             placed,
-            np.where(spent >= self.cycles, names.index("met"), names.index("too_short")),
+            _pick(spent >= self.cycles, names.index("met"), names.index("too_short")),
             names.index("no_level"),
-        ).astype(np.int8)
+        )
         return Columns(reason, spent, np.asarray(placed, bool))
 
     @classmethod
@@ -1183,11 +1192,11 @@ class ScopeEvidenceKind(Kind):
         """`result` over arrays: qualifying records in each stay (read where ``placed``)."""
         np = _numpy()
         names = self.reason_names
-        reason = np.where(
+        reason = _pick(
             placed,
-            np.where(qualifying >= self.count, names.index("met"), names.index("too_few_records")),
+            _pick(qualifying >= self.count, names.index("met"), names.index("too_few_records")),
             names.index("no_level"),
-        ).astype(np.int8)
+        )
         return Columns(reason, np.asarray(qualifying, np.int64), np.asarray(placed, bool))
 
     def result(self, facts: Facts) -> CriterionResult:
@@ -1310,7 +1319,7 @@ class _ApprovalKind(Kind):
         np = _numpy()
         names = self.reason_names
         given = np.asarray(given, bool)
-        reason = np.where(given, names.index(self.yes), names.index(self.no)).astype(np.int8)
+        reason = _pick(given, names.index(self.yes), names.index(self.no))
         return Columns(reason, given.astype(np.int64), np.ones(given.shape, bool))
 
     @classmethod
