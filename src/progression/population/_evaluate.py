@@ -390,7 +390,9 @@ class _Run:
         last = family_row + np.where(begun > 0, level_then, track_row)
         # Only an assignment begun after the first cycle, by the last, changes the row
         # from one cycle to the next: the few employees with one get the row of each cycle.
-        candidates = np.unique(emp[(start >= 1) & (start < count)]).astype(np.int64)
+        changes = np.zeros(n, bool)
+        changes[emp[(start >= 1) & (start < count)]] = True
+        candidates = np.flatnonzero(changes)
         among = np.full(n, -1, np.int64)
         among[candidates] = np.arange(len(candidates))
         rows = np.flatnonzero((among[emp] >= 0) & (start < count))
