@@ -962,9 +962,13 @@ def _rows_any(flags: np.ndarray) -> np.ndarray:
     words = -(-width // 8)
     if not words:
         return np.zeros(rows, bool)
-    padded = np.zeros((rows, words * 8), np.uint8)
-    padded[:, :width] = flags
-    packed = padded.view(np.uint64)
+    if width % 8 == 0 and flags.itemsize == 1 and flags.flags.c_contiguous:
+        # Whole words already: read in place.
+        packed = flags.view(np.uint64)
+    else:
+        padded = np.zeros((rows, words * 8), np.uint8)
+        padded[:, :width] = flags
+        packed = padded.view(np.uint64)
     found = packed[:, 0].copy()
     for word in range(1, words):
         found |= packed[:, word]
