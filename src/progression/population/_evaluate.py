@@ -431,10 +431,16 @@ class _Run:
                     axis=1,
                 ).astype(np.uint8)
                 # Most employees hold one level throughout: the bits set in any cycle
-                # say whether a competency was ever rated.
-                ever = _over_cycles(flags, np.bitwise_or)
-                ever &= denied[last[members]]
-                bad[members] |= steady[members] & _rows_any(ever)
+                # say whether a competency was ever rated. Only those whose level denies
+                # one of the block's competencies are read (a track's own levels
+                # usually deny none).
+                check = np.flatnonzero(steady[members] & denied.any(axis=1)[last[members]])
+                if len(check):
+                    ever = _over_cycles(
+                        flags if len(check) == len(members) else flags[check], np.bitwise_or
+                    )
+                    ever &= denied[last[members[check]]]
+                    bad[members[check]] |= _rows_any(ever)
                 # Those whose level changed: cycle by cycle.
                 mine = np.flatnonzero(among[members] >= 0)
                 if len(mine):
