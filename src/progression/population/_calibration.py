@@ -383,8 +383,13 @@ def rater_drift(
         squares += square
         n += np.bincount(chunk.cluster_rater, weights=scored, minlength=raters).astype(np.int64)
         # In the rows' order, as one pass over every row would add them: the same
-        # rounding, whatever the chunks.
-        np.add.at(sums, by, residual)
+        # rounding, whatever the chunks. `np.bincount` adds each bin's weights in
+        # order from 0.0: the sums so far, put first, carry on as `np.add.at` would.
+        sums = np.bincount(
+            np.concatenate([np.arange(raters), by]),
+            weights=np.concatenate([sums, residual]),
+            minlength=raters,
+        )
         # Each person's scores lie in one chunk, so the (rater, person) clusters do too.
         summed = np.bincount(which, weights=residual, minlength=len(scored))
         some = scored > 0
@@ -463,6 +468,8 @@ _CHUNK = 1 << 15
 _GROUPS = 1 << 10
 #: The bits a packed (sum, count) pair may use, sign included.
 _PACKED_BITS = 63
+#: Sums of whole numbers below ``2**_EXACT_BITS`` are exact in float64 (`np.bincount`).
+_EXACT_BITS = 53
 
 
 def _latest(columns: Columns, codes: np.ndarray) -> np.ndarray:
@@ -568,13 +575,15 @@ class _Counted:
 class _Kept:
     """What the second pass reads of one chunk's scores: a few bytes each.
 
-    Per score, in cube order: its ``slot`` among the pairs' arrays and its ``value``.
+    Per score, in cube order: its ``slot`` among the chunk's pairs (``groups`` are their
+    rows of the pairs' arrays, ``span`` places each) and its ``value``.
     Its (rater, person) cluster by runs of scores: ``run_length`` and ``run_cluster``
     (an index into ``cluster``, the chunk's clusters as keys ``rater * employees +
     person``, sorted, with ``cluster_rater``).
     """
 
     slot: np.ndarray
+    groups: np.ndarray
     value: np.ndarray
     run_length: np.ndarray
     run_cluster: np.ndarray
@@ -586,6 +595,7 @@ class _Kept:
         empty = np.zeros(0, np.int32)
         return cls(
             slot=empty,
+            groups=np.zeros(0, np.int64),
             value=empty,
             run_length=empty,
             run_cluster=empty,
@@ -615,8 +625,8 @@ class _Shares:
         self.groups = 0
         self.mark = np.zeros(self.raters * self.levels, np.int32)
         # Each pair's sum and count packed in one integer, ``sum << shift | count``, while
-        # both fit (the sum is at most the largest score times the employees): one memory
-        # access per score instead of two. Past that, ``numbers`` holds the counts apart.
+        # both fit (the sum is at most the largest score times the employees): half the
+        # memory of two. Past that, ``numbers`` holds the counts apart.
         self.shift = max(self.count.bit_length(), 1)
         self.own = np.zeros((0, self.span), np.int64)
         self.numbers: np.ndarray | None = None
@@ -660,24 +670,44 @@ class _Shares:
             max(int(rows.value.max()), -int(rows.value.min())),
             self.groups * count // (rows.start + int(run_person[-1]) + 1),
         )
-        slot = rows.place(heads, length, run_group.astype(np.int64) * self.span)
-        if self.numbers is None:
-            packed = rows.value.astype(np.int64)
-            packed <<= self.shift
-            packed += 1
-            np.add.at(self.own.reshape(-1), slot, packed)
+        # The chunk's groups, by level and then number: its scores are counted into
+        # rows of their own (a few thousand, where the pairs' arrays hold every group),
+        # added to the pairs' rows once, and each level's rows are next to each other.
+        used, local = np.unique(
+            run_level.astype(np.int64) * len(self.group) + run_group, return_inverse=True
+        )
+        groups = used % len(self.group)
+        span = self.span
+        slot = rows.place(heads, length, local.astype(np.int64) * span)
+        room = len(used) * span
+        counts = np.bincount(slot, minlength=room).reshape(len(used), span)
+        if (self.largest * self.count).bit_length() < _EXACT_BITS:
+            # Whole numbers below 2**53: every sum of them is exact in float64.
+            sums = np.bincount(slot, weights=rows.value, minlength=room).astype(np.int64)
         else:
-            np.add.at(self.own.reshape(-1), slot, rows.value.astype(np.int64))
-            np.add.at(self.numbers.reshape(-1), slot, np.ones(len(slot), np.int64))
-        # Each cell's sum and count as they come: a small array, where adding up the
-        # pairs' rows afterwards would read all of them once more.
-        cell = rows.place(heads, length, run_level.astype(np.int64) * self.span)
-        self.total += np.bincount(cell, weights=rows.value, minlength=len(self.total))
-        self.number += np.bincount(cell, minlength=len(self.number))
+            sums = np.zeros(room, np.int64)
+            np.add.at(sums, slot, rows.value.astype(np.int64))
+        sums = sums.reshape(len(used), span)
+        if self.numbers is None:
+            packed = sums << self.shift
+            packed += counts
+            self.own[groups] += packed
+        else:
+            self.own[groups] += sums
+            self.numbers[groups] += counts
+        # Each cell's sum and count, a level's rows at a time: a small array, where
+        # adding up the pairs' rows afterwards would read all of them once more.
+        level = used // len(self.group)
+        starts = np.flatnonzero(np.diff(level, prepend=-1))
+        at = level[starts]
+        cells = (self.levels, span)
+        self.total.reshape(cells)[at] += np.add.reduceat(sums, starts, axis=0)
+        self.number.reshape(cells)[at] += np.add.reduceat(counts, starts, axis=0)
         persons = int(run_person[-1]) + 1
         cluster, run_cluster = np.unique(run_rater * persons + run_person, return_inverse=True)
         return _Kept(
-            slot=slot.astype(np.int32) if self.groups * self.span < 2**31 else slot,
+            slot=slot.astype(np.int32) if room < 2**31 else slot,
+            groups=groups,
             value=rows.value,
             run_length=length.astype(np.int32),
             run_cluster=run_cluster.astype(np.int32),
@@ -732,7 +762,8 @@ class _Shares:
         # In the index type: `np.bincount` would convert narrower ones first.
         which = np.repeat(kept.run_cluster.astype(np.intp), kept.run_length)
         by = np.repeat(kept.cluster_rater[kept.run_cluster], kept.run_length)
-        residual = self.own.reshape(-1).view(np.float64).take(kept.slot)
+        # The chunk's rows first: the scores' lookups then stay in a small array.
+        residual = self.own.view(np.float64)[kept.groups].reshape(-1).take(kept.slot)
         np.subtract(kept.value, residual, out=residual)
         clusters = np.bincount(
             kept.run_cluster, weights=kept.run_length, minlength=len(kept.cluster)
