@@ -162,25 +162,28 @@ def level_fit(framework: Framework, population: Any) -> LevelFit:
     best_steps = np.full(count, -1, np.int32)
     level_index = {pair: i for i, pair in enumerate(columns.levels)}
     competency_index = {c: i for i, c in enumerate(columns.competencies)}
-    # Per track, its ladder's levels: (step, level code, expected proficiency per competency).
-    ladders: list[list[tuple[int, int, np.ndarray]]] = []
+    # Per track, its ladder's levels: (step, level code, the competencies it expects a
+    # proficiency of and those proficiencies).
+    ladders: list[list[tuple[int, int, np.ndarray, np.ndarray]]] = []
     for family_id, track_id in columns.tracks:
         family = framework.family(family_id)
         rungs = []
         for step, level in enumerate(family.ladder(track_id)):
-            expected = np.full(competencies, np.nan)
+            expected: dict[int, int] = {}
             for competency in family.track_of(level.id).competencies:
                 expectation = competency.expectation(level.id)
                 if expectation is not None and expectation.proficiency is not None:
                     expected[competency_index[competency.id]] = expectation.proficiency
-            rungs.append((step, level_index[family_id, level.id], expected))
+            at = np.array(sorted(expected), np.intp)
+            proficiency = np.array([expected[k] for k in at.tolist()], np.int32)
+            rungs.append((step, level_index[family_id, level.id], at, proficiency))
         ladders.append(rungs)
     # By chunks of employees: each one's figures depend on their own scores only, and a
     # chunk's arrays stay small where a whole population's would not.
     for codes in _chunks(count):
         latest = _latest(columns, codes)
         rated = latest != MISSING
-        values = latest.astype(np.float64)
+        values = latest.astype(np.int32)
         for code, rungs in enumerate(ladders):
             local = np.flatnonzero(columns.track[codes] == code)
             if not len(local):
@@ -189,12 +192,15 @@ def level_fit(framework: Framework, population: Any) -> LevelFit:
             scores, have = values[local], rated[local]
             current = columns.level[people]
             below: np.ndarray | None = None  # who holds the level under this one
-            for step, level_code, expected in rungs:
-                compared = have & ~np.isnan(expected)
+            for step, level_code, at, proficiency in rungs:
+                compared = have[:, at]
                 n = compared.sum(axis=1)
-                gaps = np.where(compared, scores - np.nan_to_num(expected), 0.0)
+                # Scores and proficiencies are whole numbers: the squares add up exactly
+                # in integers, as they did in floats, and the distance is the same.
+                gaps = scores[:, at] - proficiency
+                gaps *= compared
                 with np.errstate(invalid="ignore", divide="ignore"):
-                    distance = np.sqrt((gaps**2).sum(axis=1) / n)
+                    distance = np.sqrt(np.einsum("ij,ij->i", gaps, gaps) / n)
                 distance = np.where(n > 0, distance, np.inf)
                 better = distance < best_distance[people]
                 best_distance[people] = np.where(better, distance, best_distance[people])
@@ -203,7 +209,8 @@ def level_fit(framework: Framework, population: Any) -> LevelFit:
                 here = current == level_code
                 own_steps[people[here]] = step
                 own_distance[people[here]] = np.where(n[here] > 0, distance[here], np.nan)
-                met = (n > 0) & ~(compared & (scores < np.nan_to_num(expected))).any(axis=1)
+                # A gap below zero is a compared score under the proficiency.
+                met = (n > 0) & ~(gaps < 0).any(axis=1)
                 meets[people[here]] = met[here]
                 if below is not None:
                     meets_above[people[below]] = met[below]
@@ -488,7 +495,7 @@ def _latest(columns: Columns, codes: np.ndarray) -> np.ndarray:
     values, rated, _ = found
     mine = np.full(values.shape[::2], MISSING, np.int16)
     for t in range(values.shape[1]):
-        mine = np.where(rated[:, t], values[:, t], mine)
+        np.copyto(mine, values[:, t], where=rated[:, t])
     latest[:, list(columns.target)] = mine
     return latest
 
