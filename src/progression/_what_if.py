@@ -171,12 +171,16 @@ def with_policy(
         # Edited in place, a default may break a rule no move sees (it is overridden
         # everywhere it would apply): explicit transitions carry the change instead.
         edited, policies = framework, list(framework.policies)
+    pinned = edited is framework
     for move, wanted_policy in after.items():
         if _same(_effective(edited, move), wanted_policy):
             continue
         _pin(policies, move, wanted_policy)
+        pinned = True
     try:
-        result = attrs.evolve(framework, policies=policies)
+        # Nothing pinned: ``edited`` is already the framework of these policies, and
+        # building it again (every rule checked) would cost as much once more.
+        result = attrs.evolve(framework, policies=policies) if pinned else edited
     except InvalidFramework as exc:
         raise InvalidFramework(
             attrs.evolve(p, message=f"with the change asked of with_policy: {p.message}")
