@@ -158,6 +158,13 @@ def _rates(
     employees = np.bincount(group[chosen], minlength=size)
     passing = np.bincount(group[chosen & met], minlength=size)
     readies = np.bincount(group[chosen & ready], minlength=size)
+    return _rated(names, employees, passing, readies)
+
+
+def _rated(
+    names: list[tuple[Any, ...]], employees: np.ndarray, passing: np.ndarray, readies: np.ndarray
+) -> dict[str, Any]:
+    """`_rates`' columns from the counts per group."""
     share = np.maximum(employees, 1)
     return {
         "family": [n[0] for n in names],
@@ -456,21 +463,38 @@ _SELECTORS = ("family", "track", "from_level", "to_level")
 _Where = tuple[str, str | None, str, str]
 
 
+def _averages(
+    numerator: np.ndarray, denominator: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(none, numerator, denominator)`` as `_reaches` reads them, made once per window.
+
+    ``none`` is where ``numerator`` is ``_NONE`` (no average), there 0 in ``numerator``.
+    """
+    none = numerator == _NONE
+    return none, np.where(none, 0, numerator), denominator
+
+
 def _reaches(
-    numerator: np.ndarray, denominator: np.ndarray, threshold: Fraction, strict: bool
+    none: np.ndarray,
+    numerator: np.ndarray,
+    denominator: np.ndarray,
+    threshold: Fraction,
+    strict: bool,
 ) -> Any:
     """Where ``numerator / denominator`` reaches ``threshold`` (above it when strict).
 
-    ``_NONE`` stands above everything: no average to hold to a threshold.
+    ``none`` (see `_averages`) stands above everything: no average to hold to a threshold.
     """
     # Totals and weights are small: in 64 bits unless the threshold is not.
-    small = max(abs(threshold.numerator), threshold.denominator) < 2**24
-    kind = np.int64 if small else object
-    none = numerator == _NONE
-    left = np.where(none, 0, numerator).astype(kind) * threshold.denominator
-    right = denominator.astype(kind) * threshold.numerator
+    if max(abs(threshold.numerator), threshold.denominator) < 2**24:
+        left = numerator * threshold.denominator
+        right = denominator * threshold.numerator
+    else:
+        left = numerator.astype(object) * threshold.denominator
+        right = denominator.astype(object) * threshold.numerator
     held = np.asarray(left > right if strict else left >= right, bool)
-    return none | held
+    held |= none
+    return held
 
 
 class _CriticalRun(_Run):
@@ -480,8 +504,9 @@ class _CriticalRun(_Run):
     from 1 to ``width``: ``steady``, how many cycles ending at ``as_of`` qualify in this
     run (every score step passed), at most ``width``; and, over the latest ``k``
     cycles, the lowest average of the `AverageScore` steps per strictness
-    (``averages``: numerators and denominators, employees x ``k``) and the lowest score
-    a `ScoreFloor` step saw (``lowest``). Besides, per employee: whether the policy
+    (``averages``: numerators and denominators, ``k`` x employees) and the lowest score
+    a `ScoreFloor` step saw (``lowest``). A window length's values are one row: a
+    group of employees writes into rows, not across them. Besides, per employee: whether the policy
     has a `Sustained` criterion, its window in this run (``own``), and the cycles spent
     in the level where it has a `TimeInLevel` criterion (``spent``).
     """
@@ -508,14 +533,14 @@ class _CriticalRun(_Run):
         self.spent = np.zeros(n, np.int64)
         self.steady = np.zeros(n, np.int64)
         self.averages: dict[bool, tuple[np.ndarray, np.ndarray]] = {}
-        self.lowest = np.full((n, width), _NONE, np.int64) if "floor" in varied else None
+        self.lowest = np.full((width, n), _NONE, np.int64) if "floor" in varied else None
         self.singles: list[tuple[int, Verdict]] = []
         self._read: dict[int, tuple[np.ndarray, list[Any], np.ndarray | None]] = {}
 
     def _average_columns(self, strict: bool) -> tuple[np.ndarray, np.ndarray]:
         found = self.averages.get(strict)
         if found is None:
-            shape = (self.n, self.width)
+            shape = (self.width, self.n)
             found = self.averages[strict] = (
                 np.full(shape, _NONE, np.int64),
                 np.ones(shape, np.int64),
@@ -583,10 +608,10 @@ class _CriticalRun(_Run):
                     floor = np.where(going, np.minimum(floor, value), floor)
             for strict, (numerator, denominator) in averages.items():
                 numerators, denominators = self._average_columns(strict)
-                numerators[idx, back] = numerator
-                denominators[idx, back] = denominator
+                numerators[back, idx] = numerator
+                denominators[back, idx] = denominator
             if self.lowest is not None:
-                self.lowest[idx, back] = floor
+                self.lowest[back, idx] = floor
         self.steady[idx] = steady
 
     def place_verdict(self, code: int, verdict: Verdict) -> None:
@@ -645,10 +670,10 @@ class _CriticalRun(_Run):
                     floor = value_int if floor is None else min(floor, value_int)
             for strict, value in low.items():
                 numerators, denominators = self._average_columns(strict)
-                numerators[code, back] = value.numerator
-                denominators[code, back] = value.denominator
+                numerators[back, code] = value.numerator
+                denominators[back, code] = value.denominator
             if self.lowest is not None and floor is not None:
-                self.lowest[code, back] = floor
+                self.lowest[back, code] = floor
 
     def passes(self, point: Mapping[str, Any]) -> np.ndarray:
         """Who passes at ``point`` among those who pass in this run (everyone else: True).
@@ -664,18 +689,18 @@ class _CriticalRun(_Run):
             found = self._read.get(cycles)
             if found is None:
                 window = np.where(self.sustains, cycles, self.own) if cycles else self.own
-                at = (np.arange(self.n), np.clip(window - 1, 0, self.width - 1))
+                at = (np.clip(window - 1, 0, self.width - 1), np.arange(self.n))
                 found = self._read[cycles] = (
                     self.steady >= window,
-                    [(strict, n[at], d[at]) for strict, (n, d) in self.averages.items()],
+                    [(strict, *_averages(n[at], d[at])) for strict, (n, d) in self.averages.items()],
                     None if self.lowest is None else self.lowest[at],
                 )
             steady, averages, lowest = found
             held &= steady
             if "threshold" in varied:
                 threshold = to_fraction(point["threshold"])
-                for strict, numerator, denominator in averages:
-                    held &= _reaches(numerator, denominator, threshold, strict)
+                for strict, none, numerator, denominator in averages:
+                    held &= _reaches(none, numerator, denominator, threshold, strict)
             if lowest is not None:
                 held &= lowest >= int(point["floor"])
         if "time_in_level" in varied:
@@ -744,6 +769,44 @@ def _describe(point: Mapping[str, Any]) -> str:
 
 
 _SWEEP_FIELDS = [("policy", pa.int64()), ("parameters", pa.string())]
+
+
+class _Tally:
+    """`_rates` of one table of verdicts, per level and per transition, for many points.
+
+    The groups are found once. A point's employees are counted per transition only,
+    in one pass; a level's counts are its transitions' (each transition is out of one
+    level), the same numbers `_rates` counts over the employees.
+    """
+
+    def __init__(self, verdicts: pa.Table) -> None:
+        group, self.names = _groups(verdicts, ("family", "level", "target_family", "target"))
+        levels, names = _groups(verdicts, ("family", "level"))
+        self.level_names = [(*k, None, None) for k in names]
+        # Each transition's group plus one: 0 for the employees without a verdict.
+        self.group = group + 1
+        size = len(self.names) + 1
+        self.employees = np.bincount(self.group, minlength=size)[1:]
+        self.level = np.zeros(len(self.names), np.int64)
+        self.level[group[group >= 0]] = levels[group >= 0]
+        self.level_employees = self._levels(self.employees)
+
+    def _levels(self, counts: np.ndarray) -> np.ndarray:
+        # Whole numbers far below 2**53: exact as float weights.
+        found = np.bincount(self.level, weights=counts, minlength=len(self.level_names))
+        return found.astype(np.int64)
+
+    def rates(
+        self, met: np.ndarray, ready: np.ndarray
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Per level and per transition, `_rates` of the employees ``met`` and ``ready``."""
+        size = len(self.names) + 1
+        passing = np.bincount(self.group[met], minlength=size)[1:]
+        readies = np.bincount(self.group[ready], minlength=size)[1:]
+        levels = _rated(
+            self.level_names, self.level_employees, self._levels(passing), self._levels(readies)
+        )
+        return levels, _rated(self.names, self.employees, passing, readies)
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -822,22 +885,16 @@ def sweep(framework: Framework, population: Any, grid: Any) -> Sweep:
     level_rows: dict[str, list[Any]] = {}
     transition_rows: dict[str, list[Any]] = {}
     # Points read from one run have the same groups each time: grouped once per run.
-    grouped: dict[tuple[int, tuple[str, ...]], tuple[np.ndarray, list[tuple[Any, ...]]]] = {}
+    tallies: dict[int, _Tally] = {}
     for index, point in enumerate(points):
         verdicts, met, ready = found[index]
-        for rows, by in (
-            (level_rows, ("family", "level")),
-            (transition_rows, ("family", "level", "target_family", "target")),
-        ):
-            key = (id(verdicts), by)
-            if key not in grouped:
-                grouped[key] = _groups(verdicts, by)
-            group, names = grouped[key]
-            if len(by) == 2:
-                names = [(*k, None, None) for k in names]
-            rates = _rates(group, names, met, ready)
-            rates["policy"] = [index] * len(names)
-            rates["parameters"] = [_describe(point)] * len(names)
+        tally = tallies.get(id(verdicts))
+        if tally is None:
+            tally = tallies[id(verdicts)] = _Tally(verdicts)
+        for rows, rates in zip((level_rows, transition_rows), tally.rates(met, ready), strict=True):
+            size = len(rates["family"])
+            rates["policy"] = [index] * size
+            rates["parameters"] = [_describe(point)] * size
             for name, values in rates.items():
                 rows.setdefault(name, []).extend(list(values))
     level_schema = pa.schema(
