@@ -42,7 +42,7 @@ depend on the chunks.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from operator import itemgetter
 from statistics import NormalDist
 from typing import Any
@@ -152,7 +152,6 @@ def level_fit(framework: Framework, population: Any) -> LevelFit:
     """
     columns = Columns.build(framework, population, raters=False, cubes=False)
     count = len(columns.held)
-    competencies = len(columns.competencies)
     best_level = np.full(count, -1, np.int32)
     best_distance = np.full(count, np.inf)
     own_distance = np.full(count, np.nan)
@@ -217,26 +216,23 @@ def level_fit(framework: Framework, population: Any) -> LevelFit:
                 below = here
     placed = (columns.level >= 0) & (own_steps >= 0) & np.isfinite(best_distance)
     steps = np.where(placed, best_steps - own_steps, 0)
-    fit = np.where(
-        (steps > 0) & meets_above, "under", np.where((steps < 0) & ~meets, "over", "fits")
-    )
+    # Codes into `_FITS`.
+    fit = np.where((steps > 0) & meets_above, 0, np.where((steps < 0) & ~meets, 1, 2))
     chosen = np.flatnonzero(placed)
-    level_names = np.array([lv for _, lv in columns.levels] or [""], dtype=object)
-    family_names = np.array(list(columns.families) or [""], dtype=object)
-    track_names = np.array([t for _, t in columns.tracks] or [""], dtype=object)
+    level_names = [lv for _, lv in columns.levels]
     employees = pa.table(
         {
             "employee_id": columns.employees.take(pa.array(chosen)),
-            "family": pa.array(family_names[columns.family[chosen]], pa.string()),
-            "track": pa.array(track_names[columns.track[chosen]], pa.string()),
-            "level": pa.array(level_names[columns.level[chosen]], pa.string()),
-            "best_level": pa.array(level_names[best_level[chosen]], pa.string()),
+            "family": _named(columns.families, columns.family[chosen]),
+            "track": _named([t for _, t in columns.tracks], columns.track[chosen]),
+            "level": _named(level_names, columns.level[chosen]),
+            "best_level": _named(level_names, best_level[chosen]),
             "distance": pa.array(best_distance[chosen], pa.float64()),
             "own_distance": pa.array(own_distance[chosen], pa.float64()),
             "meets_own": pa.array(meets[chosen], pa.bool_()),
             "meets_above": pa.array(meets_above[chosen], pa.bool_()),
             "steps": pa.array(steps[chosen], pa.int32()),
-            "fit": pa.array(fit[chosen], pa.string()),
+            "fit": _named(_FITS, fit[chosen]),
         }
     )
     rows = []
@@ -251,8 +247,8 @@ def level_fit(framework: Framework, population: Any) -> LevelFit:
                 "level": level_id,
                 "employees": len(at),
                 "meeting": float(meets[at].mean()),
-                "under": int((fit[at] == "under").sum()),
-                "over": int((fit[at] == "over").sum()),
+                "under": int((fit[at] == 0).sum()),
+                "over": int((fit[at] == 1).sum()),
             }
         )
     schema = pa.schema(
@@ -267,6 +263,19 @@ def level_fit(framework: Framework, population: Any) -> LevelFit:
         ]
     )
     return LevelFit(employees=employees, levels=pa.Table.from_pylist(rows, schema=schema))
+
+
+#: Level fit's verdicts, in the order of their codes.
+_FITS = ("under", "over", "fits")
+
+
+def _named(names: Sequence[str], codes: np.ndarray) -> pa.Array:
+    """``names[code]`` per code as a string array; -1 is the last name, as numpy reads it.
+
+    Taken by Arrow from the few names: no Python string per employee.
+    """
+    table = pa.array(list(names) or [""], pa.string())
+    return table.take(pa.array(codes % len(table)))
 
 
 # --- rater drift -----------------------------------------------------------------------
@@ -376,7 +385,7 @@ def rater_drift(
         gaps.add(codes, cells)
     share = shares.means()
     n = np.zeros(raters, np.int64)
-    sums = np.zeros(raters, np.float64)
+    sums: np.ndarray = np.zeros(raters, np.float64)
     squares = 0.0
     clusters: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     compared_rows = 0
@@ -475,8 +484,6 @@ _CHUNK = 1 << 15
 _GROUPS = 1 << 10
 #: The bits a packed (sum, count) pair may use, sign included.
 _PACKED_BITS = 63
-#: Sums of whole numbers below ``2**_EXACT_BITS`` are exact in float64 (`np.bincount`).
-_EXACT_BITS = 53
 
 
 def _latest(columns: Columns, codes: np.ndarray) -> np.ndarray:
@@ -582,15 +589,13 @@ class _Counted:
 class _Kept:
     """What the second pass reads of one chunk's scores: a few bytes each.
 
-    Per score, in cube order: its ``slot`` among the chunk's pairs (``groups`` are their
-    rows of the pairs' arrays, ``span`` places each) and its ``value``.
+    Per score, in cube order: its ``slot`` among the pairs' arrays and its ``value``.
     Its (rater, person) cluster by runs of scores: ``run_length`` and ``run_cluster``
     (an index into ``cluster``, the chunk's clusters as keys ``rater * employees +
     person``, sorted, with ``cluster_rater``).
     """
 
     slot: np.ndarray
-    groups: np.ndarray
     value: np.ndarray
     run_length: np.ndarray
     run_cluster: np.ndarray
@@ -602,7 +607,6 @@ class _Kept:
         empty = np.zeros(0, np.int32)
         return cls(
             slot=empty,
-            groups=np.zeros(0, np.int64),
             value=empty,
             run_length=empty,
             run_cluster=empty,
@@ -632,8 +636,8 @@ class _Shares:
         self.groups = 0
         self.mark = np.zeros(self.raters * self.levels, np.int32)
         # Each pair's sum and count packed in one integer, ``sum << shift | count``, while
-        # both fit (the sum is at most the largest score times the employees): half the
-        # memory of two. Past that, ``numbers`` holds the counts apart.
+        # both fit (the sum is at most the largest score times the employees): one memory
+        # access per score instead of two. Past that, ``numbers`` holds the counts apart.
         self.shift = max(self.count.bit_length(), 1)
         self.own = np.zeros((0, self.span), np.int64)
         self.numbers: np.ndarray | None = None
@@ -677,44 +681,24 @@ class _Shares:
             max(int(rows.value.max()), -int(rows.value.min())),
             self.groups * count // (rows.start + int(run_person[-1]) + 1),
         )
-        # The chunk's groups, by level and then number: its scores are counted into
-        # rows of their own (a few thousand, where the pairs' arrays hold every group),
-        # added to the pairs' rows once, and each level's rows are next to each other.
-        used, local = np.unique(
-            run_level.astype(np.int64) * len(self.group) + run_group, return_inverse=True
-        )
-        groups = used % len(self.group)
-        span = self.span
-        slot = rows.place(heads, length, local.astype(np.int64) * span)
-        room = len(used) * span
-        counts = np.bincount(slot, minlength=room).reshape(len(used), span)
-        if (self.largest * self.count).bit_length() < _EXACT_BITS:
-            # Whole numbers below 2**53: every sum of them is exact in float64.
-            sums = np.bincount(slot, weights=rows.value, minlength=room).astype(np.int64)
-        else:
-            sums = np.zeros(room, np.int64)
-            np.add.at(sums, slot, rows.value.astype(np.int64))
-        sums = sums.reshape(len(used), span)
+        slot = rows.place(heads, length, run_group.astype(np.int64) * self.span)
         if self.numbers is None:
-            packed = sums << self.shift
-            packed += counts
-            self.own[groups] += packed
+            packed = rows.value.astype(np.int64)
+            packed <<= self.shift
+            packed += 1
+            np.add.at(self.own.reshape(-1), slot, packed)
         else:
-            self.own[groups] += sums
-            self.numbers[groups] += counts
-        # Each cell's sum and count, a level's rows at a time: a small array, where
-        # adding up the pairs' rows afterwards would read all of them once more.
-        level = used // len(self.group)
-        starts = np.flatnonzero(np.diff(level, prepend=-1))
-        at = level[starts]
-        cells = (self.levels, span)
-        self.total.reshape(cells)[at] += np.add.reduceat(sums, starts, axis=0)
-        self.number.reshape(cells)[at] += np.add.reduceat(counts, starts, axis=0)
+            np.add.at(self.own.reshape(-1), slot, rows.value.astype(np.int64))
+            np.add.at(self.numbers.reshape(-1), slot, np.ones(len(slot), np.int64))
+        # Each cell's sum and count as they come: a small array, where adding up the
+        # pairs' rows afterwards would read all of them once more.
+        cell = rows.place(heads, length, run_level.astype(np.int64) * self.span)
+        self.total += np.bincount(cell, weights=rows.value, minlength=len(self.total))
+        self.number += np.bincount(cell, minlength=len(self.number))
         persons = int(run_person[-1]) + 1
         cluster, run_cluster = np.unique(run_rater * persons + run_person, return_inverse=True)
         return _Kept(
-            slot=slot.astype(np.int32) if room < 2**31 else slot,
-            groups=groups,
+            slot=slot.astype(np.int32) if self.groups * self.span < 2**31 else slot,
             value=rows.value,
             run_length=length.astype(np.int32),
             run_cluster=run_cluster.astype(np.int32),
@@ -769,8 +753,7 @@ class _Shares:
         # In the index type: `np.bincount` would convert narrower ones first.
         which = np.repeat(kept.run_cluster.astype(np.intp), kept.run_length)
         by = np.repeat(kept.cluster_rater[kept.run_cluster], kept.run_length)
-        # The chunk's rows first: the scores' lookups then stay in a small array.
-        residual = self.own.view(np.float64)[kept.groups].reshape(-1).take(kept.slot)
+        residual = self.own.reshape(-1).view(np.float64).take(kept.slot)
         np.subtract(kept.value, residual, out=residual)
         clusters = np.bincount(
             kept.run_cluster, weights=kept.run_length, minlength=len(kept.cluster)

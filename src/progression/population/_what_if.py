@@ -690,9 +690,12 @@ class _CriticalRun(_Run):
             if found is None:
                 window = np.where(self.sustains, cycles, self.own) if cycles else self.own
                 at = (np.clip(window - 1, 0, self.width - 1), np.arange(self.n))
+                averages = [
+                    (strict, *_averages(n[at], d[at])) for strict, (n, d) in self.averages.items()
+                ]
                 found = self._read[cycles] = (
                     self.steady >= window,
-                    [(strict, *_averages(n[at], d[at])) for strict, (n, d) in self.averages.items()],
+                    averages,
                     None if self.lowest is None else self.lowest[at],
                 )
             steady, averages, lowest = found
@@ -796,9 +799,7 @@ class _Tally:
         found = np.bincount(self.level, weights=counts, minlength=len(self.level_names))
         return found.astype(np.int64)
 
-    def rates(
-        self, met: np.ndarray, ready: np.ndarray
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
+    def rates(self, met: np.ndarray, ready: np.ndarray) -> tuple[dict[str, Any], dict[str, Any]]:
         """Per level and per transition, `_rates` of the employees ``met`` and ``ready``."""
         size = len(self.names) + 1
         passing = np.bincount(self.group[met], minlength=size)[1:]
