@@ -512,6 +512,55 @@ def _chunks(count: int) -> list[np.ndarray]:
     return [np.arange(start, min(start + _CHUNK, count)) for start in range(0, count, _CHUNK)]
 
 
+def _one_rater(
+    columns: Columns,
+    role: Rater,
+    codes: np.ndarray,
+    held: np.ndarray,
+    cells: dict[Rater, np.ndarray] | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The scores of the one role that counts, for `_Counted.read`: ``(values, rows, rater)``.
+
+    ``values`` is the role's cube of the employees ``codes`` (``cells`` receives it),
+    ``rows`` the cells kept (a score with a rater id, at a held level), flat, and
+    ``rater`` their rater ids: the cells and ids `Columns.rated` gives, read without a
+    cube of rater ids, which mostly repeats each employee's usual rater. None when no
+    score has a rater id.
+    """
+    pop = columns.population
+    values = pop._cube(role, codes, columns.known)
+    if cells is not None:
+        cells[role] = values
+    usual = pop._rater_ids.get(role)
+    if usual is None:
+        return None
+    width, rated = values.shape[1:]
+    ids = usual[codes].astype(np.int32)
+    keep = values != pop._unrated
+    keep &= ((ids >= 0)[:, None] & (held >= 0))[:, :, None]
+    # The scores of anyone else: their own id, rated or not, as `Population._ids` has it.
+    other = pop._rater_id_cells[role]
+    column = np.full(len(pop._competencies), -1, np.int64)
+    column[list(columns.known)] = np.arange(len(columns.known))
+    at = np.minimum(np.searchsorted(codes, other["employee"]), max(len(codes) - 1, 0))
+    hit = np.flatnonzero(
+        (codes[at] == other["employee"]) & (column[other["competency"]] >= 0)
+        if len(other["employee"]) and len(codes)
+        else np.zeros(0, bool)
+    )
+    cycle = other["cycle"][hit].astype(np.int64)
+    flat = (at[hit] * width + cycle) * rated + column[other["competency"][hit]]
+    given = other["rater_id"][hit]
+    keep.reshape(-1)[flat] = (given >= 0) & (held[at[hit], cycle] >= 0)
+    rows = np.flatnonzero(keep)
+    rater = ids[rows // (width * rated)]
+    if len(flat):
+        place = np.minimum(np.searchsorted(rows, flat), max(len(rows) - 1, 0))
+        kept = np.flatnonzero(rows[place] == flat) if len(rows) else np.zeros(0, np.intp)
+        rater[place[kept]] = given[kept]
+    return values, rows, rater
+
+
 @attrs.frozen(kw_only=True)
 class _Counted:
     """One chunk's counted scores that have a rater and a held level, in cube order.
@@ -537,17 +586,26 @@ class _Counted:
         cls, columns: Columns, codes: np.ndarray, cells: dict[Rater, np.ndarray] | None = None
     ) -> _Counted:
         """The chunk ``codes``; ``cells`` receives the roles' scores read (`Columns.rated`)."""
-        found = columns.rated(codes, cells)
-        if found is None:
-            return cls.none()
-        values, counted_by = found
-        width, rated = values.shape[1:]
+        pop = columns.population
+        present = [r for r in columns.preferred if r in pop._scores]
         held = columns.held[codes]
-        keep = counted_by >= 0
-        unheld = held < 0
-        if unheld.any():
-            keep &= ~unheld[:, :, None]
-        rows = np.flatnonzero(keep)
+        if len(present) == 1 and columns.known:
+            found = _one_rater(columns, present[0], codes, held, cells)
+            if found is None:
+                return cls.none()
+            values, rows, rater = found
+        else:
+            counted = columns.rated(codes, cells)
+            if counted is None:
+                return cls.none()
+            values, counted_by = counted
+            keep = counted_by >= 0
+            unheld = held < 0
+            if unheld.any():
+                keep &= ~unheld[:, :, None]
+            rows = np.flatnonzero(keep)
+            rater = counted_by.reshape(-1)[rows]
+        width, rated = values.shape[1:]
         levels = max(len(columns.levels), 1)
         wide = np.int32 if len(codes) * levels < 2**31 else np.int64
         sitting = np.arange(len(codes), dtype=wide)[:, None] * levels + held
@@ -556,7 +614,7 @@ class _Counted:
         ).reshape(-1)
         return cls(
             value=values.reshape(-1)[rows],
-            rater=counted_by.reshape(-1)[rows],
+            rater=rater,
             sitting=sitting.reshape(-1)[rows // rated],
             cube=rows,
             levels=levels,
