@@ -816,14 +816,15 @@ class _Shares:
         clusters = np.bincount(
             kept.run_cluster, weights=kept.run_length, minlength=len(kept.cluster)
         ).astype(np.int64)
-        alone = np.flatnonzero(np.isnan(residual))
+        lone = np.isnan(residual)
+        alone = np.flatnonzero(lone)
         if len(alone) == len(residual):
             return None
         if len(alone):
             # Few scores have nobody else in their cell: zeros keep the rest in place.
             clusters -= np.bincount(which[alone], minlength=len(kept.cluster))
+            compared = residual[~lone]
             residual[alone] = 0.0
-            compared = np.delete(residual, alone)
         else:
             compared = residual
         # Not `np.dot`: its BLAS threads spin on a shared machine, a fifth of the run's

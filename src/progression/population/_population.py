@@ -644,7 +644,15 @@ class _Blocks:
             if not len(at):
                 continue
             place = self.position[index][competencies]
-            rows = np.searchsorted(self.members[index], codes[at])
+            members = self.members[index]
+            asked = codes[at]
+            low = int(np.searchsorted(members, asked[0]))
+            rows: np.ndarray | slice = slice(low, low + len(at))
+            if self.pairs is None or not np.array_equal(members[rows], asked):
+                rows = np.searchsorted(members, asked)
+            # Else packed scores of one stretch of the block's members (as a chunk of
+            # consecutive codes is): read from a slice, without a gather, into a new
+            # array all the same (`rows` unpacks them).
             if place.min() >= 0:
                 # Every competency asked for is in the block: one gather.
                 part = self.rows(index, rows)
