@@ -385,7 +385,7 @@ def rater_drift(
         gaps.add(codes, cells)
     share = shares.means()
     n = np.zeros(raters, np.int64)
-    sums: np.ndarray = np.zeros(raters, np.float64)
+    sums = np.zeros(raters, np.float64)
     squares = 0.0
     clusters: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     compared_rows = 0
@@ -399,13 +399,8 @@ def rater_drift(
         squares += square
         n += np.bincount(chunk.cluster_rater, weights=scored, minlength=raters).astype(np.int64)
         # In the rows' order, as one pass over every row would add them: the same
-        # rounding, whatever the chunks. `np.bincount` adds each bin's weights in
-        # order from 0.0: the sums so far, put first, carry on as `np.add.at` would.
-        sums = np.bincount(
-            np.concatenate([np.arange(raters), by]),
-            weights=np.concatenate([sums, residual]),
-            minlength=raters,
-        )
+        # rounding, whatever the chunks.
+        np.add.at(sums, by, residual)
         # Each person's scores lie in one chunk, so the (rater, person) clusters do too.
         summed = np.bincount(which, weights=residual, minlength=len(scored))
         some = scored > 0
@@ -837,32 +832,39 @@ class _Shares:
 
         Once every chunk is counted (`add`): each pair's row of the ``(groups, span)``
         sums then holds, as float64 in the same memory, ``(cell's sum - pair's sum) /
-        (cell's count - pair's count)``, NaN where nobody else scored the cell, so that
-        `residuals` reads one number per score. Returns per rater the sum over their
-        pairs of ``scores / sqrt(others' scores)``.
+        (cell's count - pair's count)`` in the cells the pair scored, NaN where nobody
+        else scored the cell, so that `residuals` reads one number per score (the cells
+        the pair did not score are never read, and left as they are). Returns per rater
+        the sum over their pairs of ``scores / sqrt(others' scores)``.
         """
-        total = self.total.reshape(self.levels, self.span)
+        span = self.span
+        total = self.total
         # The counts as floats: exact (far below 2**53), and no conversion per pair below.
-        number = self.number.astype(np.float64).reshape(self.levels, self.span)
+        number = self.number.astype(np.float64)
         mean = self.own.view(np.float64)
         part = np.zeros(self.groups, np.float64)
         for start in range(0, self.groups, _GROUPS):
             stop = min(start + _GROUPS, self.groups)
             level = self.key_of[start:stop] % self.levels
             sums, own = self._own(itemgetter(slice(start, stop)))
-            counted = own.astype(np.float64)
-            others = number[level]
+            # Only the cells a pair scored are worked out: under half of them, and
+            # square roots and divisions are most of the work.
+            here = np.flatnonzero(own)
+            cell = level[here // span] * span + here % span
+            counted = own.reshape(-1)[here].astype(np.float64)
+            others = number[cell]
             others -= counted
-            # A pair that did not score a cell adds 0 / sqrt(...) = 0.0 as it did when
-            # masked out: only cells nobody else scored need their zero put in.
+            # A pair that did not score a cell adds 0.0 to its share, as 0 / sqrt(...)
+            # did: its zero stays in place in the row. Where only the pair scored, 0.0.
             root = np.sqrt(np.where(others == 0, np.inf, others))
-            np.divide(counted, root, out=counted)
-            part[start:stop] = counted.sum(axis=1)
-            found = total[level]
-            found -= sums
+            shares = np.zeros(own.shape, np.float64)
+            shares.reshape(-1)[here] = counted / root
+            part[start:stop] = shares.sum(axis=1)
+            found = total[cell]
+            found -= sums.reshape(-1)[here]
             # Where nobody else scored a cell, its sum is the pair's: 0 / 0, NaN.
             with np.errstate(invalid="ignore", divide="ignore"):
-                np.divide(found, others, out=mean[start:stop])
+                mean[start:stop].reshape(-1)[here] = found / others
         self.numbers = None
         # Added up per rater in runs of `_CHUNK` groups, whatever `_GROUPS` is: the
         # same rounding as ever.
