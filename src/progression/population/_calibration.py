@@ -832,39 +832,32 @@ class _Shares:
 
         Once every chunk is counted (`add`): each pair's row of the ``(groups, span)``
         sums then holds, as float64 in the same memory, ``(cell's sum - pair's sum) /
-        (cell's count - pair's count)`` in the cells the pair scored, NaN where nobody
-        else scored the cell, so that `residuals` reads one number per score (the cells
-        the pair did not score are never read, and left as they are). Returns per rater
-        the sum over their pairs of ``scores / sqrt(others' scores)``.
+        (cell's count - pair's count)``, NaN where nobody else scored the cell, so that
+        `residuals` reads one number per score. Returns per rater the sum over their
+        pairs of ``scores / sqrt(others' scores)``.
         """
-        span = self.span
-        total = self.total
+        total = self.total.reshape(self.levels, self.span)
         # The counts as floats: exact (far below 2**53), and no conversion per pair below.
-        number = self.number.astype(np.float64)
+        number = self.number.astype(np.float64).reshape(self.levels, self.span)
         mean = self.own.view(np.float64)
         part = np.zeros(self.groups, np.float64)
         for start in range(0, self.groups, _GROUPS):
             stop = min(start + _GROUPS, self.groups)
             level = self.key_of[start:stop] % self.levels
             sums, own = self._own(itemgetter(slice(start, stop)))
-            # Only the cells a pair scored are worked out: under half of them, and
-            # square roots and divisions are most of the work.
-            here = np.flatnonzero(own)
-            cell = level[here // span] * span + here % span
-            counted = own.reshape(-1)[here].astype(np.float64)
-            others = number[cell]
+            counted = own.astype(np.float64)
+            others = number[level]
             others -= counted
-            # A pair that did not score a cell adds 0.0 to its share, as 0 / sqrt(...)
-            # did: its zero stays in place in the row. Where only the pair scored, 0.0.
+            # A pair that did not score a cell adds 0 / sqrt(...) = 0.0 as it did when
+            # masked out: only cells nobody else scored need their zero put in.
             root = np.sqrt(np.where(others == 0, np.inf, others))
-            shares = np.zeros(own.shape, np.float64)
-            shares.reshape(-1)[here] = counted / root
-            part[start:stop] = shares.sum(axis=1)
-            found = total[cell]
-            found -= sums.reshape(-1)[here]
+            np.divide(counted, root, out=counted)
+            part[start:stop] = counted.sum(axis=1)
+            found = total[level]
+            found -= sums
             # Where nobody else scored a cell, its sum is the pair's: 0 / 0, NaN.
             with np.errstate(invalid="ignore", divide="ignore"):
-                mean[start:stop].reshape(-1)[here] = found / others
+                np.divide(found, others, out=mean[start:stop])
         self.numbers = None
         # Added up per rater in runs of `_CHUNK` groups, whatever `_GROUPS` is: the
         # same rounding as ever.
