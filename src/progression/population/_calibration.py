@@ -29,9 +29,10 @@ Self versus manager gaps are ``self - manager`` over the cells both scored, per
 competency, with the same person-clustered interval at ``1 - alpha``.
 
 Rater drift reads the population in chunks of employees, twice over: the first pass
-adds each score into sums and counts per cell and per (rater, cell) pair, and keeps a
-few bytes per score (where its pair is, its value, its person's runs). Between the two,
-each pair's sums become the mean of the others' scores in its cell, so the second pass
+adds each score into sums and counts per (rater, cell) pair, and keeps a few bytes per
+score (where its pair is, its value, its person's runs). Between the two, the pairs'
+sums are added up per cell, and each pair's sums become the mean of the others' scores
+in its cell, so the second pass
 reads one number per score: it computes each compared score's difference from the
 others' mean and adds it into per-rater and per-(rater, person) sums. Nothing holds
 several wide columns per score of the whole population. Each rater's differences are
@@ -743,11 +744,6 @@ class _Shares:
         else:
             np.add.at(self.own.reshape(-1), slot, rows.value.astype(np.int64))
             np.add.at(self.numbers.reshape(-1), slot, np.ones(len(slot), np.int64))
-        # Each cell's sum and count as they come: a small array, where adding up the
-        # pairs' rows afterwards would read all of them once more.
-        cell = rows.place(heads, length, run_level.astype(np.int64) * self.span)
-        self.total += np.bincount(cell, weights=rows.value, minlength=len(self.total))
-        self.number += np.bincount(cell, minlength=len(self.number))
         persons = int(run_person[-1]) + 1
         cluster, run_cluster = np.unique(run_rater * persons + run_person, return_inverse=True)
         return _Kept(
@@ -827,6 +823,31 @@ class _Shares:
         squares = float(np.einsum("i,i->", compared, compared))
         return residual, by, which, clusters, len(compared), squares
 
+    def _cells(self) -> None:
+        """Each cell's sum and count (``total``, ``number``): its pairs' added up.
+
+        A level's pairs are read a block of rows at a time, each row whole. While sums
+        and counts are packed, the packed rows add up as they are: a cell's count is
+        below ``2**shift`` (one score per employee) and its sum fits as a pair's does.
+        """
+        level = self.key_of[: self.groups] % self.levels
+        order = np.argsort(level, kind="stable")
+        bounds = np.searchsorted(level[order], np.arange(self.levels + 1))
+        total = np.zeros((self.levels, self.span), np.int64)
+        number = np.zeros((self.levels, self.span), np.int64)
+        for at in range(self.levels):
+            for start in range(int(bounds[at]), int(bounds[at + 1]), _GROUPS):
+                rows = order[start : min(start + _GROUPS, int(bounds[at + 1]))]
+                total[at] += self.own[rows].sum(axis=0)
+                if self.numbers is not None:
+                    number[at] += self.numbers[rows].sum(axis=0)
+        if self.numbers is None:
+            number = total & ((1 << self.shift) - 1)
+            total >>= self.shift
+        # Whole numbers far below 2**53: exact as floats.
+        self.total = total.reshape(-1).astype(np.float64)
+        self.number = number.reshape(-1)
+
     def means(self) -> np.ndarray:
         """Turn each pair's sums into the others' mean in its cell; each rater's share.
 
@@ -836,6 +857,7 @@ class _Shares:
         `residuals` reads one number per score. Returns per rater the sum over their
         pairs of ``scores / sqrt(others' scores)``.
         """
+        self._cells()
         total = self.total.reshape(self.levels, self.span)
         # The counts as floats: exact (far below 2**53), and no conversion per pair below.
         number = self.number.astype(np.float64).reshape(self.levels, self.span)
