@@ -917,13 +917,22 @@ class _Gaps:
         if self.done:
             return
         columns = self.columns
-        mine = columns.role_rated(Rater.SELF, codes, cells)
+        pop = columns.population
+        # Only the people who rated themselves can have a gap: unless read already, the
+        # self scores are read for those the role scored at all (a few, as a rule).
+        scored = np.arange(len(codes))
+        if Rater.SELF not in cells and Rater.SELF in pop._raters():
+            scored = np.flatnonzero(pop._scores[Rater.SELF].block[codes] >= 0)
+        mine = columns.role_rated(
+            Rater.SELF, codes[scored], cells if len(scored) == len(codes) else None
+        )
         if mine is None:
             self.done = True
             return
         mine_values, mine_rated = mine
-        # Only the people who rated themselves can have a gap.
-        who = np.flatnonzero(mine_rated.reshape(len(codes), -1).any(axis=1))
+        some = np.flatnonzero(mine_rated.reshape(len(scored), -1).any(axis=1))
+        who = scored[some]
+        mine_values, mine_rated = mine_values[some], mine_rated[some]
         if Rater.MANAGER in cells:
             found = columns.role_rated(Rater.MANAGER, codes, cells)
             manager = None if found is None else (found[0][who], found[1][who])
@@ -932,10 +941,9 @@ class _Gaps:
         if manager is None:
             self.done = True
             return
-        both = mine_rated[who] & manager[1]
+        both = mine_rated & manager[1]
         # Exact in integers: the sums over cycles are the same as in floats. A type twice
         # the scores' width holds any difference; outside ``both`` it is zeroed.
-        mine_values = mine_values[who]
         wide = np.dtype(f"int{min(mine_values.dtype.itemsize * 16, 64)}")
         gap = np.subtract(mine_values, manager[0], dtype=wide)
         gap *= both
