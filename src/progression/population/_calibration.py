@@ -930,7 +930,7 @@ class _Gaps:
             self.done = True
             return
         mine_values, mine_rated = mine
-        some = np.flatnonzero(mine_rated.reshape(len(scored), -1).any(axis=1))
+        some = np.flatnonzero(mine_rated.any(axis=(1, 2)))
         who = scored[some]
         mine_values, mine_rated = mine_values[some], mine_rated[some]
         if Rater.MANAGER in cells:
