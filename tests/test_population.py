@@ -20,6 +20,7 @@ from progression import (
     EvaluationError,
     InvalidHistory,
     Rater,
+    UnreadableInput,
     evaluate,
     examples,
 )
@@ -114,6 +115,56 @@ def test_bad_rows_and_bad_histories_are_reported_not_dropped(tmp_path: Path) -> 
     assert sum(row["errors"] for row in summary) == 6
 
 
+def test_a_line_of_the_wrong_cells_is_reported_and_the_lines_after_it_still_named(
+    tmp_path: Path,
+) -> None:
+    ratings = (
+        "employee_id,cycle,competency,score\n"
+        "ann,2025-Q1,communication,4\n"
+        "ann,2025-Q1\n"  # line 3: too few cells
+        "cat,2025-Q1,communication,4\n"
+        "cat,2025-Q1,ownership,4,extra,cells\n"  # line 5: too many
+        "cat,2025-Q1,delivery,9\n"  # line 6: off the scale, row 2 of the table
+        "zed,2025-Q1\n"  # line 7: nobody known
+    )
+    paths = write(tmp_path, ratings=ratings)
+    result = evaluate_population(FRAMEWORK, Population.read(*paths))
+    found = {(e["employee_id"], e["line"], e["row"], e["code"]) for e in result.errors.to_pylist()}
+    assert {
+        ("ann", 3, None, "invalid_row"),
+        ("cat", 5, None, "invalid_row"),
+        (None, 7, None, "invalid_row"),
+    } <= found
+    message = errors_of(result, "ann")[0]["message"]
+    assert message == "2 cells in a row of 4 columns: expected 4 cells"  # as `evaluate` says
+    # The rows after a refused line keep their lines; their employee stays in error.
+    assert ("cat", 6, 2, "invalid_history") not in found  # cat was refused while loading
+    verdicts = {row["employee_id"]: row for row in result.verdicts.to_pylist()}
+    assert verdicts["ann"]["status"] is None
+    assert verdicts["ann"]["errors"] >= 1
+    # Everyone else is evaluated.
+    assert verdicts["dan"]["errors"] == 1  # the top of the track, as without the lines
+
+    # A history the framework refuses after a refused line: its line, not its row's + 2.
+    ratings = (
+        "employee_id,cycle,competency,score\nann,2025-Q1\nbob,2025-Q1\ncat,2025-Q1,delivery,9\n"
+    )
+    result = evaluate_population(FRAMEWORK, Population.read(*write(tmp_path, ratings=ratings)))
+    cat = errors_of(result, "cat")
+    assert [(e["line"], e["row"]) for e in cat] == [(4, 0)]
+    assert "score 9 for 'delivery'" in cat[0]["message"]
+
+
+def test_a_file_that_does_not_fit_its_header_or_utf8_is_unreadable(tmp_path: Path) -> None:
+    ratings = "employee_id,cycle,competency\nann,2025-Q1,communication,4\n"
+    with pytest.raises(UnreadableInput, match=r"line 2: 4 cells where the header has 3"):
+        Population.read(*write(tmp_path, ratings=ratings))
+    paths = write(tmp_path)
+    Path(paths[0]).write_bytes(RATINGS.replace("fay", "f\xe9y").encode("latin-1"))
+    with pytest.raises(UnreadableInput, match=r"ratings.csv: line 7: byte 0xe9 at column 2"):
+        Population.read(*paths)
+
+
 def test_strict_raises_every_problem_at_once(tmp_path: Path) -> None:
     population = Population.read(*write(tmp_path))
     with pytest.raises(InvalidHistory) as raised:
@@ -175,9 +226,17 @@ def test_the_results_as_pandas_polars_html_and_single_verdicts() -> None:
     assert "employees" in result._repr_html_()
     first = histories[0]
     assert result.verdict(first.employee) == evaluate(FRAMEWORK, first)
-    with pytest.raises(KeyError):
+    with pytest.raises(KeyError, match="no employee 'nobody' in the population"):
         result.verdict("nobody")
+    with pytest.raises(KeyError, match=f"did you mean {first.employee!r}"):
+        result.verdict(first.employee + "x")
     assert len(result) == len(histories)
+
+
+def test_a_mistyped_id_in_a_large_population_is_matched_among_its_neighbours() -> None:
+    result = evaluate_population(FRAMEWORK, Population.from_tables(*examples.population(25_000)))
+    with pytest.raises(KeyError, match="did you mean 'e12345'"):
+        result.verdict("e12345x")
 
 
 def test_the_forms_of_a_value_share_one_index_and_frames_get_plain_numbers() -> None:

@@ -148,8 +148,9 @@ def summary_lines(summary: Any) -> list[str]:
         ("level", "level"),
         ("employees", "employees"),
         ("ready", "ready"),
-        ("ready_pending_approval", "pending approval"),
         ("not_ready", "not ready"),
+        # A part of the not ready, so it follows them.
+        ("ready_pending_approval", "of which pending approval"),
         ("insufficient_data", "insufficient data"),
         ("errors", "errors"),
     )

@@ -931,19 +931,18 @@ class _Run:
         }
         problems = []
         for _, problem, kind in self.errors:
-            one_line = lines.get(problem.source or "", False)
+            where = lines.get(problem.source or "")
             line = problem.line
             row = None
-            if problem.source in lines and line is not None:
-                row = line - 2
-                if not one_line:
-                    line = None
-            if (
-                problem.segments
-                and isinstance(problem.segments[0], int)
-                and problem.source in lines
-            ):
-                row = problem.segments[0]
+            if where is not None and problem.segments:
+                if isinstance(problem.segments[0], int):
+                    # A row refused while loading: its line is already the file's.
+                    row = problem.segments[0]
+                elif line is not None:
+                    # An element of a history: its origin carries the row (`_origin`).
+                    row = line - 2
+                    line = where.line(row)
+            # Otherwise a line of a file that is no row at all: its line only.
             columns["source"].append(problem.source)
             columns["line"].append(line)
             columns["row"].append(row)

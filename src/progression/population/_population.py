@@ -147,12 +147,46 @@ def _table(data: Any, what: str) -> pa.Table:
         ) from None
 
 
+class _Refused(NamedTuple):
+    """A line of a CSV file that is not a row: too many or too few cells."""
+
+    line: int | None
+    cells: int
+    expected: int
+    text: str
+
+
+class _Lines(NamedTuple):
+    """Where each row of a table was read: the lines of a CSV file, or nothing.
+
+    ``one_per_row``: whether each row takes one line (no line breaks inside cells), so
+    that a row's line is known. ``refused``: lines that are not rows (a wrong number of
+    cells), left out of the table and reported; the rows after one are a line further on.
+    """
+
+    one_per_row: bool = False
+    refused: tuple[_Refused, ...] = ()
+
+    def line(self, row: int) -> int | None:
+        """The line of row ``row`` (the header is line 1), if known."""
+        if not self.one_per_row:
+            return None
+        line = row + 2
+        for refused in self.refused:
+            if refused.line is None or refused.line > line:
+                break
+            line += 1
+        return line
+
+
+_NO_LINES = _Lines()
+
+
 class _Rows:
     """Problems found in the rows of one table, as the CSV loader words them."""
 
-    def __init__(self, source: str, lines: bool) -> None:
+    def __init__(self, source: str, lines: _Lines) -> None:
         self.source = source
-        #: Whether row ``i`` is on line ``i + 2`` (a CSV file whose rows are one line each).
         self.lines = lines
         self.found: list[tuple[int, Problem]] = []
 
@@ -178,13 +212,32 @@ class _Rows:
                     expected=expected,
                     got=shown,
                     source=self.source,
-                    line=row + 2 if self.lines else None,
+                    line=self.lines.line(row),
+                ),
+            )
+        )
+
+    def refuse(self, employee: int, refused: _Refused) -> None:
+        """A line that is not a row: it has no row of the table, only its line."""
+        self.found.append(
+            (
+                employee,
+                # The single CSV loader's words for the same line.
+                Problem(
+                    message=(
+                        f"{refused.cells} cells in a row of {refused.expected} columns:"
+                        f" expected {refused.expected} cells"
+                    ),
+                    expected=f"{refused.expected} cells",
+                    source=self.source,
+                    line=refused.line,
                 ),
             )
         )
 
     def where(self, row: int) -> str:
-        return f"line {row + 2}" if self.lines else f"row {row}"
+        line = self.lines.line(row)
+        return f"line {line}" if line is not None else f"row {row}"
 
 
 def _present(indices: np.ndarray, size: int, *, none: bool = True) -> np.ndarray:
@@ -232,7 +285,7 @@ class _Encoded:
     looked up (the codes themselves, a cycle's ordinal, an employee's code).
     """
 
-    def __init__(self, column: pa.ChunkedArray) -> None:
+    def __init__(self, column: pa.ChunkedArray, known: pa.Array | None = None) -> None:
         chunks: list[pa.DictionaryArray] = []
         for chunk in column.chunks:
             if not pa.types.is_dictionary(chunk.type):
@@ -259,6 +312,18 @@ class _Encoded:
             if dictionaries
             else pa.array([], pa.string())
         )
+        stripped = pc.utf8_trim_whitespace(texts)
+        given = pc.fill_null(pc.not_equal(stripped, ""), False).to_numpy(zero_copy_only=False)
+        # Ids of employees met already are looked up among them at once, rather than
+        # first told apart among themselves (a column of ids repeats its dictionaries'
+        # texts little, and they are mostly known: the same hashing twice).
+        found = (
+            None
+            if known is None
+            else np.asarray(pc.index_in(stripped, value_set=known).fill_null(-1), np.int64)
+        )
+        # Every entry known (so none blank): which are in use matters not.
+        every = found is not None and bool((found >= 0).all())
         self.indices: list[np.ndarray] = []
         used = np.zeros(size, bool)
         for chunk, start in zip(chunks, self.starts, strict=True):
@@ -272,13 +337,17 @@ class _Encoded:
             count = len(chunk.dictionary)
             # Chunks of a row group share its dictionary: once every entry is seen in
             # use, the next chunks need no look.
-            if not used[start : start + count].all():
+            if not every and not used[start : start + count].all():
                 used[start : start + count] |= _present(values, count, none=bool(chunk.null_count))
-        stripped = pc.utf8_trim_whitespace(texts)
-        given = pc.fill_null(pc.not_equal(stripped, ""), False).to_numpy(zero_copy_only=False)
         #: Whether any row has no code (a null or blank cell).
         self.none = any(chunk.null_count for chunk in chunks) or bool((used & ~given).any())
         used &= given
+        if known is not None and found is not None and (every or not (found[used] < 0).any()):
+            # Every text used is known: the texts are ``known``.
+            self.kind = np.int16 if len(known) < 2**15 else np.int32
+            self.remap = (found if every else np.where(used, found, -1)).astype(self.kind)
+            self.texts: pa.Array = known
+            return
         if stripped.equals(texts) and len(dictionaries) == 1:
             distinct, same = texts, np.arange(size)
         else:
@@ -291,7 +360,7 @@ class _Encoded:
         self.kind = np.int16 if len(distinct) < 2**15 else np.int32
         #: The code of each entry of each dictionary, -1 for none.
         self.remap = np.where(used, number[same], -1).astype(self.kind)
-        self.texts: pa.Array = distinct.filter(pa.array(keep))
+        self.texts = distinct.filter(pa.array(keep))
 
     def _tables(self) -> Iterator[tuple[np.ndarray, pa.DictionaryArray, np.ndarray]]:
         """Each chunk's indices, the chunk, and the code of each of its entries.
@@ -309,9 +378,21 @@ class _Encoded:
         for indices, chunk, table in self._tables():
             # The chunk's own values, by its indices: one lookup per row.
             mine = values[table]
-            found[at : at + len(indices)] = (
-                mine[indices] if chunk.null_count else _gather(mine, chunk.indices)
-            )
+            part = found[at : at + len(indices)]
+            line = None if chunk.null_count else _linear(mine[:-1])
+            if line is not None:
+                # Values that rise or fall evenly along the chunk's dictionary (codes
+                # met in order, consecutive cycles, two raters): arithmetic on the
+                # indices, many times cheaper than a lookup per row.
+                # In the values' own type: wrapping around, the sums are exact modulo
+                # its size, and the values fit in it.
+                start, step = line
+                part[...] = indices
+                if step != 1:
+                    part *= _wrapped(step, part.dtype)
+                part += _wrapped(start, part.dtype)
+            else:
+                part[...] = mine[indices] if chunk.null_count else _gather(mine, chunk.indices)
             at += len(indices)
         return found
 
@@ -336,6 +417,22 @@ class _Encoded:
                 np.minimum.at(first, table[indices[heads]], heads + at)
             at += len(indices)
         return first
+
+
+def _linear(values: np.ndarray) -> tuple[int, int] | None:
+    """``(start, step)`` when ``values[i] == start + step * i`` for every ``i``, else None."""
+    if not len(values) or values.dtype.kind not in "iu":
+        return None
+    start = int(values[0])
+    step = int(values[1]) - start if len(values) > 1 else 1
+    if not np.array_equal(values, start + step * np.arange(len(values))):
+        return None
+    return start, step
+
+
+def _wrapped(value: int, dtype: np.dtype[Any]) -> Any:
+    """``value`` in the integer type ``dtype``, modulo its size."""
+    return np.array(value % (1 << (8 * dtype.itemsize)), np.uint64).astype(dtype)[()]
 
 
 def _gather(table: np.ndarray, indices: pa.Array | np.ndarray) -> np.ndarray:
@@ -375,7 +472,9 @@ class _Employees:
 
     def add(self, column: pa.ChunkedArray) -> np.ndarray:
         """Each row's employee code; ids not met before are added, first row first."""
-        encoded = _Encoded(column)
+        # Ids already met are looked up at once (the other tables name the employees
+        # of the first); a new id among them sends the column the general way.
+        encoded = _Encoded(column, self.all() if self.count else None)
         names = encoded.texts
         if self.count and len(names) <= self.count and names.equals(self.all()[: len(names)]):
             # The ids in the order already met (tables exported in one order): no lookup.
@@ -459,9 +558,8 @@ class _Blocks:
         ``track`` numbers each employee's family and track (the competencies rated
         follow them); ``scores`` are the lowest and highest score in any cube.
         """
-        n = len(track)
         k_count = cube.shape[2]
-        codes = np.arange(n, dtype=np.int32) if rows is None else rows.astype(np.int32)
+        codes = np.arange(len(track), dtype=np.int32) if rows is None else rows.astype(np.int32)
         # (rows, K): the highest score of each competency over the cycles, above the
         # type's minimum where there is one; cycle by cycle, with no cube-sized mask.
         highest = (
@@ -471,42 +569,12 @@ class _Blocks:
             np.maximum(highest, cube[:, cycle, :], out=highest)
         rated = highest != unrated
         del highest
-        anyone = np.flatnonzero(rated.any(axis=1))
-        order = anyone[np.argsort(track[codes[anyone]], kind="stable")]
-        tracks = track[codes[order]]
-        bounds = np.flatnonzero(np.r_[True, tracks[1:] != tracks[:-1], True])
-        parts: list[tuple[np.ndarray, np.ndarray]] = []
-        wide: list[np.ndarray] = []
-        for lo, hi in itertools.pairwise(bounds):
-            group = order[lo:hi]
-            # A track's competencies: those most of its employees were rated on; the
-            # few rated on others go to the last block.
-            core = rated[group].sum(axis=0) * 2 > len(group)
-            fits = ~(rated[group] & ~core).any(axis=1)
-            if fits.any():
-                parts.append((np.flatnonzero(core), np.sort(group[fits])))
-            wide.append(group[~fits])
-        rest = np.sort(np.concatenate(wide)) if wide else np.zeros(0, np.int64)
-        if len(rest):
-            parts.append((np.arange(k_count), rest))
-        # Scores spanning at most 15 values are held two to a byte, 0 for none.
-        low, high = scores
-        pairs: np.ndarray | None = None
-        if high - low < 15 and cube.dtype.itemsize <= 4:
-            values = np.full(16, unrated, cube.dtype)
-            values[1:] = np.arange(low, low + 15).clip(None, np.iinfo(cube.dtype).max)
-            every = np.arange(256)
-            # Each byte's two scores as one item twice their size: one plain gather.
-            both = np.ascontiguousarray(np.stack([values[every & 15], values[every >> 4]], 1))
-            pairs = both.view(f"u{2 * cube.dtype.itemsize}").reshape(256)
-        block = np.full(n, -1, _codes_for(len(parts)))
-        position = np.full((len(parts), k_count), -1, _codes_for(k_count))
-        competencies, members, held = [], [], []
-        for index, (comps, local) in enumerate(parts):
-            block[codes[local]] = index
-            position[index, comps] = np.arange(len(comps))
-            competencies.append(comps.astype(np.int16))
-            members.append(codes[local])
+        parts = cls.parts(rated, codes, track)
+        low = scores[0]
+        pairs = cls.pairs_for(cube.dtype, unrated, scores)
+        block, position, competencies, members = cls.layout(parts, codes, len(track), k_count)
+        held = []
+        for comps, local in parts:
             dense = cube[local]
             if not (len(comps) and comps[-1] - comps[0] + 1 == len(comps)):
                 dense = dense[:, :, comps]
@@ -528,6 +596,76 @@ class _Blocks:
                 dense = packed
             held.append(np.ascontiguousarray(dense))
         return cls(block, competencies, members, position, held, cube.dtype, pairs)
+
+    @staticmethod
+    def parts(
+        rated: np.ndarray, codes: np.ndarray, track: np.ndarray
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The blocks' competencies and rows (into ``rated``, sorted), by `split`'s rule.
+
+        ``rated`` (rows, K): whether each row's employee (``codes``, rising) has a score
+        on each competency in any cycle.
+        """
+        # Each row's competencies as bits, 64 a word: a row is tested in a few words.
+        packed = np.packbits(rated, axis=1, bitorder="little")
+        words = np.zeros((len(rated), -(-packed.shape[1] // 8) * 8), np.uint8)
+        words[:, : packed.shape[1]] = packed
+        bits = words.view(np.uint64)
+        del packed, words
+        anyone = np.flatnonzero(_nonzero_rows(bits))
+        order = anyone[np.argsort(track[codes[anyone]], kind="stable")]
+        tracks = track[codes[order]]
+        bounds = np.flatnonzero(np.r_[True, tracks[1:] != tracks[:-1], True])
+        parts: list[tuple[np.ndarray, np.ndarray]] = []
+        wide: list[np.ndarray] = []
+        for lo, hi in itertools.pairwise(bounds):
+            group = order[lo:hi]
+            # A track's competencies: those most of its employees were rated on; the
+            # few rated on others go to the last block.
+            core = np.count_nonzero(rated[group], axis=0) * 2 > len(group)
+            outside = np.zeros(bits.shape[1] * 64, bool)
+            outside[: len(core)] = ~core
+            mask = np.packbits(outside, bitorder="little").view(np.uint64)
+            fits = ~_nonzero_rows(bits[group] & mask)
+            if fits.any():
+                parts.append((np.flatnonzero(core), np.sort(group[fits])))
+            wide.append(group[~fits])
+        rest = np.sort(np.concatenate(wide)) if wide else np.zeros(0, np.int64)
+        if len(rest):
+            parts.append((np.arange(rated.shape[1]), rest))
+        return parts
+
+    @staticmethod
+    def pairs_for(dtype: np.dtype[Any], unrated: int, scores: tuple[int, int]) -> np.ndarray | None:
+        """The two scores of each byte, as one item, when scores are held two to a byte.
+
+        Scores spanning at most 15 values are held two to a byte, 0 for none.
+        """
+        low, high = scores
+        if not (high - low < 15 and dtype.itemsize <= 4):
+            return None
+        values = np.full(16, unrated, dtype)
+        values[1:] = np.arange(low, low + 15).clip(None, np.iinfo(dtype).max)
+        every = np.arange(256)
+        # Each byte's two scores as one item twice their size: one plain gather.
+        both = np.ascontiguousarray(np.stack([values[every & 15], values[every >> 4]], 1))
+        pairs: np.ndarray = both.view(f"u{2 * dtype.itemsize}").reshape(256)
+        return pairs
+
+    @staticmethod
+    def layout(
+        parts: list[tuple[np.ndarray, np.ndarray]], codes: np.ndarray, n: int, k_count: int
+    ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray], list[np.ndarray]]:
+        """``block``, ``position``, ``competencies`` and ``members`` of `parts`' blocks."""
+        block = np.full(n, -1, _codes_for(len(parts)))
+        position = np.full((len(parts), k_count), -1, _codes_for(k_count))
+        competencies, members = [], []
+        for index, (comps, local) in enumerate(parts):
+            block[codes[local]] = index
+            position[index, comps] = np.arange(len(comps))
+            competencies.append(comps.astype(np.int16))
+            members.append(codes[local])
+        return block, position, competencies, members
 
     def rows(self, index: int, rows: np.ndarray | slice) -> np.ndarray:
         """Rows of block ``index``, ``(len, C, its competencies)``, as scores."""
@@ -674,6 +812,17 @@ class _Blocks:
         if found is None:
             found = np.full((len(codes), *shape), unrated, self.dtype)
         return found
+
+
+def _nonzero_rows(items: np.ndarray, none: int = 0) -> np.ndarray:
+    """Which rows of a 2-D array have any item other than ``none``, column by column.
+
+    Rows of a few items each: numpy's ``any`` along them reads them item by item.
+    """
+    found = items[:, 0] != none if items.shape[1] else np.zeros(len(items), bool)
+    for column in range(1, items.shape[1]):
+        found |= items[:, column] != none
+    return found
 
 
 #: Employees between two running totals `_Grouped` keeps: one employee's rows are
@@ -920,7 +1069,7 @@ class Population:
     _held_rating_rows: np.ndarray | None
     _rating_rows_sorted: bool
     _sources: tuple[str, str, str]
-    _lines: tuple[bool, bool, bool]
+    _lines: tuple[_Lines, _Lines, _Lines]
     #: Arrays derived on demand, such as each employee's first stored score.
     _cache: dict[str, Any]
 
@@ -1014,7 +1163,7 @@ class Population:
             _table(levels, "levels"),
             None if events is None else _table(events, "events"),
             names,
-            (False, False, False),
+            (_NO_LINES, _NO_LINES, _NO_LINES),
         )
 
     @classmethod
@@ -1024,23 +1173,25 @@ class Population:
         """A population from CSV (``.csv``) or Parquet (``.parquet``, ``.pq``) files.
 
         Problems name the file and the line (CSV files whose rows are one line each)
-        or the row.
+        or the row. A CSV line with more or fewer cells than the header is left out and
+        reported as a problem of its employee, like a bad cell.
 
         Raises:
-            UnreadableInput: a file is missing, unreadable or of an unknown kind.
+            UnreadableInput: a file is missing, unreadable or of an unknown kind, not
+                UTF-8 text, or nine in ten of its lines do not fit its header.
             InvalidHistory: a required column is missing.
         """
         paths = (ratings, levels, events)
         tables: list[pa.Table | None] = []
-        lines: list[bool] = []
+        lines: list[_Lines] = []
         for path, dictionary in zip(paths, _DICTIONARY_COLUMNS, strict=True):
             if path is None:
                 tables.append(None)
-                lines.append(False)
+                lines.append(_NO_LINES)
                 continue
-            table, one_line = _read_file(Path(path), dictionary)
+            table, where = _read_file(Path(path), dictionary)
             tables.append(table)
-            lines.append(one_line)
+            lines.append(where)
         ratings_table, levels_table, events_table = tables
         assert ratings_table is not None
         assert levels_table is not None
@@ -1134,7 +1285,7 @@ class Population:
             pa.table({n: pa.array(v, string) for n, v in levels.items()}),
             pa.table({n: pa.array(v, string) for n, v in events.items()}),
             ("ratings", "levels", "events"),
-            (False, False, False),
+            (_NO_LINES, _NO_LINES, _NO_LINES),
             empty=empty,
             homes=homes,
             employees=everyone,
@@ -1537,7 +1688,7 @@ def _take_rows(held: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return found.reshape(len(rows), *held.shape[1:])
 
 
-def _origin(source: str, row: int, lines: bool) -> Origin:
+def _origin(source: str, row: int, lines: _Lines) -> Origin:
     """Where a row was read: its line, counting the header as line 1, as a CSV file has it.
 
     Rows of a table that is not a CSV file of one line per row are given the same way
@@ -1551,8 +1702,8 @@ def _cycle_names(first: int, count: int, cadence: Cadence) -> list[str]:
     return [str(Cycle.from_ordinal(first + c, cadence)) for c in range(count)]
 
 
-def _read_file(path: Path, dictionary: Sequence[str]) -> tuple[pa.Table, bool]:
-    """A table from a CSV or Parquet file, and whether each CSV row is one line."""
+def _read_file(path: Path, dictionary: Sequence[str]) -> tuple[pa.Table, _Lines]:
+    """A table from a CSV or Parquet file, and where its rows were read."""
     suffix = path.suffix.lower()
     if not path.is_file():
         raise UnreadableInput(f"{path}: no such file")
@@ -1561,42 +1712,99 @@ def _read_file(path: Path, dictionary: Sequence[str]) -> tuple[pa.Table, bool]:
             import pyarrow.parquet as pq  # noqa: PLC0415
 
             names = pq.read_schema(path).names
-            return pq.read_table(path, read_dictionary=[n for n in dictionary if n in names]), False
+            columns = [n for n in dictionary if n in names]
+            return pq.read_table(path, read_dictionary=columns), _NO_LINES
         if suffix == ".csv":
-            import pyarrow.csv as pcsv  # noqa: PLC0415
-
-            table = pcsv.read_csv(
-                path,
-                read_options=pcsv.ReadOptions(encoding="utf8"),
-                parse_options=pcsv.ParseOptions(newlines_in_values=True),
-                convert_options=pcsv.ConvertOptions(
-                    strings_can_be_null=False,
-                    column_types={
-                        n: pa.string()
-                        for n in (
-                            "employee_id",
-                            "cycle",
-                            "competency",
-                            "rater",
-                            "rater_id",
-                            "family",
-                            "track",
-                            "level",
-                            "since",
-                            "event",
-                            "requirement",
-                            "value",
-                            "note",
-                        )
-                    },
-                ),
-            )
-            with open(path, "rb") as file:
-                breaks = sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 24), b""))
-            return table, breaks in {table.num_rows, table.num_rows + 1}
+            return _read_csv(path)
+    except UnreadableInput:
+        raise
     except (OSError, pa.ArrowException) as exc:
         raise UnreadableInput(f"{path}: {exc}") from None
     raise UnreadableInput(f"{path}: expected a .csv or .parquet file")
+
+
+#: Columns read as text whatever they hold: ids that look like numbers stay as written.
+_TEXT_COLUMNS = (
+    "employee_id",
+    "cycle",
+    "competency",
+    "rater",
+    "rater_id",
+    "family",
+    "track",
+    "level",
+    "since",
+    "event",
+    "requirement",
+    "value",
+    "note",
+)
+
+
+def _read_csv(path: Path) -> tuple[pa.Table, _Lines]:
+    """A CSV file's table and lines; lines of the wrong number of cells are refused.
+
+    A refused line is left out and reported with the employee of its row, as a bad
+    cell would be: one broken line in a company's export stops nobody else. A file
+    nine in ten of whose lines are refused (a header that does not match) is unreadable.
+    """
+    import pyarrow.csv as pcsv  # noqa: PLC0415
+
+    refused: list[_Refused] = []
+
+    def refuse(row: Any) -> str:
+        refused.append(
+            _Refused(row.number, int(row.actual_columns), int(row.expected_columns), row.text)
+        )
+        return "skip"
+
+    def read(threads: bool) -> pa.Table:
+        return pcsv.read_csv(
+            path,
+            read_options=pcsv.ReadOptions(encoding="utf8", use_threads=threads),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=refuse),
+            convert_options=pcsv.ConvertOptions(
+                strings_can_be_null=False, column_types=dict.fromkeys(_TEXT_COLUMNS, pa.string())
+            ),
+        )
+
+    try:
+        table = read(True)
+        if refused:
+            # Read in parallel, a refused line's number is not known: read once more in
+            # one thread, where it is (a file with broken lines is the rare case).
+            refused.clear()
+            table = read(False)
+    except pa.ArrowInvalid as exc:
+        if "UTF8" in str(exc) or "UTF-8" in str(exc):
+            raise UnreadableInput(_not_utf8(path)) from None
+        raise
+    if refused and len(refused) > 9 * table.num_rows:
+        first = refused[0]
+        raise UnreadableInput(
+            f"{path}: line {first.line}: {first.cells} cells where the header has"
+            f" {first.expected} ({len(refused):,} of {len(refused) + table.num_rows:,} rows"
+            f" alike): expected every row to have the header's {first.expected} cells"
+        )
+    with open(path, "rb") as file:
+        breaks = sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 24), b""))
+    one_per_row = breaks - len(refused) in {table.num_rows, table.num_rows + 1}
+    ordered = sorted(refused, key=lambda r: -1 if r.line is None else r.line)
+    return table, _Lines(one_per_row, tuple(ordered))
+
+
+def _not_utf8(path: Path) -> str:
+    """Where a file stops being UTF-8 text, for the message refusing it."""
+    with open(path, "rb") as file:
+        for number, line in enumerate(file, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return (
+                    f"{path}: line {number}: byte {line[exc.start]:#04x} at column"
+                    f" {exc.start + 1} is not UTF-8 text: expected a file in UTF-8"
+                )
+    return f"{path}: not UTF-8 text: expected a file in UTF-8"
 
 
 def _check_columns(table: pa.Table, required: Sequence[str], source: str) -> None:
@@ -1657,7 +1865,7 @@ def _build(
     levels: pa.Table,
     events: pa.Table | None,
     sources: tuple[str, str, str],
-    lines: tuple[bool, bool, bool],
+    lines: tuple[_Lines, _Lines, _Lines],
     *,
     empty: Sequence[tuple[str, str]] = (),
     homes: Sequence[tuple[str, str, str]] = (),
@@ -1757,7 +1965,7 @@ def _build(
     bad[other] = True
     keep = np.flatnonzero(~bad)
     # Assignments sorted by employee, then since; two starting together are refused.
-    by = keep[np.lexsort((keep, l_since[keep], l_emp[keep]))]
+    by = _sorted(keep, l_emp, l_since)
     twice = np.flatnonzero(
         (l_emp[by][1:] == l_emp[by][:-1]) & (l_since[by][1:] == l_since[by][:-1])
     )
@@ -1914,6 +2122,23 @@ def _build(
     first = min(lo for lo, _ in spans) if spans else 0
     count = max(hi for _, hi in spans) - first + 1 if spans else 0
 
+    # --- assignments by employee --------------------------------------------------------
+    a_emp = l_emp[by]
+    offsets = np.zeros(n + 1, np.int64)
+    np.add.at(offsets, a_emp + 1, 1)
+    offsets = np.cumsum(offsets)
+    track = np.full(n, -1, np.int32)
+    if len(by):
+        last = offsets[1:] - 1
+        has_rows = offsets[1:] > offsets[:-1]
+        track[has_rows] = l_track[by[last[has_rows]]]
+    for code, track_code in home_track.items():
+        track[code] = track_code
+    family_all = np.full(n, -1, np.int32)
+    family_all[: len(family)] = family
+    # The competencies rated follow each employee's family and track.
+    home = (family_all.astype(np.int64) + 1) * (len(tracks) + 1) + track + 1
+
     # --- the score cubes ------------------------------------------------------------------
     k_count = len(competencies)
     scores_valid = pick(r_score)
@@ -1937,6 +2162,8 @@ def _build(
             r_score,
             None if rater_ids is None else rater_ids[0],
             axis,
+            home,
+            (low, high),
         )
         if everything and len(r_bad)
         else None
@@ -1961,7 +2188,7 @@ def _build(
     )
     nesting, comp_rank, rater_rank = found.order
     competencies = [competencies[int(i)] for i in np.argsort(comp_rank)]
-    cubes, cube_rows = found.cubes, found.rows
+    cubes, cube_rows, blocks = found.cubes, found.rows, dict(found.blocks or {})
     usual_ids, other_ids = found.usual_ids, found.other_ids
     reviewed, rating_rows_array, in_order = found.reviewed, found.first_rows, found.in_order
     rater_order = tuple(RATERS[int(i)] for i in np.argsort(rater_rank))
@@ -1972,29 +2199,9 @@ def _build(
     for code, (_, cycle_text) in zip(empty_codes, empty, strict=True):
         ordinal = Cycle.parse(cycle_text).ordinal
         reviewed[int(code), ordinal - first] = True
-
-    # --- assignments by employee --------------------------------------------------------
-    a_emp = l_emp[by]
-    offsets = np.zeros(n + 1, np.int64)
-    np.add.at(offsets, a_emp + 1, 1)
-    offsets = np.cumsum(offsets)
-    track = np.full(n, -1, np.int32)
-    if len(by):
-        last = offsets[1:] - 1
-        has_rows = offsets[1:] > offsets[:-1]
-        track[has_rows] = l_track[by[last[has_rows]]]
-    for code, track_code in home_track.items():
-        track[code] = track_code
-    family_all = np.full(n, -1, np.int32)
-    family_all[: len(family)] = family
-    blocks: dict[Rater, _Blocks] = {}
     for rater in list(cubes):
         blocks[rater] = _Blocks.split(
-            cubes.pop(rater),
-            cube_rows[rater],
-            (family_all.astype(np.int64) + 1) * (len(tracks) + 1) + track + 1,
-            unrated,
-            (low, high),
+            cubes.pop(rater), cube_rows[rater], home, unrated, (low, high)
         )
     # An employee all of whose level rows were refused has no family: only problems.
 
@@ -2007,6 +2214,9 @@ def _build(
             rated |= kept.block >= 0
         heads = rating_rows_array[rated]
         counted = not len(heads) or (heads[0] == 0 and bool(np.all(heads[1:] > heads[:-1])))
+    for rows, table in ((level_rows, levels), (rating_rows, ratings), (event_rows, events)):
+        if table is not None:
+            _report_refused(rows, table.column_names, order)
     problems = [*level_rows.found, *rating_rows.found, *event_rows.found]
     refs = np.asarray(pc.index_in(rater_names, value_set=order.all()).fill_null(-1), np.int64)
     alone = refs < 0
@@ -2064,6 +2274,22 @@ def _build(
     for name, value in values.items():
         object.__setattr__(population, name, value)
     return population
+
+
+def _report_refused(rows: _Rows, names: Sequence[str], order: _Employees) -> None:
+    """The lines of ``rows``' file that were not rows, each with its employee if known."""
+    if not rows.lines.refused:
+        return
+    import csv  # noqa: PLC0415
+
+    column = names.index("employee_id") if "employee_id" in names else -1
+    ids = []
+    for refused in rows.lines.refused:
+        cells = next(csv.reader([refused.text]), [])
+        ids.append(cells[column].strip() if 0 <= column < len(cells) else "")
+    known = pc.index_in(pa.array(ids, pa.string()), value_set=order.all()).fill_null(-1)
+    for refused, code in zip(rows.lines.refused, known.to_pylist(), strict=True):
+        rows.refuse(int(code), refused)
 
 
 class _Axis(NamedTuple):
@@ -2236,10 +2462,16 @@ class _Scores(NamedTuple):
     reviewed: np.ndarray
     first_rows: np.ndarray
     in_order: bool = True
+    #: The blocks themselves, when read straight from the rows (``cubes`` then empty).
+    blocks: dict[Rater, _Blocks] | None = None
 
 
 #: Rows handled at once by `_grouped_cubes`: their temporaries stay in the CPU's caches.
 _BATCH = 1 << 20
+#: Rows `_grouped_cubes` reads at once: their temporaries stay in the CPU's own cache.
+_STEP = 1 << 17
+#: The most entries `_grouped_cubes`' table of places within a block may have.
+_PLACES = 1 << 22
 
 
 def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
@@ -2250,8 +2482,10 @@ def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
     r_score: np.ndarray,
     r_ids: np.ndarray | None,
     axis: _Axis,
+    home: np.ndarray,
+    scores: tuple[int, int],
 ) -> _Scores | None:
-    """The cubes in one pass, if the rows are as exports write them, else None.
+    """The blocks straight from the rows, if the rows are as exports write them, else None.
 
     That is: no row refused, each employee's rows together, each review's in one
     consistent order, no score given twice. `_cubes` handles any other rows.
@@ -2260,14 +2494,18 @@ def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
     order `_learn_order` learns from all of them: both pick, among the orders the rows'
     successions allow, the one that puts smaller codes first, and the rows of the whole
     table allow no order the first rows do not.
+
+    No dense cube is built. A first pass over the rows checks their order and marks
+    which competencies each employee was rated on by each role: that is all
+    `_Blocks.parts` needs to place them. A second pass writes each score at its place
+    in the blocks, one scatter: the place is the employee's slot (a lookup by employee
+    and role) plus that of the cycle and competency within the block (a lookup in a
+    small table by block and the row's rank within the employee's rows, which the
+    first pass computed to check the order). Scores held two to a byte are written a
+    nibble a byte, each to its own, then paired: no two rows write the same byte.
     """
     n, first, count, k_count, dtype, unrated = axis
     total = len(r_emp)
-    heads = np.flatnonzero(r_emp[1:] != r_emp[:-1]) + 1
-    starts = np.r_[0, heads]
-    run_emp = r_emp[starts]
-    if np.bincount(run_emp, minlength=n).max() > 1:
-        return None  # someone's rows are in more than one place
     prefix = min(total, _BATCH)
     nesting, comp_rank, rater_rank = _learn_order(
         r_emp[:prefix],
@@ -2277,116 +2515,202 @@ def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
         k_count,
         len(RATERS),
     )
-    cubes: dict[int, np.ndarray] = {}
-    flats: dict[int, np.ndarray] = {}
-    # Each role's reviews with a score, (employee, cycle) flat: from the rows, cheaper
-    # than looking for a score in every cell of the cube afterwards.
-    givens: dict[int, np.ndarray] = {}
-    other: dict[int, list[tuple[np.ndarray, ...]]] = {}
     roles = len(RATERS)
-    # Every role's usual rater id, by role then employee: one lookup for all the rows.
+    # Whether each employee was rated on each competency by each role, (N, roles, K):
+    # indexed by (employee, role) as one number, employee first, so that an
+    # employee's rows read one small stretch of each table indexed by it.
+    rated = np.zeros(n * roles * k_count, bool)
+    other: dict[int, list[tuple[np.ndarray, ...]]] = {i: [] for i in range(roles)}
+    # Every role's usual rater id, by employee then role: one lookup for all the rows.
     usual = np.full(roles * n if r_ids is not None else 0, -2, np.int32)
-    role_type = np.int32 if roles * n < 2**31 else np.int64
     n_outer, n_inner = (roles, k_count) if nesting == "rater" else (k_count, roles)
+    span = max(count, 1) * max(n_outer, 1) * max(n_inner, 1)
     # The order within an employee's rows in 32 bits where it fits: half the bytes of
     # a key holding the employee too, and the employee's runs are compared apart.
-    narrow = max(count, 1) * max(n_outer, 1) * max(n_inner, 1) < 2**31
-    within_type = np.int32 if narrow else np.int64
+    within_type = np.int32 if span < 2**31 else np.int64
+    # Each row's rank within its employee's rows, kept for the second pass.
+    ranks: np.ndarray = np.empty(total, np.int16 if span < 2**15 else within_type)
     # Ranks equal to the codes (rows that name competencies and roles in the order
-    # they first appear) need no lookup.
+    # they first appear) need no lookup; the roles' ranks are read from the bits of one
+    # number, a few operations where a lookup by row costs many more.
     comp_same = np.array_equal(comp_rank, np.arange(k_count))
     rater_same = np.array_equal(rater_rank, np.arange(roles))
+    # A byte a role (ranks below 128, so the top one keeps the sign bit clear).
+    shifts = roles <= np.dtype(within_type).itemsize
+    rater_bits = within_type(
+        sum(int(r) << (8 * i) for i, r in enumerate(rater_rank)) if shifts else 0
+    )
+    heads: list[np.ndarray] = []
     last_within = -1
     last_emp = -1
-    for lo in range(0, total, _BATCH):
-        hi = min(lo + _BATCH, total)
+    for lo in range(0, total, _STEP):
+        hi = min(lo + _STEP, total)
         emp = r_emp[lo:hi]
         cyc: np.ndarray = r_cycle[lo:hi].astype(within_type)
         cyc -= first
         comp = r_comp[lo:hi] if comp_same else comp_rank[r_comp[lo:hi]]
         rater = r_rater[lo:hi]
-        ranked = rater if rater_same else rater_rank[rater]
+        if rater_same:
+            ranked = rater
+        elif not shifts:
+            ranked = rater_rank[rater]
+        else:
+            ranked = rater.astype(within_type)
+            ranked <<= 3
+            np.right_shift(rater_bits, ranked, out=ranked)
+            ranked &= 255
         outer, inner = (ranked, comp) if nesting == "rater" else (comp, ranked)
         within: np.ndarray = cyc * n_outer
         within += outer
         within *= n_inner
         within += inner
+        del outer, inner, ranked
         # Strictly rising within each employee: in order, and no score given twice.
         if emp[0] == last_emp and within[0] <= last_within:
             return None
-        if np.any((within[1:] <= within[:-1]) & (emp[1:] == emp[:-1])):
+        changes = emp[1:] != emp[:-1]
+        if np.any((within[1:] <= within[:-1]) & ~changes):
             return None
+        heads.append(np.flatnonzero(changes) + (lo + 1))
+        if emp[0] != last_emp:
+            heads.append(np.array([lo]))
         last_within, last_emp = int(within[-1]), int(emp[-1])
-        del within, outer, inner, ranked
-        review = emp.astype(np.int64)
-        review *= count
-        review += cyc
-        score = r_score[lo:hi]
-        masks = [(i, rater == i) for i in range(roles)]
-        masks = [(i, mine) for i, mine in masks if mine.any()]
-        for i, mask in masks:
-            if i not in cubes:
-                cubes[i] = np.full((n, count, k_count), unrated, dtype)
-                flats[i] = cubes[i].reshape(-1)
-                givens[i] = np.zeros(n * count, bool)
-                other[i] = []
-            # A batch of one role's rows (the usual case for a role rating few) needs
-            # no mask.
-            mine = None if len(masks) == 1 else mask
-            review_m = review if mine is None else review[mine]
-            givens[i][review_m] = True
-            cell = review_m * k_count
-            del review_m
-            cell += comp if mine is None else comp[mine]
-            flats[i][cell] = score if mine is None else score[mine]
-            del cell
+        ranks[lo:hi] = within
+        del within, changes
+        pair = emp.astype(np.intp)
+        pair *= roles
+        pair += rater
+        cell = pair * k_count
+        cell += comp
+        rated[cell] = True
+        del cell
         if r_ids is None:
             continue
         ids = r_ids[lo:hi]
-        whose: np.ndarray = rater.astype(role_type)
-        whose *= n
-        whose += emp
         # The usual rater id: that of the employee's first row by the role (the first
         # of each run; reversed, the first of the runs assigned last wins).
-        at = np.r_[0, np.flatnonzero(whose[1:] != whose[:-1]) + 1]
-        at = at[usual[whose[at]] == -2][::-1]
-        usual[whose[at]] = ids[at]
-        differ = np.flatnonzero(ids != usual[whose])
-        if len(differ):
-            for i, _ in masks:
-                taken = differ[rater[differ] == i]
-                if len(taken):
-                    other[i].append((emp[taken], cyc[taken], comp[taken], ids[taken]))
-    present = sorted(cubes)
+        runs = np.r_[0, np.flatnonzero(pair[1:] != pair[:-1]) + 1]
+        at = runs[usual[pair[runs]] == -2][::-1]
+        usual[pair[at]] = ids[at]
+        # Each row's usual id, looked up once a run and repeated along it.
+        expected = np.repeat(usual[pair[runs]], np.diff(np.r_[runs, len(pair)]))
+        differ = np.flatnonzero(ids != expected)
+        del expected
+        for i in range(roles):
+            taken = differ[rater[differ] == i]
+            if len(taken):
+                other[i].append((emp[taken], cyc[taken], comp[taken], ids[taken]))
+    starts = np.sort(np.concatenate(heads)) if heads else np.zeros(0, np.intp)
+    run_emp = r_emp[starts]
+    if np.bincount(run_emp, minlength=n).max() > 1:
+        return None  # someone's rows are in more than one place
+    by_role = rated.reshape(n, roles, k_count)
+    present = [i for i in range(roles) if by_role[:, i, :].any()]
+    pairs = _Blocks.pairs_for(np.dtype(dtype), unrated, scores)
+    codes = np.arange(n, dtype=np.int32)
+    # Each block's place in one buffer of units (a score, or a nibble when two share a
+    # byte), each (member, cycle) a row of ``width`` units.
+    layouts: dict[int, tuple[Any, ...]] = {}
+    widths: list[int] = []
+    bases: list[int] = []
+    units = 0
+    # Each (employee, role)'s first unit, times 2**22, plus its block's first entry in
+    # the table below: one lookup for both.
+    where = np.zeros(n * roles, np.int64)
+    for i in present:
+        parts = _Blocks.parts(np.ascontiguousarray(by_role[:, i, :]), codes, home)
+        layout = _Blocks.layout(parts, codes, n, k_count)
+        layouts[i] = layout
+        for comps, members in zip(layout[2], layout[3], strict=True):
+            width = len(comps) if pairs is None else 2 * ((len(comps) + 1) // 2)
+            row = count * width
+            first_units = units + row * np.arange(len(members), dtype=np.int64)
+            where[members.astype(np.int64) * roles + i] = (first_units << 22) + len(widths) * span
+            widths.append(width)
+            bases.append(units)
+            units += row * len(members)
+    del rated, by_role
+    if len(widths) * span > _PLACES or units >= 2**40:
+        return None  # too many blocks, cycles or competencies for the table: dense cubes
+    # Each block's unit of each rank within an employee's rows: the cycle's row, then
+    # the competency's place in the block (the role's is the block's own).
+    every = np.arange(span).reshape(max(count, 1), max(n_outer, 1), max(n_inner, 1))
+    rank_comp = every % n_inner if nesting == "rater" else every // n_inner % n_outer
+    rank_cycle = every // (n_outer * n_inner)
+    places = np.zeros(len(widths) * span, np.int64)
+    at_block = 0
+    for i in present:
+        position = layouts[i][1]
+        for index in range(len(layouts[i][2])):
+            place = position[index][rank_comp].astype(np.int64)
+            place += rank_cycle * widths[at_block]
+            places[at_block * span : (at_block + 1) * span] = place.reshape(-1)
+            at_block += 1
+    buffer = np.zeros(units, np.uint8) if pairs is not None else np.full(units, unrated, dtype)
+    below = np.array(scores[0] - 1).astype(np.uint8)
+    for lo in range(0, total, _STEP):
+        hi = min(lo + _STEP, total)
+        pair = r_emp[lo:hi].astype(np.intp)
+        pair *= roles
+        pair += r_rater[lo:hi]
+        both = where[pair]
+        del pair
+        entry = both & (2**22 - 1)
+        entry += ranks[lo:hi]
+        unit = places[entry]
+        del entry
+        both >>= 22
+        unit += both
+        del both
+        score = r_score[lo:hi]
+        if pairs is not None:
+            # Each score's difference from the one below the lowest, 1 to 15, wrapping
+            # around in 8 bits exactly where a wider type would not.
+            nibble = score.astype(np.uint8)
+            nibble -= below
+            buffer[unit] = nibble
+        else:
+            buffer[unit] = score
+    del where, places, ranks
+    if pairs is not None:
+        # Two nibbles, as one little-endian 16-bit number ``low + 256 * high``, to
+        # one byte ``low + 16 * high``.
+        both_units = buffer.view("<u2")
+        packed = both_units >> 4
+        packed |= both_units
+        buffer = packed.astype(np.uint8)
+        del both_units, packed
     reviewed = np.zeros((n, count), bool)
-    rows: dict[Rater, np.ndarray | None] = {}
-    kept: dict[Rater, np.ndarray] = {}
+    blocks: dict[Rater, _Blocks] = {}
     usual_ids: dict[Rater, np.ndarray] = {}
     other_ids: dict[Rater, dict[str, np.ndarray]] = {}
+    at_block = 0
     for i in present:
+        block, position, competencies, members = layouts[i]
+        held = []
+        for index in range(len(members)):
+            width = widths[at_block] // (1 if pairs is None else 2)
+            base = bases[at_block] // (1 if pairs is None else 2)
+            reviews = len(members[index]) * count
+            rows = buffer[base : base + reviews * width].reshape(reviews, width)
+            held.append(rows.reshape(len(members[index]), count, width))
+            # A review with any score by anyone: a cell of none holds 0 (packed) or
+            # the type's minimum.
+            given = _nonzero_rows(rows, 0 if pairs is not None else unrated)
+            reviewed[members[index]] |= given.reshape(len(members[index]), count)
+            at_block += 1
         rater_i = RATERS[i]
-        cube = cubes.pop(i)
-        del flats[i]
-        given = givens.pop(i).reshape(n, count)
-        reviewed |= given
-        rated = given.any(axis=1)
-        if np.count_nonzero(rated) * 4 >= n * 3:
-            rows[rater_i] = None
-            kept[rater_i] = cube
-        else:
-            # Few employees rated by this role: a cube of their rows only.
-            mine_rows = np.flatnonzero(rated).astype(np.int32)
-            rows[rater_i] = mine_rows
-            kept[rater_i] = cube[mine_rows]
-        del cube
+        blocks[rater_i] = _Blocks(
+            block, competencies, members, position, held, np.dtype(dtype), pairs
+        )
         if r_ids is not None:
-            ids_i = usual[i * n : (i + 1) * n].copy()
+            ids_i = usual[i::roles].copy()
             ids_i[ids_i == -2] = -1
             usual_ids[rater_i] = ids_i
-            parts = other[i]
+            parts_i = other[i]
             other_ids[rater_i] = {
-                name: np.concatenate([p[j] for p in parts]).astype(np.int32)
-                if parts
+                name: np.concatenate([p[j] for p in parts_i]).astype(np.int32)
+                if parts_i
                 else np.zeros(0, np.int32)
                 for j, name in enumerate(("employee", "cycle", "competency", "rater_id"))
             }
@@ -2394,12 +2718,13 @@ def _grouped_cubes(  # noqa: PLR0917 - the rating rows' columns
     first_rows[run_emp] = starts
     return _Scores(
         (nesting, comp_rank, rater_rank),
-        kept,
-        rows,
+        {},
+        {},
         usual_ids,
         other_ids,
         reviewed,
         first_rows,
+        blocks=blocks,
     )
 
 
@@ -2484,6 +2809,25 @@ def _scores(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
             parsed[index] = int(text)
             valid[index] = True
     return parsed[codes], valid[codes]
+
+
+def _sorted(rows: np.ndarray, *keys: np.ndarray) -> np.ndarray:
+    """``rows`` sorted by ``keys`` (the first the most significant), then by themselves.
+
+    Exports write rows already in that order: checking it is a few passes, where
+    sorting is many.
+    """
+    columns = [key[rows] for key in keys]
+    if len(rows) > 1:
+        settled = np.zeros(len(rows) - 1, bool)
+        ordered = np.ones(len(rows) - 1, bool)
+        for column in (*columns, rows):
+            before, after = column[:-1], column[1:]
+            ordered &= settled | (before <= after)
+            settled |= before < after
+        if ordered.all():
+            return rows
+    return rows[np.lexsort((rows, *reversed(columns)))]
 
 
 def _report_empty(
@@ -2688,7 +3032,7 @@ def _events(  # noqa: PLR0917 - the columns read so far
         bad[row] = True
     bad |= foreign(rows, emp, cadence, "cycle", events.column("cycle"))
     keep = np.flatnonzero(~bad)
-    keep = keep[np.lexsort((keep, cycle[keep], emp[keep]))]
+    keep = _sorted(keep, emp, cycle)
     # An approval step recorded twice in one cycle.
     ap = keep[approval[keep]]
     ap = ap[np.lexsort((ap, name[ap], cycle[ap], emp[ap]))]
@@ -2708,7 +3052,7 @@ def _events(  # noqa: PLR0917 - the columns read so far
             step,
         )
     keep = np.setdiff1d(keep, twice, assume_unique=True)
-    keep = keep[np.lexsort((keep, cycle[keep], emp[keep]))]
+    keep = _sorted(keep, emp, cycle)
     # Each distinct value's parts once; a row takes its value's (evidence rows only).
     parts = [(0, 0) if p[1] is None else (p[1].numerator, p[1].denominator) for p in parsed]
     taken = np.where(evidence[keep], value_codes[keep], -1)

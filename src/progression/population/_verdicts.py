@@ -121,6 +121,8 @@ class PopulationVerdicts:
             0-based row of the table.
         summary: Per family, track and level: ``employees, ready,
             ready_pending_approval, not_ready, insufficient_data, errors``.
+            ``ready_pending_approval`` counts those not ready whose only unmet
+            criteria are approvals, so they are counted in ``not_ready`` too.
         fallbacks: Employees the single evaluator decided instead of the columnar path.
     """
 
@@ -191,14 +193,14 @@ class PopulationVerdicts:
         The single evaluator decides it from the employee's history in the population.
 
         Raises:
-            KeyError: no employee has that id.
+            KeyError: no employee has that id (the message names the closest one).
             InvalidHistory: the employee's history breaks the framework.
             EvaluationError: the employee cannot be evaluated (see `errors`).
         """
         population = self._population
         found = int(pc.index(population.employees, employee_id).as_py())
         if found < 0:
-            raise KeyError(employee_id)
+            raise KeyError(_unknown_employee(population.employees, employee_id))
         return evaluate(
             self._framework,
             population.history(found),
@@ -301,3 +303,24 @@ def evaluate_partition(
         tables.criteria.cast(CRITERIA_SCHEMA),
         tables.errors.cast(ERRORS_SCHEMA),
     )
+
+
+#: Up to this many employees, every id is a candidate for the closest one; beyond, the
+#: ids beside it in sorted order (a million comparisons would take seconds).
+_EVERY_ID = 20_000
+
+
+def _unknown_employee(employees: pa.Array, employee_id: object) -> str:
+    """The message for an id no employee has, with the closest id if one is close."""
+    import difflib  # noqa: PLC0415 - only for a mistyped id
+
+    text = str(employee_id)
+    if len(employees) <= _EVERY_ID:
+        candidates = employees.to_pylist()
+    else:
+        ordered = employees.take(pc.sort_indices(employees))
+        at = int(np.searchsorted(np.asarray(ordered.to_numpy(zero_copy_only=False)), text))
+        candidates = ordered[max(at - 50, 0) : at + 50].to_pylist()
+    close = difflib.get_close_matches(text, [str(c) for c in candidates], n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"no employee {employee_id!r} in the population{hint}"
