@@ -396,13 +396,12 @@ def rater_drift(
         found = shares.residuals(chunk)
         if found is None:
             continue
-        residual, which, scored, compared, square = found
+        summed, scored, compared, square = found
         compared_rows += compared
         squares += square
         n += np.bincount(chunk.cluster_rater, weights=scored, minlength=raters).astype(np.int64)
         # Each person's scores lie in one chunk, so the (rater, person) clusters do too;
         # a rater's sum is that of their clusters' (a few numbers each, not every score).
-        summed = np.bincount(which, weights=residual, minlength=len(scored))
         sums += np.bincount(chunk.cluster_rater, weights=summed, minlength=raters)
         some = scored > 0
         clusters.append((chunk.cluster[some], scored[some], summed[some]))
@@ -788,21 +787,17 @@ class _Shares:
             return packed >> self.shift, packed & ((1 << self.shift) - 1)
         return pick(self.own), pick(self.numbers)
 
-    def residuals(
-        self, kept: _Kept
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, float] | None:
-        """Each score's difference from the mean of the others in its cell.
+    def residuals(self, kept: _Kept) -> tuple[np.ndarray, np.ndarray, int, float] | None:
+        """Each score's difference from the mean of the others in its cell, added up.
 
-        ``(residual, cluster, clusters, compared, squares)`` of the chunk's scores
-        in cube order: ``residual`` is 0 where nobody else scored the cell (adding it
-        changes no sum), ``cluster`` indexes ``kept.cluster``, ``clusters`` counts each
-        one's compared scores, ``compared`` all of them and ``squares`` is the sum of
-        their squared residuals. None when no score is compared.
+        ``(summed, clusters, compared, squares)`` of the chunk's scores: per cluster of
+        ``kept.cluster``, ``summed`` adds up its scores' residuals and ``clusters``
+        counts its compared scores; ``compared`` counts all of them and ``squares`` adds
+        up their squared residuals. A score nobody else scored the cell of is not
+        compared. None when no score is.
         """
         if not len(kept.value):
             return None
-        # In the index type: `np.bincount` would convert narrower ones first.
-        which = np.repeat(kept.run_cluster.astype(np.intp), kept.run_length)
         residual = self.own.reshape(-1).view(np.float64).take(kept.slot)
         np.subtract(kept.value, residual, out=residual)
         clusters = np.bincount(
@@ -812,17 +807,23 @@ class _Shares:
         alone = np.flatnonzero(lone)
         if len(alone) == len(residual):
             return None
+        heads = np.zeros(len(kept.run_length), np.intp)
+        np.cumsum(kept.run_length[:-1], out=heads[1:])
         if len(alone):
-            # Few scores have nobody else in their cell: zeros keep the rest in place.
-            clusters -= np.bincount(which[alone], minlength=len(kept.cluster))
-            compared = residual[~lone]
+            # Few scores have nobody else in their cell: zeros add nothing to the sums.
+            run = np.searchsorted(heads, alone, side="right") - 1
+            clusters -= np.bincount(kept.run_cluster[run], minlength=len(kept.cluster))
             residual[alone] = 0.0
-        else:
-            compared = residual
         # Not `np.dot`: its BLAS threads spin on a shared machine, a fifth of the run's
         # CPU, and their sum depends on how many there are.
-        squares = float(np.einsum("i,i->", compared, compared))
-        return residual, which, clusters, len(compared), squares
+        squares = float(np.einsum("i,i->", residual, residual))
+        # A run's scores are contiguous: summed run by run, then the runs per cluster.
+        summed = np.bincount(
+            kept.run_cluster,
+            weights=np.add.reduceat(residual, heads),
+            minlength=len(kept.cluster),
+        )
+        return summed, clusters, len(residual) - len(alone), squares
 
     def _cells(self) -> None:
         """Each cell's sum and count (``total``, ``number``): its pairs' added up.
