@@ -43,9 +43,8 @@ depend on the chunks.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from math import erf, sqrt
-from operator import itemgetter
 from statistics import NormalDist
 from typing import Any
 
@@ -509,6 +508,73 @@ def _chunks(count: int) -> list[np.ndarray]:
     return [np.arange(start, min(start + _CHUNK, count)) for start in range(0, count, _CHUNK)]
 
 
+#: A score block of at most one in `_SCAN` of a role's rated employees is read to find
+#: the competencies its people were rated on at each level (`_layout`); larger ones
+#: count on all of theirs.
+_SCAN = 16
+
+
+def _layout(columns: Columns, levels: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per level, the competencies its scores can be on and the most groups it can have.
+
+    ``(used, bound)``: ``used`` ``(levels, len(known))`` says which known competencies
+    a counted score at each level may be on, ``bound`` the (rater, level) groups each
+    level may have. A role's score blocks each hold a track's competencies (`_Blocks`):
+    a level's are those of the blocks whose people hold it in some cycle. The block of
+    everyone else, on every competency, holds a few people: those of small blocks are
+    read, and only the competencies they were rated on at each level count. A group's
+    rater is a person's usual one for the role or one of the few others recorded.
+    """
+    pop = columns.population
+    held = columns.held
+    known = len(columns.known)
+    index = {code: k for k, code in enumerate(columns.known)}
+    used = np.zeros((levels, known), bool)
+    seen = np.zeros((len(columns.raters) + 1) * (levels + 1), bool)
+    # Each (person, level held + 1) pair at least once: the first cycle's, and those of
+    # the few cycles where the level changes (a handful of numbers per person).
+    cycles = held.shape[1]
+    changed = np.flatnonzero(held[:, 1:] != held[:, :-1]) if cycles > 1 else np.zeros(0, np.intp)
+    person = np.concatenate([np.arange(len(held) if cycles else 0), changed // max(cycles - 1, 1)])
+    above = np.concatenate(
+        [held[:, :1].reshape(-1), held.reshape(-1)[changed + person[len(held) :] + 1]]
+    )
+    above = above.astype(np.int64) + 1
+    for role in (r for r in columns.preferred if r in pop._scores):
+        blocks = pop._scores[role]
+        which = blocks.block.astype(np.int64) + 1
+        pairs = np.bincount(
+            which[person] * (levels + 1) + above,
+            minlength=(len(blocks.members) + 1) * (levels + 1),
+        ).reshape(-1, levels + 1)[1:, 1:]
+        rated = int(np.count_nonzero(which))
+        for block, competencies in enumerate(blocks.competencies):
+            at = np.flatnonzero(pairs[block])
+            if not len(at):
+                continue
+            members = blocks.members[block]
+            if len(members) * _SCAN > rated:
+                mine = np.array([index[c] for c in competencies.tolist() if c in index], np.intp)
+                used[np.ix_(at, mine)] = True
+                continue
+            for first in range(0, len(members), _CHUNK):
+                codes = members[first : first + _CHUNK]
+                cells = pop._cube(role, codes, columns.known) != pop._unrated
+                level = held[codes].astype(np.int64)
+                cells &= (level >= 0)[:, :, None]
+                keys = (level[:, :, None] * known + np.arange(known))[cells]
+                used.reshape(-1)[keys] = True
+        usual = pop._rater_ids.get(role)
+        if usual is None:
+            continue
+        seen[(usual[person].astype(np.int64) + 1) * (levels + 1) + above] = True
+        other = pop._rater_id_cells[role]
+        level = held[other["employee"], other["cycle"]].astype(np.int64) + 1
+        seen[(other["rater_id"].astype(np.int64) + 1) * (levels + 1) + level] = True
+    bound = seen.reshape(-1, levels + 1)[1:, 1:].sum(axis=0).astype(np.int64)
+    return used, bound
+
+
 def _one_rater(
     columns: Columns,
     role: Rater,
@@ -566,7 +632,8 @@ class _Counted:
 
     Read for a run of consecutive employee codes (`_chunks`). Per score only what tells
     the runs apart and where it sits: a run's person and level come from its first
-    score's ``sitting``, its places from ``cube`` (`place`).
+    score's ``sitting``, its place in its person's block of the cube from ``cube``
+    (`place`).
     """
 
     value: np.ndarray  # the score, in the cubes' small integer type
@@ -575,9 +642,6 @@ class _Counted:
     cube: np.ndarray  # where it sits in the chunk's cube, (person, cycle, rated competency)
     levels: int = 1  # the levels ``sitting`` counts with
     block: int = 1  # a person's cells in the cube: cycles * rated competencies
-    # Each (cycle, rated competency)'s place among the (cycle, competency) places; None
-    # where they are the same (every competency rated, in order).
-    places: np.ndarray | None = None
     start: int = 0  # the chunk's first employee code
 
     @classmethod
@@ -608,9 +672,6 @@ class _Counted:
         levels = max(len(columns.levels), 1)
         wide = np.int32 if len(codes) * levels < 2**31 else np.int64
         sitting = np.arange(len(codes), dtype=wide)[:, None] * levels + held
-        places = (
-            np.arange(width)[:, None] * len(columns.competencies) + np.array(columns.target)
-        ).reshape(-1)
         return cls(
             value=values.reshape(-1)[rows],
             rater=rater,
@@ -618,7 +679,6 @@ class _Counted:
             cube=rows,
             levels=levels,
             block=width * rated,
-            places=None if np.array_equal(places, np.arange(len(places))) else places,
             start=int(codes[0]),
         )
 
@@ -629,16 +689,21 @@ class _Counted:
             value=np.zeros(0, np.int16), rater=np.zeros(0, np.int32), sitting=empty, cube=empty
         )
 
-    def place(self, heads: np.ndarray, length: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """Each score's place plus its run's ``rows`` (of the runs ``heads``, ``length`` long)."""
-        person = self.sitting[heads] // self.levels
-        if self.places is None:
-            # The place is the cell's index in its person's block of the cube.
-            found = np.repeat(rows - person * self.block, length)
-            found += self.cube
-            return found
+    def place(
+        self, heads: np.ndarray, length: np.ndarray, rows: np.ndarray, places: np.ndarray
+    ) -> np.ndarray:
+        """Each score's place plus its run's ``rows`` (of the runs ``heads``, ``length`` long).
+
+        ``places`` (levels, `block`): each cell of a person's block of the cube, its place
+        in a row of its level.
+        """
+        sitting = self.sitting[heads].astype(np.int64)
+        # The cell's index in its person's block, moved to its level's row of ``places``.
+        shift = (sitting % self.levels - sitting // self.levels) * self.block
+        at = np.repeat(shift, length)
+        at += self.cube
         found = np.repeat(rows, length)
-        found += self.places[self.cube - np.repeat(person * self.block, length)]
+        found += places.reshape(-1)[at]
         return found
 
 
@@ -675,33 +740,54 @@ class _Kept:
 class _Shares:
     """Sums and counts of the counted scores per cell and per (rater, cell) pair.
 
-    A cell is (level held, cycle, competency), ``level * span + place``. Pairs are held
-    dense per (rater, level) *group*, numbered as first met, one row of ``span`` places
-    each: the groups are few (a rater rates people at a level or two), so the pairs'
-    arrays stay near the number of pairs and every lookup is an index.
+    A cell is (level held, cycle, competency). Pairs are held dense per (rater, level)
+    *group*, one row each: the groups are few (a rater rates people at a level or two),
+    so the pairs' arrays stay near the number of pairs and every lookup is an index.
+    A level's row has a place per cycle and competency its scores can be on only
+    (`_layout`: people of one track are rated on its competencies), so rows are about
+    as wide as the scores they hold. Each level's rows lie together in one flat
+    array, in a region as large as the groups it may have, a group's row numbered as
+    first met: a score's slot is its row's start plus its place, and a level's rows
+    are one 2-D block beside its cells' sums (`means`).
     """
 
     def __init__(self, columns: Columns) -> None:
         self.levels = max(len(columns.levels), 1)
         self.raters = len(columns.raters)
-        self.span = columns.held.shape[1] * len(columns.competencies)
         self.count = len(columns.held)
-        cells = self.levels * self.span
-        self.total = np.zeros(cells, np.float64)
-        self.number = np.zeros(cells, np.int64)
-        self.group = np.full(self.raters * self.levels, -1, np.int32)
-        self.groups = 0
+        cycles = columns.held.shape[1]
+        used, bound = _layout(columns, self.levels)
+        competencies = used.sum(axis=1)
+        # Per level, its row's places; each (cycle, rated competency) of a person's
+        # block of the cube, its place in a row of each level (0 where none can be).
+        self.width = competencies * cycles
+        place = np.cumsum(used, axis=1) - 1
+        self.places = np.where(
+            used[:, None, :],
+            np.arange(cycles)[None, :, None] * competencies[:, None, None] + place[:, None, :],
+            0,
+        ).reshape(self.levels, -1)
+        # Where each level's region begins, in slots and in rows.
+        self.start = np.concatenate([[0], np.cumsum(bound * self.width)])
+        self.row = np.concatenate([[0], np.cumsum(bound)])
+        self.filled = np.zeros(self.levels, np.int64)
+        # Each group's first slot by its key ``rater * levels + level``; -1 for none.
+        self.base = np.full(self.raters * self.levels, -1, np.int64)
         self.mark = np.zeros(self.raters * self.levels, np.int32)
+        # Each row's rater, by its place among all levels' rows.
+        self.rater_of = np.zeros(int(self.row[-1]), np.int32)
         # Each pair's sum and count packed in one integer, ``sum << shift | count``, while
         # both fit (the sum is at most the largest score times the employees): one memory
         # access per score instead of two. Past that, ``numbers`` holds the counts apart.
+        # Reserved whole: rows never written stay unreserved memory (zeroed pages are
+        # only made when first touched).
         self.shift = max(self.count.bit_length(), 1)
-        self.own = np.zeros((0, self.span), np.int64)
+        self.own = np.zeros(int(self.start[-1]), np.int64)
         self.numbers: np.ndarray | None = None
         self.largest = 0
-        self.capacity = 0
-        # Each group's key ``rater * levels + level``, by group number.
-        self.key_of = np.zeros(self.raters * self.levels, np.int64)
+        # Per level, its cells' sums and counts (`_cells`).
+        self.total: list[np.ndarray] = []
+        self.number: list[np.ndarray] = []
 
     def add(self, rows: _Counted, count: int) -> _Kept:
         """Count one chunk's scores in; what the second pass needs of them, compactly."""
@@ -709,8 +795,7 @@ class _Shares:
             return _Kept.none()
         # A person's scores by one rater at one level come in runs: each run is looked
         # up once, for its group and its (rater, person) cluster, and each score's slot
-        # and cell are its run's row plus its place. The last run of a key holds its last
-        # row, so new groups are numbered in the same order as row by row.
+        # is its run's row plus its place.
         size = len(rows.value)
         begins = np.empty(size, bool)
         begins[:1] = True
@@ -722,35 +807,28 @@ class _Shares:
         run_person = rows.sitting[heads].astype(np.int64) // rows.levels
         run_level = rows.sitting[heads] % rows.levels
         run_key = run_rater * self.levels + run_level
-        run_group = self.group[run_key]
-        fresh = run_group < 0
+        run_base = self.base[run_key]
+        fresh = run_base < 0
         if fresh.any():
             # One of each new key: the run whose number its mark keeps (the last written).
             keys = run_key[fresh]
             self.mark[keys] = np.arange(len(keys), dtype=np.int32)
-            new = keys[self.mark[keys] == np.arange(len(keys))]
-            self.group[new] = self.groups + np.arange(len(new), dtype=np.int32)
-            self.key_of[self.groups : self.groups + len(new)] = new
-            self.groups += len(new)
-            run_group = self.group[run_key]
-        self._reserve(
-            self.groups,
-            max(int(rows.value.max()), -int(rows.value.min())),
-            self.groups * count // (rows.start + int(run_person[-1]) + 1),
-        )
-        slot = rows.place(heads, length, run_group.astype(np.int64) * self.span)
+            self._open(keys[self.mark[keys] == np.arange(len(keys))])
+            run_base = self.base[run_key]
+        self._reserve(max(int(rows.value.max()), -int(rows.value.min())))
+        slot = rows.place(heads, length, run_base, self.places)
         if self.numbers is None:
             packed = rows.value.astype(np.int64)
             packed <<= self.shift
             packed += 1
-            np.add.at(self.own.reshape(-1), slot, packed)
+            np.add.at(self.own, slot, packed)
         else:
-            np.add.at(self.own.reshape(-1), slot, rows.value.astype(np.int64))
-            np.add.at(self.numbers.reshape(-1), slot, np.ones(len(slot), np.int64))
+            np.add.at(self.own, slot, rows.value.astype(np.int64))
+            np.add.at(self.numbers, slot, np.ones(len(slot), np.int64))
         persons = int(run_person[-1]) + 1
         cluster, run_cluster = np.unique(run_rater * persons + run_person, return_inverse=True)
         return _Kept(
-            slot=slot.astype(np.int32) if self.groups * self.span < 2**31 else slot,
+            slot=slot.astype(np.int32) if len(self.own) < 2**31 else slot,
             value=rows.value,
             run_length=length.astype(np.int32),
             run_cluster=run_cluster.astype(np.int32),
@@ -758,36 +836,40 @@ class _Shares:
             cluster_rater=(cluster // persons).astype(np.int32),
         )
 
-    def _reserve(self, groups: int, largest: int, expected: int) -> None:
-        """Room for ``groups`` groups, and sums as large as ``largest`` times the employees.
+    def _open(self, keys: np.ndarray) -> None:
+        """A row for each new group ``keys``, the next free ones of its level's region."""
+        level = keys % self.levels
+        order = np.argsort(level, kind="stable")
+        ranked = level[order]
+        row = np.empty(len(keys), np.int64)
+        row[order] = self.filled[ranked] + np.arange(len(keys)) - np.searchsorted(ranked, ranked)
+        self.filled += np.bincount(level, minlength=self.levels)
+        self.base[keys] = self.start[level] + row * self.width[level]
+        self.rater_of[self.row[level] + row] = keys // self.levels
 
-        ``expected`` is how many groups there may be in the end, from those met so far:
-        reserved at once, the rows are never copied as they grow. Rows never written stay
-        unreserved memory (zeroed pages are only made when first touched).
-        """
+    def _region(self, level: int) -> slice:
+        """The slots of the rows ``level`` has so far."""
+        start = int(self.start[level])
+        return slice(start, start + int(self.filled[level] * self.width[level]))
+
+    def _reserve(self, largest: int) -> None:
+        """Room for sums as large as ``largest`` times the employees: counts apart if need be."""
         self.largest = max(self.largest, largest)
         if self.numbers is None and (
             (self.largest * self.count).bit_length() + 1 + self.shift > _PACKED_BITS
         ):
-            self.numbers = self.own & ((1 << self.shift) - 1)
-            self.own >>= self.shift
-        if groups > len(self.own):
-            rows = max(groups, len(self.own) * 3 // 2, min(expected, self.raters * self.levels))
-            self.capacity = rows
-            own = np.zeros((rows, self.span), np.int64)
-            own[: len(self.own)] = self.own
-            self.own = own
-            if self.numbers is not None:
-                numbers = np.zeros((rows, self.span), np.int64)
-                numbers[: len(self.numbers)] = self.numbers
-                self.numbers = numbers
+            self.numbers = np.zeros(len(self.own), np.int64)
+            for level in range(self.levels):
+                rows = self._region(level)
+                self.numbers[rows] = self.own[rows] & ((1 << self.shift) - 1)
+                self.own[rows] >>= self.shift
 
-    def _own(self, pick: Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        """The sums and counts of the pairs ``pick`` takes from the ``(groups, span)`` arrays."""
+    def _own(self, rows: slice) -> tuple[np.ndarray, np.ndarray]:
+        """The sums and counts of the pairs in the slots ``rows``."""
         if self.numbers is None:
-            packed = pick(self.own)
+            packed = self.own[rows]
             return packed >> self.shift, packed & ((1 << self.shift) - 1)
-        return pick(self.own), pick(self.numbers)
+        return self.own[rows], self.numbers[rows]
 
     def residuals(self, kept: _Kept) -> tuple[np.ndarray, np.ndarray, int, float] | None:
         """Each score's difference from the mean of the others in its cell, added up.
@@ -800,7 +882,7 @@ class _Shares:
         """
         if not len(kept.value):
             return None
-        residual = self.own.reshape(-1).view(np.float64).take(kept.slot)
+        residual = self.own.view(np.float64).take(kept.slot)
         np.subtract(kept.value, residual, out=residual)
         clusters = np.bincount(
             kept.run_cluster, weights=kept.run_length, minlength=len(kept.cluster)
@@ -828,71 +910,68 @@ class _Shares:
         return summed, clusters, len(residual) - len(alone), squares
 
     def _cells(self) -> None:
-        """Each cell's sum and count (``total``, ``number``): its pairs' added up.
+        """Each level's cells' sums and counts (``total``, ``number``): its rows added up.
 
-        A level's pairs are read a block of rows at a time, each row whole. While sums
-        and counts are packed, the packed rows add up as they are: a cell's count is
-        below ``2**shift`` (one score per employee) and its sum fits as a pair's does.
+        While sums and counts are packed, the packed rows add up as they are: a cell's
+        count is below ``2**shift`` (one score per employee) and its sum fits as a
+        pair's does.
         """
-        level = self.key_of[: self.groups] % self.levels
-        order = np.argsort(level, kind="stable")
-        bounds = np.searchsorted(level[order], np.arange(self.levels + 1))
-        total = np.zeros((self.levels, self.span), np.int64)
-        number = np.zeros((self.levels, self.span), np.int64)
-        for at in range(self.levels):
-            for start in range(int(bounds[at]), int(bounds[at + 1]), _GROUPS):
-                rows = order[start : min(start + _GROUPS, int(bounds[at + 1]))]
-                total[at] += self.own[rows].sum(axis=0)
-                if self.numbers is not None:
-                    number[at] += self.numbers[rows].sum(axis=0)
-        if self.numbers is None:
-            number = total & ((1 << self.shift) - 1)
-            total >>= self.shift
-        # Whole numbers far below 2**53: exact as floats.
-        self.total = total.reshape(-1).astype(np.float64)
-        self.number = number.reshape(-1)
+        self.total, self.number = [], []
+        for level in range(self.levels):
+            shape = (int(self.filled[level]), int(self.width[level]))
+            rows = self._region(level)
+            total = self.own[rows].reshape(shape).sum(axis=0)
+            if self.numbers is None:
+                number = total & ((1 << self.shift) - 1)
+                total >>= self.shift
+            else:
+                number = self.numbers[rows].reshape(shape).sum(axis=0)
+            # Whole numbers far below 2**53: exact as floats.
+            self.total.append(total.astype(np.float64))
+            self.number.append(number)
 
     def means(self) -> np.ndarray:
         """Turn each pair's sums into the others' mean in its cell; each rater's share.
 
-        Once every chunk is counted (`add`): each pair's row of the ``(groups, span)``
-        sums then holds, as float64 in the same memory, ``(cell's sum - pair's sum) /
-        (cell's count - pair's count)``, NaN where nobody else scored the cell, so that
-        `residuals` reads one number per score. Returns per rater the sum over their
-        pairs of ``scores / sqrt(others' scores)``.
+        Once every chunk is counted (`add`): each pair's slot then holds, as float64 in
+        the same memory, ``(cell's sum - pair's sum) / (cell's count - pair's count)``,
+        NaN where nobody else scored the cell, so that `residuals` reads one number per
+        score. A level's rows are read a block of `_GROUPS` at a time beside its cells'
+        sums. Returns per rater the sum over their pairs of ``scores / sqrt(others'
+        scores)``.
         """
         self._cells()
-        total = self.total.reshape(self.levels, self.span)
-        # The counts as floats: exact (far below 2**53), and no conversion per pair below.
-        number = self.number.astype(np.float64).reshape(self.levels, self.span)
         mean = self.own.view(np.float64)
-        part = np.zeros(self.groups, np.float64)
-        for start in range(0, self.groups, _GROUPS):
-            stop = min(start + _GROUPS, self.groups)
-            level = self.key_of[start:stop] % self.levels
-            sums, own = self._own(itemgetter(slice(start, stop)))
-            counted = own.astype(np.float64)
-            others = number[level]
-            others -= counted
-            # A pair that did not score a cell adds 0 / sqrt(...) = 0.0 as it did when
-            # masked out: only cells nobody else scored need their zero put in.
-            root = np.sqrt(np.where(others == 0, np.inf, others))
-            np.divide(counted, root, out=counted)
-            part[start:stop] = counted.sum(axis=1)
-            found = total[level]
-            found -= sums
-            # Where nobody else scored a cell, its sum is the pair's: 0 / 0, NaN.
-            with np.errstate(invalid="ignore", divide="ignore"):
-                np.divide(found, others, out=mean[start:stop])
-        self.numbers = None
-        # Added up per rater in runs of `_CHUNK` groups, whatever `_GROUPS` is: the
-        # same rounding as ever.
         share = np.zeros(self.raters, np.float64)
-        for start in range(0, self.groups, _CHUNK):
-            keys = self.key_of[start : min(start + _CHUNK, self.groups)]
-            share += np.bincount(
-                keys // self.levels, weights=part[start : start + len(keys)], minlength=self.raters
-            )
+        for level in range(self.levels):
+            filled, width = int(self.filled[level]), int(self.width[level])
+            if not filled or not width:
+                continue
+            total = self.total[level]
+            # The counts as floats: exact (far below 2**53), and no conversion per pair below.
+            number = self.number[level].astype(np.float64)
+            start = int(self.start[level])
+            part = np.zeros(filled, np.float64)
+            for first in range(0, filled, _GROUPS):
+                last = min(first + _GROUPS, filled)
+                rows = slice(start + first * width, start + last * width)
+                sums, own = self._own(rows)
+                counted = own.astype(np.float64).reshape(-1, width)
+                others = number - counted
+                # A pair that did not score a cell adds 0 / sqrt(...) = 0.0 as it did when
+                # masked out: only cells nobody else scored need their zero put in.
+                root = np.sqrt(np.where(others == 0, np.inf, others))
+                np.divide(counted, root, out=counted)
+                part[first:last] = counted.sum(axis=1)
+                found = total - sums.reshape(-1, width)
+                # Where nobody else scored a cell, its sum is the pair's: 0 / 0, NaN.
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    np.divide(found, others, out=mean[rows].reshape(-1, width))
+            # Added up per rater level by level, whatever `_GROUPS` is: the same
+            # rounding for any block size.
+            raters = self.rater_of[int(self.row[level]) : int(self.row[level]) + filled]
+            share += np.bincount(raters, weights=part, minlength=self.raters)
+        self.numbers = None
         return share
 
 
