@@ -382,7 +382,7 @@ def rater_drift(
     for codes in _chunks(count):
         # The self and manager scores read for the counted ones serve the gaps too.
         cells: dict[Rater, np.ndarray] = {}
-        kept.append(shares.add(_Counted.read(columns, codes, cells), count))
+        kept.append(shares.add(_Counted.read(columns, codes, cells, shares.layouts), count))
         gaps.add(codes, cells)
     share = shares.means()
     n = np.zeros(raters, np.int64)
@@ -575,110 +575,186 @@ def _layout(columns: Columns, levels: int) -> tuple[np.ndarray, np.ndarray]:
     return used, bound
 
 
-def _one_rater(
+def _cube_layouts(columns: Columns) -> list[tuple[np.ndarray, np.ndarray | None]]:
+    """The ways a chunk's scores are laid out per person, as `_Counted.read` reads them.
+
+    ``(known, columns)`` each: the positions in ``columns.known`` of the competencies of
+    a person's cells per cycle, rising, and the columns of a score block that hold
+    them (None: the known competencies themselves). The first is every known
+    competency (several roles count); then, when one role counts, one per score block
+    of that role, on its competencies only.
+    """
+    every = np.arange(len(columns.known))
+    layouts: list[tuple[np.ndarray, np.ndarray | None]] = [(every, None)]
+    pop = columns.population
+    present = [r for r in columns.preferred if r in pop._scores]
+    if len(present) != 1:
+        return layouts
+    index = {code: k for k, code in enumerate(columns.known)}
+    for competencies in pop._scores[present[0]].competencies:
+        place = np.array([index.get(c, -1) for c in competencies.tolist()], np.intp)
+        mine = np.flatnonzero(place >= 0)
+        # In the order of the known competencies: each person's scores come in the
+        # order a cube of them all has them.
+        mine = mine[np.argsort(place[mine], kind="stable")]
+        layouts.append((place[mine], mine))
+    return layouts
+
+
+def _by_blocks(
     columns: Columns,
     role: Rater,
     codes: np.ndarray,
     held: np.ndarray,
-    cells: dict[Rater, np.ndarray] | None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """The scores of the one role that counts, for `_Counted.read`: ``(values, rows, rater)``.
+    layouts: list[tuple[np.ndarray, np.ndarray | None]],
+) -> _Counted | None:
+    """The counted scores of the employees ``codes`` when one role counts, block by block.
 
-    ``values`` is the role's cube of the employees ``codes`` (``cells`` receives it),
-    ``rows`` the cells kept (a score with a rater id, at a held level), flat, and
-    ``rater`` their rater ids: the cells and ids `Columns.rated` gives, read without a
-    cube of rater ids, which mostly repeats each employee's usual rater. None when no
-    score has a rater id.
+    Each score block's people of the chunk are read on the block's competencies only
+    (`_cube_layouts`): no cube of every competency, mostly unrated. Each person's
+    scores are kept in the order of the cube's cells, the blocks one after the other.
+    A score is kept with a rater id and a held level; its rater is its person's usual
+    one, or the one recorded for it (`Population._ids`). None when no score has a
+    rater id.
     """
     pop = columns.population
-    values = pop._cube(role, codes, columns.known)
-    if cells is not None:
-        cells[role] = values
     usual = pop._rater_ids.get(role)
     if usual is None:
         return None
-    width, rated = values.shape[1:]
-    ids = usual[codes].astype(np.int32)
-    keep = values != pop._unrated
-    keep &= ((ids >= 0)[:, None] & (held >= 0))[:, :, None]
-    # The scores of anyone else: their own id, rated or not, as `Population._ids` has it.
+    blocks = pop._scores[role]
+    levels = max(len(columns.levels), 1)
+    cycles = held.shape[1]
+    start, end = int(codes[0]), int(codes[-1]) + 1
     other = pop._rater_id_cells[role]
-    column = np.full(len(pop._competencies), -1, np.int64)
-    column[list(columns.known)] = np.arange(len(columns.known))
-    at = np.minimum(np.searchsorted(codes, other["employee"]), max(len(codes) - 1, 0))
-    hit = np.flatnonzero(
-        (codes[at] == other["employee"]) & (column[other["competency"]] >= 0)
-        if len(other["employee"]) and len(codes)
-        else np.zeros(0, bool)
+    inside = np.flatnonzero((other["employee"] >= start) & (other["employee"] < end))
+    first = np.zeros(len(codes), np.int64)
+    layout = np.zeros(len(codes), np.int16)
+    wide = np.int32 if len(codes) * levels < 2**31 else np.int64
+    parts: list[tuple[np.ndarray, ...]] = []
+    offset = 0
+    for index, members in enumerate(blocks.members):
+        low, high = (int(i) for i in np.searchsorted(members, [start, end]))
+        if low == high:
+            continue
+        local = members[low:high].astype(np.int64) - start
+        values = blocks.rows(index, slice(low, high))
+        take = layouts[index + 1][1]
+        assert take is not None
+        if not np.array_equal(take, np.arange(values.shape[2])):
+            values = values[:, :, take]
+        width = len(take)
+        ids = usual[local + start].astype(np.int32)
+        keep = values != pop._unrated
+        here = held[local]
+        keep &= ((ids >= 0)[:, None] & (here >= 0))[:, :, None]
+        # The scores of anyone else: their own id, as `Population._ids` has it.
+        column = np.full(len(pop._competencies), -1, np.int64)
+        column[np.array(columns.known, np.intp)[layouts[index + 1][0]]] = np.arange(width)
+        employee = other["employee"][inside].astype(np.int64) - start
+        at = np.minimum(np.searchsorted(local, employee), len(local) - 1)
+        hit = np.flatnonzero((local[at] == employee) & (column[other["competency"][inside]] >= 0))
+        cycle = other["cycle"][inside][hit].astype(np.int64)
+        flat = (at[hit] * cycles + cycle) * width + column[other["competency"][inside][hit]]
+        given = other["rater_id"][inside][hit]
+        keep.reshape(-1)[flat] = (given >= 0) & (here[at[hit], cycle] >= 0)
+        rows = np.flatnonzero(keep)
+        # Each person's id, and each cycle's level, repeated over their kept cells:
+        # cheaper than dividing every row.
+        each = np.add.reduce(
+            keep.reshape(len(local) * cycles, width).view(np.uint8), axis=1, dtype=np.intp
+        )
+        rater = np.repeat(ids, each.reshape(len(local), cycles).sum(axis=1))
+        if len(flat):
+            place = np.minimum(np.searchsorted(rows, flat), max(len(rows) - 1, 0))
+            kept = np.flatnonzero(rows[place] == flat) if len(rows) else np.zeros(0, np.intp)
+            rater[place[kept]] = given[kept]
+        sitting = local.astype(wide)[:, None] * levels + here
+        parts.append(
+            (values.reshape(-1)[rows], rater, np.repeat(sitting.reshape(-1), each), rows + offset)
+        )
+        first[local] = offset + np.arange(len(local)) * (cycles * width)
+        layout[local] = index + 1
+        offset += len(local) * cycles * width
+    if not parts:
+        return None
+    value, rater, sitting, cube = (np.concatenate(p) for p in zip(*parts, strict=True))
+    return _Counted(
+        value=value,
+        rater=rater,
+        sitting=sitting,
+        cube=cube,
+        levels=levels,
+        first=first,
+        layout=layout,
+        start=start,
     )
-    cycle = other["cycle"][hit].astype(np.int64)
-    flat = (at[hit] * width + cycle) * rated + column[other["competency"][hit]]
-    given = other["rater_id"][hit]
-    keep.reshape(-1)[flat] = (given >= 0) & (held[at[hit], cycle] >= 0)
-    rows = np.flatnonzero(keep)
-    # Each person's id repeated over their kept cells: cheaper than dividing every row.
-    mine = np.add.reduce(keep.reshape(len(codes), -1).view(np.uint8), axis=1, dtype=np.intp)
-    rater = np.repeat(ids, mine)
-    if len(flat):
-        place = np.minimum(np.searchsorted(rows, flat), max(len(rows) - 1, 0))
-        kept = np.flatnonzero(rows[place] == flat) if len(rows) else np.zeros(0, np.intp)
-        rater[place[kept]] = given[kept]
-    return values, rows, rater
 
 
 @attrs.frozen(kw_only=True)
 class _Counted:
-    """One chunk's counted scores that have a rater and a held level, in cube order.
+    """One chunk's counted scores that have a rater and a held level, person by person.
 
     Read for a run of consecutive employee codes (`_chunks`). Per score only what tells
     the runs apart and where it sits: a run's person and level come from its first
-    score's ``sitting``, its place in its person's block of the cube from ``cube``
-    (`place`).
+    score's ``sitting``, its place in its person's cells from ``cube`` (`place`).
     """
 
     value: np.ndarray  # the score, in the cubes' small integer type
     rater: np.ndarray  # its rater id code (int32)
     sitting: np.ndarray  # person in the chunk * levels + the level they held that cycle
-    cube: np.ndarray  # where it sits in the chunk's cube, (person, cycle, rated competency)
+    cube: np.ndarray  # where it sits among the chunk's cells read
     levels: int = 1  # the levels ``sitting`` counts with
-    block: int = 1  # a person's cells in the cube: cycles * rated competencies
+    # Per person in the chunk, where their cells begin among those read, and how they
+    # are laid out (an index into `_cube_layouts`): ``(cycle, competency)`` each.
+    first: np.ndarray = attrs.field(factory=lambda: np.zeros(0, np.int64))
+    layout: np.ndarray = attrs.field(factory=lambda: np.zeros(0, np.int16))
     start: int = 0  # the chunk's first employee code
 
     @classmethod
     def read(
-        cls, columns: Columns, codes: np.ndarray, cells: dict[Rater, np.ndarray] | None = None
+        cls,
+        columns: Columns,
+        codes: np.ndarray,
+        cells: dict[Rater, np.ndarray] | None = None,
+        layouts: list[tuple[np.ndarray, np.ndarray | None]] | None = None,
     ) -> _Counted:
-        """The chunk ``codes``; ``cells`` receives the roles' scores read (`Columns.rated`)."""
+        """The chunk ``codes``; ``cells`` receives the roles' scores read (`Columns.rated`).
+
+        ``layouts`` are `_cube_layouts`' (made here if not given).
+        """
         pop = columns.population
         present = [r for r in columns.preferred if r in pop._scores]
         held = columns.held[codes]
         if len(present) == 1 and columns.known:
-            found = _one_rater(columns, present[0], codes, held, cells)
-            if found is None:
-                return cls.none()
-            values, rows, rater = found
-        else:
-            counted = columns.rated(codes, cells)
-            if counted is None:
-                return cls.none()
-            values, counted_by = counted
-            keep = counted_by >= 0
-            unheld = held < 0
-            if unheld.any():
-                keep &= ~unheld[:, :, None]
-            rows = np.flatnonzero(keep)
-            rater = counted_by.reshape(-1)[rows]
+            found = _by_blocks(
+                columns,
+                present[0],
+                codes,
+                held,
+                _cube_layouts(columns) if layouts is None else layouts,
+            )
+            return cls.none() if found is None else found
+        counted = columns.rated(codes, cells)
+        if counted is None:
+            return cls.none()
+        values, counted_by = counted
+        keep = counted_by >= 0
+        unheld = held < 0
+        if unheld.any():
+            keep &= ~unheld[:, :, None]
+        rows = np.flatnonzero(keep)
         width, rated = values.shape[1:]
         levels = max(len(columns.levels), 1)
         wide = np.int32 if len(codes) * levels < 2**31 else np.int64
         sitting = np.arange(len(codes), dtype=wide)[:, None] * levels + held
         return cls(
             value=values.reshape(-1)[rows],
-            rater=rater,
+            rater=counted_by.reshape(-1)[rows],
             sitting=sitting.reshape(-1)[rows // rated],
             cube=rows,
             levels=levels,
-            block=width * rated,
+            first=np.arange(len(codes), dtype=np.int64) * (width * rated),
+            layout=np.zeros(len(codes), np.int16),
             start=int(codes[0]),
         )
 
@@ -690,21 +766,54 @@ class _Counted:
         )
 
     def place(
-        self, heads: np.ndarray, length: np.ndarray, rows: np.ndarray, places: np.ndarray
+        self, heads: np.ndarray, length: np.ndarray, rows: np.ndarray, places: _Places
     ) -> np.ndarray:
-        """Each score's place plus its run's ``rows`` (of the runs ``heads``, ``length`` long).
-
-        ``places`` (levels, `block`): each cell of a person's block of the cube, its place
-        in a row of its level.
-        """
+        """Each score's place plus its run's ``rows`` (of the runs ``heads``, ``length`` long)."""
         sitting = self.sitting[heads].astype(np.int64)
-        # The cell's index in its person's block, moved to its level's row of ``places``.
-        shift = (sitting % self.levels - sitting // self.levels) * self.block
+        person = sitting // self.levels
+        # The cell's index among its person's, moved to its layout's row of its level.
+        shift = places.start[self.layout[person], sitting % self.levels] - self.first[person]
         at = np.repeat(shift, length)
         at += self.cube
         found = np.repeat(rows, length)
-        found += places.reshape(-1)[at]
+        found += places.table[at]
         return found
+
+
+@attrs.frozen(kw_only=True)
+class _Places:
+    """Each cell's place in a row of its level, per layout of a person's cells.
+
+    ``table[start[layout, level] + cycle * width + k]`` is the place of the cell
+    ``(cycle, k)`` of a person laid out as ``layout`` (`_cube_layouts`, ``width`` its
+    competencies) in a row of ``level``: ``cycle * K + its competency's place among the
+    level's K``.
+    """
+
+    table: np.ndarray
+    start: np.ndarray
+
+    @classmethod
+    def make(
+        cls, used: np.ndarray, cycles: int, layouts: list[tuple[np.ndarray, np.ndarray | None]]
+    ) -> _Places:
+        """The places of the levels' competencies ``used`` (`_layout`)."""
+        competencies = used.sum(axis=1)
+        place = np.cumsum(used, axis=1) - 1
+        tables, start, offset = [], np.zeros((len(layouts), len(used)), np.int64), 0
+        for index, (known, _) in enumerate(layouts):
+            # (levels, cycles, width); 0 where a level has no such competency (no score
+            # of the layout is there).
+            mine = np.where(
+                used[:, known][:, None, :],
+                np.arange(cycles)[None, :, None] * competencies[:, None, None]
+                + place[:, known][:, None, :],
+                0,
+            ).reshape(len(used), -1)
+            start[index] = offset + np.arange(len(used)) * mine.shape[1]
+            offset += mine.size
+            tables.append(mine.reshape(-1))
+        return cls(table=np.concatenate(tables), start=start)
 
 
 @attrs.frozen(kw_only=True)
@@ -757,16 +866,9 @@ class _Shares:
         self.count = len(columns.held)
         cycles = columns.held.shape[1]
         used, bound = _layout(columns, self.levels)
-        competencies = used.sum(axis=1)
-        # Per level, its row's places; each (cycle, rated competency) of a person's
-        # block of the cube, its place in a row of each level (0 where none can be).
-        self.width = competencies * cycles
-        place = np.cumsum(used, axis=1) - 1
-        self.places = np.where(
-            used[:, None, :],
-            np.arange(cycles)[None, :, None] * competencies[:, None, None] + place[:, None, :],
-            0,
-        ).reshape(self.levels, -1)
+        self.width = used.sum(axis=1) * cycles
+        self.layouts = _cube_layouts(columns)
+        self.places = _Places.make(used, cycles, self.layouts)
         # Where each level's region begins, in slots and in rows.
         self.start = np.concatenate([[0], np.cumsum(bound * self.width)])
         self.row = np.concatenate([[0], np.cumsum(bound)])
@@ -825,7 +927,7 @@ class _Shares:
         else:
             np.add.at(self.own, slot, rows.value.astype(np.int64))
             np.add.at(self.numbers, slot, np.ones(len(slot), np.int64))
-        persons = int(run_person[-1]) + 1
+        persons = len(rows.first)
         cluster, run_cluster = np.unique(run_rater * persons + run_person, return_inverse=True)
         return _Kept(
             slot=slot.astype(np.int32) if len(self.own) < 2**31 else slot,
