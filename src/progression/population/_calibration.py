@@ -579,10 +579,10 @@ def _cube_layouts(columns: Columns) -> list[tuple[np.ndarray, np.ndarray | None]
     """The ways a chunk's scores are laid out per person, as `_Counted.read` reads them.
 
     ``(known, columns)`` each: the positions in ``columns.known`` of the competencies of
-    a person's cells per cycle, rising, and the columns of a score block that hold
-    them (None: the known competencies themselves). The first is every known
-    competency (several roles count); then, when one role counts, one per score block
-    of that role, on its competencies only.
+    a person's cells per cycle, rising (-1 for a place no score is in), and the columns
+    of a score block that hold them (None: the cells as they are held). The first is
+    every known competency (several roles count); then, when one role counts, one per
+    score block of that role, on its competencies only.
     """
     every = np.arange(len(columns.known))
     layouts: list[tuple[np.ndarray, np.ndarray | None]] = [(every, None)]
@@ -591,8 +591,15 @@ def _cube_layouts(columns: Columns) -> list[tuple[np.ndarray, np.ndarray | None]
     if len(present) != 1:
         return layouts
     index = {code: k for k, code in enumerate(columns.known)}
-    for competencies in pop._scores[present[0]].competencies:
+    blocks = pop._scores[present[0]]
+    for competencies, held in zip(blocks.competencies, blocks.scores, strict=True):
         place = np.array([index.get(c, -1) for c in competencies.tolist()], np.intp)
+        if (place >= 0).all() and (np.diff(place) > 0).all():
+            # The block's cells as held, scores unpacked two to a byte with the odd
+            # one out's place (never rated) kept: no copy of the cells in another order.
+            width = held.shape[2] * (1 if blocks.pairs is None else 2)
+            layouts.append((np.append(place, np.full(width - len(place), -1)), None))
+            continue
         mine = np.flatnonzero(place >= 0)
         # In the order of the known competencies: each person's scores come in the
         # order a cube of them all has them.
@@ -630,26 +637,29 @@ def _by_blocks(
     first = np.zeros(len(codes), np.int64)
     layout = np.zeros(len(codes), np.int16)
     wide = np.int32 if len(codes) * levels < 2**31 else np.int64
-    parts: list[tuple[np.ndarray, ...]] = []
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int, int]] = []
     offset = 0
     for index, members in enumerate(blocks.members):
         low, high = (int(i) for i in np.searchsorted(members, [start, end]))
         if low == high:
             continue
         local = members[low:high].astype(np.int64) - start
-        values = blocks.rows(index, slice(low, high))
-        take = layouts[index + 1][1]
-        assert take is not None
-        if not np.array_equal(take, np.arange(values.shape[2])):
+        known, take = layouts[index + 1]
+        values = blocks.scores[index][low:high]
+        if blocks.pairs is not None:
+            # One lookup turns each byte into its two scores (`_Blocks.rows`).
+            values = np.take(blocks.pairs, values).view(blocks.dtype)
+            values = values.reshape(len(local), cycles, -1)
+        if take is not None:
             values = values[:, :, take]
-        width = len(take)
+        width = values.shape[2]
         ids = usual[local + start].astype(np.int32)
         keep = values != pop._unrated
         here = held[local]
         keep &= ((ids >= 0)[:, None] & (here >= 0))[:, :, None]
         # The scores of anyone else: their own id, as `Population._ids` has it.
         column = np.full(len(pop._competencies), -1, np.int64)
-        column[np.array(columns.known, np.intp)[layouts[index + 1][0]]] = np.arange(width)
+        column[np.array(columns.known, np.intp)[known[known >= 0]]] = np.flatnonzero(known >= 0)
         employee = other["employee"][inside].astype(np.int64) - start
         at = np.minimum(np.searchsorted(local, employee), len(local) - 1)
         hit = np.flatnonzero((local[at] == employee) & (column[other["competency"][inside]] >= 0))
@@ -658,26 +668,34 @@ def _by_blocks(
         given = other["rater_id"][inside][hit]
         keep.reshape(-1)[flat] = (given >= 0) & (here[at[hit], cycle] >= 0)
         rows = np.flatnonzero(keep)
-        # Each person's id, and each cycle's level, repeated over their kept cells:
-        # cheaper than dividing every row.
-        each = np.add.reduce(
-            keep.reshape(len(local) * cycles, width).view(np.uint8), axis=1, dtype=np.intp
-        )
-        rater = np.repeat(ids, each.reshape(len(local), cycles).sum(axis=1))
+        # Each person's id repeated over their kept cells: cheaper than dividing every row.
+        mine = np.add.reduce(keep.reshape(len(local), -1).view(np.uint8), axis=1, dtype=np.intp)
+        rater = np.repeat(ids, mine)
         if len(flat):
             place = np.minimum(np.searchsorted(rows, flat), max(len(rows) - 1, 0))
             kept = np.flatnonzero(rows[place] == flat) if len(rows) else np.zeros(0, np.intp)
             rater[place[kept]] = given[kept]
         sitting = local.astype(wide)[:, None] * levels + here
-        parts.append(
-            (values.reshape(-1)[rows], rater, np.repeat(sitting.reshape(-1), each), rows + offset)
-        )
+        parts.append((values.reshape(-1), rows, rater, sitting.reshape(-1), offset, int(width)))
         first[local] = offset + np.arange(len(local)) * (cycles * width)
         layout[local] = index + 1
         offset += len(local) * cycles * width
     if not parts:
         return None
-    value, rater, sitting, cube = (np.concatenate(p) for p in zip(*parts, strict=True))
+    # Each block's scores written into their place of the chunk's: no second copy.
+    size = sum(len(part[1]) for part in parts)
+    value = np.empty(size, blocks.dtype)
+    rater = np.empty(size, np.int32)
+    sitting = np.empty(size, wide)
+    cube = np.empty(size, np.int64)
+    done = 0
+    for values, rows, ids, where, offset, width in parts:
+        mine = slice(done, done + len(rows))
+        np.take(values, rows, out=value[mine])
+        rater[mine] = ids
+        np.take(where, rows // width, out=sitting[mine])
+        np.add(rows, offset, out=cube[mine])
+        done += len(rows)
     return _Counted(
         value=value,
         rater=rater,
@@ -804,10 +822,11 @@ class _Places:
         for index, (known, _) in enumerate(layouts):
             # (levels, cycles, width); 0 where a level has no such competency (no score
             # of the layout is there).
+            some = np.maximum(known, 0)
             mine = np.where(
-                used[:, known][:, None, :],
+                (used[:, some] & (known >= 0))[:, None, :],
                 np.arange(cycles)[None, :, None] * competencies[:, None, None]
-                + place[:, known][:, None, :],
+                + place[:, some][:, None, :],
                 0,
             ).reshape(len(used), -1)
             start[index] = offset + np.arange(len(used)) * mine.shape[1]
