@@ -56,6 +56,7 @@ import pyarrow.compute as pc
 from .._model import Framework
 from .._policy import Rater
 from ._columns import MISSING, Columns
+from ._population import _Blocks, _take_rows
 
 __all__ = ["LevelFit", "RaterDrift", "level_fit", "rater_drift"]
 
@@ -1116,9 +1117,12 @@ class _Gaps:
         """Count in the units of the employees ``codes``.
 
         Each role's scores over the competencies ``known``: from ``cells`` where reading
-        the counted scores left them there, else read here.
+        the counted scores left them there, else read here, block by block (`_blocks`).
         """
         if self.done:
+            return
+        if not cells:
+            self._blocks(codes)
             return
         columns = self.columns
         pop = columns.population
@@ -1158,14 +1162,74 @@ class _Gaps:
         for t in range(both.shape[1]):
             counts += both[:, t]
             sums += gap[:, t]
+        self._units(counts, sums)
+
+    def _units(self, counts: np.ndarray, sums: np.ndarray) -> None:
+        """Keep the units of a chunk's people (rows, in order) per known competency."""
         units = (counts > 0).T
         self.competency.append(units.sum(axis=1))
         self.unit_sum.append(sums.T[units].astype(np.float64))
         self.unit_n.append(counts.T[units].astype(np.int64))
 
+    def _blocks(self, codes: np.ndarray) -> None:
+        """`add` for the employees ``codes`` (consecutive), each role read block by block.
+
+        The people with both a self and a manager score block, by pair of blocks: each
+        read on the competencies the two blocks share only, not through cubes of every
+        competency. Whoever has no gap has no unit, as in `add`.
+        """
+        columns = self.columns
+        pop = columns.population
+        roles = pop._raters()
+        if Rater.SELF not in roles or Rater.MANAGER not in roles or not columns.known:
+            self.done = True
+            return
+        mine, theirs = pop._scores[Rater.SELF], pop._scores[Rater.MANAGER]
+        index = np.full(len(pop._competencies), -1, np.intp)
+        index[list(columns.known)] = np.arange(len(columns.known))
+        pair = mine.block[codes].astype(np.int64) * len(theirs.members) + theirs.block[codes]
+        people = np.flatnonzero((mine.block[codes] >= 0) & (theirs.block[codes] >= 0))
+        counts = np.zeros((len(people), len(columns.known)), np.int32)
+        sums = np.zeros(counts.shape, np.int32)
+        # Exact in integers, as `add`: a type twice the scores' width holds a difference.
+        wide = np.dtype(f"int{min(mine.dtype.itemsize * 16, 64)}")
+        for key in np.unique(pair[people]).tolist():
+            at = np.flatnonzero(pair[people] == key)
+            own, other = divmod(key, len(theirs.members))
+            shared = np.intersect1d(mine.competencies[own], theirs.competencies[other])
+            shared = shared[index[shared] >= 0]
+            if not len(shared):
+                continue
+            who = codes[people[at]]
+            values = _block_rows(mine, own, who)[:, :, mine.position[own][shared]]
+            given = _block_rows(theirs, other, who)[:, :, theirs.position[other][shared]]
+            both = values != pop._unrated
+            both &= given != pop._unrated
+            gap = np.subtract(values, given, dtype=wide)
+            gap *= both
+            count = np.zeros((len(at), len(shared)), np.int32)
+            total = np.zeros(count.shape, np.int32)
+            for t in range(both.shape[1]):
+                count += both[:, t]
+                total += gap[:, t]
+            counts[np.ix_(at, index[shared])] = count
+            sums[np.ix_(at, index[shared])] = total
+        self._units(counts, sums)
+
     def table(self, alpha: float) -> pa.Table:
         """One row per competency with a gap: its mean and interval at ``alpha``."""
         return _gap_table(self.columns, alpha, self.competency, self.unit_sum, self.unit_n)
+
+
+def _block_rows(blocks: _Blocks, index: int, codes: np.ndarray) -> np.ndarray:
+    """The scores of the employees ``codes`` (members of block ``index``), on its competencies."""
+    rows = np.searchsorted(blocks.members[index], codes)
+    held = _take_rows(blocks.scores[index], rows)
+    if blocks.pairs is None:
+        return held
+    # One lookup turns each byte into its two scores (`_Blocks.rows`).
+    found: np.ndarray = np.take(blocks.pairs, held).view(blocks.dtype)
+    return found.reshape(*held.shape[:2], -1)
 
 
 def _gap_table(
