@@ -1112,6 +1112,7 @@ class _Gaps:
         self.unit_sum: list[np.ndarray] = []
         self.unit_n: list[np.ndarray] = []
         self.done = False
+        self.rows: list[np.ndarray] = []  # the self and manager blocks' `places`
 
     def add(self, codes: np.ndarray, cells: dict[Rater, np.ndarray]) -> None:
         """Count in the units of the employees ``codes``.
@@ -1185,6 +1186,9 @@ class _Gaps:
             self.done = True
             return
         mine, theirs = pop._scores[Rater.SELF], pop._scores[Rater.MANAGER]
+        if not self.rows:
+            # Each employee's row in their block, of each role: found once.
+            self.rows = [mine.places(), theirs.places()]
         index = np.full(len(pop._competencies), -1, np.intp)
         index[list(columns.known)] = np.arange(len(columns.known))
         pair = mine.block[codes].astype(np.int64) * len(theirs.members) + theirs.block[codes]
@@ -1201,8 +1205,9 @@ class _Gaps:
             if not len(shared):
                 continue
             who = codes[people[at]]
-            values = _block_rows(mine, own, who)[:, :, mine.position[own][shared]]
-            given = _block_rows(theirs, other, who)[:, :, theirs.position[other][shared]]
+            values = _block_rows(mine, own, self.rows[0][who])[:, :, mine.position[own][shared]]
+            given = _block_rows(theirs, other, self.rows[1][who])
+            given = given[:, :, theirs.position[other][shared]]
             both = values != pop._unrated
             both &= given != pop._unrated
             gap = np.subtract(values, given, dtype=wide)
@@ -1221,9 +1226,8 @@ class _Gaps:
         return _gap_table(self.columns, alpha, self.competency, self.unit_sum, self.unit_n)
 
 
-def _block_rows(blocks: _Blocks, index: int, codes: np.ndarray) -> np.ndarray:
-    """The scores of the employees ``codes`` (members of block ``index``), on its competencies."""
-    rows = np.searchsorted(blocks.members[index], codes)
+def _block_rows(blocks: _Blocks, index: int, rows: np.ndarray) -> np.ndarray:
+    """The scores of the rows ``rows`` of block ``index``, on its competencies."""
     held = _take_rows(blocks.scores[index], rows)
     if blocks.pairs is None:
         return held
