@@ -624,6 +624,10 @@ def _by_blocks(
     A score is kept with a rater id and a held level; its rater is its person's usual
     one, or the one recorded for it (`Population._ids`). None when no score has a
     rater id.
+
+    Runs are found person by person: most people hold one level while rated and have
+    their usual rater's scores only, one run each, with nothing per score to compare.
+    Only the scores of the others are looked at one by one (`_runs`).
     """
     pop = columns.population
     usual = pop._rater_ids.get(role)
@@ -637,9 +641,9 @@ def _by_blocks(
     inside = np.flatnonzero((other["employee"] >= start) & (other["employee"] < end))
     first = np.zeros(len(codes), np.int64)
     layout = np.zeros(len(codes), np.int16)
-    wide = np.int32 if len(codes) * levels < 2**31 else np.int64
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int, int]] = []
-    offset = 0
+    parts: list[tuple[np.ndarray, np.ndarray, int]] = []
+    runs: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+    offset = scores = 0
     for index, members in enumerate(blocks.members):
         low, high = (int(i) for i in np.searchsorted(members, [start, end]))
         if low == high:
@@ -669,39 +673,62 @@ def _by_blocks(
         given = other["rater_id"][inside][hit]
         keep.reshape(-1)[flat] = (given >= 0) & (here[at[hit], cycle] >= 0)
         rows = np.flatnonzero(keep)
-        # Each person's id repeated over their kept cells: cheaper than dividing every row.
         mine = np.add.reduce(keep.reshape(len(local), -1).view(np.uint8), axis=1, dtype=np.intp)
-        rater = np.repeat(ids, mine)
-        if len(flat):
-            place = np.minimum(np.searchsorted(rows, flat), max(len(rows) - 1, 0))
-            kept = np.flatnonzero(rows[place] == flat) if len(rows) else np.zeros(0, np.intp)
-            rater[place[kept]] = given[kept]
-        sitting = local.astype(wide)[:, None] * levels + here
-        parts.append((values.reshape(-1), rows, rater, sitting.reshape(-1), offset, int(width)))
+        begin = np.zeros(len(local), np.intp)
+        np.cumsum(mine[:-1], out=begin[1:])
+        # The level of a person's kept scores, and whether it is one throughout.
+        top = here.max(axis=1)
+        mixed = np.where(here >= 0, here, top[:, None]).min(axis=1) != top
+        mixed[at[hit]] = True
+        simple = np.flatnonzero((mine > 0) & ~mixed)
+        runs.append(
+            (
+                begin[simple] + scores,
+                mine[simple],
+                (local[simple] * levels + top[simple]).astype(np.int64),
+                ids[simple],
+            )
+        )
+        mixed = np.flatnonzero((mine > 0) & mixed)
+        if len(mixed):
+            # Their scores one by one: rater and level of each, runs where they change.
+            count = mine[mixed]
+            index_of = np.repeat(begin[mixed] - np.cumsum(count) + count, count)
+            index_of += np.arange(len(index_of))
+            rater = np.repeat(ids[mixed], count)
+            if len(flat):
+                place = np.minimum(np.searchsorted(rows, flat), max(len(rows) - 1, 0))
+                found = np.flatnonzero(rows[place] == flat) if len(rows) else np.zeros(0, np.intp)
+                rater[np.searchsorted(index_of, place[found])] = given[found]
+            cell = rows[index_of] // width
+            sitting = local[cell // cycles] * levels + here.reshape(-1)[cell]
+            head, length = _runs(rater, sitting, np.repeat(np.arange(len(mixed)), count))
+            runs.append((index_of[head] + scores, length, sitting[head], rater[head]))
+        parts.append((values.reshape(-1), rows, offset))
         first[local] = offset + np.arange(len(local)) * (cycles * width)
         layout[local] = index + 1
         offset += len(local) * cycles * width
+        scores += len(rows)
     if not parts:
         return None
     # Each block's scores written into their place of the chunk's: no second copy.
-    size = sum(len(part[1]) for part in parts)
-    value = np.empty(size, blocks.dtype)
-    rater = np.empty(size, np.int32)
-    sitting = np.empty(size, wide)
-    cube = np.empty(size, np.int64)
+    value = np.empty(scores, blocks.dtype)
+    cube = np.empty(scores, np.int64)
     done = 0
-    for values, rows, ids, where, offset, width in parts:
+    for values, rows, offset in parts:
         mine = slice(done, done + len(rows))
         np.take(values, rows, out=value[mine])
-        rater[mine] = ids
-        np.take(where, rows // width, out=sitting[mine])
         np.add(rows, offset, out=cube[mine])
         done += len(rows)
+    head, length, sitting, rater = (np.concatenate(r) for r in zip(*runs, strict=True))
+    order = np.argsort(head, kind="stable")
     return _Counted(
         value=value,
-        rater=rater,
-        sitting=sitting,
         cube=cube,
+        head=head[order],
+        length=length[order].astype(np.int64),
+        sitting=sitting[order],
+        rater=rater[order],
         levels=levels,
         first=first,
         layout=layout,
@@ -709,19 +736,33 @@ def _by_blocks(
     )
 
 
+def _runs(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the runs of equal ``keys`` (all alike, item by item) begin, and their lengths."""
+    size = len(keys[0])
+    begins = np.empty(size, bool)
+    begins[:1] = True
+    np.not_equal(keys[0][1:], keys[0][:-1], out=begins[1:])
+    for key in keys[1:]:
+        begins[1:] |= key[1:] != key[:-1]
+    head = np.flatnonzero(begins)
+    return head, np.diff(head, append=size)
+
+
 @attrs.frozen(kw_only=True)
 class _Counted:
     """One chunk's counted scores that have a rater and a held level, person by person.
 
-    Read for a run of consecutive employee codes (`_chunks`). Per score only what tells
-    the runs apart and where it sits: a run's person and level come from its first
-    score's ``sitting``, its place in its person's cells from ``cube`` (`place`).
+    Read for a run of consecutive employee codes (`_chunks`). Per score only its value
+    and where it sits (``cube``, `place`); per run of a person's scores by one rater at
+    one level, where it begins (``head``), its ``length``, ``sitting`` and ``rater``.
     """
 
     value: np.ndarray  # the score, in the cubes' small integer type
-    rater: np.ndarray  # its rater id code (int32)
-    sitting: np.ndarray  # person in the chunk * levels + the level they held that cycle
     cube: np.ndarray  # where it sits among the chunk's cells read
+    head: np.ndarray  # each run's first score
+    length: np.ndarray  # each run's scores
+    sitting: np.ndarray  # each run's person in the chunk * levels + the level held
+    rater: np.ndarray  # each run's rater id code
     levels: int = 1  # the levels ``sitting`` counts with
     # Per person in the chunk, where their cells begin among those read, and how they
     # are laid out (an index into `_cube_layouts`): ``(cycle, competency)`` each.
@@ -764,13 +805,17 @@ class _Counted:
         rows = np.flatnonzero(keep)
         width, rated = values.shape[1:]
         levels = max(len(columns.levels), 1)
-        wide = np.int32 if len(codes) * levels < 2**31 else np.int64
-        sitting = np.arange(len(codes), dtype=wide)[:, None] * levels + held
+        sitting = np.arange(len(codes), dtype=np.int64)[:, None] * levels + held
+        sitting = sitting.reshape(-1)[rows // rated]
+        rater = counted_by.reshape(-1)[rows]
+        head, length = _runs(rater, sitting)
         return cls(
             value=values.reshape(-1)[rows],
-            rater=counted_by.reshape(-1)[rows],
-            sitting=sitting.reshape(-1)[rows // rated],
             cube=rows,
+            head=head,
+            length=length,
+            sitting=sitting[head],
+            rater=rater[head],
             levels=levels,
             first=np.arange(len(codes), dtype=np.int64) * (width * rated),
             layout=np.zeros(len(codes), np.int16),
@@ -781,20 +826,23 @@ class _Counted:
     def none(cls) -> _Counted:
         empty = np.zeros(0, np.int64)
         return cls(
-            value=np.zeros(0, np.int16), rater=np.zeros(0, np.int32), sitting=empty, cube=empty
+            value=np.zeros(0, np.int16),
+            cube=empty,
+            head=empty,
+            length=empty,
+            sitting=empty,
+            rater=np.zeros(0, np.int32),
         )
 
-    def place(
-        self, heads: np.ndarray, length: np.ndarray, rows: np.ndarray, places: _Places
-    ) -> np.ndarray:
-        """Each score's place plus its run's ``rows`` (of the runs ``heads``, ``length`` long)."""
-        sitting = self.sitting[heads].astype(np.int64)
+    def place(self, rows: np.ndarray, places: _Places) -> np.ndarray:
+        """Each score's place plus its run's ``rows``."""
+        sitting = self.sitting.astype(np.int64)
         person = sitting // self.levels
         # The cell's index among its person's, moved to its layout's row of its level.
         shift = places.start[self.layout[person], sitting % self.levels] - self.first[person]
-        at = np.repeat(shift, length)
+        at = np.repeat(shift, self.length)
         at += self.cube
-        found = np.repeat(rows, length)
+        found = np.repeat(rows, self.length)
         found += places.table[at]
         return found
 
@@ -915,19 +963,13 @@ class _Shares:
         """Count one chunk's scores in; what the second pass needs of them, compactly."""
         if not len(rows.value):
             return _Kept.none()
-        # A person's scores by one rater at one level come in runs: each run is looked
-        # up once, for its group and its (rater, person) cluster, and each score's slot
-        # is its run's row plus its place.
-        size = len(rows.value)
-        begins = np.empty(size, bool)
-        begins[:1] = True
-        np.not_equal(rows.rater[1:], rows.rater[:-1], out=begins[1:])
-        begins[1:] |= rows.sitting[1:] != rows.sitting[:-1]
-        heads = np.flatnonzero(begins)
-        length = np.diff(heads, append=size)
-        run_rater = rows.rater[heads].astype(np.int64)
-        run_person = rows.sitting[heads].astype(np.int64) // rows.levels
-        run_level = rows.sitting[heads] % rows.levels
+        # A person's scores by one rater at one level come in runs (`_Counted`): each
+        # run is looked up once, for its group and its (rater, person) cluster, and
+        # each score's slot is its run's row plus its place.
+        length = rows.length
+        run_rater = rows.rater.astype(np.int64)
+        run_person = rows.sitting.astype(np.int64) // rows.levels
+        run_level = rows.sitting % rows.levels
         run_key = run_rater * self.levels + run_level
         run_base = self.base[run_key]
         fresh = run_base < 0
@@ -938,7 +980,7 @@ class _Shares:
             self._open(keys[self.mark[keys] == np.arange(len(keys))])
             run_base = self.base[run_key]
         self._reserve(max(int(rows.value.max()), -int(rows.value.min())))
-        slot = rows.place(heads, length, run_base, self.places)
+        slot = rows.place(run_base, self.places)
         if self.numbers is None:
             packed = rows.value.astype(np.int64)
             packed <<= self.shift
