@@ -383,7 +383,7 @@ def rater_drift(
     for codes in _chunks(count):
         # The self and manager scores read for the counted ones serve the gaps too.
         cells: dict[Rater, np.ndarray] = {}
-        kept.append(shares.add(_Counted.read(columns, codes, cells, shares.layouts), count))
+        kept.append(shares.add(_Counted.read(columns, codes, cells, shares.reading), count))
         gaps.add(codes, cells)
     share = shares.means()
     n = np.zeros(raters, np.int64)
@@ -515,22 +515,26 @@ def _chunks(count: int) -> list[np.ndarray]:
 _SCAN = 16
 
 
-def _layout(columns: Columns, levels: int) -> tuple[np.ndarray, np.ndarray]:
+def _layout(columns: Columns, levels: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per level, the competencies its scores can be on and the most groups it can have.
 
-    ``(used, bound)``: ``used`` ``(levels, len(known))`` says which known competencies
-    a counted score at each level may be on, ``bound`` the (rater, level) groups each
-    level may have. A role's score blocks each hold a track's competencies (`_Blocks`):
-    a level's are those of the blocks whose people hold it in some cycle. The block of
-    everyone else, on every competency, holds a few people: those of small blocks are
-    read, and only the competencies they were rated on at each level count. A group's
-    rater is a person's usual one for the role or one of the few others recorded.
+    ``(used, bound, blocks)``: ``used`` ``(levels, len(known))`` says which known
+    competencies a counted score at each level may be on, ``bound`` the (rater, level)
+    groups each level may have, ``blocks`` ``(levels, blocks)`` which score blocks (not
+    read) of the one role that counts give it its competencies (none for several).
+    A role's score blocks each hold a track's competencies (`_Blocks`): a level's are
+    those of the blocks whose people hold it in some cycle. The block of everyone else,
+    on every competency, holds a few people: those of small blocks are read, and only
+    the competencies they were rated on at each level count. A group's rater is a
+    person's usual one for the role or one of the few others recorded.
     """
     pop = columns.population
     held = columns.held
     known = len(columns.known)
     index = {code: k for k, code in enumerate(columns.known)}
     used = np.zeros((levels, known), bool)
+    present = [r for r in columns.preferred if r in pop._scores]
+    large = np.zeros((levels, len(pop._scores[present[0]].members) if present else 0), bool)
     seen = np.zeros((len(columns.raters) + 1) * (levels + 1), bool)
     # Each (person, level held + 1) pair at least once: the first cycle's, and those of
     # the few cycles where the level changes (a handful of numbers per person).
@@ -541,7 +545,7 @@ def _layout(columns: Columns, levels: int) -> tuple[np.ndarray, np.ndarray]:
         [held[:, :1].reshape(-1), held.reshape(-1)[changed + person[len(held) :] + 1]]
     )
     above = above.astype(np.int64) + 1
-    for role in (r for r in columns.preferred if r in pop._scores):
+    for role in present:
         blocks = pop._scores[role]
         which = blocks.block.astype(np.int64) + 1
         pairs = np.bincount(
@@ -557,6 +561,8 @@ def _layout(columns: Columns, levels: int) -> tuple[np.ndarray, np.ndarray]:
             if len(members) * _SCAN > rated:
                 mine = np.array([index[c] for c in competencies.tolist() if c in index], np.intp)
                 used[np.ix_(at, mine)] = True
+                if len(present) == 1:
+                    large[at, block] = True
                 continue
             for first in range(0, len(members), _CHUNK):
                 codes = members[first : first + _CHUNK]
@@ -573,7 +579,7 @@ def _layout(columns: Columns, levels: int) -> tuple[np.ndarray, np.ndarray]:
         level = held[other["employee"], other["cycle"]].astype(np.int64) + 1
         seen[(other["rater_id"].astype(np.int64) + 1) * (levels + 1) + level] = True
     bound = seen.reshape(-1, levels + 1)[1:, 1:].sum(axis=0).astype(np.int64)
-    return used, bound
+    return used, bound, large if len(present) == 1 else large[:, :0]
 
 
 def _cube_layouts(columns: Columns) -> list[tuple[np.ndarray, np.ndarray | None]]:
@@ -609,12 +615,36 @@ def _cube_layouts(columns: Columns) -> list[tuple[np.ndarray, np.ndarray | None]
     return layouts
 
 
+@attrs.frozen(kw_only=True)
+class _Reading:
+    """What `_Counted.read` needs of the whole population, found once.
+
+    ``layouts`` (`_cube_layouts`); per employee, ``top``, the highest level held in a
+    cycle, and ``mixed``, whether they hold several.
+    """
+
+    layouts: list[tuple[np.ndarray, np.ndarray | None]]
+    top: np.ndarray
+    mixed: np.ndarray
+
+    @classmethod
+    def make(cls, columns: Columns, levels: int) -> _Reading:
+        held = columns.held
+        top = np.full(len(held), -1, held.dtype)
+        low = np.full(len(held), levels, held.dtype)
+        # Cycle by cycle over the employees: no reduction along the short axis.
+        for t in range(held.shape[1]):
+            np.maximum(top, held[:, t], out=top)
+            np.minimum(low, np.where(held[:, t] >= 0, held[:, t], levels), out=low)
+        return cls(layouts=_cube_layouts(columns), top=top, mixed=(low != top) & (top >= 0))
+
+
 def _by_blocks(
     columns: Columns,
     role: Rater,
     codes: np.ndarray,
     held: np.ndarray,
-    layouts: list[tuple[np.ndarray, np.ndarray | None]],
+    reading: _Reading,
 ) -> _Counted | None:
     """The counted scores of the employees ``codes`` when one role counts, block by block.
 
@@ -649,7 +679,7 @@ def _by_blocks(
         if low == high:
             continue
         local = members[low:high].astype(np.int64) - start
-        known, take = layouts[index + 1]
+        known, take = reading.layouts[index + 1]
         values = blocks.scores[index][low:high]
         if blocks.pairs is not None:
             # One lookup turns each byte into its two scores (`_Blocks.rows`).
@@ -677,8 +707,8 @@ def _by_blocks(
         begin = np.zeros(len(local), np.intp)
         np.cumsum(mine[:-1], out=begin[1:])
         # The level of a person's kept scores, and whether it is one throughout.
-        top = here.max(axis=1)
-        mixed = np.where(here >= 0, here, top[:, None]).min(axis=1) != top
+        top = reading.top[local + start]
+        mixed = reading.mixed[local + start]
         mixed[at[hit]] = True
         simple = np.flatnonzero((mine > 0) & ~mixed)
         runs.append(
@@ -776,11 +806,11 @@ class _Counted:
         columns: Columns,
         codes: np.ndarray,
         cells: dict[Rater, np.ndarray] | None = None,
-        layouts: list[tuple[np.ndarray, np.ndarray | None]] | None = None,
+        reading: _Reading | None = None,
     ) -> _Counted:
         """The chunk ``codes``; ``cells`` receives the roles' scores read (`Columns.rated`).
 
-        ``layouts`` are `_cube_layouts`' (made here if not given).
+        ``reading`` is made here if not given.
         """
         pop = columns.population
         present = [r for r in columns.preferred if r in pop._scores]
@@ -791,7 +821,7 @@ class _Counted:
                 present[0],
                 codes,
                 held,
-                _cube_layouts(columns) if layouts is None else layouts,
+                _Reading.make(columns, max(len(columns.levels), 1)) if reading is None else reading,
             )
             return cls.none() if found is None else found
         counted = columns.rated(codes, cells)
@@ -835,15 +865,29 @@ class _Counted:
         )
 
     def place(self, rows: np.ndarray, places: _Places) -> np.ndarray:
-        """Each score's place plus its run's ``rows``."""
+        """Each score's place plus its run's ``rows``.
+
+        Where a person's cells are laid out as their level's row (`_Places.same`), a
+        cell's place is its index among the person's; the others' are looked up.
+        """
         sitting = self.sitting.astype(np.int64)
         person = sitting // self.levels
-        # The cell's index among its person's, moved to its layout's row of its level.
-        shift = places.start[self.layout[person], sitting % self.levels] - self.first[person]
-        at = np.repeat(shift, self.length)
-        at += self.cube
-        found = np.repeat(rows, self.length)
-        found += places.table[at]
+        level = sitting % self.levels
+        layout = self.layout[person]
+        found = np.repeat(rows - self.first[person], self.length)
+        found += self.cube
+        other = np.flatnonzero(~places.same[layout, level])
+        if len(other):
+            count = self.length[other]
+            at = np.repeat(self.head[other] - np.cumsum(count) + count, count)
+            at += np.arange(len(at))
+            # The cell's index among its person's, moved to its layout's row of its level.
+            shift = places.start[layout[other], level[other]] - self.first[person[other]]
+            cell = np.repeat(shift, count)
+            cell += self.cube[at]
+            look = np.repeat(rows[other], count)
+            look += places.table[cell]
+            found[at] = look
         return found
 
 
@@ -853,35 +897,38 @@ class _Places:
 
     ``table[start[layout, level] + cycle * width + k]`` is the place of the cell
     ``(cycle, k)`` of a person laid out as ``layout`` (`_cube_layouts`, ``width`` its
-    competencies) in a row of ``level``: ``cycle * K + its competency's place among the
+    places) in a row of ``level``: ``cycle * K + its competency's place among the
     level's K``.
     """
 
     table: np.ndarray
     start: np.ndarray
+    same: np.ndarray  # where a layout's places are its level's row's: ``cycle * K + k``
 
     @classmethod
     def make(
-        cls, used: np.ndarray, cycles: int, layouts: list[tuple[np.ndarray, np.ndarray | None]]
+        cls,
+        rows: list[np.ndarray],
+        cycles: int,
+        layouts: list[tuple[np.ndarray, np.ndarray | None]],
+        known: int,
     ) -> _Places:
-        """The places of the levels' competencies ``used`` (`_layout`)."""
-        competencies = used.sum(axis=1)
-        place = np.cumsum(used, axis=1) - 1
-        tables, start, offset = [], np.zeros((len(layouts), len(used)), np.int64), 0
-        for index, (known, _) in enumerate(layouts):
-            # (levels, cycles, width); 0 where a level has no such competency (no score
-            # of the layout is there).
-            some = np.maximum(known, 0)
-            mine = np.where(
-                (used[:, some] & (known >= 0))[:, None, :],
-                np.arange(cycles)[None, :, None] * competencies[:, None, None]
-                + place[:, some][:, None, :],
-                0,
-            ).reshape(len(used), -1)
-            start[index] = offset + np.arange(len(used)) * mine.shape[1]
-            offset += mine.size
-            tables.append(mine.reshape(-1))
-        return cls(table=np.concatenate(tables), start=start)
+        """The places of the levels' ``rows``: each row's known competencies, -1 for none."""
+        tables, offset = [], 0
+        start = np.zeros((len(layouts), len(rows)), np.int64)
+        same = np.zeros((len(layouts), len(rows)), bool)
+        for level, mine in enumerate(rows):
+            column = np.zeros(known, np.int64)
+            column[mine[mine >= 0]] = np.flatnonzero(mine >= 0)
+            for index, (cells, _) in enumerate(layouts):
+                same[index, level] = np.array_equal(cells, mine)
+                # 0 where a layout's place holds no competency (no score is there).
+                place = np.where(cells >= 0, column[np.maximum(cells, 0)], 0)
+                table = np.arange(cycles)[:, None] * len(mine) + place
+                start[index, level] = offset
+                offset += table.size
+                tables.append(table.reshape(-1))
+        return cls(table=np.concatenate([np.zeros(0, np.int64), *tables]), start=start, same=same)
 
 
 @attrs.frozen(kw_only=True)
@@ -933,10 +980,24 @@ class _Shares:
         self.raters = len(columns.raters)
         self.count = len(columns.held)
         cycles = columns.held.shape[1]
-        used, bound = _layout(columns, self.levels)
-        self.width = used.sum(axis=1) * cycles
-        self.layouts = _cube_layouts(columns)
-        self.places = _Places.make(used, cycles, self.layouts)
+        used, bound, large = _layout(columns, self.levels)
+        self.reading = _Reading.make(columns, self.levels)
+        # Each level's row: a score block's places where the level's people are in one
+        # block (its cells as read are the row's, `_Counted.place`), else its competencies.
+        rows = []
+        for level in range(self.levels):
+            blocks = np.flatnonzero(large[level])
+            if len(blocks) == 1:
+                cells, take = self.reading.layouts[int(blocks[0]) + 1]
+                if (
+                    take is None
+                    and not (used[level] & ~np.isin(np.arange(used.shape[1]), cells)).any()
+                ):
+                    rows.append(cells)
+                    continue
+            rows.append(np.flatnonzero(used[level]))
+        self.width = np.array([len(r) * cycles for r in rows], np.int64)
+        self.places = _Places.make(rows, cycles, self.reading.layouts, used.shape[1])
         # Where each level's region begins, in slots and in rows.
         self.start = np.concatenate([[0], np.cumsum(bound * self.width)])
         self.row = np.concatenate([[0], np.cumsum(bound)])
