@@ -691,7 +691,9 @@ def _by_blocks(
         ids = usual[local + start].astype(np.int32)
         keep = values != pop._unrated
         here = held[local]
-        keep &= ((ids >= 0)[:, None] & (here >= 0))[:, :, None]
+        # The few (person, cycle) rows without a rater id or a level held are cleared.
+        unheld = np.flatnonzero(((ids < 0)[:, None] | (here < 0)).reshape(-1))
+        keep.reshape(-1, width)[unheld] = False
         # The scores of anyone else: their own id, as `Population._ids` has it.
         column = np.full(len(pop._competencies), -1, np.int64)
         column[np.array(columns.known, np.intp)[known[known >= 0]]] = np.flatnonzero(known >= 0)
@@ -703,9 +705,10 @@ def _by_blocks(
         given = other["rater_id"][inside][hit]
         keep.reshape(-1)[flat] = (given >= 0) & (here[at[hit], cycle] >= 0)
         rows = np.flatnonzero(keep)
-        mine = np.add.reduce(keep.reshape(len(local), -1).view(np.uint8), axis=1, dtype=np.intp)
-        begin = np.zeros(len(local), np.intp)
-        np.cumsum(mine[:-1], out=begin[1:])
+        # Where each person's kept cells begin, and how many: found in the sorted rows.
+        begin = np.searchsorted(rows, np.arange(len(local) + 1) * (cycles * width))
+        mine = np.diff(begin)
+        begin = begin[:-1]
         # The level of a person's kept scores, and whether it is one throughout.
         top = reading.top[local + start]
         mixed = reading.mixed[local + start]
