@@ -675,7 +675,10 @@ def _by_blocks(
     runs: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
     offset = scores = 0
     for index, members in enumerate(blocks.members):
-        low, high = (int(i) for i in np.searchsorted(members, [start, end]))
+        # In the members' type: no copy of them in another to search.
+        low, high = (
+            int(i) for i in np.searchsorted(members, np.array([start, end], members.dtype))
+        )
         if low == high:
             continue
         local = members[low:high].astype(np.int64) - start
@@ -1046,8 +1049,7 @@ class _Shares:
         self._reserve(max(int(rows.value.max()), -int(rows.value.min())))
         slot = rows.place(run_base, self.places)
         if self.numbers is None:
-            packed = rows.value.astype(np.int64)
-            packed <<= self.shift
+            packed = np.left_shift(rows.value, self.shift, dtype=np.int64)
             packed += 1
             np.add.at(self.own, slot, packed)
         else:
