@@ -381,7 +381,8 @@ def rater_drift(
     gaps = _Gaps(columns)
     kept = []
     for codes in _chunks(count):
-        # The self and manager scores read for the counted ones serve the gaps too.
+        # Where several roles count, the self and manager scores read for the counted
+        # ones serve the gaps too; else the gaps read theirs block by block.
         cells: dict[Rater, np.ndarray] = {}
         kept.append(shares.add(_Counted.read(columns, codes, cells, shares.reading), count))
         gaps.add(codes, cells)
@@ -816,6 +817,7 @@ class _Counted:
     ) -> _Counted:
         """The chunk ``codes``; ``cells`` receives the roles' scores read (`Columns.rated`).
 
+        Only where several roles count: one is read block by block (`_by_blocks`).
         ``reading`` is made here if not given.
         """
         pop = columns.population
@@ -978,7 +980,9 @@ class _Shares:
     as wide as the scores they hold. Each level's rows lie together in one flat
     array, in a region as large as the groups it may have, a group's row numbered as
     first met: a score's slot is its row's start plus its place, and a level's rows
-    are one 2-D block beside its cells' sums (`means`).
+    are one 2-D block beside its cells' sums (`means`). Where a level's people are in
+    one score block, its row is laid out as that block's cells are read, so that their
+    places need no lookup (`_Places`).
     """
 
     def __init__(self, columns: Columns) -> None:
