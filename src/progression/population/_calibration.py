@@ -1279,10 +1279,12 @@ class _Gaps:
 
     def _units(self, counts: np.ndarray, sums: np.ndarray) -> None:
         """Keep the units of a chunk's people (rows, in order) per known competency."""
-        units = (counts > 0).T
+        # Competency-major copies: picked out in one pass each, not across the rows.
+        counts, sums = np.ascontiguousarray(counts.T), np.ascontiguousarray(sums.T)
+        units = counts > 0
         self.competency.append(units.sum(axis=1))
-        self.unit_sum.append(sums.T[units].astype(np.float64))
-        self.unit_n.append(counts.T[units].astype(np.int64))
+        self.unit_sum.append(sums[units].astype(np.float64))
+        self.unit_n.append(counts[units].astype(np.int64))
 
     def _blocks(self, codes: np.ndarray) -> None:
         """`add` for the employees ``codes`` (consecutive), each role read block by block.
