@@ -200,20 +200,32 @@ def close(a: Any, b: Any) -> bool:
     st.sampled_from([0.05, 0.5]),
     st.sampled_from([1, 3, 1000]),
     st.sampled_from([63, 0]),
+    st.booleans(),
+    st.sampled_from([1, 1024]),
+    st.sampled_from([16, 1]),
 )
-def test_rater_drift_matches_the_definition_score_by_score(
+def test_rater_drift_matches_the_definition_score_by_score(  # noqa: PLR0917 - the draws
     company: tuple[list[Rating], list[Assignment]],
     min_ratings: int,
     alpha: float,
     chunk: int,
     packed_bits: int,
+    calibrated: bool,
+    groups: int,
+    scan: int,
 ) -> None:
     ratings, assignments = company
+    if not calibrated:
+        # The manager's scores alone count: read block by block, as most companies are.
+        ratings = [row for row in ratings if row[4] != "calibrated"]
     raters, gaps = reference(ratings, assignments, min_ratings, alpha)
-    # No bits to pack a pair's sum and count in keeps them apart, as very large sums do.
+    # No bits to pack a pair's sum and count in keeps them apart, as very large sums do;
+    # one group per block of the means; every score block read for its levels' places.
     with (
         mock.patch.object(_calibration, "_CHUNK", chunk),
         mock.patch.object(_calibration, "_PACKED_BITS", packed_bits),
+        mock.patch.object(_calibration, "_GROUPS", groups),
+        mock.patch.object(_calibration, "_SCAN", scan),
     ):
         drift = rater_drift(ENGINEERING, tables(ratings, assignments), min_ratings=min_ratings)
         if alpha != 0.05:

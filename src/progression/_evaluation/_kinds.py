@@ -151,7 +151,26 @@ def _outcome_columns(decided: Any, holds: Any, reviewed: Any) -> Any:
     np = _numpy()
     failed = np.logical_not(holds).view(np.int8)
     # An unreviewed cell fails (1), a reviewed undecided one is undecided (2).
-    return np.where(decided, failed, np.asarray(reviewed, bool).view(np.int8) + np.int8(1))
+    outcome = np.asarray(reviewed, bool).view(np.int8) + np.int8(1)
+    # ``outcome + decided * (failed - outcome)``: whole-array arithmetic, many bytes at a
+    # time, where `where` chooses one element at a time.
+    np.subtract(failed, outcome, out=failed)
+    failed *= np.asarray(decided, bool).view(np.int8)
+    outcome += failed
+    return outcome
+
+
+def _pick(condition: Any, yes: Any, no: Any) -> Any:
+    """``numpy.where(condition, yes, no)`` of reason indices (scalars or arrays), in int8.
+
+    ``no + condition * (yes - no)``: whole-array arithmetic, many bytes at a time, where
+    `where` chooses one element at a time.
+    """
+    np = _numpy()
+    yes, no = np.asarray(yes, np.int8), np.asarray(no, np.int8)
+    found = np.multiply(np.asarray(condition, bool).view(np.int8), yes - no)
+    found += no
+    return found
 
 
 def _every_rated(rated: Sequence[Any], known: Any) -> Any:
@@ -523,14 +542,10 @@ class ScoreKind(Kind):
             return np.ravel(values).take(cell)
 
         names = self.reason_names
-        reason = np.where(
+        reason = _pick(
             any_failed,
-            np.where(
-                at_focus(reviewed),
-                np.int8(names.index(self.fail_reason)),
-                np.int8(names.index("no_review")),
-            ),
-            np.where(any_undecided, np.int8(names.index("unrated")), np.int8(names.index("met"))),
+            _pick(at_focus(reviewed), names.index(self.fail_reason), names.index("no_review")),
+            _pick(any_undecided, names.index("unrated"), names.index("met")),
         )
         return Columns(reason, at_focus(key), at_focus(known))
 
@@ -633,9 +648,16 @@ class AverageScoreKind(ScoreKind):
         low, high = (int(total.min()), int(total.max())) if total.size else (0, 0)
         if high - low <= 1 << 20:
             table = self.decide_totals(np.arange(low, high + 1, dtype=np.int64))
-            # The offset from the lowest total, in a type that holds it.
-            wide = total if high - low <= np.iinfo(dtype).max else total.astype(np.int64)
-            holds = table[wide - wide.dtype.type(low) if low else wide]
+            if not (table[:-1] & ~table[1:]).any():
+                # Holding from some total on (the table says so, for every total present):
+                # one comparison, where a look-up widens each index first.
+                reached = np.flatnonzero(table)
+                first = low + int(reached[0]) if len(reached) else high + 1
+                holds = total >= first if first <= high else np.zeros(total.shape, bool)
+            else:
+                # The offset from the lowest total, in a type that holds it.
+                wide = total if high - low <= np.iinfo(dtype).max else total.astype(np.int64)
+                holds = table[wide - wide.dtype.type(low) if low else wide]
         else:
             holds = self.decide_totals(total.astype(np.int64))
         all_rated = _every_rated(rated, all_rated)
@@ -841,11 +863,20 @@ class ScoreFloorKind(_ShortfallKind):
         np = _numpy()
         dtype = np.result_type(*values)
         top = dtype.type(np.iinfo(dtype).max)
+        least = dtype.type(np.iinfo(dtype).min)
         lowest = None
         # Pairwise, not over a stacked copy of every column (nor through a ufunc's
         # ``where``, which is slow).
         for value, here in zip(values, rated, strict=True):
-            standing = np.where(here, value, top)
+            if dtype.kind == "i":
+                # The type's least where rated and its top where not (-1 ^ least), then
+                # the larger of that and the score: whole-array arithmetic, many bytes
+                # at a time, where `where` chooses one element at a time.
+                standing = np.subtract(np.asarray(here, bool).view(np.int8), 1, dtype=dtype)
+                standing ^= least
+                np.maximum(standing, value, out=standing)
+            else:
+                standing = np.where(here, value, top)
             lowest = standing if lowest is None else np.minimum(lowest, standing, out=lowest)
         return lowest
 
@@ -983,11 +1014,11 @@ class SustainedKind(Kind):
                 np.full(shape, self.cycles, np.int64),
                 np.ones(shape, bool),
             )
-        reason = np.where(
+        reason = _pick(
             run >= self.cycles,
             names.index("met"),
-            np.where(window_failed, names.index("run_too_short"), names.index("unrated")),
-        ).astype(np.int8)
+            _pick(window_failed, names.index("run_too_short"), names.index("unrated")),
+        )
         return Columns(reason, np.asarray(run, np.int64), np.ones(np.shape(run), bool))
 
     @classmethod
@@ -1090,11 +1121,11 @@ class TimeInLevelKind(Kind):
         np = _numpy()
         names = self.reason_names
         spent = np.asarray(end, np.int64) - since + 1
-        reason = np.where(
+        reason = _pick(
             placed,
-            np.where(spent >= self.cycles, names.index("met"), names.index("too_short")),
+            _pick(spent >= self.cycles, names.index("met"), names.index("too_short")),
             names.index("no_level"),
-        ).astype(np.int8)
+        )
         return Columns(reason, spent, np.asarray(placed, bool))
 
     @classmethod
@@ -1161,11 +1192,11 @@ class ScopeEvidenceKind(Kind):
         """`result` over arrays: qualifying records in each stay (read where ``placed``)."""
         np = _numpy()
         names = self.reason_names
-        reason = np.where(
+        reason = _pick(
             placed,
-            np.where(qualifying >= self.count, names.index("met"), names.index("too_few_records")),
+            _pick(qualifying >= self.count, names.index("met"), names.index("too_few_records")),
             names.index("no_level"),
-        ).astype(np.int8)
+        )
         return Columns(reason, np.asarray(qualifying, np.int64), np.asarray(placed, bool))
 
     def result(self, facts: Facts) -> CriterionResult:
@@ -1288,7 +1319,7 @@ class _ApprovalKind(Kind):
         np = _numpy()
         names = self.reason_names
         given = np.asarray(given, bool)
-        reason = np.where(given, names.index(self.yes), names.index(self.no)).astype(np.int8)
+        reason = _pick(given, names.index(self.yes), names.index(self.no))
         return Columns(reason, given.astype(np.int64), np.ones(given.shape, bool))
 
     @classmethod

@@ -43,9 +43,8 @@ depend on the chunks.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from math import erf, sqrt
-from operator import itemgetter
 from statistics import NormalDist
 from typing import Any
 
@@ -57,6 +56,7 @@ import pyarrow.compute as pc
 from .._model import Framework
 from .._policy import Rater
 from ._columns import MISSING, Columns
+from ._population import _Blocks, _take_rows
 
 __all__ = ["LevelFit", "RaterDrift", "level_fit", "rater_drift"]
 
@@ -381,9 +381,10 @@ def rater_drift(
     gaps = _Gaps(columns)
     kept = []
     for codes in _chunks(count):
-        # The self and manager scores read for the counted ones serve the gaps too.
+        # Where several roles count, the self and manager scores read for the counted
+        # ones serve the gaps too; else the gaps read theirs block by block.
         cells: dict[Rater, np.ndarray] = {}
-        kept.append(shares.add(_Counted.read(columns, codes, cells), count))
+        kept.append(shares.add(_Counted.read(columns, codes, cells, shares.reading), count))
         gaps.add(codes, cells)
     share = shares.means()
     n = np.zeros(raters, np.int64)
@@ -509,116 +510,353 @@ def _chunks(count: int) -> list[np.ndarray]:
     return [np.arange(start, min(start + _CHUNK, count)) for start in range(0, count, _CHUNK)]
 
 
-def _one_rater(
+#: A score block of at most one in `_SCAN` of a role's rated employees is read to find
+#: the competencies its people were rated on at each level (`_layout`); larger ones
+#: count on all of theirs.
+_SCAN = 16
+
+
+def _layout(columns: Columns, levels: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per level, the competencies its scores can be on and the most groups it can have.
+
+    ``(used, bound, blocks)``: ``used`` ``(levels, len(known))`` says which known
+    competencies a counted score at each level may be on, ``bound`` the (rater, level)
+    groups each level may have, ``blocks`` ``(levels, blocks)`` which score blocks (not
+    read) of the one role that counts give it its competencies (none for several).
+    A role's score blocks each hold a track's competencies (`_Blocks`): a level's are
+    those of the blocks whose people hold it in some cycle. The block of everyone else,
+    on every competency, holds a few people: those of small blocks are read, and only
+    the competencies they were rated on at each level count. A group's rater is a
+    person's usual one for the role or one of the few others recorded.
+    """
+    pop = columns.population
+    held = columns.held
+    known = len(columns.known)
+    index = {code: k for k, code in enumerate(columns.known)}
+    used = np.zeros((levels, known), bool)
+    present = [r for r in columns.preferred if r in pop._scores]
+    large = np.zeros((levels, len(pop._scores[present[0]].members) if present else 0), bool)
+    seen = np.zeros((len(columns.raters) + 1) * (levels + 1), bool)
+    # Each (person, level held + 1) pair at least once: the first cycle's, and those of
+    # the few cycles where the level changes (a handful of numbers per person).
+    cycles = held.shape[1]
+    changed = np.flatnonzero(held[:, 1:] != held[:, :-1]) if cycles > 1 else np.zeros(0, np.intp)
+    person = np.concatenate([np.arange(len(held) if cycles else 0), changed // max(cycles - 1, 1)])
+    above = np.concatenate(
+        [held[:, :1].reshape(-1), held.reshape(-1)[changed + person[len(held) :] + 1]]
+    )
+    above = above.astype(np.int64) + 1
+    for role in present:
+        blocks = pop._scores[role]
+        which = blocks.block.astype(np.int64) + 1
+        pairs = np.bincount(
+            which[person] * (levels + 1) + above,
+            minlength=(len(blocks.members) + 1) * (levels + 1),
+        ).reshape(-1, levels + 1)[1:, 1:]
+        rated = int(np.count_nonzero(which))
+        for block, competencies in enumerate(blocks.competencies):
+            at = np.flatnonzero(pairs[block])
+            if not len(at):
+                continue
+            members = blocks.members[block]
+            if len(members) * _SCAN > rated:
+                mine = np.array([index[c] for c in competencies.tolist() if c in index], np.intp)
+                used[np.ix_(at, mine)] = True
+                if len(present) == 1:
+                    large[at, block] = True
+                continue
+            for first in range(0, len(members), _CHUNK):
+                codes = members[first : first + _CHUNK]
+                cells = pop._cube(role, codes, columns.known) != pop._unrated
+                level = held[codes].astype(np.int64)
+                cells &= (level >= 0)[:, :, None]
+                keys = (level[:, :, None] * known + np.arange(known))[cells]
+                used.reshape(-1)[keys] = True
+        usual = pop._rater_ids.get(role)
+        if usual is None:
+            continue
+        seen[(usual[person].astype(np.int64) + 1) * (levels + 1) + above] = True
+        other = pop._rater_id_cells[role]
+        level = held[other["employee"], other["cycle"]].astype(np.int64) + 1
+        seen[(other["rater_id"].astype(np.int64) + 1) * (levels + 1) + level] = True
+    bound = seen.reshape(-1, levels + 1)[1:, 1:].sum(axis=0).astype(np.int64)
+    return used, bound, large if len(present) == 1 else large[:, :0]
+
+
+def _cube_layouts(columns: Columns) -> list[tuple[np.ndarray, np.ndarray | None]]:
+    """The ways a chunk's scores are laid out per person, as `_Counted.read` reads them.
+
+    ``(known, columns)`` each: the positions in ``columns.known`` of the competencies of
+    a person's cells per cycle, rising (-1 for a place no score is in), and the columns
+    of a score block that hold them (None: the cells as they are held). The first is
+    every known competency (several roles count); then, when one role counts, one per
+    score block of that role, on its competencies only.
+    """
+    every = np.arange(len(columns.known))
+    layouts: list[tuple[np.ndarray, np.ndarray | None]] = [(every, None)]
+    pop = columns.population
+    present = [r for r in columns.preferred if r in pop._scores]
+    if len(present) != 1:
+        return layouts
+    index = {code: k for k, code in enumerate(columns.known)}
+    blocks = pop._scores[present[0]]
+    for competencies, held in zip(blocks.competencies, blocks.scores, strict=True):
+        place = np.array([index.get(c, -1) for c in competencies.tolist()], np.intp)
+        if (place >= 0).all() and (np.diff(place) > 0).all():
+            # The block's cells as held, scores unpacked two to a byte with the odd
+            # one out's place (never rated) kept: no copy of the cells in another order.
+            width = held.shape[2] * (1 if blocks.pairs is None else 2)
+            layouts.append((np.append(place, np.full(width - len(place), -1)), None))
+            continue
+        mine = np.flatnonzero(place >= 0)
+        # In the order of the known competencies: each person's scores come in the
+        # order a cube of them all has them.
+        mine = mine[np.argsort(place[mine], kind="stable")]
+        layouts.append((place[mine], mine))
+    return layouts
+
+
+@attrs.frozen(kw_only=True)
+class _Reading:
+    """What `_Counted.read` needs of the whole population, found once.
+
+    ``layouts`` (`_cube_layouts`); per employee, ``top``, the highest level held in a
+    cycle, and ``mixed``, whether they hold several.
+    """
+
+    layouts: list[tuple[np.ndarray, np.ndarray | None]]
+    top: np.ndarray
+    mixed: np.ndarray
+
+    @classmethod
+    def make(cls, columns: Columns, levels: int) -> _Reading:
+        held = columns.held
+        top = np.full(len(held), -1, held.dtype)
+        low = np.full(len(held), levels, held.dtype)
+        # Cycle by cycle over the employees: no reduction along the short axis.
+        for t in range(held.shape[1]):
+            np.maximum(top, held[:, t], out=top)
+            np.minimum(low, np.where(held[:, t] >= 0, held[:, t], levels), out=low)
+        return cls(layouts=_cube_layouts(columns), top=top, mixed=(low != top) & (top >= 0))
+
+
+def _by_blocks(
     columns: Columns,
     role: Rater,
     codes: np.ndarray,
     held: np.ndarray,
-    cells: dict[Rater, np.ndarray] | None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """The scores of the one role that counts, for `_Counted.read`: ``(values, rows, rater)``.
+    reading: _Reading,
+) -> _Counted | None:
+    """The counted scores of the employees ``codes`` when one role counts, block by block.
 
-    ``values`` is the role's cube of the employees ``codes`` (``cells`` receives it),
-    ``rows`` the cells kept (a score with a rater id, at a held level), flat, and
-    ``rater`` their rater ids: the cells and ids `Columns.rated` gives, read without a
-    cube of rater ids, which mostly repeats each employee's usual rater. None when no
-    score has a rater id.
+    Each score block's people of the chunk are read on the block's competencies only
+    (`_cube_layouts`): no cube of every competency, mostly unrated. Each person's
+    scores are kept in the order of the cube's cells, the blocks one after the other.
+    A score is kept with a rater id and a held level; its rater is its person's usual
+    one, or the one recorded for it (`Population._ids`). None when no score has a
+    rater id.
+
+    Runs are found person by person: most people hold one level while rated and have
+    their usual rater's scores only, one run each, with nothing per score to compare.
+    Only the scores of the others are looked at one by one (`_runs`).
     """
     pop = columns.population
-    values = pop._cube(role, codes, columns.known)
-    if cells is not None:
-        cells[role] = values
     usual = pop._rater_ids.get(role)
     if usual is None:
         return None
-    width, rated = values.shape[1:]
-    ids = usual[codes].astype(np.int32)
-    keep = values != pop._unrated
-    keep &= ((ids >= 0)[:, None] & (held >= 0))[:, :, None]
-    # The scores of anyone else: their own id, rated or not, as `Population._ids` has it.
+    blocks = pop._scores[role]
+    levels = max(len(columns.levels), 1)
+    cycles = held.shape[1]
+    start, end = int(codes[0]), int(codes[-1]) + 1
     other = pop._rater_id_cells[role]
-    column = np.full(len(pop._competencies), -1, np.int64)
-    column[list(columns.known)] = np.arange(len(columns.known))
-    at = np.minimum(np.searchsorted(codes, other["employee"]), max(len(codes) - 1, 0))
-    hit = np.flatnonzero(
-        (codes[at] == other["employee"]) & (column[other["competency"]] >= 0)
-        if len(other["employee"]) and len(codes)
-        else np.zeros(0, bool)
+    inside = np.flatnonzero((other["employee"] >= start) & (other["employee"] < end))
+    first = np.zeros(len(codes), np.int64)
+    layout = np.zeros(len(codes), np.int16)
+    parts: list[tuple[np.ndarray, np.ndarray, int]] = []
+    runs: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+    offset = scores = 0
+    for index, members in enumerate(blocks.members):
+        # In the members' type: no copy of them in another to search.
+        low, high = (
+            int(i) for i in np.searchsorted(members, np.array([start, end], members.dtype))
+        )
+        if low == high:
+            continue
+        local = members[low:high].astype(np.int64) - start
+        known, take = reading.layouts[index + 1]
+        values = blocks.scores[index][low:high]
+        if blocks.pairs is not None:
+            # One lookup turns each byte into its two scores (`_Blocks.rows`).
+            values = np.take(blocks.pairs, values).view(blocks.dtype)
+            values = values.reshape(len(local), cycles, -1)
+        if take is not None:
+            values = values[:, :, take]
+        width = values.shape[2]
+        ids = usual[local + start].astype(np.int32)
+        keep = values != pop._unrated
+        here = held[local]
+        # The few (person, cycle) rows without a rater id or a level held are cleared.
+        unheld = np.flatnonzero(((ids < 0)[:, None] | (here < 0)).reshape(-1))
+        keep.reshape(-1, width)[unheld] = False
+        # The scores of anyone else: their own id, as `Population._ids` has it.
+        column = np.full(len(pop._competencies), -1, np.int64)
+        column[np.array(columns.known, np.intp)[known[known >= 0]]] = np.flatnonzero(known >= 0)
+        employee = other["employee"][inside].astype(np.int64) - start
+        at = np.minimum(np.searchsorted(local, employee), len(local) - 1)
+        hit = np.flatnonzero((local[at] == employee) & (column[other["competency"][inside]] >= 0))
+        cycle = other["cycle"][inside][hit].astype(np.int64)
+        flat = (at[hit] * cycles + cycle) * width + column[other["competency"][inside][hit]]
+        given = other["rater_id"][inside][hit]
+        keep.reshape(-1)[flat] = (given >= 0) & (here[at[hit], cycle] >= 0)
+        rows = np.flatnonzero(keep)
+        # Where each person's kept cells begin, and how many: found in the sorted rows.
+        begin = np.searchsorted(rows, np.arange(len(local) + 1) * (cycles * width))
+        mine = np.diff(begin)
+        begin = begin[:-1]
+        # The level of a person's kept scores, and whether it is one throughout.
+        top = reading.top[local + start]
+        mixed = reading.mixed[local + start]
+        mixed[at[hit]] = True
+        simple = np.flatnonzero((mine > 0) & ~mixed)
+        runs.append(
+            (
+                begin[simple] + scores,
+                mine[simple],
+                (local[simple] * levels + top[simple]).astype(np.int64),
+                ids[simple],
+            )
+        )
+        mixed = np.flatnonzero((mine > 0) & mixed)
+        if len(mixed):
+            # Their scores one by one: rater and level of each, runs where they change.
+            count = mine[mixed]
+            index_of = np.repeat(begin[mixed] - np.cumsum(count) + count, count)
+            index_of += np.arange(len(index_of))
+            rater = np.repeat(ids[mixed], count)
+            if len(flat):
+                place = np.minimum(np.searchsorted(rows, flat), max(len(rows) - 1, 0))
+                found = np.flatnonzero(rows[place] == flat) if len(rows) else np.zeros(0, np.intp)
+                rater[np.searchsorted(index_of, place[found])] = given[found]
+            cell = rows[index_of] // width
+            sitting = local[cell // cycles] * levels + here.reshape(-1)[cell]
+            head, length = _runs(rater, sitting, np.repeat(np.arange(len(mixed)), count))
+            runs.append((index_of[head] + scores, length, sitting[head], rater[head]))
+        parts.append((values.reshape(-1), rows, offset))
+        first[local] = offset + np.arange(len(local)) * (cycles * width)
+        layout[local] = index + 1
+        offset += len(local) * cycles * width
+        scores += len(rows)
+    if not parts:
+        return None
+    # Each block's scores written into their place of the chunk's: no second copy.
+    value = np.empty(scores, blocks.dtype)
+    cube = np.empty(scores, np.int64)
+    done = 0
+    for values, rows, offset in parts:
+        mine = slice(done, done + len(rows))
+        np.take(values, rows, out=value[mine])
+        np.add(rows, offset, out=cube[mine])
+        done += len(rows)
+    head, length, sitting, rater = (np.concatenate(r) for r in zip(*runs, strict=True))
+    order = np.argsort(head, kind="stable")
+    return _Counted(
+        value=value,
+        cube=cube,
+        head=head[order],
+        length=length[order].astype(np.int64),
+        sitting=sitting[order],
+        rater=rater[order],
+        levels=levels,
+        first=first,
+        layout=layout,
+        start=start,
     )
-    cycle = other["cycle"][hit].astype(np.int64)
-    flat = (at[hit] * width + cycle) * rated + column[other["competency"][hit]]
-    given = other["rater_id"][hit]
-    keep.reshape(-1)[flat] = (given >= 0) & (held[at[hit], cycle] >= 0)
-    rows = np.flatnonzero(keep)
-    # Each person's id repeated over their kept cells: cheaper than dividing every row.
-    mine = np.add.reduce(keep.reshape(len(codes), -1).view(np.uint8), axis=1, dtype=np.intp)
-    rater = np.repeat(ids, mine)
-    if len(flat):
-        place = np.minimum(np.searchsorted(rows, flat), max(len(rows) - 1, 0))
-        kept = np.flatnonzero(rows[place] == flat) if len(rows) else np.zeros(0, np.intp)
-        rater[place[kept]] = given[kept]
-    return values, rows, rater
+
+
+def _runs(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the runs of equal ``keys`` (all alike, item by item) begin, and their lengths."""
+    size = len(keys[0])
+    begins = np.empty(size, bool)
+    begins[:1] = True
+    np.not_equal(keys[0][1:], keys[0][:-1], out=begins[1:])
+    for key in keys[1:]:
+        begins[1:] |= key[1:] != key[:-1]
+    head = np.flatnonzero(begins)
+    return head, np.diff(head, append=size)
 
 
 @attrs.frozen(kw_only=True)
 class _Counted:
-    """One chunk's counted scores that have a rater and a held level, in cube order.
+    """One chunk's counted scores that have a rater and a held level, person by person.
 
-    Read for a run of consecutive employee codes (`_chunks`). Per score only what tells
-    the runs apart and where it sits: a run's person and level come from its first
-    score's ``sitting``, its places from ``cube`` (`place`).
+    Read for a run of consecutive employee codes (`_chunks`). Per score only its value
+    and where it sits (``cube``, `place`); per run of a person's scores by one rater at
+    one level, where it begins (``head``), its ``length``, ``sitting`` and ``rater``.
     """
 
     value: np.ndarray  # the score, in the cubes' small integer type
-    rater: np.ndarray  # its rater id code (int32)
-    sitting: np.ndarray  # person in the chunk * levels + the level they held that cycle
-    cube: np.ndarray  # where it sits in the chunk's cube, (person, cycle, rated competency)
+    cube: np.ndarray  # where it sits among the chunk's cells read
+    head: np.ndarray  # each run's first score
+    length: np.ndarray  # each run's scores
+    sitting: np.ndarray  # each run's person in the chunk * levels + the level held
+    rater: np.ndarray  # each run's rater id code
     levels: int = 1  # the levels ``sitting`` counts with
-    block: int = 1  # a person's cells in the cube: cycles * rated competencies
-    # Each (cycle, rated competency)'s place among the (cycle, competency) places; None
-    # where they are the same (every competency rated, in order).
-    places: np.ndarray | None = None
+    # Per person in the chunk, where their cells begin among those read, and how they
+    # are laid out (an index into `_cube_layouts`): ``(cycle, competency)`` each.
+    first: np.ndarray = attrs.field(factory=lambda: np.zeros(0, np.int64))
+    layout: np.ndarray = attrs.field(factory=lambda: np.zeros(0, np.int16))
     start: int = 0  # the chunk's first employee code
 
     @classmethod
     def read(
-        cls, columns: Columns, codes: np.ndarray, cells: dict[Rater, np.ndarray] | None = None
+        cls,
+        columns: Columns,
+        codes: np.ndarray,
+        cells: dict[Rater, np.ndarray] | None = None,
+        reading: _Reading | None = None,
     ) -> _Counted:
-        """The chunk ``codes``; ``cells`` receives the roles' scores read (`Columns.rated`)."""
+        """The chunk ``codes``; ``cells`` receives the roles' scores read (`Columns.rated`).
+
+        Only where several roles count: one is read block by block (`_by_blocks`).
+        ``reading`` is made here if not given.
+        """
         pop = columns.population
         present = [r for r in columns.preferred if r in pop._scores]
         held = columns.held[codes]
         if len(present) == 1 and columns.known:
-            found = _one_rater(columns, present[0], codes, held, cells)
-            if found is None:
-                return cls.none()
-            values, rows, rater = found
-        else:
-            counted = columns.rated(codes, cells)
-            if counted is None:
-                return cls.none()
-            values, counted_by = counted
-            keep = counted_by >= 0
-            unheld = held < 0
-            if unheld.any():
-                keep &= ~unheld[:, :, None]
-            rows = np.flatnonzero(keep)
-            rater = counted_by.reshape(-1)[rows]
+            found = _by_blocks(
+                columns,
+                present[0],
+                codes,
+                held,
+                _Reading.make(columns, max(len(columns.levels), 1)) if reading is None else reading,
+            )
+            return cls.none() if found is None else found
+        counted = columns.rated(codes, cells)
+        if counted is None:
+            return cls.none()
+        values, counted_by = counted
+        keep = counted_by >= 0
+        unheld = held < 0
+        if unheld.any():
+            keep &= ~unheld[:, :, None]
+        rows = np.flatnonzero(keep)
         width, rated = values.shape[1:]
         levels = max(len(columns.levels), 1)
-        wide = np.int32 if len(codes) * levels < 2**31 else np.int64
-        sitting = np.arange(len(codes), dtype=wide)[:, None] * levels + held
-        places = (
-            np.arange(width)[:, None] * len(columns.competencies) + np.array(columns.target)
-        ).reshape(-1)
+        sitting = np.arange(len(codes), dtype=np.int64)[:, None] * levels + held
+        sitting = sitting.reshape(-1)[rows // rated]
+        rater = counted_by.reshape(-1)[rows]
+        head, length = _runs(rater, sitting)
         return cls(
             value=values.reshape(-1)[rows],
-            rater=rater,
-            sitting=sitting.reshape(-1)[rows // rated],
             cube=rows,
+            head=head,
+            length=length,
+            sitting=sitting[head],
+            rater=rater[head],
             levels=levels,
-            block=width * rated,
-            places=None if np.array_equal(places, np.arange(len(places))) else places,
+            first=np.arange(len(codes), dtype=np.int64) * (width * rated),
+            layout=np.zeros(len(codes), np.int16),
             start=int(codes[0]),
         )
 
@@ -626,20 +864,79 @@ class _Counted:
     def none(cls) -> _Counted:
         empty = np.zeros(0, np.int64)
         return cls(
-            value=np.zeros(0, np.int16), rater=np.zeros(0, np.int32), sitting=empty, cube=empty
+            value=np.zeros(0, np.int16),
+            cube=empty,
+            head=empty,
+            length=empty,
+            sitting=empty,
+            rater=np.zeros(0, np.int32),
         )
 
-    def place(self, heads: np.ndarray, length: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """Each score's place plus its run's ``rows`` (of the runs ``heads``, ``length`` long)."""
-        person = self.sitting[heads] // self.levels
-        if self.places is None:
-            # The place is the cell's index in its person's block of the cube.
-            found = np.repeat(rows - person * self.block, length)
-            found += self.cube
-            return found
-        found = np.repeat(rows, length)
-        found += self.places[self.cube - np.repeat(person * self.block, length)]
+    def place(self, rows: np.ndarray, places: _Places) -> np.ndarray:
+        """Each score's place plus its run's ``rows``.
+
+        Where a person's cells are laid out as their level's row (`_Places.same`), a
+        cell's place is its index among the person's; the others' are looked up.
+        """
+        sitting = self.sitting.astype(np.int64)
+        person = sitting // self.levels
+        level = sitting % self.levels
+        layout = self.layout[person]
+        found = np.repeat(rows - self.first[person], self.length)
+        found += self.cube
+        other = np.flatnonzero(~places.same[layout, level])
+        if len(other):
+            count = self.length[other]
+            at = np.repeat(self.head[other] - np.cumsum(count) + count, count)
+            at += np.arange(len(at))
+            # The cell's index among its person's, moved to its layout's row of its level.
+            shift = places.start[layout[other], level[other]] - self.first[person[other]]
+            cell = np.repeat(shift, count)
+            cell += self.cube[at]
+            look = np.repeat(rows[other], count)
+            look += places.table[cell]
+            found[at] = look
         return found
+
+
+@attrs.frozen(kw_only=True)
+class _Places:
+    """Each cell's place in a row of its level, per layout of a person's cells.
+
+    ``table[start[layout, level] + cycle * width + k]`` is the place of the cell
+    ``(cycle, k)`` of a person laid out as ``layout`` (`_cube_layouts`, ``width`` its
+    places) in a row of ``level``: ``cycle * K + its competency's place among the
+    level's K``.
+    """
+
+    table: np.ndarray
+    start: np.ndarray
+    same: np.ndarray  # where a layout's places are its level's row's: ``cycle * K + k``
+
+    @classmethod
+    def make(
+        cls,
+        rows: list[np.ndarray],
+        cycles: int,
+        layouts: list[tuple[np.ndarray, np.ndarray | None]],
+        known: int,
+    ) -> _Places:
+        """The places of the levels' ``rows``: each row's known competencies, -1 for none."""
+        tables, offset = [], 0
+        start = np.zeros((len(layouts), len(rows)), np.int64)
+        same = np.zeros((len(layouts), len(rows)), bool)
+        for level, mine in enumerate(rows):
+            column = np.zeros(known, np.int64)
+            column[mine[mine >= 0]] = np.flatnonzero(mine >= 0)
+            for index, (cells, _) in enumerate(layouts):
+                same[index, level] = np.array_equal(cells, mine)
+                # 0 where a layout's place holds no competency (no score is there).
+                place = np.where(cells >= 0, column[np.maximum(cells, 0)], 0)
+                table = np.arange(cycles)[:, None] * len(mine) + place
+                start[index, level] = offset
+                offset += table.size
+                tables.append(table.reshape(-1))
+        return cls(table=np.concatenate([np.zeros(0, np.int64), *tables]), start=start, same=same)
 
 
 @attrs.frozen(kw_only=True)
@@ -675,82 +972,97 @@ class _Kept:
 class _Shares:
     """Sums and counts of the counted scores per cell and per (rater, cell) pair.
 
-    A cell is (level held, cycle, competency), ``level * span + place``. Pairs are held
-    dense per (rater, level) *group*, numbered as first met, one row of ``span`` places
-    each: the groups are few (a rater rates people at a level or two), so the pairs'
-    arrays stay near the number of pairs and every lookup is an index.
+    A cell is (level held, cycle, competency). Pairs are held dense per (rater, level)
+    *group*, one row each: the groups are few (a rater rates people at a level or two),
+    so the pairs' arrays stay near the number of pairs and every lookup is an index.
+    A level's row has a place per cycle and competency its scores can be on only
+    (`_layout`: people of one track are rated on its competencies), so rows are about
+    as wide as the scores they hold. Each level's rows lie together in one flat
+    array, in a region as large as the groups it may have, a group's row numbered as
+    first met: a score's slot is its row's start plus its place, and a level's rows
+    are one 2-D block beside its cells' sums (`means`). Where a level's people are in
+    one score block, its row is laid out as that block's cells are read, so that their
+    places need no lookup (`_Places`).
     """
 
     def __init__(self, columns: Columns) -> None:
         self.levels = max(len(columns.levels), 1)
         self.raters = len(columns.raters)
-        self.span = columns.held.shape[1] * len(columns.competencies)
         self.count = len(columns.held)
-        cells = self.levels * self.span
-        self.total = np.zeros(cells, np.float64)
-        self.number = np.zeros(cells, np.int64)
-        self.group = np.full(self.raters * self.levels, -1, np.int32)
-        self.groups = 0
+        cycles = columns.held.shape[1]
+        used, bound, large = _layout(columns, self.levels)
+        self.reading = _Reading.make(columns, self.levels)
+        # Each level's row: a score block's places where the level's people are in one
+        # block (its cells as read are the row's, `_Counted.place`), else its competencies.
+        rows = []
+        for level in range(self.levels):
+            blocks = np.flatnonzero(large[level])
+            if len(blocks) == 1:
+                cells, take = self.reading.layouts[int(blocks[0]) + 1]
+                if (
+                    take is None
+                    and not (used[level] & ~np.isin(np.arange(used.shape[1]), cells)).any()
+                ):
+                    rows.append(cells)
+                    continue
+            rows.append(np.flatnonzero(used[level]))
+        self.width = np.array([len(r) * cycles for r in rows], np.int64)
+        self.places = _Places.make(rows, cycles, self.reading.layouts, used.shape[1])
+        # Where each level's region begins, in slots and in rows.
+        self.start = np.concatenate([[0], np.cumsum(bound * self.width)])
+        self.row = np.concatenate([[0], np.cumsum(bound)])
+        self.filled = np.zeros(self.levels, np.int64)
+        # Each group's first slot by its key ``rater * levels + level``; -1 for none.
+        self.base = np.full(self.raters * self.levels, -1, np.int64)
         self.mark = np.zeros(self.raters * self.levels, np.int32)
+        # Each row's rater, by its place among all levels' rows.
+        self.rater_of = np.zeros(int(self.row[-1]), np.int32)
         # Each pair's sum and count packed in one integer, ``sum << shift | count``, while
         # both fit (the sum is at most the largest score times the employees): one memory
         # access per score instead of two. Past that, ``numbers`` holds the counts apart.
+        # Reserved whole: rows never written stay unreserved memory (zeroed pages are
+        # only made when first touched).
         self.shift = max(self.count.bit_length(), 1)
-        self.own = np.zeros((0, self.span), np.int64)
+        self.own = np.zeros(int(self.start[-1]), np.int64)
         self.numbers: np.ndarray | None = None
         self.largest = 0
-        self.capacity = 0
-        # Each group's key ``rater * levels + level``, by group number.
-        self.key_of = np.zeros(self.raters * self.levels, np.int64)
+        # Per level, its cells' sums and counts (`_cells`).
+        self.total: list[np.ndarray] = []
+        self.number: list[np.ndarray] = []
 
     def add(self, rows: _Counted, count: int) -> _Kept:
         """Count one chunk's scores in; what the second pass needs of them, compactly."""
         if not len(rows.value):
             return _Kept.none()
-        # A person's scores by one rater at one level come in runs: each run is looked
-        # up once, for its group and its (rater, person) cluster, and each score's slot
-        # and cell are its run's row plus its place. The last run of a key holds its last
-        # row, so new groups are numbered in the same order as row by row.
-        size = len(rows.value)
-        begins = np.empty(size, bool)
-        begins[:1] = True
-        np.not_equal(rows.rater[1:], rows.rater[:-1], out=begins[1:])
-        begins[1:] |= rows.sitting[1:] != rows.sitting[:-1]
-        heads = np.flatnonzero(begins)
-        length = np.diff(heads, append=size)
-        run_rater = rows.rater[heads].astype(np.int64)
-        run_person = rows.sitting[heads].astype(np.int64) // rows.levels
-        run_level = rows.sitting[heads] % rows.levels
+        # A person's scores by one rater at one level come in runs (`_Counted`): each
+        # run is looked up once, for its group and its (rater, person) cluster, and
+        # each score's slot is its run's row plus its place.
+        length = rows.length
+        run_rater = rows.rater.astype(np.int64)
+        run_person = rows.sitting.astype(np.int64) // rows.levels
+        run_level = rows.sitting % rows.levels
         run_key = run_rater * self.levels + run_level
-        run_group = self.group[run_key]
-        fresh = run_group < 0
+        run_base = self.base[run_key]
+        fresh = run_base < 0
         if fresh.any():
             # One of each new key: the run whose number its mark keeps (the last written).
             keys = run_key[fresh]
             self.mark[keys] = np.arange(len(keys), dtype=np.int32)
-            new = keys[self.mark[keys] == np.arange(len(keys))]
-            self.group[new] = self.groups + np.arange(len(new), dtype=np.int32)
-            self.key_of[self.groups : self.groups + len(new)] = new
-            self.groups += len(new)
-            run_group = self.group[run_key]
-        self._reserve(
-            self.groups,
-            max(int(rows.value.max()), -int(rows.value.min())),
-            self.groups * count // (rows.start + int(run_person[-1]) + 1),
-        )
-        slot = rows.place(heads, length, run_group.astype(np.int64) * self.span)
+            self._open(keys[self.mark[keys] == np.arange(len(keys))])
+            run_base = self.base[run_key]
+        self._reserve(max(int(rows.value.max()), -int(rows.value.min())))
+        slot = rows.place(run_base, self.places)
         if self.numbers is None:
-            packed = rows.value.astype(np.int64)
-            packed <<= self.shift
+            packed = np.left_shift(rows.value, self.shift, dtype=np.int64)
             packed += 1
-            np.add.at(self.own.reshape(-1), slot, packed)
+            np.add.at(self.own, slot, packed)
         else:
-            np.add.at(self.own.reshape(-1), slot, rows.value.astype(np.int64))
-            np.add.at(self.numbers.reshape(-1), slot, np.ones(len(slot), np.int64))
-        persons = int(run_person[-1]) + 1
+            np.add.at(self.own, slot, rows.value.astype(np.int64))
+            np.add.at(self.numbers, slot, np.ones(len(slot), np.int64))
+        persons = len(rows.first)
         cluster, run_cluster = np.unique(run_rater * persons + run_person, return_inverse=True)
         return _Kept(
-            slot=slot.astype(np.int32) if self.groups * self.span < 2**31 else slot,
+            slot=slot.astype(np.int32) if len(self.own) < 2**31 else slot,
             value=rows.value,
             run_length=length.astype(np.int32),
             run_cluster=run_cluster.astype(np.int32),
@@ -758,36 +1070,40 @@ class _Shares:
             cluster_rater=(cluster // persons).astype(np.int32),
         )
 
-    def _reserve(self, groups: int, largest: int, expected: int) -> None:
-        """Room for ``groups`` groups, and sums as large as ``largest`` times the employees.
+    def _open(self, keys: np.ndarray) -> None:
+        """A row for each new group ``keys``, the next free ones of its level's region."""
+        level = keys % self.levels
+        order = np.argsort(level, kind="stable")
+        ranked = level[order]
+        row = np.empty(len(keys), np.int64)
+        row[order] = self.filled[ranked] + np.arange(len(keys)) - np.searchsorted(ranked, ranked)
+        self.filled += np.bincount(level, minlength=self.levels)
+        self.base[keys] = self.start[level] + row * self.width[level]
+        self.rater_of[self.row[level] + row] = keys // self.levels
 
-        ``expected`` is how many groups there may be in the end, from those met so far:
-        reserved at once, the rows are never copied as they grow. Rows never written stay
-        unreserved memory (zeroed pages are only made when first touched).
-        """
+    def _region(self, level: int) -> slice:
+        """The slots of the rows ``level`` has so far."""
+        start = int(self.start[level])
+        return slice(start, start + int(self.filled[level] * self.width[level]))
+
+    def _reserve(self, largest: int) -> None:
+        """Room for sums as large as ``largest`` times the employees: counts apart if need be."""
         self.largest = max(self.largest, largest)
         if self.numbers is None and (
             (self.largest * self.count).bit_length() + 1 + self.shift > _PACKED_BITS
         ):
-            self.numbers = self.own & ((1 << self.shift) - 1)
-            self.own >>= self.shift
-        if groups > len(self.own):
-            rows = max(groups, len(self.own) * 3 // 2, min(expected, self.raters * self.levels))
-            self.capacity = rows
-            own = np.zeros((rows, self.span), np.int64)
-            own[: len(self.own)] = self.own
-            self.own = own
-            if self.numbers is not None:
-                numbers = np.zeros((rows, self.span), np.int64)
-                numbers[: len(self.numbers)] = self.numbers
-                self.numbers = numbers
+            self.numbers = np.zeros(len(self.own), np.int64)
+            for level in range(self.levels):
+                rows = self._region(level)
+                self.numbers[rows] = self.own[rows] & ((1 << self.shift) - 1)
+                self.own[rows] >>= self.shift
 
-    def _own(self, pick: Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        """The sums and counts of the pairs ``pick`` takes from the ``(groups, span)`` arrays."""
+    def _own(self, rows: slice) -> tuple[np.ndarray, np.ndarray]:
+        """The sums and counts of the pairs in the slots ``rows``."""
         if self.numbers is None:
-            packed = pick(self.own)
+            packed = self.own[rows]
             return packed >> self.shift, packed & ((1 << self.shift) - 1)
-        return pick(self.own), pick(self.numbers)
+        return self.own[rows], self.numbers[rows]
 
     def residuals(self, kept: _Kept) -> tuple[np.ndarray, np.ndarray, int, float] | None:
         """Each score's difference from the mean of the others in its cell, added up.
@@ -800,7 +1116,7 @@ class _Shares:
         """
         if not len(kept.value):
             return None
-        residual = self.own.reshape(-1).view(np.float64).take(kept.slot)
+        residual = self.own.view(np.float64).take(kept.slot)
         np.subtract(kept.value, residual, out=residual)
         clusters = np.bincount(
             kept.run_cluster, weights=kept.run_length, minlength=len(kept.cluster)
@@ -828,71 +1144,68 @@ class _Shares:
         return summed, clusters, len(residual) - len(alone), squares
 
     def _cells(self) -> None:
-        """Each cell's sum and count (``total``, ``number``): its pairs' added up.
+        """Each level's cells' sums and counts (``total``, ``number``): its rows added up.
 
-        A level's pairs are read a block of rows at a time, each row whole. While sums
-        and counts are packed, the packed rows add up as they are: a cell's count is
-        below ``2**shift`` (one score per employee) and its sum fits as a pair's does.
+        While sums and counts are packed, the packed rows add up as they are: a cell's
+        count is below ``2**shift`` (one score per employee) and its sum fits as a
+        pair's does.
         """
-        level = self.key_of[: self.groups] % self.levels
-        order = np.argsort(level, kind="stable")
-        bounds = np.searchsorted(level[order], np.arange(self.levels + 1))
-        total = np.zeros((self.levels, self.span), np.int64)
-        number = np.zeros((self.levels, self.span), np.int64)
-        for at in range(self.levels):
-            for start in range(int(bounds[at]), int(bounds[at + 1]), _GROUPS):
-                rows = order[start : min(start + _GROUPS, int(bounds[at + 1]))]
-                total[at] += self.own[rows].sum(axis=0)
-                if self.numbers is not None:
-                    number[at] += self.numbers[rows].sum(axis=0)
-        if self.numbers is None:
-            number = total & ((1 << self.shift) - 1)
-            total >>= self.shift
-        # Whole numbers far below 2**53: exact as floats.
-        self.total = total.reshape(-1).astype(np.float64)
-        self.number = number.reshape(-1)
+        self.total, self.number = [], []
+        for level in range(self.levels):
+            shape = (int(self.filled[level]), int(self.width[level]))
+            rows = self._region(level)
+            total = self.own[rows].reshape(shape).sum(axis=0)
+            if self.numbers is None:
+                number = total & ((1 << self.shift) - 1)
+                total >>= self.shift
+            else:
+                number = self.numbers[rows].reshape(shape).sum(axis=0)
+            # Whole numbers far below 2**53: exact as floats.
+            self.total.append(total.astype(np.float64))
+            self.number.append(number)
 
     def means(self) -> np.ndarray:
         """Turn each pair's sums into the others' mean in its cell; each rater's share.
 
-        Once every chunk is counted (`add`): each pair's row of the ``(groups, span)``
-        sums then holds, as float64 in the same memory, ``(cell's sum - pair's sum) /
-        (cell's count - pair's count)``, NaN where nobody else scored the cell, so that
-        `residuals` reads one number per score. Returns per rater the sum over their
-        pairs of ``scores / sqrt(others' scores)``.
+        Once every chunk is counted (`add`): each pair's slot then holds, as float64 in
+        the same memory, ``(cell's sum - pair's sum) / (cell's count - pair's count)``,
+        NaN where nobody else scored the cell, so that `residuals` reads one number per
+        score. A level's rows are read a block of `_GROUPS` at a time beside its cells'
+        sums. Returns per rater the sum over their pairs of ``scores / sqrt(others'
+        scores)``.
         """
         self._cells()
-        total = self.total.reshape(self.levels, self.span)
-        # The counts as floats: exact (far below 2**53), and no conversion per pair below.
-        number = self.number.astype(np.float64).reshape(self.levels, self.span)
         mean = self.own.view(np.float64)
-        part = np.zeros(self.groups, np.float64)
-        for start in range(0, self.groups, _GROUPS):
-            stop = min(start + _GROUPS, self.groups)
-            level = self.key_of[start:stop] % self.levels
-            sums, own = self._own(itemgetter(slice(start, stop)))
-            counted = own.astype(np.float64)
-            others = number[level]
-            others -= counted
-            # A pair that did not score a cell adds 0 / sqrt(...) = 0.0 as it did when
-            # masked out: only cells nobody else scored need their zero put in.
-            root = np.sqrt(np.where(others == 0, np.inf, others))
-            np.divide(counted, root, out=counted)
-            part[start:stop] = counted.sum(axis=1)
-            found = total[level]
-            found -= sums
-            # Where nobody else scored a cell, its sum is the pair's: 0 / 0, NaN.
-            with np.errstate(invalid="ignore", divide="ignore"):
-                np.divide(found, others, out=mean[start:stop])
-        self.numbers = None
-        # Added up per rater in runs of `_CHUNK` groups, whatever `_GROUPS` is: the
-        # same rounding as ever.
         share = np.zeros(self.raters, np.float64)
-        for start in range(0, self.groups, _CHUNK):
-            keys = self.key_of[start : min(start + _CHUNK, self.groups)]
-            share += np.bincount(
-                keys // self.levels, weights=part[start : start + len(keys)], minlength=self.raters
-            )
+        for level in range(self.levels):
+            filled, width = int(self.filled[level]), int(self.width[level])
+            if not filled or not width:
+                continue
+            total = self.total[level]
+            # The counts as floats: exact (far below 2**53), and no conversion per pair below.
+            number = self.number[level].astype(np.float64)
+            start = int(self.start[level])
+            part = np.zeros(filled, np.float64)
+            for first in range(0, filled, _GROUPS):
+                last = min(first + _GROUPS, filled)
+                rows = slice(start + first * width, start + last * width)
+                sums, own = self._own(rows)
+                counted = own.astype(np.float64).reshape(-1, width)
+                others = number - counted
+                # A pair that did not score a cell adds 0 / sqrt(...) = 0.0 as it did when
+                # masked out: only cells nobody else scored need their zero put in.
+                root = np.sqrt(np.where(others == 0, np.inf, others))
+                np.divide(counted, root, out=counted)
+                part[first:last] = counted.sum(axis=1)
+                found = total - sums.reshape(-1, width)
+                # Where nobody else scored a cell, its sum is the pair's: 0 / 0, NaN.
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    np.divide(found, others, out=mean[rows].reshape(-1, width))
+            # Added up per rater level by level, whatever `_GROUPS` is: the same
+            # rounding for any block size.
+            raters = self.rater_of[int(self.row[level]) : int(self.row[level]) + filled]
+            share += np.bincount(raters, weights=part, minlength=self.raters)
+        self.numbers = None
         return share
 
 
@@ -911,14 +1224,18 @@ class _Gaps:
         self.unit_sum: list[np.ndarray] = []
         self.unit_n: list[np.ndarray] = []
         self.done = False
+        self.rows: list[np.ndarray] = []  # the self and manager blocks' `places`
 
     def add(self, codes: np.ndarray, cells: dict[Rater, np.ndarray]) -> None:
         """Count in the units of the employees ``codes``.
 
         Each role's scores over the competencies ``known``: from ``cells`` where reading
-        the counted scores left them there, else read here.
+        the counted scores left them there, else read here, block by block (`_blocks`).
         """
         if self.done:
+            return
+        if not cells:
+            self._blocks(codes)
             return
         columns = self.columns
         pop = columns.population
@@ -958,14 +1275,79 @@ class _Gaps:
         for t in range(both.shape[1]):
             counts += both[:, t]
             sums += gap[:, t]
-        units = (counts > 0).T
+        self._units(counts, sums)
+
+    def _units(self, counts: np.ndarray, sums: np.ndarray) -> None:
+        """Keep the units of a chunk's people (rows, in order) per known competency."""
+        # Competency-major copies: picked out in one pass each, not across the rows.
+        counts, sums = np.ascontiguousarray(counts.T), np.ascontiguousarray(sums.T)
+        units = counts > 0
         self.competency.append(units.sum(axis=1))
-        self.unit_sum.append(sums.T[units].astype(np.float64))
-        self.unit_n.append(counts.T[units].astype(np.int64))
+        self.unit_sum.append(sums[units].astype(np.float64))
+        self.unit_n.append(counts[units].astype(np.int64))
+
+    def _blocks(self, codes: np.ndarray) -> None:
+        """`add` for the employees ``codes`` (consecutive), each role read block by block.
+
+        The people with both a self and a manager score block, by pair of blocks: each
+        read on the competencies the two blocks share only, not through cubes of every
+        competency. Whoever has no gap has no unit, as in `add`.
+        """
+        columns = self.columns
+        pop = columns.population
+        roles = pop._raters()
+        if Rater.SELF not in roles or Rater.MANAGER not in roles or not columns.known:
+            self.done = True
+            return
+        mine, theirs = pop._scores[Rater.SELF], pop._scores[Rater.MANAGER]
+        if not self.rows:
+            # Each employee's row in their block, of each role: found once.
+            self.rows = [mine.places(), theirs.places()]
+        index = np.full(len(pop._competencies), -1, np.intp)
+        index[list(columns.known)] = np.arange(len(columns.known))
+        pair = mine.block[codes].astype(np.int64) * len(theirs.members) + theirs.block[codes]
+        people = np.flatnonzero((mine.block[codes] >= 0) & (theirs.block[codes] >= 0))
+        counts = np.zeros((len(people), len(columns.known)), np.int32)
+        sums = np.zeros(counts.shape, np.int32)
+        # Exact in integers, as `add`: a type twice the scores' width holds a difference.
+        wide = np.dtype(f"int{min(mine.dtype.itemsize * 16, 64)}")
+        for key in np.unique(pair[people]).tolist():
+            at = np.flatnonzero(pair[people] == key)
+            own, other = divmod(key, len(theirs.members))
+            shared = np.intersect1d(mine.competencies[own], theirs.competencies[other])
+            shared = shared[index[shared] >= 0]
+            if not len(shared):
+                continue
+            who = codes[people[at]]
+            values = _block_rows(mine, own, self.rows[0][who])[:, :, mine.position[own][shared]]
+            given = _block_rows(theirs, other, self.rows[1][who])
+            given = given[:, :, theirs.position[other][shared]]
+            both = values != pop._unrated
+            both &= given != pop._unrated
+            gap = np.subtract(values, given, dtype=wide)
+            gap *= both
+            count = np.zeros((len(at), len(shared)), np.int32)
+            total = np.zeros(count.shape, np.int32)
+            for t in range(both.shape[1]):
+                count += both[:, t]
+                total += gap[:, t]
+            counts[np.ix_(at, index[shared])] = count
+            sums[np.ix_(at, index[shared])] = total
+        self._units(counts, sums)
 
     def table(self, alpha: float) -> pa.Table:
         """One row per competency with a gap: its mean and interval at ``alpha``."""
         return _gap_table(self.columns, alpha, self.competency, self.unit_sum, self.unit_n)
+
+
+def _block_rows(blocks: _Blocks, index: int, rows: np.ndarray) -> np.ndarray:
+    """The scores of the rows ``rows`` of block ``index``, on its competencies."""
+    held = _take_rows(blocks.scores[index], rows)
+    if blocks.pairs is None:
+        return held
+    # One lookup turns each byte into its two scores (`_Blocks.rows`).
+    found: np.ndarray = np.take(blocks.pairs, held).view(blocks.dtype)
+    return found.reshape(*held.shape[:2], -1)
 
 
 def _gap_table(

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .._evaluation._bind import bind
 from .._evaluation._compile import STATUSES, CompiledPolicy
@@ -242,17 +243,18 @@ class _Run:
         else:
             # The latest cycle the history mentions: a review or a level change.
             any_review = _rows_any(self.reviewed)
-            last_review = (
-                self.first
-                + self.count
-                - 1
-                - (
-                    np.argmax(self.reviewed[:, ::-1], axis=1)
-                    if self.count
-                    else np.zeros(n, np.int64)
-                )
-            )
-            last_review = np.where(any_review, last_review, np.iinfo(np.int64).min)
+            # Read off the packed bits, eight cycles to a byte, the first the highest bit:
+            # each byte's last cycle reviewed by lookup, the latest byte with one wins.
+            ones = np.arange(1, 256)
+            last_bit = np.zeros(256, np.int64)
+            last_bit[1:] = 8 - np.array([(v & -v).bit_length() for v in ones.tolist()])
+            latest = np.zeros(n, np.int64)
+            for b in range(pop._reviewed.shape[1] if self.count else 0):
+                byte = pop._reviewed[:, b]
+                if 8 * b + 8 > self.count:
+                    byte = byte & np.uint8((0xFF00 >> (self.count - 8 * b)) & 0xFF)
+                np.copyto(latest, last_bit[byte] + 8 * b, where=byte != 0)
+            last_review = np.where(any_review, latest + self.first, np.iinfo(np.int64).min)
             last_since = np.full(n, np.iinfo(np.int64).min, np.int64)
             last_since[has_levels] = a["since"][offsets[1:][has_levels] - 1]
             end = np.maximum(last_review, last_since)
@@ -262,13 +264,11 @@ class _Run:
         # The assignment in force at ``end``, and where its stay began.
         emp = a["employee"].astype(np.int64)
         since = a["since"].astype(np.int64)
-        keys = (emp << 32) + (since - np.iinfo(np.int32).min)
-        probe = (np.arange(n, dtype=np.int64) << 32) + (
-            np.clip(end, np.iinfo(np.int32).min, np.iinfo(np.int32).max) - np.iinfo(np.int32).min
-        )
-        held = np.searchsorted(keys, probe, side="right") - 1
-        placed = (held >= offsets[:-1]) & has_levels & has_cycle
-        held = np.where(placed, held, 0)
+        # Each employee's assignments are sorted by ``since``: those begun by ``end`` are
+        # the first ones, counted rather than searched for.
+        begun = np.bincount(emp[since <= end[emp]], minlength=n)
+        placed = (begun > 0) & has_levels & has_cycle
+        held = np.where(placed, offsets[:-1] + begun - 1, 0)
         level = a["level"]
         breaks = np.ones(len(level), bool)
         if len(level):
@@ -282,6 +282,8 @@ class _Run:
         self._evidence: dict[tuple[str, Fraction | None], np.ndarray] = {}
         self._approvals: dict[tuple[int, str | None], np.ndarray] = {}
         self._kinds: dict[int, np.ndarray] = {}
+        self._places: dict[Any, np.ndarray] = {}
+        self._in_stay: tuple[np.ndarray, np.ndarray] | None = None
 
         # Outputs.
         self.status = np.full(n, -1, np.int8)
@@ -376,56 +378,77 @@ class _Run:
         family_row = np.maximum(pop._family, 0).astype(np.int32) * np.int32(width)
         track_row = np.int32(levels) + np.maximum(pop._track, 0).astype(np.int32)
         held_level = a["level"].astype(np.int32)
-        for lo in range(0, n, CHUNK):
-            hi = min(lo + CHUNK, n)
-            who = np.arange(lo, hi)
-            # The row of `allowed` each employee is checked against in each cycle: the
-            # level held then, or the track before any level; in int32, a chunk at a time.
-            first, last = int(offsets[lo]), int(offsets[hi])
-            marks = np.full((hi - lo, count), -1, np.int32)
-            start = a["since"][first:last].astype(np.int64) - self.first
-            inside = start < count
-            np.maximum.at(
-                marks,
-                (a["employee"][first:last][inside] - lo, np.maximum(start[inside], 0)),
-                np.flatnonzero(inside).astype(np.int32) + np.int32(first),
-            )
-            # Carried forward a cycle (a column) at a time: the axis is short.
-            for cycle in range(1, count):
-                np.maximum(marks[:, cycle - 1], marks[:, cycle], out=marks[:, cycle])
-            family = family_row[lo:hi, None]
-            held = np.where(
-                marks >= 0,
-                family + held_level[np.maximum(marks, 0)] if len(held_level) else 0,
-                family + track_row[lo:hi, None],
-            )
-            del marks
-            # A cycle without a review has no rating: what is held then does not matter.
-            steady = ~_rows_any((held != held[:, -1:]) & self.reviewed[lo:hi])
-            moving = np.flatnonzero(~steady)
-            bad = np.zeros(len(who), bool)
-            top = None
-            for rater in raters:
-                part = pop._cube(rater, who)
+        emp = a["employee"]
+        start = a["since"].astype(np.int64) - self.first
+        # Each employee's row of `allowed` in the last cycle: the level of the last
+        # assignment begun by then (they are sorted by since: a count finds it), or the
+        # track before any level.
+        begun = np.bincount(emp[start < count], minlength=n)
+        level_then = (
+            held_level[np.maximum(offsets[:-1] + begun - 1, 0)]
+            if len(held_level)
+            else np.zeros(n, np.int32)
+        )
+        last = family_row + np.where(begun > 0, level_then, track_row)
+        # Only an assignment begun after the first cycle, by the last, changes the row
+        # from one cycle to the next: the few employees with one get the row of each cycle.
+        changes = np.zeros(n, bool)
+        changes[emp[(start >= 1) & (start < count)]] = True
+        candidates = np.flatnonzero(changes)
+        among = np.full(n, -1, np.int64)
+        among[candidates] = np.arange(len(candidates))
+        rows = np.flatnonzero((among[emp] >= 0) & (start < count))
+        marks = np.full((len(candidates), count), -1, np.int32)
+        np.maximum.at(marks, (among[emp[rows]], np.maximum(start[rows], 0)), rows.astype(np.int32))
+        # Carried forward a cycle (a column) at a time: the axis is short.
+        for cycle in range(1, count):
+            np.maximum(marks[:, cycle - 1], marks[:, cycle], out=marks[:, cycle])
+        family = family_row[candidates, None]
+        held = np.where(
+            marks >= 0,
+            family + held_level[np.maximum(marks, 0)] if len(held_level) else 0,
+            family + track_row[candidates, None],
+        )
+        del marks
+        # A cycle without a review has no rating: what is held then does not matter.
+        changed = _rows_any((held != held[:, -1:]) & self.reviewed[candidates])
+        moving = candidates[changed]
+        rows_of = held[changed]
+        steady = np.ones(n, bool)
+        steady[moving] = False
+        # Where each employee whose row changed is among them (-1 for the others).
+        among.fill(-1)
+        among[moving] = np.arange(len(moving))
+        bad = np.zeros(n, bool)
+        for rater in raters:
+            for members, comps, flags, bits in pop._rated_flags(rater):
                 if not in_scale:
-                    rated = part != unrated
-                    off = rated & ((part < low) | (part > high))
-                    bad |= _rows_any(off.reshape(len(who), -1))
-                if len(moving):
-                    # Those whose level changed: cycle by cycle.
-                    rated = part[moving] != unrated
-                    denied = rated & deny[held[moving]]
-                    bad[moving] |= _rows_any(denied.reshape(len(moving), -1))
-                # Most employees hold one level throughout: the highest score of each
-                # competency over the cycles says whether it was ever rated.
-                highest = _highest_over_cycles(part)
-                top = highest if top is None else np.maximum(top, highest, out=top)
-            if top is None:
-                continue
-            ever = top != unrated
-            ever &= deny[held[:, -1]]
-            bad |= steady & _rows_any(ever)
-            suspect[who] |= bad
+                    part = pop._cube(rater, members, comps.tolist())
+                    off = (part != unrated) & ((part < low) | (part > high))
+                    bad[members] |= _rows_any(off.reshape(len(members), -1))
+                # The bits of the block's cells that are a competency denied, per row of
+                # `allowed`.
+                denied = np.bitwise_or.reduce(
+                    np.where(deny[:, comps.astype(np.intp)][:, :, None], bits[None], 0),
+                    axis=1,
+                ).astype(np.uint8)
+                # Most employees hold one level throughout: the bits set in any cycle
+                # say whether a competency was ever rated. Only those whose level denies
+                # one of the block's competencies are read (a track's own levels
+                # usually deny none).
+                check = np.flatnonzero(steady[members] & denied.any(axis=1)[last[members]])
+                if len(check):
+                    ever = _over_cycles(
+                        flags if len(check) == len(members) else flags[check], np.bitwise_or
+                    )
+                    ever &= denied[last[members[check]]]
+                    bad[members[check]] |= _rows_any(ever)
+                # Those whose level changed: cycle by cycle.
+                mine = np.flatnonzero(among[members] >= 0)
+                if len(mine):
+                    hit = flags[mine] & denied[rows_of[among[members[mine]]]]
+                    bad[members[mine]] |= _rows_any(hit.reshape(len(mine), -1))
+        suspect |= bad
 
     def single(self, code: int, fallback: bool) -> None:
         """One employee through the single evaluator: its problems, error, or verdict."""
@@ -544,6 +567,8 @@ class _Run:
         self._evidence.clear()
         self._approvals.clear()
         self._kinds.clear()
+        self._places.clear()
+        self._in_stay = None
 
     def decide(self, move: Move, idx: np.ndarray) -> None:
         """Every criterion and the verdict of a chunk of employees making one move."""
@@ -668,15 +693,11 @@ class _Run:
         shape = (len(idx), self.count)
         codes = [self.competency.get(c) for c in compiled.columns]
         known = [k for k in codes if k is not None]
-        found = self.pop._counted(compiled.raters, idx, known) if known else None
-        planes: tuple[Any, Any] | None = None
-        if found is not None:
-            # Competency-major, in the scores' own small type: each competency's cells
-            # are one stretch of memory for the checks (which widen what they add up).
-            planes = (
-                np.ascontiguousarray(np.moveaxis(found[0], 2, 0)),
-                np.ascontiguousarray(np.moveaxis(found[1], 2, 0)),
-            )
+        # Competency-major, in the scores' own small type: each competency's cells are
+        # one stretch of memory for the checks (which widen what they add up).
+        planes = (
+            self.pop._counted_planes(compiled.raters, idx, known, self._places) if known else None
+        )
         values: list[Any] = []
         rated: list[Any] = []
         at = 0
@@ -698,10 +719,9 @@ class _Run:
         if found is None:
             ev = self.events
             name = {n: i for i, n in enumerate(self.pop._names)}.get(step.id, -2)
-            records = self._events_of(EVENT_KINDS.index("evidence"))
-            mine = records[ev["name"][records] == name]
+            records, names = self._evidence_in_stay()
+            mine = records[names == name]
             emp = ev["employee"][mine]
-            cycle = ev["cycle"][mine].astype(np.int64)
             numerator, denominator = ev["numerator"][mine], ev["denominator"][mine]
             if numerator.dtype != object:
                 numerator = numerator.astype(np.int64)
@@ -713,11 +733,26 @@ class _Run:
                 and (abs(least.numerator) >= 2**31 or least.denominator >= 2**31)
             ):
                 numerator, denominator = numerator.astype(object), denominator.astype(object)
-            inside = self.placed[emp] & (cycle >= self.since[emp]) & (cycle <= self.end[emp])
             counts = step.counts_columns(numerator, denominator, denominator != 0)
-            found = np.bincount(emp[inside & counts], minlength=self.n).astype(np.int32)
+            found = np.bincount(emp[counts], minlength=self.n).astype(np.int32)
             self._evidence[key] = found
         return found
+
+    def _evidence_in_stay(self) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of the evidence records in their stay up to ``end``, and their names.
+
+        Found once per run: which records fall in the stay does not depend on what a
+        requirement asks of them.
+        """
+        if self._in_stay is None:
+            ev = self.pop._events
+            records = self._events_of(EVENT_KINDS.index("evidence"))
+            emp = ev["employee"][records]
+            cycle = ev["cycle"][records].astype(np.int64)
+            inside = self.placed[emp] & (cycle >= self.since[emp]) & (cycle <= self.end[emp])
+            records = records[inside]
+            self._in_stay = (records, ev["name"][records])
+        return self._in_stay
 
     def _events_of(self, kind: int) -> np.ndarray:
         """The rows of the events of one kind, in order: found once per run."""
@@ -837,25 +872,29 @@ class _Run:
                 at = (starts[who][:, None] + steps[None, :]).ravel()
                 code[at] = codes[lo : lo + CHUNK].ravel()
                 obs_index[at] = obs[lo : lo + CHUNK].ravel()
+                # numpy scatters a tiled copy faster than a broadcast one.
                 req_index[at] = np.tile(req, len(who))
         del starts
         kind_names = sorted({c.partition(".")[0] for c in _CODES})
-        kind_of = np.array([kind_names.index(c.partition(".")[0]) for c in _CODES], np.int8)
-        outcome_of = np.array([_OUTCOMES.index(CODES[c].value) for c in _CODES], np.int8)
+        kind_of = pa.array([kind_names.index(c.partition(".")[0]) for c in _CODES], pa.int8())
+        outcome_of = pa.array([_OUTCOMES.index(CODES[c].value) for c in _CODES], pa.int8())
         values = self._value_dictionaries()
+        codes = pa.array(code, pa.int8())
 
-        def text(codes: np.ndarray, dictionary: list[str] | tuple[str, ...]) -> pa.Array:
+        def text(indices: pa.Array, dictionary: list[str] | tuple[str, ...]) -> pa.Array:
+            # The indices are made here, in range: Arrow need not check them again.
             return pa.DictionaryArray.from_arrays(
-                pa.array(codes, pa.int8()), pa.array(dictionary, pa.string())
+                indices, pa.array(dictionary, pa.string()), safe=False
             )
 
         return pa.table(
             [
-                pa.DictionaryArray.from_arrays(pa.array(employee), self.pop._employees),
+                pa.DictionaryArray.from_arrays(pa.array(employee), self.pop._employees, safe=False),
                 pa.array(position, pa.int16()),
-                text(kind_of[code], kind_names),
-                text(code, _CODES),
-                text(outcome_of[code], _OUTCOMES),
+                # Arrow's take of a small table by int8 codes does not widen them.
+                text(pc.take(kind_of, codes), kind_names),
+                text(codes, _CODES),
+                text(pc.take(outcome_of, codes), _OUTCOMES),
                 *_value_columns(obs_index, *values),
                 *_value_columns(req_index, *values),
             ],
@@ -921,18 +960,22 @@ class _Run:
 
 
 def _rows_any(flags: np.ndarray) -> np.ndarray:
-    """Whether each row of a 2-D boolean array holds a True.
+    """Whether each row of a 2-D array of bytes (booleans, or bits) holds a nonzero one.
 
-    Eight flags at a time, as one 64-bit word: numpy's reduction over a short last axis
+    Eight bytes at a time, as one 64-bit word: numpy's reduction over a short last axis
     goes a byte at a time.
     """
     rows, width = flags.shape
     words = -(-width // 8)
     if not words:
         return np.zeros(rows, bool)
-    padded = np.zeros((rows, words * 8), bool)
-    padded[:, :width] = flags
-    packed = padded.view(np.uint64)
+    if width % 8 == 0 and flags.itemsize == 1 and flags.flags.c_contiguous:
+        # Whole words already: read in place.
+        packed = flags.view(np.uint64)
+    else:
+        padded = np.zeros((rows, words * 8), np.uint8)
+        padded[:, :width] = flags
+        packed = padded.view(np.uint64)
     found = packed[:, 0].copy()
     for word in range(1, words):
         found |= packed[:, word]
@@ -940,8 +983,8 @@ def _rows_any(flags: np.ndarray) -> np.ndarray:
     return flagged
 
 
-def _highest_over_cycles(cube: np.ndarray) -> np.ndarray:
-    """The highest value of each competency over the cycles, ``(rows, K)`` of a cube.
+def _over_cycles(cube: np.ndarray, combine: np.ufunc) -> np.ndarray:
+    """``combine`` of each row's cells over the cycles, ``(rows, K)`` of a cube.
 
     Halves of the cycle axis are folded onto each other: long rows of memory at a time,
     where a reduction over the short middle axis goes a few bytes at a time.
@@ -950,9 +993,9 @@ def _highest_over_cycles(cube: np.ndarray) -> np.ndarray:
     flat = cube.reshape(rows, cycles * k)
     while cycles > 1:
         half = cycles // 2
-        folded = np.maximum(flat[:, : half * k], flat[:, half * k : 2 * half * k])
+        folded = combine(flat[:, : half * k], flat[:, half * k : 2 * half * k])
         if cycles % 2:
-            np.maximum(folded[:, :k], flat[:, 2 * half * k :], out=folded[:, :k])
+            combine(folded[:, :k], flat[:, 2 * half * k :], out=folded[:, :k])
         flat, cycles = folded, half
     return flat if flat.base is None else flat.copy()
 
@@ -985,7 +1028,7 @@ def _value_columns(
     however many forms of the value the table offers.
     """
     missing = index < 0
-    index[missing] = 0
+    np.maximum(index, 0, out=index)
     known = ~missing
     whole = known
     # Most values are present and exact: their rows need no look-up.
@@ -999,7 +1042,8 @@ def _value_columns(
         bitmap = None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
         nulls = -1 if bitmap is not None else 0
         codes = pa.Array.from_buffers(pa.int32(), len(index), [bitmap, indices], null_count=nulls)
-        columns.append(pa.DictionaryArray.from_arrays(codes, dictionary))
+        # Every index is in range (made here): Arrow need not check them again.
+        columns.append(pa.DictionaryArray.from_arrays(codes, dictionary, safe=False))
     return columns
 
 

@@ -33,11 +33,11 @@ objects; ``N`` employees, ``C`` cycles, ``K`` competencies)
   with ``competencies``) of the smallest signed integer type holding every score, a
   cell holding ``_unrated`` (the type's minimum, below every score) where that rater
   gave no score; ``_rated(rater)`` the sorted codes of the employees with a score by
-  the role. Inside, employees are held in blocks by family and track, each block on
-  the competencies most of its employees were rated on (those rated on others share
-  one block on every competency), scores two to a byte when they span at most 15
-  values: a company rated on half its competencies per track holds a quarter of the
-  dense cube's bytes.
+  the role; ``_rated_flags(rater)``, block by block, which cells hold a score. Inside,
+  employees are held in blocks by family and track, each block on the competencies
+  most of its employees were rated on (those rated on others share one block on every
+  competency), scores two to a byte when they span at most 15 values: a company rated
+  on half its competencies per track holds a quarter of the dense cube's bytes.
 - ``_rater_ids``: with a ``rater_id`` column, ``{Rater: ndarray}``: each employee's
   usual rater id for the role (codes into ``_rater_names``, a pyarrow string array of
   which only the ids that are no employee's are held apart; -1 for none), and
@@ -675,6 +675,100 @@ class _Blocks:
         # One lookup turns each byte into its two scores.
         both: np.ndarray = np.take(self.pairs, held).view(self.dtype).reshape(*held.shape[:2], -1)
         return both[:, :, : len(self.competencies[index])]
+
+    def flags(self, index: int, unrated: int) -> tuple[np.ndarray, np.ndarray]:
+        """Block ``index``'s cells as bytes whose bits say which competencies were rated.
+
+        ``(flags, bits)``: ``flags`` ``(len(members), C, slots)`` uint8, and ``bits``
+        ``(its competencies, slots)`` the bits of each slot that are each competency's.
+        Packed scores are their own flags (a nibble is 0 for none): whether a
+        competency was ever rated, or is rated where it may not be, is read off the
+        held bytes without unpacking a score.
+        """
+        held = self.scores[index]
+        count = len(self.competencies[index])
+        if self.pairs is None:
+            return (held != unrated).view(np.uint8), np.eye(count, dtype=np.uint8)
+        bits = np.zeros((count, held.shape[2]), np.uint8)
+        each = np.arange(count)
+        bits[each, each // 2] = np.where(each % 2, 0xF0, 0x0F)
+        return held, bits
+
+    def places(self) -> np.ndarray:
+        """Each employee's row in its block (int32; any row for one without scores)."""
+        found = np.zeros(len(self.block), np.int32)
+        for members in self.members:
+            found[members] = np.arange(len(members), dtype=np.int32)
+        return found
+
+    def planes(
+        self,
+        codes: np.ndarray,
+        competencies: np.ndarray,
+        cycles: int,
+        unrated: int,
+        places: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The scores of employees ``codes`` on ``competencies`` and whether rated.
+
+        Competency-major, ``(len(competencies), len(codes), C)`` each: a competency's
+        cells are one stretch of memory. Each is read off its own nibble of the held
+        bytes, never through a whole cube; a cell without a score holds an integer
+        below every score (`unrated`, or the lowest score less one). ``places`` are
+        the employees' rows in their blocks (`places`).
+        """
+        shape = (len(competencies), len(codes), cycles)
+        values = np.empty(shape, self.dtype)
+        rated = np.empty(shape, bool)
+        which = self.block[codes]
+        # The lowest score less one (the pairs' second item is nibble 1's score).
+        below = 0 if self.pairs is None else self.pairs.view(self.dtype)[2] - 1
+        # The block most of the employees are in is read for all of them at once, each
+        # plane whole; the few in other blocks (or none) are written over after.
+        counts = np.bincount(which.astype(np.intp) + 1, minlength=len(self.scores) + 1)
+        main = int(np.argmax(counts)) - 1
+        order = ([main] if main >= 0 else []) + [
+            i for i in range(len(self.scores)) if i != main and counts[i + 1]
+        ]
+        for index in order:
+            at = None if index == main else np.flatnonzero(which == index)
+            rows = places[codes if at is None else codes[at]]
+            held = _take_rows(self.scores[index], rows)
+            place = self.position[index][competencies]
+            for j, p in enumerate(place.tolist()):
+                if p < 0:
+                    value, here = np.array(unrated, self.dtype), np.array(False)
+                elif self.pairs is None:
+                    value = held[:, :, p]
+                    here = value != unrated
+                else:
+                    byte = held[:, :, p >> 1]
+                    if at is None and self.dtype.itemsize == 1:
+                        # Made in place in the plane: no temporary of its size.
+                        value = values[j].view(np.uint8)
+                        if p & 1:
+                            np.right_shift(byte, 4, out=value)
+                        else:
+                            np.bitwise_and(byte, 15, out=value)
+                        np.not_equal(value, 0, out=rated[j])
+                        # A nibble is the score's place from the lowest (1), 0 for none:
+                        # bytes add as the scores' type does, modulo 256.
+                        value += np.uint8(int(below) % 256)
+                        continue
+                    nibble = byte >> 4 if p & 1 else byte & 15
+                    here = nibble != 0
+                    # A nibble is the score's place from the lowest (1), 0 for none.
+                    value = np.add(nibble.view(np.int8), below, dtype=self.dtype)
+                if at is None:
+                    values[j], rated[j] = value, here
+                else:
+                    values[j, at], rated[j, at] = value, here
+        if main < 0 or counts[0]:
+            # Employees the role never scored.
+            none = which < 0
+            values[:, none] = unrated
+            rated[:, none] = False
+        return values, rated
 
     def cube(
         self, codes: np.ndarray, competencies: np.ndarray, cycles: int, unrated: int
@@ -1449,6 +1543,20 @@ class Population:
         """The rater roles with any score, in `Rater` order."""
         return tuple(self._scores)
 
+    def _rated_flags(
+        self, rater: Rater
+    ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+        """Per block of one rater's scores: its members, competencies, flags and bits.
+
+        ``members`` are employee codes (sorted), ``competencies`` competency codes;
+        ``flags`` and ``bits`` say which cells hold a score (`_Blocks.flags`). For checks
+        over every score that need not know the scores themselves.
+        """
+        blocks = self._scores[rater]
+        for index, members in enumerate(blocks.members):
+            flags, bits = blocks.flags(index, self._unrated)
+            yield members, blocks.competencies[index], flags, bits
+
     def _rated(self, rater: Rater) -> np.ndarray:
         """The codes of the employees with a score by ``rater``, sorted."""
         return np.flatnonzero(self._scores[rater].block >= 0)
@@ -1496,6 +1604,42 @@ class Population:
                 found = np.where(here, self._ids(rater, codes, every, here), found)
         return values, rated, found
 
+    def _counted_planes(
+        self,
+        raters: Sequence[Rater],
+        codes: np.ndarray,
+        competencies: Sequence[int],
+        places: dict[Rater, np.ndarray] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """`_counted`'s values and rated, competency-major: ``(len(competencies), len, C)``.
+
+        The same score counts as in `_counted` (the most preferred rater's); a cell
+        nobody rated holds an integer below every score. Read a competency at a time
+        (`_Blocks.planes`), for the evaluation's checks, which take one array per
+        competency. ``places``, when given, keeps each rater's rows of the employees in
+        their blocks across calls (made on first use).
+        """
+        present = [r for r in reversed(raters) if r in self._scores]
+        if not present:
+            return None
+        every = np.asarray(competencies, np.intp)
+
+        def planes(rater: Rater) -> tuple[np.ndarray, np.ndarray]:
+            blocks = self._scores[rater]
+            if places is None:
+                return blocks.planes(codes, every, self._cycles, self._unrated, blocks.places())
+            if rater not in places:
+                places[rater] = blocks.places()
+            rows = places[rater]
+            return blocks.planes(codes, every, self._cycles, self._unrated, rows)
+
+        values, rated = planes(present[0])
+        for rater in present[1:]:
+            cells, here = planes(rater)
+            np.copyto(values, cells, where=here)
+            rated |= here
+        return values, rated
+
     def _rater_id_cube(self, rater: Rater, codes: np.ndarray | None = None) -> np.ndarray:
         """Each score's ``rater_id`` by one rater, codes into ``_rater_names``.
 
@@ -1528,6 +1672,20 @@ class Population:
                 "rater_id"
             ][hit]
         return found
+
+
+def _take_rows(held: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``held[rows]`` (rows past the end read the last), each row copied as one item.
+
+    numpy gathers the rows of a 3-D array of bytes a byte at a time; seen as one item
+    of the row's size each, a gather copies whole rows.
+    """
+    width = held.shape[1] * held.shape[2]
+    if not width or not len(held):
+        return np.zeros((len(rows), *held.shape[1:]), held.dtype)
+    items = held.reshape(len(held), width).view(f"V{width * held.itemsize}")[:, 0]
+    found: np.ndarray = items.take(rows, mode="clip").view(held.dtype)
+    return found.reshape(len(rows), *held.shape[1:])
 
 
 def _origin(source: str, row: int, lines: _Lines) -> Origin:
