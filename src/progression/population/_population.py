@@ -1728,7 +1728,7 @@ def _read_file(path: Path, dictionary: Sequence[str]) -> tuple[pa.Table, _Lines]
 #: dictionary-encoded block by block as they are read: a million employees' ratings
 #: repeat a few ids, cycles, competencies and scores 67 million times, and held as
 #: strings they would take gigabytes before being encoded anyway. Other columns are
-#: plain text.
+#: read as the reader finds them (the engine does not look at them).
 _CSV_ENCODED = (
     "employee_id",
     "cycle",
@@ -1767,24 +1767,20 @@ def _read_csv(path: Path) -> tuple[pa.Table, _Lines]:
         )
         return "skip"
 
-    # One thread: the stream parses a block at a time whatever it is told, and so each
-    # refused line's number is known (read in parallel, it is not).
+    # One thread, a block at a time: each refused line's number is known (read in
+    # parallel, it is not), and only a block's strings are held before they are encoded.
     read_options = pcsv.ReadOptions(encoding="utf8", use_threads=False, block_size=_CSV_BLOCK)
     parse_options = pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=refuse)
+    types = dict.fromkeys(_CSV_ENCODED, _TEXT)
+    convert = pcsv.ConvertOptions(strings_can_be_null=False, column_types=types)
+    if path.stat().st_size == 0:
+        raise UnreadableInput(f"{path}: empty file: expected a header line")
     try:
-        # Streamed, so that only the encoded table is ever whole; every column's type
-        # set from the header, as a stream cannot change a type its first block guessed.
-        with pcsv.open_csv(path, read_options, parse_options) as header:
-            names = header.schema.names
-        refused.clear()
-        types = {n: _TEXT if n in _CSV_ENCODED else pa.string() for n in names}
-        convert = pcsv.ConvertOptions(strings_can_be_null=False, column_types=types)
-        with pcsv.open_csv(path, read_options, parse_options, convert) as reader:
-            table = reader.read_all()
+        table = pcsv.read_csv(path, read_options, parse_options, convert)
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc) or "UTF-8" in str(exc):
             raise UnreadableInput(_not_utf8(path)) from None
-        if path.stat().st_size == 0 or "Empty CSV file" in str(exc):
+        if "Empty CSV file" in str(exc):
             raise UnreadableInput(f"{path}: empty file: expected a header line") from None
         raise
     if refused and len(refused) > 9 * table.num_rows:
