@@ -56,7 +56,6 @@ import pyarrow.compute as pc
 from .._model import Framework
 from .._policy import Rater
 from ._columns import MISSING, Columns
-from ._population import _Blocks, _take_rows
 
 __all__ = ["LevelFit", "RaterDrift", "level_fit", "rater_drift"]
 
@@ -684,11 +683,7 @@ def _by_blocks(
             continue
         local = members[low:high].astype(np.int64) - start
         known, take = reading.layouts[index + 1]
-        values = blocks.scores[index][low:high]
-        if blocks.pairs is not None:
-            # One lookup turns each byte into its two scores (`_Blocks.rows`).
-            values = np.take(blocks.pairs, values).view(blocks.dtype)
-            values = values.reshape(len(local), cycles, -1)
+        values = blocks.unpacked(index, slice(low, high))
         if take is not None:
             values = values[:, :, take]
         width = values.shape[2]
@@ -1319,8 +1314,8 @@ class _Gaps:
             if not len(shared):
                 continue
             who = codes[people[at]]
-            values = _block_rows(mine, own, self.rows[0][who])[:, :, mine.position[own][shared]]
-            given = _block_rows(theirs, other, self.rows[1][who])
+            values = mine.unpacked(own, self.rows[0][who])[:, :, mine.position[own][shared]]
+            given = theirs.unpacked(other, self.rows[1][who])
             given = given[:, :, theirs.position[other][shared]]
             both = values != pop._unrated
             both &= given != pop._unrated
@@ -1338,16 +1333,6 @@ class _Gaps:
     def table(self, alpha: float) -> pa.Table:
         """One row per competency with a gap: its mean and interval at ``alpha``."""
         return _gap_table(self.columns, alpha, self.competency, self.unit_sum, self.unit_n)
-
-
-def _block_rows(blocks: _Blocks, index: int, rows: np.ndarray) -> np.ndarray:
-    """The scores of the rows ``rows`` of block ``index``, on its competencies."""
-    held = _take_rows(blocks.scores[index], rows)
-    if blocks.pairs is None:
-        return held
-    # One lookup turns each byte into its two scores (`_Blocks.rows`).
-    found: np.ndarray = np.take(blocks.pairs, held).view(blocks.dtype)
-    return found.reshape(*held.shape[:2], -1)
 
 
 def _gap_table(

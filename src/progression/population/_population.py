@@ -669,12 +669,17 @@ class _Blocks:
 
     def rows(self, index: int, rows: np.ndarray | slice) -> np.ndarray:
         """Rows of block ``index``, ``(len, C, its competencies)``, as scores."""
-        held = self.scores[index][rows]
+        return self.unpacked(index, rows)[:, :, : len(self.competencies[index])]
+
+    def unpacked(self, index: int, rows: np.ndarray | slice) -> np.ndarray:
+        """`rows`, packed scores' last place kept: two per byte (never rated when odd)."""
+        block = self.scores[index]
+        held = block[rows] if isinstance(rows, slice) else _take_rows(block, rows)
         if self.pairs is None:
             return held
         # One lookup turns each byte into its two scores.
-        both: np.ndarray = np.take(self.pairs, held).view(self.dtype).reshape(*held.shape[:2], -1)
-        return both[:, :, : len(self.competencies[index])]
+        both: np.ndarray = np.take(self.pairs, held).view(self.dtype)
+        return both.reshape(*held.shape[:2], -1)
 
     def flags(self, index: int, unrated: int) -> tuple[np.ndarray, np.ndarray]:
         """Block ``index``'s cells as bytes whose bits say which competencies were rated.
